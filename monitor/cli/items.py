@@ -1,0 +1,171 @@
+"""``monitor calls``, ``monitor legislation`` and ``monitor show``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, List, Optional
+
+import typer
+from rich.text import Text
+
+from ..i18n import format_date, format_datetime, t
+from ..model import CALL, LEGISLATION, STATUSES
+from .common import FormatOption, State, app, cli_errors, console, emit, err, state
+
+JSON_FIELDS = ("id", "source", "kind", "title", "url", "programme", "status", "opens",
+               "deadline", "deadlines", "published", "committees", "priorities", "first_seen",
+               "updated", "summary", "language")
+
+
+def public_row(row: dict[str, Any]) -> dict[str, Any]:
+    """An item as JSON/CSV output shows it: stable keys, ISO 8601 dates, evidence per tag."""
+    out = {key: row.get(key) for key in JSON_FIELDS}
+    out["why"] = {f"{tag['dimension']}:{tag['tag']}": tag["evidence"] for tag in row["tags"]}
+    for key, value in row["extra"].items():
+        out.setdefault(key, value)
+    return out
+
+
+def _status(row: dict[str, Any], lang: str) -> str:
+    return t(f"status_{row['status']}", lang) if row.get("status") in STATUSES else ""
+
+
+def _list_items(ctx: typer.Context, *, kind: str, fmt: str, limit: Optional[int],
+                order: str, **filters: Any) -> None:
+    st: State = state(ctx)
+    store = st.store
+    store.roll_forward()
+    rows = store.query_items(kind=kind, order=order, limit=limit, **filters)
+    tz, lang = st.tz, st.lang
+    if kind == CALL:
+        columns = [("deadline", t("col_deadline", lang)), ("status", t("col_status", lang)),
+                   ("title", t("col_title", lang)), ("programme", t("col_programme", lang)),
+                   ("committees", t("col_committees", lang)), ("id", t("col_id", lang))]
+
+        def cells(row: dict[str, Any]) -> list[str]:
+            return [format_datetime(row["deadline"], tz), _status(row, lang), row["title"],
+                    row["programme"] or "", ", ".join(row["committees"]), row["id"]]
+    else:
+        columns = [("published", t("col_published", lang)), ("title", t("col_title", lang)),
+                   ("deadline", t("col_deadline", lang)),
+                   ("committees", t("col_committees", lang)), ("id", t("col_id", lang))]
+
+        def cells(row: dict[str, Any]) -> list[str]:
+            return [format_date(row["published"] or row["first_seen"], tz), row["title"],
+                    format_datetime(row["deadline"], tz), ", ".join(row["committees"]),
+                    row["id"]]
+    if fmt.lower() in ("json", "csv"):
+        rows = [public_row(r) for r in rows]
+        columns = [(k, k) for k in JSON_FIELDS]
+    emit(rows, fmt, columns=columns, table_rows=cells, empty=t("no_items", lang))
+
+
+@app.command()
+@cli_errors
+def calls(
+    ctx: typer.Context,
+    all_: bool = typer.Option(False, "--all", help="Även stängda utlysningar"),
+    status: List[str] = typer.Option([], "--status", help="forthcoming, open, closed"),
+    source: List[str] = typer.Option([], "--source", help="Källans namn (flera går)"),
+    programme: Optional[str] = typer.Option(None, "--programme", help="Program, del av namnet"),
+    search: Optional[str] = typer.Option(None, "--search", help="Fritext i titel och text"),
+    closing_within: Optional[float] = typer.Option(None, "--closing-within", metavar="DAYS",
+                                                   help="Sista dag inom så många dagar"),
+    committee: Optional[str] = typer.Option(None, "--committee", help="Nämndens id"),
+    priority: Optional[str] = typer.Option(None, "--priority", help="Prioriterat område"),
+    limit: Optional[int] = typer.Option(None, "--limit", min=1),
+    fmt: str = FormatOption,
+) -> None:
+    """Utlysningar som inte är stängda, närmast sista dag först.
+
+    Example: monitor calls --closing-within 30 --search "digitalisering" --format json
+    """
+    bad = [s for s in status if s not in STATUSES]
+    if bad:
+        raise typer.BadParameter(f"{bad[0]!r}: {', '.join(STATUSES)}", param_hint="--status")
+    _list_items(ctx, kind=CALL, fmt=fmt, limit=limit, order="deadline", statuses=status,
+                include_closed=all_, sources=source, programme=programme, search=search,
+                closing_within_days=closing_within, committee=committee, priority=priority)
+
+
+@app.command()
+@cli_errors
+def legislation(
+    ctx: typer.Context,
+    source: List[str] = typer.Option([], "--source", help="Källans namn (flera går)"),
+    search: Optional[str] = typer.Option(None, "--search", help="Fritext i titel och text"),
+    committee: Optional[str] = typer.Option(None, "--committee", help="Nämndens id"),
+    priority: Optional[str] = typer.Option(None, "--priority", help="Prioriterat område"),
+    limit: Optional[int] = typer.Option(None, "--limit", min=1),
+    fmt: str = FormatOption,
+) -> None:
+    """Lagstiftning, förslag och remisser, nyast först.
+
+    Example: monitor legislation --search socialtjänst --limit 20
+    """
+    _list_items(ctx, kind=LEGISLATION, fmt=fmt, limit=limit, order="published", sources=source,
+                search=search, committee=committee, priority=priority)
+
+
+@app.command()
+@cli_errors
+def show(ctx: typer.Context, item_id: str = typer.Argument(..., metavar="ID"),
+         fmt: str = typer.Option("text", "--format", "-f", help="text eller json")) -> None:
+    """En post med alla fält, ändringshistorik, taggar med motivering och hämtningar.
+
+    Example: monitor show eu-funding:HORIZON-CL5-2026-09-D4-03
+    """
+    st = state(ctx)
+    store, lang, tz = st.store, st.lang, st.tz
+    row = store.get_item(item_id)
+    if row is None:
+        err.print(t("item_not_found", lang, id=item_id), markup=False)
+        raise typer.Exit(1)
+    history = store.history(row["id"])
+    first, last = store.poll(row["first_poll"]), store.poll(row["last_poll"])
+    if fmt == "json":
+        out = public_row(row)
+        out.update(history=history, first_poll=first, last_poll=last, tags=row["tags"])
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=2, default=str))
+        return
+    lines = [Text(row["title"], style="bold"), Text(row["url"] or "")]
+    fields = [("col_id", row["id"]), ("col_kind", row["kind"]),
+              ("col_programme", row["programme"]), ("col_status", _status(row, lang)),
+              ("col_opens", format_datetime(row["opens"], tz)),
+              ("col_deadline", format_datetime(row["deadline"], tz)),
+              ("col_published", format_date(row["published"], tz)),
+              ("col_committees", ", ".join(row["committees"]))]
+    lines += [Text(f"{t(key, lang)}: {value}") for key, value in fields if value]
+    if len(row["deadlines"]) > 1:
+        shown = ", ".join(format_datetime(d, tz) for d in row["deadlines"])
+        lines.append(Text(f"{t('show_deadlines', lang)}: {shown}"))
+    if row["summary"]:
+        lines += [Text(""), Text(row["summary"])]
+    lines += [Text(""), Text(t("show_tags", lang), style="bold")]
+    if row["tags"]:
+        for tag in row["tags"]:
+            lines.append(Text(f"  {tag['dimension']}:{tag['tag']} ({tag['score']:.2f}) — "
+                              + "; ".join(tag["evidence"])))
+    else:
+        lines.append(Text("  " + t("show_no_tags", lang)))
+    lines += [Text(""), Text(t("show_history", lang), style="bold")]
+    if history:
+        for change in history:
+            lines.append(Text(f"  {format_datetime(change['changed_at'], tz)}  {change['field']}: "
+                              f"{change['old']} → {change['new']}"))
+    else:
+        lines.append(Text("  " + t("show_no_history", lang)))
+    lines += [Text(""), Text(t("show_provenance", lang), style="bold")]
+    lines.append(Text("  " + t("show_first_seen", lang, time=format_datetime(row["first_seen"], tz),
+                                poll=_poll_label(first))))
+    lines.append(Text("  " + t("show_last_seen", lang, time=format_datetime(row["last_seen"], tz),
+                                poll=_poll_label(last))))
+    for line in lines:
+        console.print(line)
+
+
+def _poll_label(poll: dict[str, Any] | None) -> str:
+    if poll is None:
+        return "-"
+    status = f", HTTP {poll['http_status']}" if poll.get("http_status") else ""
+    return f"#{poll['id']} {poll['source']} {poll['outcome'] or ''}{status}"

@@ -1,0 +1,86 @@
+"""Domain exceptions.
+
+The library raises these; only the CLI edge turns them into user messages and exit codes::
+
+    MonitorError                 root; ``str(e)`` is a complete message naming place and cause
+    ├── ConfigError              a configuration file is wrong (exit status 2)
+    ├── NotConfigured            a component lacks its settings and is disabled with a warning
+    ├── SourceError              one source failed; recorded on that source's poll, others go on
+    │   ├── FetchError           network, HTTP status, size cap, replay exhausted
+    │   └── ParseError           the response was not what the source expects
+    └── StoreError               the database refused an operation
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "MonitorError",
+    "ConfigError",
+    "NotConfigured",
+    "SourceError",
+    "FetchError",
+    "ParseError",
+    "StoreError",
+]
+
+
+class MonitorError(Exception):
+    """Root of every error the monitor raises on purpose."""
+
+
+class ConfigError(MonitorError):
+    """A configuration file is invalid.
+
+    ``file`` and ``key`` (dotted path, or ``line N`` for syntax errors) say where;
+    ``valid`` lists what would have been accepted, when that is a finite list.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        key: str | None = None,
+        valid: list[str] | None = None,
+    ) -> None:
+        self.file = file
+        self.key = key
+        self.valid = valid or []
+        parts = []
+        if file:
+            parts.append(str(file))
+        if key:
+            parts.append(key)
+        where = ": ".join(parts)
+        text = f"{where}: {message}" if where else message
+        if self.valid:
+            text += f" (valid: {', '.join(self.valid)})"
+        super().__init__(text)
+        self.message = message
+
+
+class NotConfigured(MonitorError):
+    """A component is missing settings it needs; callers disable it and warn."""
+
+
+class SourceError(MonitorError):
+    """A source failed; the message names the source and the cause."""
+
+    def __init__(self, message: str, *, source: str | None = None, url: str | None = None,
+                 status: int | None = None) -> None:
+        self.source = source
+        self.url = url
+        self.status = status
+        super().__init__(message)
+
+
+class FetchError(SourceError):
+    """Fetching a URL failed: network error, bad HTTP status, body too large, no replay entry."""
+
+
+class ParseError(SourceError):
+    """A response could not be understood (not JSON, markup redesigned, fields missing)."""
+
+
+class StoreError(MonitorError):
+    """The database could not complete an operation."""

@@ -1,0 +1,243 @@
+"""HTTP for sources: one shared httpx client with the monitor's manners.
+
+- a clear User-Agent; a timeout on every request as a whole (connect, wait and body);
+- at most one request at a time per host, whatever the number of sources on it;
+- a streamed body cap: a response larger than ``max_body_bytes`` (after decompression, so a
+  gzip bomb is caught too) is aborted;
+- retries with exponential backoff on 429, 5xx and connection errors, honouring
+  ``Retry-After`` (seconds or HTTP date) up to ``max_retry_after``; a timeout is not retried,
+  so a hanging server costs one timeout, not several;
+- conditional GET: ETag / Last-Modified are sent back and a 304 costs no parse. The new
+  validators are only *collected* here; ingest saves them together with the items, so a
+  failure between fetch and store can never make the next poll skip unseen content.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import time
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable, Protocol
+from urllib.parse import urlsplit
+
+import httpx
+
+from .config import HttpSettings
+from .errors import FetchError
+
+__all__ = ["Fetcher", "SourceHTTP", "Response", "NotModified", "SOURCE_EXTENSION"]
+
+# Key in httpx request extensions naming the source, for the replay and record transports.
+SOURCE_EXTENSION = "monitor.source"
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+class NotModified(Exception):
+    """Raised by a source when the server answered 304: nothing to parse, nothing changed."""
+
+
+class ValidatorLookup(Protocol):
+    def validators(self, url: str) -> tuple[str | None, str | None]: ...
+
+
+@dataclass
+class Response:
+    """A finished response with its whole (capped) body."""
+
+    url: str
+    status: int
+    headers: httpx.Headers
+    content: bytes
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "")
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+    @property
+    def text(self) -> str:
+        return httpx.Response(self.status, headers=self.headers, content=self.content).text
+
+    def json(self) -> Any:
+        import json
+
+        from .errors import ParseError
+        try:
+            return json.loads(self.content)
+        except ValueError as exc:
+            raise ParseError(f"{self.url}: response is not JSON ({exc})", url=self.url,
+                             status=self.status) from exc
+
+
+def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
+    """``Retry-After`` as seconds to wait: an integer, or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - (now if now is not None else time.time()))
+
+
+class Fetcher:
+    """The shared client. ``async with Fetcher(settings) as fetcher: fetcher.for_source(name)``.
+
+    ``transport`` replaces the network (tests, replay); ``validators`` is where conditional-GET
+    validators are looked up (the store); ``sleep`` is injectable so retries can be tested.
+    """
+
+    def __init__(self, settings: HttpSettings, *, transport: httpx.AsyncBaseTransport | None = None,
+                 validators: ValidatorLookup | None = None,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+        self.settings = settings
+        self._transport = transport
+        self._validators = validators
+        self._sleep = sleep
+        self._host_locks: dict[str, asyncio.Lock] = {}
+        self.client: httpx.AsyncClient | None = None
+
+    async def __aenter__(self) -> "Fetcher":
+        self.client = httpx.AsyncClient(
+            transport=self._transport,
+            timeout=httpx.Timeout(self.settings.timeout),
+            headers={"User-Agent": self.settings.user_agent},
+            follow_redirects=True,
+            max_redirects=self.settings.max_redirects,
+        )
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self.client is not None:
+            await self.client.aclose()
+
+    def for_source(self, name: str) -> "SourceHTTP":
+        return SourceHTTP(self, name)
+
+    def _lock(self, url: str) -> asyncio.Lock:
+        host = urlsplit(url).netloc.lower()
+        if host not in self._host_locks:
+            self._host_locks[host] = asyncio.Lock()
+        return self._host_locks[host]
+
+    async def request(self, source: str, method: str, url: str, **kwargs: Any) -> Response:
+        """Send with retries; return the whole response, or raise FetchError."""
+        assert self.client is not None, "use 'async with Fetcher(...)'"
+        settings = self.settings
+        attempt = 0
+        while True:
+            wait: float | None = None
+            async with self._lock(url):
+                try:
+                    async with asyncio.timeout(settings.timeout):
+                        response = await self._send_once(source, method, url, **kwargs)
+                except (TimeoutError, httpx.TimeoutException):
+                    raise FetchError(f"{url}: no answer within {settings.timeout:g} s",
+                                     source=source, url=url) from None
+                except httpx.TooManyRedirects:
+                    raise FetchError(f"{url}: more than {settings.max_redirects} redirects",
+                                     source=source, url=url) from None
+                except httpx.UnsupportedProtocol as exc:
+                    raise FetchError(f"{url}: refused, only http and https are fetched ({exc})",
+                                     source=source, url=url) from None
+                except httpx.TransportError as exc:
+                    if attempt >= settings.retries:
+                        raise FetchError(f"{url}: network error: {exc or type(exc).__name__}",
+                                         source=source, url=url) from None
+                    wait = settings.backoff * 2 ** attempt
+                else:
+                    if response.status in RETRY_STATUSES and attempt < settings.retries:
+                        asked = retry_after_seconds(response.headers.get("retry-after"))
+                        if asked is not None and asked > settings.max_retry_after:
+                            raise FetchError(
+                                f"{url}: HTTP {response.status}, server asks to wait "
+                                f"{asked:.0f} s (more than max_retry_after "
+                                f"{settings.max_retry_after:g} s)",
+                                source=source, url=url, status=response.status)
+                        wait = max(settings.backoff * 2 ** attempt, asked or 0.0)
+                    elif response.status >= 400:
+                        raise FetchError(f"{url}: HTTP {response.status}", source=source,
+                                         url=url, status=response.status)
+                    else:
+                        return response
+            attempt += 1
+            await self._sleep(wait)
+
+    async def _send_once(self, source: str, method: str, url: str, **kwargs: Any) -> Response:
+        assert self.client is not None
+        request = self.client.build_request(method, url, **kwargs)
+        request.extensions[SOURCE_EXTENSION] = source
+        response = await self.client.send(request, stream=True)
+        try:
+            cap = self.settings.max_body_bytes
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > cap:
+                raise FetchError(f"{url}: response of {int(declared)} bytes is larger than the "
+                                 f"cap of {cap} bytes (max_body_bytes)", source=source, url=url,
+                                 status=response.status_code)
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > cap:
+                    raise FetchError(f"{url}: response body larger than the cap of {cap} "
+                                     f"bytes (max_body_bytes); aborted", source=source, url=url,
+                                     status=response.status_code)
+                chunks.append(chunk)
+        finally:
+            await response.aclose()
+        return Response(url=str(response.url), status=response.status_code,
+                        headers=response.headers, content=b"".join(chunks))
+
+
+@dataclass
+class SourceHTTP:
+    """HTTP as one source sees it: requests are tagged with the source's name, validators
+    for conditional GET are collected, and the last HTTP status is kept for the poll log."""
+
+    fetcher: Fetcher
+    source: str
+    pending_validators: list[tuple[str, str | None, str | None]] = field(default_factory=list)
+    last_status: int | None = None
+    requests: int = 0
+
+    async def get(self, url: str, *, params: dict[str, Any] | None = None,
+                  headers: dict[str, str] | None = None, conditional: bool = False) -> Response:
+        """GET ``url``. With ``conditional``, a 304 comes back as a response with
+        ``not_modified`` true (sources usually raise :class:`NotModified` on it)."""
+        headers = dict(headers or {})
+        if conditional and self.fetcher._validators is not None:
+            etag, modified = self.fetcher._validators.validators(url)
+            if etag:
+                headers["If-None-Match"] = etag
+            if modified:
+                headers["If-Modified-Since"] = modified
+        response = await self._request("GET", url, params=params, headers=headers)
+        if conditional and response.status == 200:
+            etag = response.headers.get("etag")
+            modified = response.headers.get("last-modified")
+            if etag or modified:
+                self.pending_validators.append((url, etag, modified))
+        return response
+
+    async def post(self, url: str, **kwargs: Any) -> Response:
+        return await self._request("POST", url, **kwargs)
+
+    async def _request(self, method: str, url: str, **kwargs: Any) -> Response:
+        self.requests += 1
+        try:
+            response = await self.fetcher.request(self.source, method, url, **kwargs)
+        except FetchError as exc:
+            self.last_status = exc.status
+            raise
+        self.last_status = response.status
+        return response

@@ -1,0 +1,165 @@
+"""The item every source produces, and the rules that derive its status and next deadline.
+
+Dates are timezone-aware ``datetime`` objects in memory and ISO 8601 strings in UTC in the
+store, so that string order is time order.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from html import unescape
+from typing import Any, Iterable
+
+__all__ = [
+    "Item",
+    "Tag",
+    "CALL",
+    "LEGISLATION",
+    "STATUSES",
+    "derive_status",
+    "next_deadline",
+    "to_iso",
+    "from_iso",
+    "utcnow",
+    "html_to_text",
+]
+
+CALL = "call"
+LEGISLATION = "legislation"
+KINDS = (CALL, LEGISLATION)
+FORTHCOMING, OPEN, CLOSED = "forthcoming", "open", "closed"
+STATUSES = (FORTHCOMING, OPEN, CLOSED)
+
+
+def utcnow() -> datetime:
+    """The current time; ``MONITOR_NOW`` (ISO 8601) pins it for replays, demos and tests."""
+    pinned = os.environ.get("MONITOR_NOW")
+    if pinned:
+        value = datetime.fromisoformat(pinned.replace("Z", "+00:00"))
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return datetime.now(timezone.utc)
+
+
+def to_iso(value: datetime | None) -> str | None:
+    """Aware datetime → ``2026-09-15T00:00:00+00:00`` (UTC, seconds). Naive is taken as UTC."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def from_iso(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    parsed = datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def next_deadline(deadlines: Iterable[datetime], now: datetime) -> datetime | None:
+    """The first deadline at or after ``now``; None when all have passed or there are none."""
+    future = sorted(d for d in deadlines if d >= now)
+    return future[0] if future else None
+
+
+def derive_status(label: str | None, opens: datetime | None, deadlines: Iterable[datetime],
+                  now: datetime) -> str | None:
+    """A call's status from its dates; the source's label only breaks ties.
+
+    Sources' labels go stale (a portal row still says "open" months after its last cut-off),
+    so dates win whenever they say something: not yet open → forthcoming; every deadline
+    passed → closed; a future deadline and an opening in the past → open.
+    """
+    deadlines = list(deadlines)
+    if opens is not None and opens > now:
+        return FORTHCOMING
+    if deadlines:
+        if all(d < now for d in deadlines):
+            return CLOSED
+        if opens is not None or label in (CLOSED, None):
+            return OPEN
+    return label if label in STATUSES else (OPEN if deadlines else label)
+
+
+_TAG_RE = re.compile(r"<[^>]*>")
+_BLOCK_RE = re.compile(r"</?(p|div|br|li|ul|ol|h[1-6]|tr|table|section|article)\b[^>]*>", re.I)
+_SPACE_RE = re.compile(r"[ \t\r\f\v\u00a0]+")
+_NEWLINES_RE = re.compile(r"\n\s*\n+")
+
+
+def html_to_text(value: str | None) -> str:
+    """Strip markup (also half-cut markup), decode entities, keep paragraph breaks."""
+    if not value:
+        return ""
+    text = _BLOCK_RE.sub("\n", value)
+    text = _TAG_RE.sub("", text)
+    text = re.sub(r"<[^>]*$", "", text)  # a tag cut off at the end of a truncated field
+    text = unescape(text)
+    text = _SPACE_RE.sub(" ", text)
+    text = "\n".join(line.strip() for line in text.split("\n"))
+    return _NEWLINES_RE.sub("\n\n", text).strip()
+
+
+@dataclass
+class Item:
+    """One call for proposals or one legislative/policy document, as a source delivers it.
+
+    ``native_id`` is the source's own id; ``id`` is ``<source>:<native_id>``. ``deadlines``
+    holds every deadline (two-stage and multiple cut-off calls have several); ``deadline`` and
+    ``status`` are derived against a clock when the item is stored. ``extra`` carries what a
+    source knows beyond the common fields (date evidence text, other links, budget ...).
+    """
+
+    source: str
+    native_id: str
+    kind: str
+    title: str
+    url: str
+    summary: str = ""
+    programme: str | None = None
+    language: str | None = None
+    status: str | None = None
+    opens: datetime | None = None
+    deadlines: list[datetime] = field(default_factory=list)
+    published: datetime | None = None
+    raw: Any = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return f"{self.source}:{self.native_id}"
+
+    def resolved(self, now: datetime) -> "ResolvedItem":
+        """Status and next deadline as of ``now``."""
+        deadlines = sorted(set(self.deadlines))
+        if self.kind == LEGISLATION and self.status is None:
+            status = None
+        else:
+            status = derive_status(self.status, self.opens, deadlines, now)
+        deadline = next_deadline(deadlines, now)
+        return ResolvedItem(status=status, deadline=deadline, deadlines=deadlines)
+
+
+@dataclass(frozen=True)
+class ResolvedItem:
+    status: str | None
+    deadline: datetime | None
+    deadlines: list[datetime]
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A committee or priority area assigned to an item, with the evidence for it.
+
+    ``dimension`` is ``"committee"`` or ``"priority"``; ``evidence`` lists the words or rules
+    that produced the tag, so a person can see why.
+    """
+
+    dimension: str
+    tag: str
+    score: float
+    evidence: tuple[str, ...] = ()
+    matcher: str = ""

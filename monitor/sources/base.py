@@ -1,0 +1,107 @@
+"""The Source base class and the registry of source kinds.
+
+A source is a small class: a ``kind``, the extra keys it accepts in its ``[[source]]`` block
+(``options``, as :class:`~monitor.config.Key` schemas), and a :meth:`Source.parse` that turns
+one response body into items. Multi-request sources (paging, detail pages) override
+:meth:`Source.fetch`. The class docstring is the user documentation shown by
+``monitor sources kinds``.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any, ClassVar, Iterator
+
+from ..config import Key, Settings, SourceConfig
+from ..errors import ParseError
+from ..fetch import NotModified, SourceHTTP
+from ..model import CALL, KINDS, Item
+
+__all__ = ["Source", "Registry", "registry"]
+
+
+class Registry:
+    """Source kinds by name."""
+
+    def __init__(self) -> None:
+        self._kinds: dict[str, type[Source]] = {}
+
+    def add(self, cls: type["Source"]) -> None:
+        existing = self._kinds.get(cls.kind)
+        if existing is not None and existing is not cls:
+            raise RuntimeError(f"source kind {cls.kind!r} defined twice: "
+                               f"{existing.__module__} and {cls.__module__}")
+        self._kinds[cls.kind] = cls
+
+    def get(self, kind: str) -> type["Source"]:
+        return self._kinds[kind]
+
+    def kinds(self) -> list[str]:
+        return sorted(self._kinds)
+
+    def __iter__(self) -> Iterator[type["Source"]]:
+        return iter(self._kinds[k] for k in self.kinds())
+
+
+registry = Registry()
+
+
+class Source:
+    """Base class; subclasses document themselves in their docstring."""
+
+    kind: ClassVar[str] = ""
+    #: extra ``[[source]]`` keys this kind accepts, beyond name/kind/url/enabled
+    options: ClassVar[dict[str, Key]] = {}
+    #: what the items are, unless a source decides per item
+    item_kind: ClassVar[str] = CALL
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.__dict__.get("kind"):
+            registry.add(cls)
+
+    def __init__(self, config: SourceConfig, settings: Settings | None = None) -> None:
+        self.config = config
+        self.settings = settings or Settings()
+        self.name = config.name
+        self.url = config.url
+
+    @classmethod
+    def options_schema(cls) -> dict[str, Key]:
+        return dict(cls.options)
+
+    @classmethod
+    def description(cls) -> str:
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    def option(self, key: str) -> Any:
+        """A kind option's configured value, else the schema default."""
+        if key in self.config.options:
+            return self.config.options[key]
+        return self.options[key].default
+
+    async def fetch(self, http: SourceHTTP) -> list[Item]:
+        """Fetch and parse. The default is one conditional GET of ``url``."""
+        response = await http.get(self.url, conditional=True)
+        if response.not_modified:
+            raise NotModified(self.url)
+        return self.parse(response.content, url=response.url, content_type=response.content_type)
+
+    def parse(self, body: bytes, *, url: str, content_type: str = "") -> list[Item]:
+        """Turn one response body into items. Raise ParseError when it is not understood."""
+        raise NotImplementedError
+
+    def parse_error(self, message: str, url: str | None = None) -> ParseError:
+        where = f"{url}: " if url else ""
+        return ParseError(f"{where}{message}", source=self.name, url=url)
+
+    def check_items(self, items: list[Item]) -> list[Item]:
+        """Stamp the source name on items and refuse ones that lack what every item needs."""
+        for item in items:
+            item.source = self.name
+            if item.kind not in KINDS:
+                raise self.parse_error(f"item {item.native_id!r} has kind {item.kind!r}")
+            if not item.native_id or not item.title or not item.url:
+                raise self.parse_error(
+                    f"item {item.native_id or item.title or '?'!r} lacks id, title or link")
+        return items

@@ -1,0 +1,395 @@
+"""The SQLite store: items, their change history, polls, HTTP validators and tags.
+
+One file, WAL mode and a busy timeout so a poll can write while people query. Every write
+runs in ``BEGIN IMMEDIATE`` through :meth:`Store.write`, so two writers queue for the lock
+instead of failing half-way. sqlite-utils manages the schema and full-text index; writes use
+plain SQL inside our own transactions (sqlite-utils' helpers commit on their own).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+import sqlite_utils
+
+from .errors import StoreError
+from .model import CLOSED, Item, Tag, derive_status, from_iso, next_deadline, to_iso, utcnow
+
+__all__ = ["Store", "UpsertResult", "TRACKED_FIELDS", "SCHEMA_HOOKS"]
+
+# Fields whose change is recorded in item_history (old value, new value, time).
+TRACKED_FIELDS = ("title", "summary", "url", "programme", "status", "opens", "deadlines",
+                  "published")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS items (
+    id TEXT PRIMARY KEY, source TEXT NOT NULL, native_id TEXT NOT NULL, kind TEXT NOT NULL,
+    title TEXT NOT NULL, summary TEXT NOT NULL DEFAULT '', url TEXT, programme TEXT,
+    language TEXT, status TEXT, opens TEXT, deadline TEXT, deadlines TEXT NOT NULL DEFAULT '[]',
+    published TEXT, first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, updated TEXT NOT NULL,
+    first_poll INTEGER, last_poll INTEGER, raw TEXT, extra TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX IF NOT EXISTS items_kind_deadline ON items(kind, deadline);
+CREATE INDEX IF NOT EXISTS items_kind_published ON items(kind, published);
+CREATE INDEX IF NOT EXISTS items_source ON items(source);
+CREATE TABLE IF NOT EXISTS item_history (
+    id INTEGER PRIMARY KEY, item_id TEXT NOT NULL, field TEXT NOT NULL, old TEXT, new TEXT,
+    changed_at TEXT NOT NULL, poll_id INTEGER
+);
+CREATE INDEX IF NOT EXISTS item_history_item ON item_history(item_id);
+CREATE INDEX IF NOT EXISTS item_history_changed ON item_history(changed_at);
+CREATE TABLE IF NOT EXISTS polls (
+    id INTEGER PRIMARY KEY, source TEXT NOT NULL, started TEXT NOT NULL, finished TEXT,
+    outcome TEXT, http_status INTEGER, items_parsed INTEGER, new INTEGER, changed INTEGER,
+    error TEXT
+);
+CREATE INDEX IF NOT EXISTS polls_source ON polls(source, id);
+CREATE TABLE IF NOT EXISTS http_cache (
+    url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, updated TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tags (
+    item_id TEXT NOT NULL, dimension TEXT NOT NULL, tag TEXT NOT NULL, score REAL NOT NULL,
+    evidence TEXT NOT NULL DEFAULT '[]', matcher TEXT NOT NULL DEFAULT '', tagged_at TEXT NOT NULL,
+    PRIMARY KEY (item_id, dimension, tag)
+);
+CREATE INDEX IF NOT EXISTS tags_dimension_tag ON tags(dimension, tag);
+"""
+
+# Feature modules append functions that create their own tables; run at every open.
+SCHEMA_HOOKS: list[Callable[[sqlite_utils.Database], None]] = []
+
+
+@dataclass
+class UpsertResult:
+    """What one upsert did: ids of new and changed items, count of unchanged ones."""
+
+    new: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+class Store:
+    """Access to one monitor database. Use as a context manager or call :meth:`close`."""
+
+    def __init__(self, path: str | Path, *, busy_timeout: float = 30.0) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(self.path, timeout=busy_timeout, isolation_level=None,
+                                   check_same_thread=False)
+            conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot open database: {exc}") from exc
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+        self._ensure_schema()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def _ensure_schema(self) -> None:
+        try:
+            self.conn.executescript("BEGIN IMMEDIATE;" + _SCHEMA + "COMMIT;")
+        except sqlite3.Error as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise StoreError(f"{self.path}: cannot create the schema: {exc}") from exc
+        if "items_fts" not in self.db.table_names():
+            self.db["items"].enable_fts(["title", "summary"], create_triggers=True,
+                                        tokenize="unicode61")
+        for hook in SCHEMA_HOOKS:
+            hook(self.db)
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction taken with BEGIN IMMEDIATE; rolled back on any exception."""
+        if self.conn.in_transaction:  # nested: join the outer transaction
+            yield self.conn
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # ----------------------------------------------------------------- items
+    def upsert_items(self, items: Iterable[Item], *, poll_id: int | None = None,
+                     now: datetime | None = None) -> UpsertResult:
+        """Insert new items, update changed ones and record each changed field's history.
+
+        Idempotent: storing the same items again changes nothing but ``last_seen``.
+        """
+        now = now or utcnow()
+        stamp = to_iso(now)
+        batch = {item.id: item for item in items}  # a source repeating an id: the last wins
+        result = UpsertResult()
+        with self.write() as conn:
+            existing = self._rows_by_id(list(batch))
+            for item_id, item in batch.items():
+                row = self._row_for(item, now)
+                old = existing.get(item_id)
+                if old is None:
+                    row.update(first_seen=stamp, last_seen=stamp, updated=stamp,
+                               first_poll=poll_id, last_poll=poll_id)
+                    cols = ", ".join(row)
+                    conn.execute(f"INSERT INTO items ({cols}) VALUES "
+                                 f"({', '.join('?' for _ in row)})", list(row.values()))
+                    result.new.append(item_id)
+                    continue
+                changes = [(f, old[f], row[f]) for f in TRACKED_FIELDS if old[f] != row[f]]
+                conn.executemany(
+                    "INSERT INTO item_history (item_id, field, old, new, changed_at, poll_id)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    [(item_id, f, o, n, stamp, poll_id) for f, o, n in changes])
+                row.update(last_seen=stamp, last_poll=poll_id)
+                if changes:
+                    row["updated"] = stamp
+                    result.changed.append(item_id)
+                else:
+                    result.unchanged += 1
+                assignments = ", ".join(f"{k} = ?" for k in row)
+                conn.execute(f"UPDATE items SET {assignments} WHERE id = ?",
+                             [*row.values(), item_id])
+        return result
+
+    @staticmethod
+    def _row_for(item: Item, now: datetime) -> dict[str, Any]:
+        resolved = item.resolved(now)
+        return {
+            "id": item.id, "source": item.source, "native_id": item.native_id,
+            "kind": item.kind, "title": item.title, "summary": item.summary or "",
+            "url": item.url, "programme": item.programme, "language": item.language,
+            "status": resolved.status, "opens": to_iso(item.opens),
+            "deadline": to_iso(resolved.deadline),
+            "deadlines": _dumps([to_iso(d) for d in resolved.deadlines]),
+            "published": to_iso(item.published),
+            "raw": None if item.raw is None else _dumps(item.raw),
+            "extra": _dumps(item.extra),
+        }
+
+    def _rows_by_id(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        rows: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            for row in self.db.query(f"SELECT * FROM items WHERE id IN ({marks})", chunk):
+                rows[row["id"]] = row
+        return rows
+
+    def roll_forward(self, now: datetime | None = None) -> int:
+        """Re-derive status and next deadline for items whose dates have been overtaken.
+
+        Time moves on between polls: a cut-off passes, a forthcoming call opens. Returns how
+        many items changed; status changes go into the history like any other change.
+        """
+        now = now or utcnow()
+        stamp = to_iso(now)
+        changed = 0
+        with self.write() as conn:
+            rows = list(self.db.query(
+                "SELECT id, status, opens, deadline, deadlines FROM items WHERE kind = 'call' "
+                "AND ((deadline IS NOT NULL AND deadline < :now) OR "
+                "(status = 'forthcoming' AND opens IS NOT NULL AND opens <= :now))",
+                {"now": stamp}))
+            for row in rows:
+                deadlines = [from_iso(d) for d in json.loads(row["deadlines"])]
+                status = derive_status(row["status"], from_iso(row["opens"]), deadlines, now)
+                deadline = to_iso(next_deadline(deadlines, now))
+                if status != row["status"]:
+                    conn.execute(
+                        "INSERT INTO item_history (item_id, field, old, new, changed_at)"
+                        " VALUES (?, 'status', ?, ?, ?)", (row["id"], row["status"], status, stamp))
+                conn.execute("UPDATE items SET status = ?, deadline = ? WHERE id = ?",
+                             (status, deadline, row["id"]))
+                changed += 1
+        return changed
+
+    def get_item(self, item_id: str) -> dict[str, Any] | None:
+        """One item by its full id, or by a native id / suffix that is unique."""
+        rows = list(self.db.query("SELECT * FROM items WHERE id = ?", [item_id]))
+        if not rows:
+            rows = list(self.db.query("SELECT * FROM items WHERE id LIKE ? LIMIT 2",
+                                      ["%:" + item_id]))
+            if len(rows) != 1:
+                return None
+        return self._decorate(rows)[0]
+
+    def history(self, item_id: str) -> list[dict[str, Any]]:
+        return list(self.db.query(
+            "SELECT field, old, new, changed_at, poll_id FROM item_history WHERE item_id = ? "
+            "ORDER BY id", [item_id]))
+
+    def count_items(self, source: str | None = None) -> int:
+        if source is None:
+            return self.db.execute("SELECT count(*) FROM items").fetchone()[0]
+        return self.db.execute("SELECT count(*) FROM items WHERE source = ?",
+                               [source]).fetchone()[0]
+
+    def query_items(self, *, kind: str | None = None, statuses: Sequence[str] = (),
+                    include_closed: bool = True, sources: Sequence[str] = (),
+                    programme: str | None = None, search: str | None = None,
+                    closing_within_days: float | None = None, committee: str | None = None,
+                    priority: str | None = None, order: str = "deadline",
+                    limit: int | None = None, now: datetime | None = None) -> list[dict[str, Any]]:
+        """Items filtered as the CLI and digests ask; each row carries its tags."""
+        now = now or utcnow()
+        where: list[str] = []
+        params: dict[str, Any] = {"now": to_iso(now)}
+        if kind:
+            where.append("kind = :kind")
+            params["kind"] = kind
+        if statuses:
+            where.append(f"status IN ({', '.join(f':s{i}' for i in range(len(statuses)))})")
+            params.update({f"s{i}": s for i, s in enumerate(statuses)})
+        elif not include_closed:
+            where.append(f"(status IS NULL OR status != '{CLOSED}')")
+        if sources:
+            where.append(f"source IN ({', '.join(f':src{i}' for i in range(len(sources)))})")
+            params.update({f"src{i}": s for i, s in enumerate(sources)})
+        if programme:
+            where.append("programme LIKE :programme")
+            params["programme"] = f"%{programme}%"
+        if closing_within_days is not None:
+            where.append("deadline >= :now AND deadline <= :until")
+            params["until"] = to_iso(now + timedelta(days=closing_within_days))
+        if search:
+            fts = fts_query(search)
+            if fts:
+                where.append("items.rowid IN (SELECT rowid FROM items_fts "
+                             "WHERE items_fts MATCH :search)")
+                params["search"] = fts
+        for dimension, value in (("committee", committee), ("priority", priority)):
+            if value:
+                where.append(f"id IN (SELECT item_id FROM tags WHERE dimension = '{dimension}'"
+                             f" AND tag = :{dimension})")
+                params[dimension] = value
+        orders = {
+            "deadline": "deadline IS NULL, deadline, title",
+            "published": "coalesce(published, first_seen) DESC, title",
+            "first_seen": "first_seen DESC, title",
+        }
+        sql = "SELECT * FROM items"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY " + orders[order]
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        return self._decorate(list(self.db.query(sql, params)))
+
+    def _decorate(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Parse JSON columns and attach committees/priorities (with evidence) to each row."""
+        tags = self.tags_for([r["id"] for r in rows])
+        for row in rows:
+            row["deadlines"] = json.loads(row["deadlines"] or "[]")
+            row["extra"] = json.loads(row["extra"] or "{}")
+            item_tags = tags.get(row["id"], [])
+            row["tags"] = item_tags
+            row["committees"] = [t["tag"] for t in item_tags if t["dimension"] == "committee"]
+            row["priorities"] = [t["tag"] for t in item_tags if t["dimension"] == "priority"]
+        return rows
+
+    # ------------------------------------------------------------------ tags
+    def replace_tags(self, item_id: str, tags: Iterable[Tag], *, now: datetime | None = None,
+                     ) -> None:
+        """Set an item's tags (all dimensions) to exactly ``tags``."""
+        stamp = to_iso(now or utcnow())
+        with self.write() as conn:
+            conn.execute("DELETE FROM tags WHERE item_id = ?", [item_id])
+            conn.executemany(
+                "INSERT INTO tags (item_id, dimension, tag, score, evidence, matcher, tagged_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(item_id, t.dimension, t.tag, t.score, _dumps(list(t.evidence)), t.matcher,
+                  stamp) for t in tags])
+
+    def tags_for(self, ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+        result: dict[str, list[dict[str, Any]]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start:start + 500])
+            marks = ", ".join("?" for _ in chunk)
+            for row in self.db.query(
+                    f"SELECT item_id, dimension, tag, score, evidence, matcher FROM tags "
+                    f"WHERE item_id IN ({marks}) ORDER BY dimension, score DESC, tag", chunk):
+                row["evidence"] = json.loads(row["evidence"])
+                result.setdefault(row.pop("item_id"), []).append(row)
+        return result
+
+    # ----------------------------------------------------------------- polls
+    def start_poll(self, source: str, now: datetime | None = None) -> int:
+        with self.write() as conn:
+            cur = conn.execute("INSERT INTO polls (source, started) VALUES (?, ?)",
+                               (source, to_iso(now or utcnow())))
+            return int(cur.lastrowid)
+
+    def finish_poll(self, poll_id: int, *, outcome: str, http_status: int | None = None,
+                    items_parsed: int = 0, new: int = 0, changed: int = 0,
+                    error: str | None = None, now: datetime | None = None) -> None:
+        with self.write() as conn:
+            conn.execute(
+                "UPDATE polls SET finished = ?, outcome = ?, http_status = ?, items_parsed = ?,"
+                " new = ?, changed = ?, error = ? WHERE id = ?",
+                (to_iso(now or utcnow()), outcome, http_status, items_parsed, new, changed,
+                 error, poll_id))
+
+    def polls(self, source: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
+        sql = "SELECT * FROM polls"
+        params: list[Any] = []
+        if source:
+            sql += " WHERE source = ?"
+            params.append(source)
+        return list(self.db.query(sql + f" ORDER BY id DESC LIMIT {int(limit)}", params))
+
+    def poll(self, poll_id: int | None) -> dict[str, Any] | None:
+        if poll_id is None:
+            return None
+        rows = list(self.db.query("SELECT * FROM polls WHERE id = ?", [poll_id]))
+        return rows[0] if rows else None
+
+    def last_polls(self) -> dict[str, dict[str, Any]]:
+        """The latest poll of every source that was ever polled."""
+        rows = self.db.query("SELECT * FROM polls WHERE id IN "
+                             "(SELECT max(id) FROM polls GROUP BY source)")
+        return {row["source"]: row for row in rows}
+
+    # ------------------------------------------------------------ http cache
+    def validators(self, url: str) -> tuple[str | None, str | None]:
+        row = self.conn.execute("SELECT etag, last_modified FROM http_cache WHERE url = ?",
+                                [url]).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
+    def save_validators(self, entries: Iterable[tuple[str, str | None, str | None]],
+                        now: datetime | None = None) -> None:
+        stamp = to_iso(now or utcnow())
+        with self.write() as conn:
+            conn.executemany(
+                "INSERT INTO http_cache (url, etag, last_modified, updated) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT(url) DO UPDATE SET etag = excluded.etag,"
+                " last_modified = excluded.last_modified, updated = excluded.updated",
+                [(url, etag, modified, stamp) for url, etag, modified in entries])
+
+
+def fts_query(text: str) -> str:
+    """Free text → a safe FTS5 query: every word must match, as a prefix, in any order."""
+    words = re.findall(r"\w+", text, flags=re.UNICODE)
+    return " ".join(f'"{w}"*' for w in words)
