@@ -348,8 +348,16 @@ def load_sources(config_dir: Path) -> tuple[SourceConfig, ...]:
 EXTRA_LOADERS: dict[str, Callable[[Path], Any]] = {}
 
 
+# Modules that add settings sections or file loaders; imported before anything is read.
+FEATURE_MODULES = ["monitor.committees"]
+
+
 def load_config(config_dir: str | Path | None = None) -> Config:
     """Find and validate the whole configuration."""
+    import importlib
+
+    for module in FEATURE_MODULES:
+        importlib.import_module(module)
     directory = find_config_dir(config_dir)
     settings = load_settings(directory)
     sources = load_sources(directory)
