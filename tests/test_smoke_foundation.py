@@ -2,7 +2,7 @@
 
 import json
 
-from conftest import REPLAY
+from tests.conftest import REPLAY
 
 
 def test_poll_replay_then_calls_json(cli):
