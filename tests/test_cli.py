@@ -85,7 +85,8 @@ def test_calls_filters(cli):
     assert ids("--search", "internships") == {"cascade-11143", "cascade-11145"}
     assert ids("--all", "--programme", "horizon") == {
         "HORIZON-CL5-2026-09-D4-03", "HORIZON-CL5-2026-09-D4-08",
-        "HORIZON-JU-CBE-2026-IAFlag-02", "HORIZON-JU-CBE-2026-IA-05"}
+        "HORIZON-JU-CBE-2026-IAFlag-02", "HORIZON-JU-CBE-2026-IA-05",
+        "cascade-11264"}  # EIT Urban Mobility cascade call, under Horizon Europe
     assert ids("--source", "nowhere") == set()
     assert len(ids("--limit", "1")) == 1
 
