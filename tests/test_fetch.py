@@ -217,3 +217,19 @@ def test_retry_after_forms():
     assert retry_after_seconds("120") == 120
     assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412480 - 30) == 30
     assert retry_after_seconds("soon") is None and retry_after_seconds(None) is None
+
+
+def test_requests_only_to_the_sources_own_host():
+    async def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, text="ok")
+
+    async def go():
+        async with Fetcher(FAST, transport=httpx.MockTransport(handler)) as f:
+            http = f.for_source("s", "https://www.esf.se/utlysningar/", ["api.esf.se"])
+            assert (await http.get("https://www.esf.se/utlysningar/x/")).status == 200
+            assert (await http.get("https://API.esf.se/v1")).status == 200
+            for url in ("https://evil.example/x", "http://127.0.0.1:8080/admin",
+                        "http://169.254.169.254/latest/meta-data"):
+                with pytest.raises(FetchError, match="refused, not on the source's host"):
+                    await http.get(url)
+    asyncio.run(go())
