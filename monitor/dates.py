@@ -227,8 +227,8 @@ _TIME_BEFORE = re.compile(r"(?:" + _LEAD + r"|(?<![0-9:.]))(?P<iso>)" + _CLOCK
 
 def _clock_of(m: re.Match[str] | None) -> tuple[tuple[int, int, int], tzinfo | None] | None:
     """(hour, minute, second) and zone from a time match, or None when it is not a time."""
-    if m is None or not (m["mi"] or m["ampm"] or m["lead"]):
-        return None  # a bare number after a date is not a time: "1 mars 2027, 12 000 kr"
+    if m is None or not (m["mi"] or m["ampm"] or (m["lead"] or "")[:2].lower() == "kl"):
+        return None  # not a time: "1 mars 2027, 12 000 kr", "on 3 March at 3 sites"
     hour, minute, second = int(m["h"]), int(m["mi"] or 0), int(m["s"] or 0)
     if m["ampm"]:
         if not 1 <= hour <= 12:
@@ -472,7 +472,7 @@ def _find(text: str, *, today: date | datetime, language: str | None, tz: tzinfo
         since = max(first, same[0] if same else 0, raw.start - _LOOKBACK)
         role = _role(text, raw, since, same and same[1])
         role = default_role if role == "unknown" else role
-        hint = None if raw.year else _hint_year(text, since, raw.start)
+        hint = None if raw.year else _hint_year(text, since, raw.start, today_date)
         forward = role not in _BACKWARD_ROLES
         base = same[2] if forward and same and same[2] else today_date
         settled = _settle(raw, role, base, forward, hint, tz)
@@ -489,9 +489,11 @@ def _find(text: str, *, today: date | datetime, language: str | None, tz: tzinfo
     return found
 
 
-def _hint_year(text: str, start: int, stop: int) -> int | None:
-    years = _BARE_YEAR.findall(text, start, stop)
-    return int(years[-1]) if years else None
+def _hint_year(text: str, start: int, stop: int, today: date) -> int | None:
+    """The last bare year in text[start:stop]: "Sista ansökningsdagar 2024 är 1 februari"."""
+    years = [int(y) for y in _BARE_YEAR.findall(text, start, stop)
+             if abs(int(y) - today.year) <= 15]  # "2000 kr" is no year
+    return years[-1] if years else None
 
 
 # --- picking one -----------------------------------------------------------------------------
@@ -624,7 +626,8 @@ def parse_date(value: str, *, today: date | datetime, tz: tzinfo = STOCKHOLM,
             return parsed
     found = _find(value, today=today, language=None, tz=tz, default_role=role)
     if found:
-        return found[0].when
+        first = found[0]
+        return first.end if role == "deadline" and first.end else first.when
     return _parse_other_languages(value, tz, role) if _FOREIGN.search(value) else None
 
 

@@ -207,6 +207,8 @@ def test_parse_date_as_deadline() -> None:
         2026, 7, 3, 23, 59, tzinfo=STOCKHOLM)
     assert parse_date("1 februari", today=TODAY, role="deadline") == datetime(
         2027, 2, 1, 23, 59, tzinfo=STOCKHOLM)
+    assert parse_date("1–15 mars 2027", today=TODAY, role="deadline") == datetime(
+        2027, 3, 15, 23, 59, tzinfo=STOCKHOLM)
     assert parse_date("2 juli", today=TODAY, role="published") == datetime(
         2026, 7, 2, tzinfo=STOCKHOLM)
 
