@@ -510,7 +510,10 @@ def _latest(found: FoundDate) -> datetime:
 
 
 def _pick(candidates: list[FoundDate], now: datetime) -> FoundDate | None:
-    """The soonest still to come, else the latest past one."""
+    """The soonest still to come, else the latest past one. A day also given with a time of
+    day ("Slutdatum 2020-10-29" and "stänger kl.16.00 den 29 oktober 2020") is taken timed."""
+    timed = {c.when.date() for c in candidates if c.has_time}
+    candidates = [c for c in candidates if c.has_time or c.when.date() not in timed]
     future = [c for c in candidates if _latest(c) >= now]
     if future:
         return min(future, key=lambda c: c.when)

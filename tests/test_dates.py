@@ -132,6 +132,14 @@ def test_deadline_all_past_gives_the_latest() -> None:
     assert find_deadline(text, today=TODAY).when.date() == date(2024, 10, 15)
 
 
+def test_deadline_with_a_time_beats_the_same_day_without() -> None:
+    text = ("Utlysning 2020/00518 Startdatum 2020-08-24 Slutdatum 2020-10-29 Utlyst belopp "
+            "20 000 000 kr. Utlysningen stänger kl.16.00 den 29 oktober 2020.")
+    found = find_deadline(text, today=TODAY)
+    assert found.when == datetime(2020, 10, 29, 16, 0, tzinfo=STOCKHOLM) and found.has_time
+    assert find_opening(text, today=TODAY).when == datetime(2020, 8, 24, tzinfo=STOCKHOLM)
+
+
 def test_deadline_from_a_window_end() -> None:
     found = find_deadline("Ansök 15 september–15 oktober", today=TODAY)
     assert found.role == "deadline" and found.end is None
