@@ -274,8 +274,8 @@ def _add_time(text: str, raw: _Raw) -> _Raw:
 
 # --- windows ---------------------------------------------------------------------------------
 
-_WINDOW_GAP = re.compile(r"\s*(?P<word>–|—|−|‒|-|/|till(?:\s+och\s+med)?|t\.\s?o\.\s?m\.?|to"
-                         r"|until|through|och|and|eller|or)\s*(?:den\s+|the\s+)?", re.I)
+_WINDOW_GAP = re.compile(r"\s*(?P<word>–|—|−|‒|-|/|till(?:\s+och\s+med)?|t\.\s?o\.\s?m\.?"
+                         r"|to|until|through|och|and|eller|or)\s*(?:den\s+|the\s+)?", re.I)
 _BETWEEN = re.compile(r"\b(?:mellan|between)\s+(?:den\s+|the\s+)?$", re.I)
 
 
