@@ -186,12 +186,15 @@ class Digest:
     def is_empty(self) -> bool:
         return not self.counts()
 
+    def summary(self, most: int | None = None) -> str:
+        """``1 ny utlysning, 2 stänger snart, ...`` (the first ``most`` parts)."""
+        parts = [count_phrase(f"count_{key}", n, self.lang) for key, n in self.counts().items()]
+        return ", ".join(parts[:most]) if parts else t("digest_nothing", self.lang)
+
     def subject(self) -> str:
-        lang = self.lang
-        parts = [count_phrase(f"count_{key}", n, lang) for key, n in self.counts().items()]
-        summary = ", ".join(parts) if parts else t("digest_nothing", lang)
-        return t("digest_subject", lang, period=self.period.title(lang), summary=summary,
-                 audience=self.audience)
+        """The first two counts only, so the subject fits a phone's list of mail."""
+        return t("digest_subject", self.lang, period=self.period.title(self.lang),
+                 summary=self.summary(2), audience=self.audience)
 
 
 def _in_window(stamp: str | None, since: datetime, until: datetime) -> bool:

@@ -130,7 +130,7 @@ def digest_message(config: Config, digest: Digest, now: datetime) -> EmailMessag
         digest=digest, groups=digest.groups, lang=lang, t=partial(t_for, lang),
         subject=digest.subject(), period_title=digest.period.title(lang),
         audience=digest.audience, email=sub.email,
-        since=long_date(digest.since, config.settings.tz, lang))
+        since=long_date(digest.since, config.settings.tz, lang), summary=digest.summary())
     return build_message(settings, to=[sub.email], subject=context["subject"],
                          text=render("digest.txt", **context),
                          html=render("digest.html", **context),

@@ -20,9 +20,10 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from email import policy
-from email.headerregistry import Address
+from email.header import Header
 from email.message import EmailMessage
 from email.utils import format_datetime as rfc2822_date
+from email.utils import formataddr
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
@@ -225,8 +226,9 @@ def build_message(settings: MailSettings, *, to: list[str], subject: str, text: 
                   html: str | None, key: str, date: datetime) -> EmailMessage:
     """A multipart/alternative message (plain text first, HTML second) with safe headers."""
     message = EmailMessage(policy=policy.SMTP)
-    message["Subject"] = clean_header(subject)
-    message["From"] = Address(clean_header(settings.sender_name, 60), addr_spec=settings.sender)
+    message.set_raw("Subject", encode_header(clean_header(subject), "Subject"))
+    message.set_raw("From", formataddr((clean_header(settings.sender_name, 40), settings.sender),
+                                       charset="utf-8"))
     message["To"] = ", ".join(to)
     message["Date"] = rfc2822_date(date)
     message["Message-ID"] = message_id(key, settings.domain)
@@ -236,6 +238,17 @@ def build_message(settings: MailSettings, *, to: list[str], subject: str, text: 
     if html is not None:
         message.add_alternative(html, subtype="html", charset="utf-8")
     return message
+
+
+def encode_header(text: str, name: str) -> str:
+    """RFC 2047 encoding folded to 76 columns, spaces kept inside the encoded words.
+
+    The email package's own folding (3.11) can drop the space between two encoded words of a
+    long non-ASCII subject; the older ``Header`` class encodes it correctly, and a value set
+    raw with lines this short is written as it is.
+    """
+    charset = "us-ascii" if text.isascii() else "utf-8"
+    return Header(text, charset, header_name=name).encode(maxlinelen=76)
 
 
 def message_bytes(message: EmailMessage) -> bytes:

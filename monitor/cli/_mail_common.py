@@ -10,7 +10,7 @@ from ..committees import committees
 from ..config import Config
 from ..i18n import add_messages, t
 from ..subscriptions import ALL
-from .common import EXIT_USAGE, err
+from .common import EXIT_USAGE, console, err
 
 add_messages({
     "invalid_value": {"sv": "{option}: okänt eller felaktigt värde {value!r}. Giltiga: {valid}",
@@ -20,13 +20,18 @@ add_messages({
 })
 
 
+def say(text: str, *, error: bool = False) -> None:
+    """One message line, never wrapped or styled (it may hold addresses and paths)."""
+    (err if error else console).print(text, markup=False, highlight=False, soft_wrap=True)
+
+
 def usage_error(lang: str, option: str, value: str, valid: Sequence[str] = ()) -> NoReturn:
     """Print a localized usage error naming the option and the valid choices; exit 2."""
     if valid:
         message = t("invalid_value", lang, option=option, value=value, valid=", ".join(valid))
     else:
         message = t("invalid_email", lang, option=option, value=value)
-    err.print(t("usage_error", lang, message=message), markup=False, highlight=False)
+    say(t("usage_error", lang, message=message), error=True)
     raise typer.Exit(EXIT_USAGE)
 
 

@@ -12,8 +12,8 @@ from ..calendar_export import build_calendar
 from ..digest import Period
 from ..dispatch import preview_digests, send_digests
 from ..i18n import add_messages, t
-from .common import app, cli_errors, console, emit, err, state
-from ._mail_common import check_committee, usage_error
+from .common import app, cli_errors, emit, state
+from ._mail_common import check_committee, say, usage_error
 
 add_messages({
     "digest_preview_send": {"sv": "--preview och --send kan inte användas samtidigt.",
@@ -52,7 +52,7 @@ def digest(
     st = state(ctx)
     lang, config = st.lang, st.config
     if preview and send:
-        err.print(t("usage_error", lang, message=t("digest_preview_send", lang)), markup=False)
+        say(t("usage_error", lang, message=t("digest_preview_send", lang)), error=True)
         raise typer.Exit(2)
     check_committee(config, committee, lang)
     if period:
@@ -65,7 +65,7 @@ def digest(
     else:
         outcomes = preview_digests(config, st.store, preview, period=period, committee=committee)
     if not outcomes:
-        console.print(t("digest_none", lang), markup=False)
+        say(t("digest_none", lang))
         return
     rows = [{"committee": o.committee, "email": o.email, "period": o.period,
              "state": t(f"outcome_{o.state}", lang), "subject": o.subject} for o in outcomes]
@@ -76,8 +76,7 @@ def digest(
                                  ("subject", t("col_subject", lang))])
     failed = [o for o in outcomes if o.state == "pending"]
     if failed:
-        err.print(t("digest_failed", lang, n=len(failed), error=failed[0].error), markup=False,
-                  highlight=False)
+        say(t("digest_failed", lang, n=len(failed), error=failed[0].error), error=True)
         raise typer.Exit(1)
 
 
@@ -103,5 +102,4 @@ def calendar(
         sys.stdout.flush()
         return
     output.write_bytes(data)
-    console.print(t("calendar_written", st.lang, n=data.count(b"BEGIN:VEVENT"), file=output),
-                  markup=False, highlight=False)
+    say(t("calendar_written", st.lang, n=data.count(b"BEGIN:VEVENT"), file=output))

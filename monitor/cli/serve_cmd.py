@@ -9,7 +9,8 @@ import typer
 from ..config import database_path
 from ..i18n import add_messages, t
 from ..scheduler import AlreadyRunning, serve as run_scheduler
-from .common import app, cli_errors, err, state
+from .common import app, cli_errors, state
+from ._mail_common import say
 
 add_messages({
     "serve_running": {"sv": "En annan 'monitor serve' kör redan mot samma databas: {detail}",
@@ -35,5 +36,5 @@ def serve(ctx: typer.Context) -> None:
     try:
         run_scheduler(config, db_path=db_path, lang=st.lang)
     except AlreadyRunning as exc:
-        err.print(t("serve_running", st.lang, detail=str(exc)), markup=False, highlight=False)
+        say(t("serve_running", st.lang, detail=str(exc)), error=True)
         raise typer.Exit(1)

@@ -9,8 +9,8 @@ import typer
 from ..i18n import add_messages, t
 from ..subscriptions import (InvalidSubscription, Subscription, effective_subscriptions,
                              subscribe as add_subscription, unsubscribe as remove_subscription)
-from .common import FormatOption, app, cli_errors, console, emit, err, state
-from ._mail_common import usage_error
+from .common import FormatOption, app, cli_errors, emit, state
+from ._mail_common import say, usage_error
 
 add_messages({
     "sub_saved": {"sv": "Prenumeration sparad: {committee} → {email} ({frequency}, {lang})",
@@ -61,8 +61,8 @@ def subscribe(
         add_subscription(config, st.store, sub)
     except InvalidSubscription as exc:
         usage_error(st.lang, OPTION_NAMES[exc.field], exc.value, exc.valid)
-    console.print(t("sub_saved", st.lang, committee=committee, email=sub.email.lower(),
-                    frequency=frequency, lang=sub.lang), markup=False, highlight=False)
+    say(t("sub_saved", st.lang, committee=committee, email=sub.email.lower(),
+          frequency=frequency, lang=sub.lang))
 
 
 @app.command()
@@ -83,11 +83,9 @@ def unsubscribe(
     except InvalidSubscription as exc:
         usage_error(st.lang, OPTION_NAMES[exc.field], exc.value, exc.valid)
     if not remove_subscription(st.config, st.store, committee, email.strip()):
-        err.print(t("sub_missing", st.lang, committee=committee, email=email), markup=False,
-                  highlight=False)
+        say(t("sub_missing", st.lang, committee=committee, email=email), error=True)
         raise typer.Exit(1)
-    console.print(t("sub_removed", st.lang, committee=committee, email=email.lower()),
-                  markup=False, highlight=False)
+    say(t("sub_removed", st.lang, committee=committee, email=email.lower()))
 
 
 @app.command()
