@@ -140,3 +140,22 @@ def test_html_is_safe_for_mail_clients(config, seeded):  # noqa: ANN001, F811
     assert re.findall(r'href="([^"]+)"', html) and all(
         h.startswith("https://") for h in re.findall(r'href="([^"]+)"', html))
     assert 'name="viewport"' in html  # phones scale it
+
+
+def test_hostile_item_is_escaped_and_never_linked(config, seeded):  # noqa: ANN001, F811
+    from monitor.model import Tag
+    from tests.mailfixtures import item, utc
+    seeded.upsert_items([item("X", '<script>alert(1)</script> & "Bidrag"\r\nBcc: x@y.se',
+                              url="javascript:alert(document.cookie)",
+                              deadlines=[utc(2027, 1, 20)], opens=utc(2026, 11, 1))], now=NOW)
+    seeded.replace_tags("eu-funding:X", [Tag("committee", "kfn", 0.9, ("<b>fet</b>",))])
+    message = digest_message(config, _digest(config, seeded, Subscription("kfn", "k@tyreso.se")),
+                             NOW)
+    parsed = parse(message_bytes(message))
+    html = parsed.get_body(("html",)).get_content()
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp;" in html
+    assert "javascript:" in html and 'href="javascript' not in html  # shown, not linked
+    assert "&lt;b&gt;fet&lt;/b&gt;" in html
+    assert parsed["Bcc"] is None
+    text = parsed.get_body(("plain",)).get_content()
+    assert "<script>alert(1)</script>" in text  # plain text shows it as it is

@@ -247,3 +247,42 @@ def _failing(config):  # noqa: ANN001, ANN202
         def send(self, envelope):  # noqa: ANN001, ANN201
             raise DeliveryError("down")
     return Failing(mail_settings(config))
+
+
+def test_preview_writes_files_and_records_nothing(cli, config, mail_env, tmp_path):  # noqa: ANN001, F811
+    _replayed(cli, config)
+    folder = tmp_path / "preview"
+    result = cli("digest", "--preview", str(folder), "--period", "2026-W48")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.suffix for p in folder.iterdir()) == [".eml", ".eml", ".eml",
+                                                          ".html", ".html", ".html"]
+    subjects = sorted(str(m["Subject"]) for m in outbox_messages(folder).values())
+    assert subjects[0] == ("Omvärldsbevakning v.48: 1 ny utlysning för "
+                           "Gymnasie- och vuxenutbildningsnämnden")
+    assert not mail_env.exists()
+    with Store(database_path(config)) as store:
+        assert store.conn.execute("SELECT count(*) FROM deliveries").fetchone()[0] == 0
+    listing = cli("digest", "--committee", "ks")  # neither --send nor --preview: a listing
+    assert listing.exit_code == 0 and "skulle skickas" in listing.output
+    assert not mail_env.exists()
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--period", "vecka 48"], "--period: okänt eller felaktigt värde 'vecka 48'"),
+    (["--committee", "xyz"], "Giltiga: ks, bun, gvn, san, aon, kfn, shn, bn, all"),
+    (["--send", "--preview", "x"], "--preview och --send kan inte användas samtidigt"),
+])
+def test_digest_usage_errors(cli, mail_env, args, message):  # noqa: ANN001, F811
+    result = cli("digest", *args)
+    assert result.exit_code == 2 and message in result.output
+
+
+def test_daily_subscription_gets_daily_periods(config, seeded, mail_env):  # noqa: ANN001, F811
+    subscribe(config, seeded, Subscription("gvn", "dag@tyreso.se", frequency="daily"))
+    outcomes = [o for o in send_digests(config, seeded, now=NOW, committee="gvn")
+                if o.email == "dag@tyreso.se"]
+    assert [(o.period, o.state) for o in outcomes] == [("2026-11-22", "sent")]
+    assert outcomes[0].subject == ("Omvärldsbevakning 22 november 2026: 1 ny utlysning för "
+                                   "Gymnasie- och vuxenutbildningsnämnden")
+    weekly_only = send_digests(config, seeded, now=NOW, committee="gvn", period="2026-W47")
+    assert {o.email for o in weekly_only} == {"gymnasie.vuxenutbildning@tyreso.se"}

@@ -105,3 +105,15 @@ def test_subscriptions_table_and_csv(cli):  # noqa: ANN001
     csv = cli("subscriptions", "--format", "csv").stdout.splitlines()
     assert csv[0] == "committee,email,frequency,lang,priorities,topics,sources,origin"
     assert "kfn,ung@tyreso.se,weekly,sv,,ungdomsutbyte,,subscribed" in csv
+
+
+@pytest.mark.parametrize("command", ["subscribe", "unsubscribe", "subscriptions", "digest",
+                                     "calendar", "serve"])
+def test_mail_commands_are_documented(command: str) -> None:
+    from monitor.cli import app
+    from tests.conftest import ROOT
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"| `monitor {command}` |" in readme and f"### `monitor {command}`" in readme
+    callback = next(c.callback for c in app.registered_commands
+                    if (c.name or c.callback.__name__) == command)
+    assert "Example: monitor " + command in (callback.__doc__ or "")
