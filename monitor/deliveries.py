@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
@@ -37,6 +37,7 @@ __all__ = ["PENDING", "SENT", "record", "state_of", "deliver_pending", "Delivery
            "last_window_end", "recorded_window"]
 
 PENDING, SENT = "pending", "sent"
+KEEP_SENT_BODIES_DAYS = 90
 
 
 def _create_table(db: Any) -> None:
@@ -114,6 +115,7 @@ def deliver_pending(store: Store, channel: Channel, *, kind: str | None = None,
             sql += f" AND {column} = ?"
             params.append(value)
     report = DeliveryReport()
+    _forget_old_bodies(store, now or utcnow())
     for (key,) in store.conn.execute(sql + " ORDER BY created, key", params).fetchall():
         if keys is not None and key not in keys:
             continue
@@ -123,6 +125,14 @@ def deliver_pending(store: Store, channel: Channel, *, kind: str | None = None,
         elif error:
             report.failed.append((key, error))
     return report
+
+
+def _forget_old_bodies(store: Store, now: datetime) -> None:
+    """Drop the bytes of messages sent long ago; the rows stay as the record of what went."""
+    cutoff = to_iso(now - timedelta(days=KEEP_SENT_BODIES_DAYS))
+    with store.write() as conn:
+        conn.execute("UPDATE deliveries SET data = x'' WHERE state = ? AND sent_at < ?"
+                     " AND length(data) > 0", (SENT, cutoff))
 
 
 def _deliver_one(store: Store, channel: Channel, key: str, now: datetime) -> str | None:

@@ -15,6 +15,7 @@ and the open calls no committee got.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -27,6 +28,7 @@ from .store import SCHEMA_HOOKS, Store
 __all__ = ["Subscription", "InvalidSubscription", "ALL", "FREQUENCIES", "subscribe",
            "unsubscribe", "effective_subscriptions", "validate", "digest_settings"]
 
+log = logging.getLogger(__name__)
 ALL = "all"
 FREQUENCIES = ("weekly", "daily")
 
@@ -186,7 +188,13 @@ def effective_subscriptions(config: Config, store: Store, *,
             active, explicit = stored.pop(default.key, (True, default))
             if active:
                 result.append(explicit)
-    result += [sub for active, sub in stored.values() if active]
+    known = committees(config)
+    for active, sub in stored.values():
+        if active and sub.committee != ALL and sub.committee not in known:
+            log.warning("subscription of %s to %r skipped: no such committee in "
+                        "committees.toml any more", sub.email, sub.committee)
+        elif active:
+            result.append(sub)
     if committee is not None:
         result = [s for s in result if s.committee == committee]
     return result

@@ -151,3 +151,17 @@ def smtp_port(mail_env, monkeypatch: pytest.MonkeyPatch) -> int:  # noqa: ANN001
     monkeypatch.setenv("MONITOR_SMTP_PORT", str(port))
     monkeypatch.setenv("MONITOR_SMTP_SECURITY", "none")
     return port
+
+
+def self_signed(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 made with the openssl command (skip the test without it)."""
+    import shutil
+    import subprocess
+    if shutil.which("openssl") is None:
+        pytest.skip("the openssl command is needed to make a test certificate")
+    key, cert = folder / "key.pem", folder / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", str(key), "-out",
+                    str(cert), "-days", "2", "-subj", "/CN=127.0.0.1", "-addext",
+                    "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+    return key, cert

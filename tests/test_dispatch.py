@@ -286,3 +286,29 @@ def test_daily_subscription_gets_daily_periods(config, seeded, mail_env):  # noq
                                    "Gymnasie- och vuxenutbildningsnämnden")
     weekly_only = send_digests(config, seeded, now=NOW, committee="gvn", period="2026-W47")
     assert {o.email for o in weekly_only} == {"gymnasie.vuxenutbildning@tyreso.se"}
+
+
+def test_old_sent_bodies_are_forgotten_but_the_record_stays(config, seeded, mail_env):  # noqa: ANN001, F811
+    send_digests(config, seeded, now=NOW, committee="bun")
+    size = "SELECT length(data), state FROM deliveries WHERE kind = 'digest'"
+    assert seeded.conn.execute(size).fetchone()[0] > 1000
+    send_digests(config, seeded, now=NOW + timedelta(days=89), committee="bun")
+    assert seeded.conn.execute(size).fetchone()[0] > 1000
+    send_digests(config, seeded, now=NOW + timedelta(days=91), committee="bun")
+    assert seeded.conn.execute(size).fetchone() == (0, "sent")
+
+
+def test_subscription_of_a_removed_committee_is_skipped(config_dir, mail_env, caplog):  # noqa: ANN001, F811
+    from monitor.config import load_config
+    from monitor.subscriptions import effective_subscriptions
+    config = load_config(config_dir)
+    with Store(database_path(config)) as store:
+        subscribe(config, store, Subscription("bn", "x@tyreso.se"))
+        path = config_dir / "committees.toml"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text[:text.index("[committee.bn]")], encoding="utf-8")
+        config = load_config(config_dir)
+        with caplog.at_level(logging.WARNING):
+            subs = effective_subscriptions(config, store)
+        assert "bn" not in {s.committee for s in subs} and "no such committee" in caplog.text
+        assert {o.state for o in send_digests(config, store, now=NOW)} == {"empty"}
