@@ -25,10 +25,10 @@ from .store import Store
 __all__ = ["build_calendar", "event_uid"]
 
 add_messages({
-    "cal_name": {"sv": "Utlysningar: sista dagar", "en": "Calls: deadlines"},
-    "cal_name_committee": {"sv": "Utlysningar för {name}", "en": "Calls for {name}"},
-    "cal_deadline": {"sv": "Sista dag: {title}", "en": "Deadline: {title}"},
-    "cal_opens": {"sv": "Öppnar: {title}", "en": "Opens: {title}"},
+    "calendar_name": {"sv": "Utlysningar: sista dagar", "en": "Calls: deadlines"},
+    "calendar_name_committee": {"sv": "Utlysningar för {name}", "en": "Calls for {name}"},
+    "calendar_deadline": {"sv": "Sista dag: {title}", "en": "Deadline: {title}"},
+    "calendar_opens": {"sv": "Öppnar: {title}", "en": "Opens: {title}"},
 })
 
 UID_DOMAIN = "kommun-monitor"
@@ -77,9 +77,9 @@ def build_calendar(config: Config, store: Store, *, committee: str | None = None
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    name = t("cal_name", lang)
+    name = t("calendar_name", lang)
     if committee:
-        name = t("cal_name_committee", lang,
+        name = t("calendar_name_committee", lang,
                  name=committees(config)[committee].display_name(lang))
     calendar.add("x-wr-calname", name)
     rows = store.query_items(kind=CALL, include_closed=False, committee=committee, now=now)
@@ -91,11 +91,11 @@ def build_calendar(config: Config, store: Store, *, committee: str | None = None
         if deadline is not None:
             title = f"{row['title']} ({long_date(deadline, tz, lang)})"
             calendar.add_component(_event(row, "deadline", deadline,
-                                          t("cal_deadline", lang, title=title), description,
+                                          t("calendar_deadline", lang, title=title), description,
                                           sequence, tz))
         opens = from_iso(row["opens"])
         if opens is not None and opens > now:
             calendar.add_component(_event(row, "opens", opens,
-                                          t("cal_opens", lang, title=row["title"]), description,
+                                          t("calendar_opens", lang, title=row["title"]), description,
                                           sequence, tz))
     return calendar.to_ical()

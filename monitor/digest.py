@@ -38,31 +38,34 @@ add_messages({
                        "en": "Horizon scanning {period}: {summary} for {audience}"},
     "digest_all": {"sv": "alla nämnder", "en": "all committees"},
     "digest_nothing": {"sv": "inget nytt", "en": "nothing new"},
-    "week": {"sv": "v.{week}", "en": "week {week}"},
-    "count_new_calls": {"sv": "{n} nya utlysningar", "en": "{n} new calls"},
-    "count_new_calls_one": {"sv": "1 ny utlysning", "en": "1 new call"},
-    "count_closing": {"sv": "{n} stänger snart", "en": "{n} closing soon"},
-    "count_changed": {"sv": "{n} ändrade", "en": "{n} changed"},
-    "count_changed_one": {"sv": "1 ändrad", "en": "1 changed"},
-    "count_legislation": {"sv": "{n} nya lagstiftningsärenden", "en": "{n} new legislation items"},
-    "count_legislation_one": {"sv": "1 nytt lagstiftningsärende", "en": "1 new legislation item"},
-    "count_unassigned": {"sv": "{n} utan nämnd", "en": "{n} without a committee"},
-    "section_new_calls": {"sv": "Nya utlysningar", "en": "New calls"},
-    "section_closing": {"sv": "Stänger inom {days} dagar", "en": "Closing within {days} days"},
-    "section_changed": {"sv": "Ändrade datum eller status", "en": "Changed dates or status"},
-    "section_legislation": {"sv": "Ny lagstiftning och nya remisser",
+    "digest_week": {"sv": "v.{week}", "en": "week {week}"},
+    "digest_count_new_calls": {"sv": "{n} nya utlysningar", "en": "{n} new calls"},
+    "digest_count_new_calls_one": {"sv": "1 ny utlysning", "en": "1 new call"},
+    "digest_count_closing": {"sv": "{n} stänger snart", "en": "{n} closing soon"},
+    "digest_count_changed": {"sv": "{n} ändrade", "en": "{n} changed"},
+    "digest_count_changed_one": {"sv": "1 ändrad", "en": "1 changed"},
+    "digest_count_legislation": {"sv": "{n} nya lagstiftningsärenden",
+                                 "en": "{n} new legislation items"},
+    "digest_count_legislation_one": {"sv": "1 nytt lagstiftningsärende",
+                                     "en": "1 new legislation item"},
+    "digest_count_unassigned": {"sv": "{n} utan nämnd", "en": "{n} without a committee"},
+    "digest_section_new_calls": {"sv": "Nya utlysningar", "en": "New calls"},
+    "digest_section_closing": {"sv": "Stänger inom {days} dagar",
+                               "en": "Closing within {days} days"},
+    "digest_section_changed": {"sv": "Ändrade datum eller status", "en": "Changed dates or status"},
+    "digest_section_legislation": {"sv": "Ny lagstiftning och nya remisser",
                             "en": "New legislation and consultations"},
-    "section_unassigned": {"sv": "Öppna utlysningar som ingen nämnd fick",
+    "digest_section_unassigned": {"sv": "Öppna utlysningar som ingen nämnd fick",
                            "en": "Open calls no committee got"},
-    "group_topics": {"sv": "Bevakade ämnen", "en": "Followed topics"},
-    "why_topic": {"sv": "matchar ämnet ”{topic}”", "en": "matches the topic “{topic}”"},
-    "why_tagged": {"sv": "taggad till {name}", "en": "tagged to {name}"},
-    "why_unassigned": {"sv": "ingen nämnd matchade; källan anger utlysningen som {status}",
+    "digest_group_topics": {"sv": "Bevakade ämnen", "en": "Followed topics"},
+    "digest_why_topic": {"sv": "matchar ämnet ”{topic}”", "en": "matches the topic “{topic}”"},
+    "digest_why_tagged": {"sv": "taggad till {name}", "en": "tagged to {name}"},
+    "digest_why_unassigned": {"sv": "ingen nämnd matchade; källan anger utlysningen som {status}",
                        "en": "no committee matched; the source lists the call as {status}"},
-    "change_deadlines": {"sv": "Sista dag", "en": "Deadline"},
-    "change_opens": {"sv": "Öppnar", "en": "Opens"},
-    "change_status": {"sv": "Status", "en": "Status"},
-    "none_value": {"sv": "ingen", "en": "none"},
+    "digest_change_deadlines": {"sv": "Sista dag", "en": "Deadline"},
+    "digest_change_opens": {"sv": "Öppnar", "en": "Opens"},
+    "digest_change_status": {"sv": "Status", "en": "Status"},
+    "digest_none_value": {"sv": "ingen", "en": "none"},
 })
 
 
@@ -118,8 +121,9 @@ class Period:
     def title(self, lang: str) -> str:
         """``v.48`` / ``week 48``, or the day as ``22 november 2026``."""
         if self.frequency == "weekly":
-            return t("week", lang, week=int(self.label.split("W")[1]))
-        return long_date(self.start, self.start.tzinfo, lang, with_time=False)  # type: ignore[arg-type]
+            return t("digest_week", lang, week=int(self.label.split("W")[1]))
+        return long_date(self.start, self.start.tzinfo, lang,  # type: ignore[arg-type]
+                         with_time=False)
 
 
 @dataclass
@@ -188,7 +192,8 @@ class Digest:
 
     def summary(self, most: int | None = None) -> str:
         """``1 ny utlysning, 2 stänger snart, ...`` (the first ``most`` parts)."""
-        parts = [count_phrase(f"count_{key}", n, self.lang) for key, n in self.counts().items()]
+        parts = [count_phrase(f"digest_count_{key}", n, self.lang)
+                 for key, n in self.counts().items()]
         return ", ".join(parts[:most]) if parts else t("digest_nothing", self.lang)
 
     def subject(self) -> str:
@@ -227,7 +232,8 @@ class _Builder:
         self.committees = committees(config)
         self.priorities = priorities(config)
 
-    def follow(self, committee: str | None, topics: Iterable[str]) -> dict[str, tuple[dict, list[str]]]:
+    def follow(self, committee: str | None,
+               topics: Iterable[str]) -> dict[str, tuple[dict, list[str]]]:
         """Rows the subscription follows for ``committee`` (and ``topics``), with reasons."""
         chosen: dict[str, tuple[dict, list[str]]] = {}
         sources = list(self.sub.sources)
@@ -238,7 +244,7 @@ class _Builder:
                 chosen[row["id"]] = (row, self.tag_reasons(row, committee))
         for topic in topics:
             for row in self.store.query_items(search=topic, sources=sources, now=self.until):
-                reason = t("why_topic", self.lang, topic=topic)
+                reason = t("digest_why_topic", self.lang, topic=topic)
                 chosen.setdefault(row["id"], (row, []))[1].append(reason)
         return chosen
 
@@ -247,11 +253,12 @@ class _Builder:
         for tag in row["tags"]:
             if tag["dimension"] == "committee" and tag["tag"] == committee:
                 name = self.committees[committee].display_name(self.lang)
-                reasons.append("; ".join(tag["evidence"]) or t("why_tagged", self.lang, name=name))
+                reasons.append("; ".join(tag["evidence"])
+                               or t("digest_why_tagged", self.lang, name=name))
             elif tag["dimension"] == "priority" and tag["tag"] in self.priorities:
                 name = self.priorities[tag["tag"]].display_name(self.lang)
                 reasons.append(f"{name}: " + "; ".join(tag["evidence"]) if tag["evidence"]
-                               else t("why_tagged", self.lang, name=name))
+                               else t("digest_why_tagged", self.lang, name=name))
         return reasons
 
     def sections(self, chosen: dict[str, tuple[dict, list[str]]]) -> list[DigestSection]:
@@ -276,7 +283,7 @@ class _Builder:
 
     def section(self, key: str, entries: list[DigestEntry]) -> DigestSection:
         entries.sort(key=lambda e: (e.deadline_iso is None, e.deadline_iso or "", e.title))
-        heading = t(f"section_{key}", self.lang, days=self.closing_days)
+        heading = t(f"digest_section_{key}", self.lang, days=self.closing_days)
         return DigestSection(key=key, heading=heading, entries=entries)
 
     def entry(self, row: dict, why: list[str], changes: list[dict] = ()) -> DigestEntry:
@@ -305,13 +312,13 @@ class _Builder:
         elif change["field"] == "opens":
             old_text, new_text = self.dates([old] if old else []), self.dates([new] if new else [])
         else:
-            old_text = t(f"status_{old}", self.lang) if old else t("none_value", self.lang)
-            new_text = t(f"status_{new}", self.lang) if new else t("none_value", self.lang)
-        return f"{t('change_' + change['field'], self.lang)}: {old_text} → {new_text}"
+            old_text = t(f"status_{old}", self.lang) if old else t("digest_none_value", self.lang)
+            new_text = t(f"status_{new}", self.lang) if new else t("digest_none_value", self.lang)
+        return f"{t('digest_change_' + change['field'], self.lang)}: {old_text} → {new_text}"
 
     def dates(self, values: list[str]) -> str:
         return ", ".join(long_date(v, self.tz, self.lang) for v in values) or t(
-            "none_value", self.lang)
+            "digest_none_value", self.lang)
 
     def unassigned(self) -> list[DigestEntry]:
         """New calls still open or forthcoming that no committee got, so none goes unseen."""
@@ -321,7 +328,7 @@ class _Builder:
             if row["committees"] or not _in_window(row["first_seen"], self.since, self.until):
                 continue
             status = t(f"status_{row['status']}", self.lang) if row["status"] else "?"
-            entries.append(self.entry(row, [t("why_unassigned", self.lang, status=status)]))
+            entries.append(self.entry(row, [t("digest_why_unassigned", self.lang, status=status)]))
         return entries
 
 
@@ -338,9 +345,9 @@ def build_digest(config: Config, store: Store, sub: Subscription, period: Period
         groups = [DigestGroup(com.display_name(lang), builder.sections(builder.follow(ident, ())))
                   for ident, com in builder.committees.items()]
         if sub.topics:
-            groups.append(DigestGroup(t("group_topics", lang),
+            groups.append(DigestGroup(t("digest_group_topics", lang),
                                       builder.sections(builder.follow(None, sub.topics))))
-        groups.append(DigestGroup(t("section_unassigned", lang),
+        groups.append(DigestGroup(t("digest_section_unassigned", lang),
                                   [builder.section("unassigned", builder.unassigned())]))
     groups = [g for g in groups if any(s.entries for s in g.sections)]
     return Digest(subscription=sub, period=period, since=since, until=until, audience=audience,

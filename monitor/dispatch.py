@@ -45,25 +45,27 @@ __all__ = ["Outcome", "is_due", "send_digests", "preview_digests", "send_reminde
 add_messages({
     "reminder_subject": {"sv": "Påminnelse: {when} – {title}",
                          "en": "Reminder: {when} – {title}"},
-    "days_left": {"sv": "sista dag om {n} dagar", "en": "deadline in {n} days"},
-    "days_left_one": {"sv": "sista dag i morgon", "en": "deadline tomorrow"},
-    "days_left_zero": {"sv": "sista dag i dag", "en": "deadline today"},
-    "outcome_sent": {"sv": "skickat", "en": "sent"},
-    "outcome_pending": {"sv": "väntar, skickas vid nästa körning", "en": "pending, retried next run"},
-    "outcome_already": {"sv": "redan skickat", "en": "already sent"},
-    "outcome_empty": {"sv": "tomt, skickas inte", "en": "empty, not sent"},
-    "outcome_preview": {"sv": "förhandsvisning", "en": "preview"},
-    "outcome_planned": {"sv": "skulle skickas (--send skickar)", "en": "would be sent (--send sends)"},
-    "summary_digests": {"sv": "{n} sammanfattningar skickade", "en": "{n} digests sent"},
-    "summary_digests_one": {"sv": "1 sammanfattning skickad", "en": "1 digest sent"},
-    "summary_reminders": {"sv": "{n} påminnelser skickade", "en": "{n} reminders sent"},
-    "summary_reminders_one": {"sv": "1 påminnelse skickad", "en": "1 reminder sent"},
-    "summary_pending": {"sv": "{n} väntar på nytt försök", "en": "{n} waiting for a retry"},
+    "reminder_days_left": {"sv": "sista dag om {n} dagar", "en": "deadline in {n} days"},
+    "reminder_days_left_one": {"sv": "sista dag i morgon", "en": "deadline tomorrow"},
+    "reminder_days_left_zero": {"sv": "sista dag i dag", "en": "deadline today"},
+    "digest_outcome_sent": {"sv": "skickat", "en": "sent"},
+    "digest_outcome_pending": {"sv": "väntar, skickas vid nästa körning",
+                               "en": "pending, retried next run"},
+    "digest_outcome_already": {"sv": "redan skickat", "en": "already sent"},
+    "digest_outcome_empty": {"sv": "tomt, skickas inte", "en": "empty, not sent"},
+    "digest_outcome_preview": {"sv": "förhandsvisning", "en": "preview"},
+    "digest_outcome_planned": {"sv": "skulle skickas (--send skickar)",
+                               "en": "would be sent (--send sends)"},
+    "mail_summary_digests": {"sv": "{n} sammanfattningar skickade", "en": "{n} digests sent"},
+    "mail_summary_digests_one": {"sv": "1 sammanfattning skickad", "en": "1 digest sent"},
+    "mail_summary_reminders": {"sv": "{n} påminnelser skickade", "en": "{n} reminders sent"},
+    "mail_summary_reminders_one": {"sv": "1 påminnelse skickad", "en": "1 reminder sent"},
+    "mail_summary_pending": {"sv": "{n} väntar på nytt försök", "en": "{n} waiting for a retry"},
     "mail_footer": {"sv": "Du får det här mejlet för att {email} bevakar {audience}.",
                     "en": "You get this mail because {email} follows {audience}."},
     "mail_window": {"sv": "Nytt sedan {since}.", "en": "New since {since}."},
-    "label_why": {"sv": "Varför", "en": "Why"},
-    "label_changes": {"sv": "Ändring", "en": "Change"},
+    "digest_label_why": {"sv": "Varför", "en": "Why"},
+    "digest_label_changes": {"sv": "Ändring", "en": "Change"},
     "reminder_intro": {"sv": "En utlysning som {audience} bevakar stänger snart.",
                        "en": "A call that {audience} follows closes soon."},
 })
@@ -138,7 +140,7 @@ def digest_message(config: Config, digest: Digest, now: datetime) -> EmailMessag
 
 
 def t_for(lang: str, key: str, **values: object) -> str:
-    """``t`` with the language first, for templates: ``t("label_why")``."""
+    """``t`` with the language first, for templates: ``t("digest_label_why")``."""
     return t(key, lang, **values)
 
 
@@ -239,8 +241,8 @@ def preview_digests(config: Config, store: Store, folder: Path | None, *,
 
 def _days_phrase(days: int, lang: str) -> str:
     if days <= 0:
-        return t("days_left_zero", lang)
-    return count_phrase("days_left", days, lang)
+        return t("reminder_days_left_zero", lang)
+    return count_phrase("reminder_days_left", days, lang)
 
 
 def send_reminders(config: Config, store: Store, *, now: datetime | None = None,
@@ -290,11 +292,11 @@ def summary(outcomes: list[Outcome], lang: str) -> str | None:
     sent_reminders = sum(1 for o in outcomes if o.state == "sent" and o.key.startswith("reminder:"))
     pending = sum(1 for o in outcomes if o.state == "pending")
     if sent_digests:
-        parts.append(count_phrase("summary_digests", sent_digests, lang))
+        parts.append(count_phrase("mail_summary_digests", sent_digests, lang))
     if sent_reminders:
-        parts.append(count_phrase("summary_reminders", sent_reminders, lang))
+        parts.append(count_phrase("mail_summary_reminders", sent_reminders, lang))
     if pending:
-        parts.append(t("summary_pending", lang, n=pending))
+        parts.append(t("mail_summary_pending", lang, n=pending))
     return ", ".join(parts) or None
 
 

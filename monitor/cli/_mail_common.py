@@ -13,9 +13,9 @@ from ..subscriptions import ALL
 from .common import EXIT_USAGE, console, err
 
 add_messages({
-    "invalid_value": {"sv": "{option}: okänt eller felaktigt värde {value!r}. Giltiga: {valid}",
+    "mail_invalid_value": {"sv": "{option}: okänt eller felaktigt värde {value!r}. Giltiga: {valid}",
                       "en": "{option}: unknown or malformed value {value!r}. Valid: {valid}"},
-    "invalid_email": {"sv": "{option}: {value!r} är ingen e-postadress (som namn@kommun.se)",
+    "mail_invalid_email": {"sv": "{option}: {value!r} är ingen e-postadress (som namn@kommun.se)",
                       "en": "{option}: {value!r} is not a mail address (like name@example.org)"},
 })
 
@@ -28,9 +28,9 @@ def say(text: str, *, error: bool = False) -> None:
 def usage_error(lang: str, option: str, value: str, valid: Sequence[str] = ()) -> NoReturn:
     """Print a localized usage error naming the option and the valid choices; exit 2."""
     if valid:
-        message = t("invalid_value", lang, option=option, value=value, valid=", ".join(valid))
+        message = t("mail_invalid_value", lang, option=option, value=value, valid=", ".join(valid))
     else:
-        message = t("invalid_email", lang, option=option, value=value)
+        message = t("mail_invalid_email", lang, option=option, value=value)
     say(t("usage_error", lang, message=message), error=True)
     raise typer.Exit(EXIT_USAGE)
 

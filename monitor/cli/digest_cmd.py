@@ -25,9 +25,9 @@ add_messages({
                       "en": "{n} mails could not be sent and will be retried next run: {error}"},
     "calendar_written": {"sv": "{n} händelser skrivna till {file}.",
                          "en": "{n} events written to {file}."},
-    "col_period": {"sv": "Period", "en": "Period"},
-    "col_state": {"sv": "Läge", "en": "State"},
-    "col_subject": {"sv": "Ämnesrad", "en": "Subject"},
+    "digest_col_period": {"sv": "Period", "en": "Period"},
+    "digest_col_state": {"sv": "Läge", "en": "State"},
+    "digest_col_subject": {"sv": "Ämnesrad", "en": "Subject"},
 })
 
 
@@ -68,12 +68,12 @@ def digest(
         say(t("digest_none", lang))
         return
     rows = [{"committee": o.committee, "email": o.email, "period": o.period,
-             "state": t(f"outcome_{o.state}", lang), "subject": o.subject} for o in outcomes]
-    emit(rows, "table", columns=[("committee", t("col_committee", lang)),
-                                 ("email", t("col_email", lang)),
-                                 ("period", t("col_period", lang)),
-                                 ("state", t("col_state", lang)),
-                                 ("subject", t("col_subject", lang))])
+             "state": t(f"digest_outcome_{o.state}", lang), "subject": o.subject} for o in outcomes]
+    emit(rows, "table", columns=[("committee", t("sub_col_committee", lang)),
+                                 ("email", t("sub_col_email", lang)),
+                                 ("period", t("digest_col_period", lang)),
+                                 ("state", t("digest_col_state", lang)),
+                                 ("subject", t("digest_col_subject", lang))])
     failed = [o for o in outcomes if o.state == "pending"]
     if failed:
         say(t("digest_failed", lang, n=len(failed), error=failed[0].error), error=True)

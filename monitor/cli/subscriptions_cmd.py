@@ -20,14 +20,14 @@ add_messages({
     "sub_missing": {"sv": "{email} prenumererar inte på {committee}.",
                     "en": "{email} is not subscribed to {committee}."},
     "sub_none": {"sv": "Inga prenumerationer.", "en": "No subscriptions."},
-    "col_committee": {"sv": "Nämnd", "en": "Committee"},
-    "col_email": {"sv": "E-post", "en": "Email"},
-    "col_frequency": {"sv": "Frekvens", "en": "Frequency"},
-    "col_lang": {"sv": "Språk", "en": "Language"},
-    "col_narrowing": {"sv": "Områden, ämnen, källor", "en": "Priorities, topics, sources"},
-    "col_origin": {"sv": "Ursprung", "en": "Origin"},
-    "origin_default": {"sv": "standard (committees.toml)", "en": "default (committees.toml)"},
-    "origin_subscribed": {"sv": "prenumeration", "en": "subscribed"},
+    "sub_col_committee": {"sv": "Nämnd", "en": "Committee"},
+    "sub_col_email": {"sv": "E-post", "en": "Email"},
+    "sub_col_frequency": {"sv": "Frekvens", "en": "Frequency"},
+    "sub_col_lang": {"sv": "Språk", "en": "Language"},
+    "sub_col_narrowing": {"sv": "Områden, ämnen, källor", "en": "Priorities, topics, sources"},
+    "sub_col_origin": {"sv": "Ursprung", "en": "Origin"},
+    "sub_origin_default": {"sv": "standard (committees.toml)", "en": "default (committees.toml)"},
+    "sub_origin_subscribed": {"sv": "prenumeration", "en": "subscribed"},
 })
 
 OPTION_NAMES = {"committee": "COMMITTEE", "email": "--email", "priority": "--priority",
@@ -98,17 +98,17 @@ def subscriptions(ctx: typer.Context, fmt: str = FormatOption) -> None:
     st = state(ctx)
     lang = st.lang
     rows = [s.public() for s in effective_subscriptions(st.config, st.store)]
-    columns = [("committee", t("col_committee", lang)), ("email", t("col_email", lang)),
-               ("frequency", t("col_frequency", lang)), ("lang", t("col_lang", lang)),
+    columns = [("committee", t("sub_col_committee", lang)), ("email", t("sub_col_email", lang)),
+               ("frequency", t("sub_col_frequency", lang)), ("lang", t("sub_col_lang", lang)),
                ("priorities", "priorities"), ("topics", "topics"), ("sources", "sources"),
-               ("origin", t("col_origin", lang))]
+               ("origin", t("sub_col_origin", lang))]
     if fmt.lower() == "table":
         columns = [c for c in columns if c[0] not in ("priorities", "topics", "sources")]
-        columns.insert(4, ("narrowing", t("col_narrowing", lang)))
+        columns.insert(4, ("narrowing", t("sub_col_narrowing", lang)))
 
     def cells(row: dict) -> list[str]:
         narrowing = "; ".join(", ".join(row[k]) for k in ("priorities", "topics", "sources")
                               if row[k])
         return [row["committee"], row["email"], row["frequency"], row["lang"], narrowing,
-                t(f"origin_{row['origin']}", lang)]
+                t(f"sub_origin_{row['origin']}", lang)]
     emit(rows, fmt, columns=columns, table_rows=cells, empty=t("sub_none", lang))
