@@ -25,6 +25,9 @@ __all__ = [
     "from_iso",
     "utcnow",
     "html_to_text",
+    "storable_text",
+    "one_line",
+    "scrub",
 ]
 
 CALL = "call"
@@ -101,6 +104,41 @@ def html_to_text(value: str | None) -> str:
     text = _SPACE_RE.sub(" ", text)
     text = "\n".join(line.strip() for line in text.split("\n"))
     return _NEWLINES_RE.sub("\n\n", text).strip()
+
+
+# Control characters other than tab and line breaks: NUL cuts text short in C code and mail
+# servers refuse it; the others only garble terminals and mail.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def storable_text(value: str) -> str:
+    """Text that can be stored as UTF-8 and shown anywhere.
+
+    A lone surrogate (JSON allows ``"\\ud800"``) cannot be encoded and would make every store
+    of the item fail: it becomes U+FFFD, as a decoder does with a bad byte. Control characters
+    other than tab, CR and LF are removed.
+    """
+    if not value.isascii():
+        value = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return _CONTROL_RE.sub("", value)
+
+
+def one_line(value: str) -> str:
+    """:func:`storable_text` on one line: every line break and whitespace run is one space
+    (also U+2028, U+0085 and other separators a title should not carry)."""
+    # split first: \x0b, \x1c-\x1f are separators here, not characters to drop
+    return " ".join(storable_text(" ".join(value.split())).split())
+
+
+def scrub(value: Any) -> Any:
+    """:func:`storable_text` applied to every string in nested lists and dicts (keys too)."""
+    if isinstance(value, str):
+        return storable_text(value)
+    if isinstance(value, dict):
+        return {scrub(k): scrub(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [scrub(v) for v in value]
+    return value
 
 
 @dataclass

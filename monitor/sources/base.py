@@ -15,7 +15,7 @@ from typing import Any, ClassVar, Iterator
 from ..config import Key, Settings, SourceConfig
 from ..errors import ParseError
 from ..fetch import NotModified, SourceHTTP
-from ..model import CALL, KINDS, Item
+from ..model import CALL, KINDS, Item, one_line, scrub, storable_text
 
 __all__ = ["Source", "Registry", "registry"]
 
@@ -96,12 +96,31 @@ class Source:
         return ParseError(f"{where}{message}", source=self.name, url=url)
 
     def check_items(self, items: list[Item]) -> list[Item]:
-        """Stamp the source name on items and refuse ones that lack what every item needs."""
+        """Stamp the source name on items, make their text storable (one-line titles, no
+        control characters or lone surrogates) and refuse ones that lack what every item
+        needs."""
         for item in items:
             item.source = self.name
+            clean_item_text(item)
             if item.kind not in KINDS:
                 raise self.parse_error(f"item {item.native_id!r} has kind {item.kind!r}")
             if not item.native_id or not item.title or not item.url:
                 raise self.parse_error(
                     f"item {item.native_id or item.title or '?'!r} lacks id, title or link")
         return items
+
+
+def clean_item_text(item: Item) -> None:
+    """Whatever a server sent, an item's text can be stored, mailed and shown: garbage in one
+    title must not fail the source's every poll (a lone surrogate cannot be stored) nor put
+    a line break into a one-line title."""
+    item.native_id = one_line(str(item.native_id))
+    item.title = one_line(item.title or "")
+    item.url = one_line(item.url or "")
+    item.summary = storable_text(item.summary or "")
+    for name in ("programme", "language", "status"):
+        value = getattr(item, name)
+        if isinstance(value, str):
+            setattr(item, name, one_line(value))
+    item.extra = scrub(item.extra)
+    item.raw = scrub(item.raw)
