@@ -1,0 +1,128 @@
+"""200 script-injection payloads from a replayed source response to the store to every HTML
+output: the digest's HTML part, the outbox .html previews, reminders, and the calendar's links.
+
+Every produced page is parsed (lxml) and each element and attribute checked against what the
+templates themselves contain: no element, attribute or style the
+templates never make, no event handler, no link other than absolute http(s).
+"""
+
+from __future__ import annotations
+
+import email
+from datetime import timedelta
+from email import policy
+from pathlib import Path
+
+import lxml.html
+from icalendar import Calendar
+
+from monitor.calendar_export import build_calendar
+from monitor.config import database_path
+from monitor.dispatch import send_digests, send_reminders
+from monitor.ingest import poll
+from monitor.model import Tag
+from monitor.store import Store
+from monitor.subscriptions import Subscription, subscribe
+from tests.conftest import NOW, ROOT
+from tests.factories import BASE, sedia_page, sedia_row
+from tests.mailfixtures import mail_env  # noqa: F401 - fixture
+from tests.reliability.hostile import (MARKUP, payloads, template_vocabulary, unsafe_html,
+                                       write_replay)
+
+SOURCE_URL = "https://api.tech.ec.europa.eu/search-api/prod/rest/search"
+BENIGN = 10  # ordinary items, so the check also sees links it must let through
+
+
+TEMPLATES = [ROOT / "monitor" / "notifications" / "templates"]
+
+
+def vocabulary() -> tuple[set[str], set[str], set[str]]:
+    tags, attributes, styles = set(), set(), set()
+    for folder in TEMPLATES:
+        t, a, s = template_vocabulary(folder)
+        tags, attributes, styles = tags | t, attributes | a, styles | s
+    assert {"a", "p", "table"} <= tags and {"href", "style"} <= attributes and len(styles) > 10
+    return tags, attributes, styles
+
+
+def hostile_rows() -> list[dict]:
+    rows = []
+    for i, payload in enumerate(payloads(200)):
+        row = sedia_row(i)
+        metadata = row["metadata"]
+        metadata["title"] = [payload["title"]]
+        metadata["descriptionByte"] = [payload["summary"]]
+        metadata["frameworkProgramme"] = [payload["programme"]]  # unknown codes pass through
+        # the portal's rows keep their own link when it names a topic page
+        row["url"] = f"{payload['link']}/topic-details/{metadata['identifier'][0]}"
+        if i < 20:  # reminders too: a deadline ten days away
+            metadata["deadlineDate"] = [(BASE + timedelta(days=10)).strftime(
+                "%Y-%m-%dT%H:%M:%S.000+0000")]
+        rows.append(row)
+    rows += [sedia_row(1000 + i) for i in range(BENIGN)]
+    return rows
+
+
+def html_outputs(outbox: Path) -> dict[str, str]:
+    pages = {}
+    for path in sorted(outbox.glob("*.html")):
+        pages[path.name] = path.read_text(encoding="utf-8")
+    for path in sorted(outbox.glob("*.eml")):
+        message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        pages[path.name] = message.get_body(preferencelist=("html",)).get_content()
+    return pages
+
+
+def test_checker_finds_unescaped_payloads() -> None:
+    tags, attributes, styles = vocabulary()
+    for raw in (MARKUP[0], MARKUP[4], MARKUP[15].join(['<p title="', '">x</p>']), MARKUP[18]):
+        assert unsafe_html(f"<html><body>{raw}</body></html>", tags=tags,
+                           attributes=attributes, styles=styles), raw
+
+
+def test_script_injection_from_feed_to_every_html_output(config, mail_env, tmp_path,  # noqa: ANN001, F811
+                                                         figure):
+    rows = hostile_rows()
+    pages = [rows[:100], rows[100:200], rows[200:]]
+    replay = write_replay(tmp_path / "replay", "eu-funding", [
+        ("POST", f"{SOURCE_URL}?pageSize=100&pageNumber={n}",
+         sedia_page(page, total=len(rows), page=n), "application/json")
+        for n, page in enumerate(pages, start=1)])
+    with Store(database_path(config)) as store:
+        [report] = poll(config, store, replay=replay, now=NOW - timedelta(hours=1))
+        assert (report.outcome, report.new) == ("ok", 210), report.error
+        stored = store.query_items(limit=1000, include_closed=True)
+        for row in stored:
+            store.replace_tags(row["id"], [Tag("committee", "bun", 0.9, ("test",), "test")])
+        subscribe(config, store, Subscription(committee="all", email="samordnare@tyreso.se"))
+        digests = send_digests(config, store, now=NOW)
+        reminders = send_reminders(config, store, now=NOW, committee="bun")
+        calendar = build_calendar(config, store, lang="sv", now=NOW)
+    assert sorted(o.state for o in digests if o.state != "empty") == ["sent", "sent"]
+    assert len(reminders) == 20 and {o.state for o in reminders} == {"sent"}
+
+    tags, attributes, styles = vocabulary()
+    outputs = html_outputs(mail_env)
+    assert len(outputs) == 2 * 22  # (digest bun + all + 20 reminders) x (.html + .eml part)
+    problems, links = [], 0
+    for name, html in outputs.items():
+        problems += [f"{name}: {p}" for p in unsafe_html(html, tags=tags,
+                                                         attributes=attributes, styles=styles)]
+        links += len(lxml.html.document_fromstring(html).xpath("//a[@href]"))
+    assert problems == [], problems[:10]
+    # the payloads arrived, as visible text: escaped, not dropped
+    digest_text = lxml.html.document_fromstring(outputs[next(
+        n for n in outputs if n.startswith("digest") and n.endswith(".html") and "_all_" in n)])
+    text = " ".join(digest_text.text_content().split())
+    titles = [row["title"] for row in stored]
+    assert all(title in text for title in titles)
+    # links: only the benign items' (http(s)) ones are links; the hostile ones are text only
+    assert links == 2 * 2 * BENIGN
+    events = Calendar.from_ical(calendar).walk("VEVENT")
+    urls = [str(e["URL"]) for e in events if "URL" in e]
+    assert events and len(urls) == BENIGN
+    assert all(u.startswith("https://ec.europa.eu/") for u in urls)
+    assert b"ALT-DESC" not in calendar  # no HTML inside the calendar
+    figure(f"200 injection payloads (x3 fields + link): {len(outputs)} HTML documents parsed, "
+           f"0 unsafe elements/attributes/links; {links} links, all http(s); "
+           f"{len(events)} calendar events, {len(urls)} URLs, all https")
