@@ -379,4 +379,4 @@ def database_path(config: Config, explicit: str | Path | None = None) -> Path:
 
 
 # The decision calendar (meetings.toml) and the applications' tables.
-FEATURE_MODULES += ["monitor.meetings"]
+FEATURE_MODULES += ["monitor.meetings", "monitor.applications"]
