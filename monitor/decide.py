@@ -5,7 +5,8 @@ For a call's deadline the board (KS) meeting that decides must lie at least
 the meeting), and the matter must reach KS ``submission_days`` before that meeting. The latest
 such meeting is the one to aim for; the owning committee's last meeting strictly before KS's
 submission date is when the committee itself must decide. All dates are calendar dates in the
-municipality's time zone; a cut-off day itself still counts as in time.
+municipality's time zone (a deadline's day as the mail shows it: 00:00 and 23:59 mean that
+day); a cut-off day itself still counts as in time.
 
 Use :func:`decide_by` (pure) or :func:`decide_by_for_row` (a ``Store.query_items`` row), and
 :func:`format_decide_by` / :func:`decide_by_cell` / :func:`decide_by_json` to show the result.
@@ -18,14 +19,15 @@ from datetime import date, datetime, timedelta
 from typing import Any, Iterable, Mapping
 from zoneinfo import ZoneInfo
 
-from .i18n import add_messages, format_date, t
+from .i18n import add_messages, t
+from .mail import display_day
 from .meetings import Meetings
 from .model import from_iso, to_iso, utcnow
 
 DEFAULT_TZ = ZoneInfo("Europe/Stockholm")
 
 __all__ = ["DecideBy", "decide_by", "decide_by_for_row", "decide_by_json", "decide_by_cell",
-           "format_decide_by"]
+           "format_decide_by", "first_action"]
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ def decide_by(deadlines: Iterable[datetime], committee_id: str | None, meetings:
     today = now.astimezone(tz).date()
     lead = timedelta(days=meetings.application_days)
     for index, deadline in enumerate(future):
-        latest = deadline.astimezone(tz).date() - lead
+        latest = display_day(deadline, tz) - lead
         meeting = _last(board.dates, on_or_before=latest)
         if meeting is None or board.submission_date(meeting) < today:
             continue  # later deadlines only allow later meetings: keep looking
@@ -81,7 +83,7 @@ def decide_by(deadlines: Iterable[datetime], committee_id: str | None, meetings:
                         beyond_plan=meeting == board.dates[-1] and latest > meeting,
                         skipped=tuple(future[:index]))
     first = future[0]
-    meeting = _last(board.dates, on_or_before=first.astimezone(tz).date() - lead)
+    meeting = _last(board.dates, on_or_before=display_day(first, tz) - lead)
     return DecideBy(deadline=first, ks_meeting=meeting,
                     ks_submission=board.submission_date(meeting) if meeting else None,
                     committee=committee_id, committee_meeting=None, committee_submission=None,
@@ -108,6 +110,18 @@ def _committee_step(meetings: Meetings, committee_id: str | None, ks_meeting: da
         return None, None, True
     submission = body.submission_date(meeting)
     return meeting, submission, submission < today
+
+
+def first_action(plan: DecideBy | None) -> tuple[date, str] | None:
+    """The first cut-off to act on and whose it is: ``(day, "committee")`` when the owning
+    committee still has an ordinary meeting in time, else ``(day, "ks")``; None when too late.
+    """
+    if plan is None or plan.too_late or plan.ks_submission is None:
+        return None
+    if plan.committee_submission and not plan.committee_missed \
+            and plan.committee_meeting != plan.ks_meeting:
+        return plan.committee_submission, "committee"
+    return plan.ks_submission, "ks"
 
 
 def decide_by_for_row(row: Mapping[str, Any], meetings: Meetings, *,
@@ -155,6 +169,10 @@ add_messages({
               "decision is needed)"},
     "decide.beyond_plan": {"sv": "sammanträdesplanen slutar före; ett senare möte kan finnas",
                            "en": "the meeting plan ends before; a later meeting may exist"},
+    "decide.calendar_ks": {"sv": "Ärende till KS senast: {title}",
+                           "en": "Matter to KS by: {title}"},
+    "decide.calendar_committee": {"sv": "Ärende till nämnden senast: {title}",
+                                  "en": "Matter to the committee by: {title}"},
     "decide.line_too_late": {"sv": "För sent för KS-beslut före sista dag {deadline}.",
                              "en": "Too late for a KS decision before the deadline {deadline}."},
 })
@@ -168,7 +186,7 @@ def decide_by_cell(plan: DecideBy | None, lang: str = "sv", tz: ZoneInfo | None 
         return t("decide.too_late", lang)
     text = plan.ks_meeting.isoformat() if plan.ks_meeting else ""
     if plan.skipped:  # the next deadline is out of reach: say which one this is for
-        deadline = format_date(plan.deadline, tz or DEFAULT_TZ)
+        deadline = display_day(plan.deadline, tz or DEFAULT_TZ).isoformat()
         text += f" ({t('decide.for_deadline', lang, deadline=deadline)})"
     return text
 
@@ -180,7 +198,7 @@ def format_decide_by(plan: DecideBy | None, lang: str = "sv", *,
     2027-02-10." Empty when there is no plan."""
     if plan is None:
         return ""
-    deadline = format_date(plan.deadline, tz or DEFAULT_TZ)
+    deadline = display_day(plan.deadline, tz or DEFAULT_TZ).isoformat()
     if plan.too_late:
         return t("decide.line_too_late", lang, deadline=deadline)
     parts = [t("decide.line", lang, meeting=plan.ks_meeting, submission=plan.ks_submission)]

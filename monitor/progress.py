@@ -16,11 +16,13 @@ from .applications import (INTENT, KS_APPROVED, OPEN_STATUSES, SUBMITTED, Applic
                            list_applications)
 from .decide import DecideBy, decide_by
 from .i18n import add_messages, format_date, t
+from .mail import display_day
 from .meetings import Meetings
 from .model import next_deadline
 from .store import Store
 
-__all__ = ["Progress", "applications_in_progress", "progress_of", "format_next_step"]
+__all__ = ["Progress", "ProgressLine", "applications_in_progress", "progress_of",
+           "format_next_step", "progress_lines"]
 
 KS_DECISION, TOO_LATE, SEND, AWAIT = "ks_decision", "too_late", "send", "await_decision"
 NO_DEADLINE = "no_deadline"
@@ -60,11 +62,11 @@ def progress_of(app: Application, meetings: Meetings, now: datetime) -> Progress
     elif app.status == INTENT:
         plan = decide_by(app.deadlines, app.committee, meetings, now)
         if plan is not None and plan.too_late:
-            step, due = TOO_LATE, plan.deadline.astimezone(tz).date()
+            step, due = TOO_LATE, display_day(plan.deadline, tz)
         else:
             step, due = KS_DECISION, plan.ks_meeting if plan else None
     elif app.status == KS_APPROVED:
-        step, due = SEND, deadline.astimezone(tz).date() if deadline else None
+        step, due = SEND, display_day(deadline, tz) if deadline else None
     else:
         step, due = AWAIT, None
     return Progress(app, step, due, plan)
@@ -77,7 +79,9 @@ add_messages({
                                      "en": "KS decision needed (no meeting planned)"},
     "progress.too_late": {"sv": "för sent för KS-beslut före sista dag {due}",
                           "en": "too late for a KS decision before the deadline {due}"},
-    "progress.no_deadline": {"sv": "ingen kommande sista dag känd", "en": "no coming deadline known"},
+    "progress.heading": {"sv": "Pågående ansökningar", "en": "Applications in progress"},
+    "progress.no_deadline": {"sv": "ingen kommande sista dag känd",
+                             "en": "no coming deadline known"},
     "progress.send": {"sv": "skicka ansökan senast {due}", "en": "send the application by {due}"},
     "progress.send_undated": {"sv": "skicka ansökan (ingen sista dag känd)",
                               "en": "send the application (no deadline known)"},
@@ -103,3 +107,27 @@ def format_next_step(progress: Progress, lang: str = "sv", tz: ZoneInfo | None =
     submitted = [e.at for e in progress.application.history if e.status == SUBMITTED]
     since = format_date(submitted[-1], tz) if submitted else ""
     return t("progress.await", lang, since=since)
+
+
+@dataclass(frozen=True)
+class ProgressLine:
+    """An open application as a digest lists it: which call, whose, and the next step."""
+
+    application_id: int
+    title: str
+    url: str | None
+    committee: str
+    status: str
+    next_step: str
+
+
+def progress_lines(store: Store, committee_id: str | None, now: datetime, *,
+                   meetings: Meetings | None = None, lang: str = "sv",
+                   tz: ZoneInfo | None = None) -> list[ProgressLine]:
+    """:func:`applications_in_progress` formatted for a digest, soonest step first."""
+    from .applications import status_label
+
+    return [ProgressLine(p.application.id, p.application.title, p.application.url,
+                         p.application.committee, status_label(p.application.status, lang),
+                         format_next_step(p, lang, tz))
+            for p in applications_in_progress(store, committee_id, now, meetings=meetings)]

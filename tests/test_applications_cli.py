@@ -113,6 +113,16 @@ def test_unknown_item_and_committee_list_the_choices(cli, with_calls):
     assert "No application with id 'x'. Existing: (none)." in result.output
 
 
+def test_details_without_a_status_are_added_to_the_current_step(cli, with_calls):
+    cli("apply", "junior-2027", "--committee", "bun")
+    result = cli("application", "1", "--partner", "Tyresö IK", "--note", "Ny partner")
+    assert result.exit_code == 0 and "Tyresö IK" in result.output
+    data = json.loads(cli("application", "1", "--format", "json").stdout)
+    assert data["status"] == "intent" and data["partners"] == ["Tyresö IK"]
+    assert [h["note"] for h in data["history"]] == ["", "Ny partner"]
+    assert cli("application", "1", "--status", "intent").exit_code == 2
+
+
 def test_bad_amount_date_and_status(cli, with_calls):
     assert "hela kronor" in cli("apply", "junior-2027", "--committee", "bun",
                                 "--amount", "4,5").output

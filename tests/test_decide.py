@@ -49,6 +49,13 @@ def test_deadline_is_taken_as_a_local_date():
     # 23:30 UTC on 1 February is 00:30 on 2 February in Stockholm: the 26 January meeting fits
     late_utc = datetime(2027, 2, 1, 23, 30, tzinfo=timezone.utc)
     assert decide_by([late_utc], None, PLAN, NOW).ks_meeting == date(2027, 1, 26)
+    # but 23:59 means "that day" (as the digest shows it): 2 February, not 3 February
+    end_of_day = datetime(2027, 2, 2, 23, 59, tzinfo=timezone.utc)
+    plan = decide_by([end_of_day], None, PLAN, NOW)
+    assert plan.ks_meeting == date(2027, 1, 26)
+    assert format_decide_by(plan).endswith("för sista dag 2027-02-02.")
+    assert decide_by([datetime(2027, 2, 1, 23, 59, tzinfo=timezone.utc)], None, PLAN,
+                     NOW).too_late
 
 
 @pytest.mark.parametrize(("now", "possible"), [

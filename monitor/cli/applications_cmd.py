@@ -135,7 +135,7 @@ def apply(
 ) -> None:
     """Registrera att en nämnd avser att söka en utlysning (status: avsikt).
 
-    Example: monitor apply eu-funding:ERASMUS-EDU-2027-PI-ALL-INNO --committee bun --note "Skolutveckling med Cesis" --partner Cesis --country LV
+    Example: monitor apply junior-2027 --committee bun --partner Cesis --country LV
     """
     st = state(ctx)
     application = start_application(
