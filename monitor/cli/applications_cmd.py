@@ -246,7 +246,7 @@ def _blank(value: Any) -> str:
 @application_errors
 def report(
     ctx: typer.Context,
-    year: int = typer.Option(None, "--year", help="Året (standard: innevarande)"),
+    year: Optional[int] = typer.Option(None, "--year", help="Året (standard: innevarande)"),
     committee: Optional[str] = typer.Option(None, "--committee", help="Bara en nämnd"),
     fmt: str = typer.Option("md", "--format", "-f", help="md, html eller csv"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
