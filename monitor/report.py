@@ -22,6 +22,7 @@ import jinja2
 from .applications import STATUSES, Application, list_applications, status_label
 from .committees import Committee
 from .i18n import add_messages, format_date, t
+from .mail import safe_href
 from .model import CALL, from_iso, next_deadline, utcnow
 from .store import Store
 
@@ -208,6 +209,7 @@ def render_report(report: YearReport, fmt: str = "md", lang: str = "sv",
     return template.render(
         report=report, lang=lang, _=lambda key, **v: t(key, lang, **v),
         money=lambda v: money(v, lang), date=lambda v: format_date(v, tz),
+        href=safe_href,  # the one rule for links in every output: absolute http(s) only
         status=lambda s: status_label(s, lang),
         steps=lambda a: ", ".join(f"{status_label(e.status, lang)} {format_date(e.at, tz)}"
                                   for e in a.history))
