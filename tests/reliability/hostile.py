@@ -134,7 +134,8 @@ def unsafe_html(html: str, *, tags: set[str], attributes: set[str],
                 styles: set[str]) -> list[str]:
     """What in ``html`` could run script or lead anywhere but http(s): elements and
     attributes the templates never make, event handlers, styles not from the templates,
-    links other than absolute http(s). Empty when the page is safe."""
+    links other than absolute http(s) (or to an anchor in the page). Empty when the page is
+    safe."""
     problems = []
     for element in lxml.html.document_fromstring(html).iter():
         if not isinstance(element.tag, str):
@@ -148,7 +149,7 @@ def unsafe_html(html: str, *, tags: set[str], attributes: set[str],
                 problems.append(f"attribute {name}={value!r} on <{tag}>")
             elif name == "style" and value not in styles:
                 problems.append(f"style {value!r} on <{tag}>")
-            elif name in LINK_ATTRIBUTES:
+            elif name in LINK_ATTRIBUTES and not re.fullmatch(r"#[\w-]+", value):
                 parts = urlsplit(value.strip())
                 if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(
                         c.isspace() or c in "\"'<>" or ord(c) < 32 for c in value):

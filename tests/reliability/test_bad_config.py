@@ -87,6 +87,16 @@ CASES = [
     ("priorities.toml", 'name = "Omvärldsbevakning"', "name = [\"Omvärldsbevakning\"]",
      "priority.omvarldsbevakning.name"),
     ("priorities.toml", APPEND, "\n[prioritet.ny]\nname = \"Ny\"\n", "prioritet"),
+    # meetings.toml
+    ("meetings.toml", 'board = "ks"', 'board = "kommunstyrelsen"', "board"),
+    ("meetings.toml", "[committee.bn]", "[committee.byggnad]", "committee.byggnad"),
+    ("meetings.toml", "submission_days = 14", "submission_days = -14", "submission_days"),
+    ("meetings.toml", "submission_days = 21", "submission_dayz = 21",
+     "committee.ks.submission_dayz"),
+    ("meetings.toml", "2026-01-05, ", '"5 januari", ', "committee.bn.dates"),
+    ("meetings.toml", "2026-01-05, ", "2026-01-32, ", "line"),
+    ("meetings.toml", "submission_days = 21", 'submission_days = 21\nics = "ks-2027.ics"',
+     "committee.ks.ics"),
 ]
 
 LANGS = {"sv": "Fel i konfigurationen", "en": "Configuration error"}

@@ -1,5 +1,6 @@
 """200 script-injection payloads from a replayed source response to the store to every HTML
-output: the digest's HTML part, the outbox .html previews, reminders, and the calendar's links.
+output: the digest's HTML part, the outbox .html previews, reminders, the yearly report in HTML
+and the calendar's links.
 
 Every produced page is parsed (lxml) and each element and attribute checked against what the
 templates themselves contain: no element, attribute or style the
@@ -16,11 +17,14 @@ from pathlib import Path
 import lxml.html
 from icalendar import Calendar
 
+from monitor.applications import advance_application, start_application
 from monitor.calendar_export import build_calendar
+from monitor.committees import committees
 from monitor.config import database_path
 from monitor.dispatch import send_digests, send_reminders
 from monitor.ingest import poll
 from monitor.model import Tag
+from monitor.report import build_report, render_report
 from monitor.store import Store
 from monitor.subscriptions import Subscription, subscribe
 from tests.conftest import NOW, ROOT
@@ -33,16 +37,28 @@ SOURCE_URL = "https://api.tech.ec.europa.eu/search-api/prod/rest/search"
 BENIGN = 10  # ordinary items, so the check also sees links it must let through
 
 
-TEMPLATES = [ROOT / "monitor" / "notifications" / "templates"]
+MAIL_TEMPLATES = ROOT / "monitor" / "notifications" / "templates"
+REPORT_TEMPLATES = ROOT / "monitor" / "templates_report"
+# calls applied for and granted, so the report links them: every hostile link, five benign
+GRANTED = [f"eu-funding:SYNTH-2027-TOPIC-{i:06d}" for i in [*range(25), *range(1000, 1005)]]
+BENIGN_GRANTED = 5
 
 
-def vocabulary() -> tuple[set[str], set[str], set[str]]:
-    tags, attributes, styles = set(), set(), set()
-    for folder in TEMPLATES:
-        t, a, s = template_vocabulary(folder)
-        tags, attributes, styles = tags | t, attributes | a, styles | s
-    assert {"a", "p", "table"} <= tags and {"href", "style"} <= attributes and len(styles) > 10
+def vocabulary(folder: Path = MAIL_TEMPLATES) -> tuple[set[str], set[str], set[str]]:
+    tags, attributes, styles = template_vocabulary(folder)
+    assert {"a", "p", "table"} <= tags and "href" in attributes
     return tags, attributes, styles
+
+
+def report_html(config, store: Store) -> str:  # noqa: ANN001
+    """The yearly report in HTML after the ``GRANTED`` calls were applied for and granted."""
+    ids = list(committees(config))
+    for item_id in GRANTED:
+        app = start_application(store, item_id, "bun", committees=ids, by="test", now=NOW)
+        advance_application(store, app.id, "granted", by="test", force=True, reason="test",
+                            amount=1000, now=NOW)
+    report = build_report(store, NOW.year, committees(config), now=NOW)
+    return render_report(report, "html", "sv")
 
 
 def hostile_rows() -> list[dict]:
@@ -98,6 +114,7 @@ def test_script_injection_from_feed_to_every_html_output(config, mail_env, tmp_p
         digests = send_digests(config, store, now=NOW)
         reminders = send_reminders(config, store, now=NOW, committee="bun")
         calendar = build_calendar(config, store, lang="sv", now=NOW)
+        report = report_html(config, store)
     assert sorted(o.state for o in digests if o.state != "empty") == ["sent", "sent"]
     assert len(reminders) == 20 and {o.state for o in reminders} == {"sent"}
 
@@ -109,7 +126,10 @@ def test_script_injection_from_feed_to_every_html_output(config, mail_env, tmp_p
         problems += [f"{name}: {p}" for p in unsafe_html(html, tags=tags,
                                                          attributes=attributes, styles=styles)]
         links += len(lxml.html.document_fromstring(html).xpath("//a[@href]"))
-    assert problems == [], problems[:10]
+    report_problems = unsafe_html(report, **dict(zip(("tags", "attributes", "styles"),
+                                                     vocabulary(REPORT_TEMPLATES))))
+    assert problems + report_problems == [], (problems + report_problems)[:10]
+    report_links = lxml.html.document_fromstring(report).xpath("//a[starts-with(@href, 'http')]")
     # the payloads arrived, as visible text: escaped, not dropped
     digest_text = lxml.html.document_fromstring(outputs[next(
         n for n in outputs if n.startswith("digest") and n.endswith(".html") and "_all_" in n)])
@@ -123,6 +143,8 @@ def test_script_injection_from_feed_to_every_html_output(config, mail_env, tmp_p
     assert events and len(urls) == BENIGN
     assert all(u.startswith("https://ec.europa.eu/") for u in urls)
     assert b"ALT-DESC" not in calendar  # no HTML inside the calendar
-    figure(f"200 injection payloads (x3 fields + link): {len(outputs)} HTML documents parsed, "
-           f"0 unsafe elements/attributes/links; {links} links, all http(s); "
+    assert len(report_links) == BENIGN_GRANTED
+    figure(f"200 injection payloads (x3 fields + link): {len(outputs) + 1} HTML documents "
+           f"parsed (mail and report), 0 unsafe elements/attributes/links; "
+           f"{links + len(report_links)} links, all http(s); "
            f"{len(events)} calendar events, {len(urls)} URLs, all https")
