@@ -3,7 +3,9 @@
 - a clear User-Agent; a timeout on every request as a whole (connect, wait and body);
 - at most one request at a time per host, whatever the number of sources on it;
 - a streamed body cap: a response larger than ``max_body_bytes`` (after decompression, so a
-  gzip bomb is caught too) is aborted;
+  gzip bomb is caught too) is aborted; the body is decompressed here, at most 64 KiB at a
+  time, so a bomb costs no more memory than the cap (httpx would expand a whole 64 KiB
+  network read, ~64 MB of zeros, before the cap is looked at);
 - retries with exponential backoff on 429, 5xx and connection errors, honouring
   ``Retry-After`` (seconds or HTTP date) up to ``max_retry_after``; a timeout is not retried,
   so a hanging server costs one timeout, not several;
@@ -17,8 +19,9 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import time
+import zlib
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable, Iterable, Protocol
+from typing import Any, AsyncIterator, Awaitable, Callable, Iterable, Iterator, Protocol
 from urllib.parse import urlsplit
 
 import httpx
@@ -31,6 +34,9 @@ __all__ = ["Fetcher", "SourceHTTP", "Response", "NotModified", "SOURCE_EXTENSION
 # Key in httpx request extensions naming the source, for the replay and record transports.
 SOURCE_EXTENSION = "monitor.source"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+# Only what _Decoder undoes is asked for, so an installed brotli cannot make servers send it.
+ACCEPT_ENCODING = "gzip, deflate"
+PIECE = 64 * 1024
 
 
 class NotModified(Exception):
@@ -60,7 +66,10 @@ class Response:
 
     @property
     def text(self) -> str:
-        return httpx.Response(self.status, headers=self.headers, content=self.content).text
+        # only the charset matters: ``content`` is decompressed already, so the original
+        # Content-Encoding must not be applied to it again
+        headers = {"content-type": self.content_type} if self.content_type else {}
+        return httpx.Response(self.status, headers=headers, content=self.content).text
 
     def json(self) -> Any:
         import json
@@ -89,6 +98,43 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
     return max(0.0, when.timestamp() - (now if now is not None else time.time()))
 
 
+class _Decoder:
+    """Undoes a response's Content-Encoding (none, gzip or deflate) in pieces of at most
+    ``PIECE`` bytes, so the caller can stop at its cap before a bomb expands."""
+
+    def __init__(self, encoding: str) -> None:
+        codings = [c.strip().lower() for c in encoding.split(",")
+                   if c.strip() and c.strip().lower() != "identity"]
+        if len(codings) > 1 or (codings and codings[0] not in ("gzip", "x-gzip", "deflate")):
+            raise ValueError(f"unsupported Content-Encoding {encoding!r}")
+        self.coding = codings[0] if codings else ""
+        # deflate is a zlib stream, but some servers send it raw: retried raw on a bad header
+        wbits = zlib.MAX_WBITS | (16 if "gzip" in self.coding else 0)
+        self._zlib = zlib.decompressobj(wbits) if self.coding else None
+        self._started = False
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        if self._zlib is None:
+            yield data
+            return
+        if not self._started and self.coding == "deflate":
+            try:
+                zlib.decompressobj().decompress(data[:64], 1)
+            except zlib.error:
+                self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
+        self._started = self._started or bool(data)
+        while data and not self._zlib.eof:
+            piece = self._zlib.decompress(data, PIECE)
+            if not piece and self._zlib.unconsumed_tail == data:
+                break
+            data = self._zlib.unconsumed_tail
+            if piece:
+                yield piece
+
+    def flush(self) -> bytes:
+        return self._zlib.flush() if self._zlib is not None else b""
+
+
 class Fetcher:
     """The shared client. ``async with Fetcher(settings) as fetcher: fetcher.for_source(name)``.
 
@@ -110,7 +156,7 @@ class Fetcher:
         self.client = httpx.AsyncClient(
             transport=self._transport,
             timeout=httpx.Timeout(self.settings.timeout),
-            headers={"User-Agent": self.settings.user_agent},
+            headers={"User-Agent": self.settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
             follow_redirects=True,
             max_redirects=self.settings.max_redirects,
         )
@@ -191,15 +237,34 @@ class Fetcher:
                 raise FetchError(f"{url}: response of {int(declared)} bytes is larger than the "
                                  f"cap of {cap} bytes (max_body_bytes)", source=source, url=url,
                                  status=response.status_code)
+            try:
+                decoder = _Decoder(response.headers.get("content-encoding", ""))
+            except ValueError as exc:
+                raise FetchError(f"{url}: {exc}", source=source, url=url,
+                                 status=response.status_code) from None
+
+            async def pieces() -> AsyncIterator[bytes]:
+                if response.is_stream_consumed:  # built in memory (replay, mock): decoded
+                    yield response.content
+                    return
+                async for raw in response.aiter_raw():
+                    for piece in decoder.feed(raw):
+                        yield piece
+                yield decoder.flush()
+
             chunks: list[bytes] = []
             size = 0
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > cap:
-                    raise FetchError(f"{url}: response body larger than the cap of {cap} "
-                                     f"bytes (max_body_bytes); aborted", source=source, url=url,
-                                     status=response.status_code)
-                chunks.append(chunk)
+            try:
+                async for chunk in pieces():
+                    size += len(chunk)
+                    if size > cap:
+                        raise FetchError(f"{url}: response body larger than the cap of {cap} "
+                                         f"bytes (max_body_bytes); aborted", source=source,
+                                         url=url, status=response.status_code)
+                    chunks.append(chunk)
+            except zlib.error as exc:
+                raise FetchError(f"{url}: the body is not valid {decoder.coding} data ({exc})",
+                                 source=source, url=url, status=response.status_code) from None
         finally:
             await response.aclose()
         return Response(url=str(response.url), status=response.status_code,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import time
+import zlib
 from dataclasses import replace
 
 import httpx
@@ -233,3 +234,34 @@ def test_requests_only_to_the_sources_own_host():
                 with pytest.raises(FetchError, match="refused, not on the source's host"):
                     await http.get(url)
     asyncio.run(go())
+
+
+TEXT = "Sista dag 15 januari – ansök".encode()
+
+
+@pytest.mark.parametrize("encoding, body", [
+    ("gzip", gzip.compress(TEXT)),
+    ("deflate", zlib.compress(TEXT)),
+    ("deflate", zlib.compress(TEXT)[2:-4]),  # raw deflate, as some servers send it
+    ("identity", TEXT),
+])
+def test_compressed_bodies_are_decoded_and_text_works(httpserver, encoding, body):
+    httpserver.expect_request("/enc").respond_with_data(
+        body, headers={"Content-Encoding": encoding}, content_type="text/plain; charset=utf-8")
+    response = fetch_one(FAST, httpserver.url_for("/enc"))
+    assert response.content == TEXT
+    assert response.text == "Sista dag 15 januari – ansök"  # not decompressed a second time
+
+
+def test_only_decodable_encodings_are_asked_for_and_others_refused(httpserver):
+    httpserver.expect_request("/br", headers={"Accept-Encoding": "gzip, deflate"}).respond_with_data(
+        b"\x0b\x02\x80hej\x03", headers={"Content-Encoding": "br"})
+    with pytest.raises(FetchError, match="unsupported Content-Encoding 'br'"):
+        fetch_one(FAST, httpserver.url_for("/br"))
+
+
+def test_corrupt_gzip_is_a_fetch_error(httpserver):
+    httpserver.expect_request("/bad").respond_with_data(
+        gzip.compress(b"x" * 1000)[:20] + b"garbage" * 10, headers={"Content-Encoding": "gzip"})
+    with pytest.raises(FetchError, match="not valid gzip data"):
+        fetch_one(FAST, httpserver.url_for("/bad"))
