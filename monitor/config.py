@@ -349,7 +349,10 @@ EXTRA_LOADERS: dict[str, Callable[[Path], Any]] = {}
 
 
 # Modules that add settings sections or file loaders; imported before anything is read.
-FEATURE_MODULES = ["monitor.committees"]
+FEATURE_MODULES = [
+    "monitor.committees",
+    "monitor.matchers",
+]
 
 
 def load_config(config_dir: str | Path | None = None) -> Config:
