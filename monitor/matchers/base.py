@@ -154,9 +154,9 @@ def add_patterns(rules: Rules, texts: list[str], *, lang: str, owner: str, paylo
 def where_text(match: Match) -> str:
     """``"förskola" in summary as "förskollärare"``: the pattern, the field, and the words
     in the item when they differ from the pattern."""
-    text = f'"{match.pattern.text}" in {match.field}'
-    written = match.pattern.text.lower().lstrip("=").replace("*", "")
-    if match.text != written:
+    shown = match.pattern.text.lstrip("=")
+    text = f'"{shown}" in {match.field}'
+    if match.text != shown.lower().replace("*", ""):
         text += f' as "{match.text}"'
     return text
 

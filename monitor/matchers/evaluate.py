@@ -42,10 +42,16 @@ class Record:
 _TEXT_FIELDS = {"source": "file", "language": None, "summary": "", "programme": None}
 
 
-def read_items(lines: Iterable[str], *, labels: bool = False
+def read_items(lines: Iterable[str | bytes], *, labels: bool = False
                ) -> Iterator[Record | LineError]:
-    """Parse JSON lines; blank lines are skipped."""
+    """Parse JSON lines (text, or bytes in UTF-8); blank lines are skipped."""
     for number, line in enumerate(lines, start=1):
+        if isinstance(line, bytes):
+            try:
+                line = line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield LineError(number, "line_not_utf8", {"detail": exc.reason})
+                continue
         if not line.strip():
             continue
         try:

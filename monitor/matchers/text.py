@@ -283,8 +283,8 @@ class Lexicon:
                 add(self._sv_first_part.get(stem[:cut]), (0, cut))
             for cut in range(_MIN_MODIFIER, len(stem) - self.min_part + 1):
                 add(self._sv_head.get(stem[cut:]), (cut, len(word)))
-        for key in ((EXACT, word), (SV, hits.sv), (EN, hits.en)):
-            hits.first_of.extend(self._phrase_first.get(key, ()))
+        for first in ((EXACT, word), (SV, hits.sv), (EN, hits.en)):
+            hits.first_of.extend(self._phrase_first.get(first, ()))
         for length in self._prefix_lengths:
             if length <= len(word):
                 hits.first_of.extend(self._phrase_first.get((PREFIX, word[:length]), ()))
@@ -354,11 +354,14 @@ def _word_matches(word: Word, text: str, info: _TokenHits) -> bool:
 
 def _drop_inner(matches: list[Match]) -> list[Match]:
     """Longest match wins within an owner: drop matches strictly inside another one."""
-    if len(matches) < 2:
-        return matches
-    kept = []
+    groups: dict[tuple[str, str], list[Match]] = {}
     for m in matches:
-        if not any(o is not m and o.pattern.owner == m.pattern.owner and o.field == m.field
-                   and m.inside(o) for o in matches):
-            kept.append(m)
+        groups.setdefault((m.pattern.owner, m.field), []).append(m)
+    kept = []
+    for group in groups.values():
+        if len(group) == 1:
+            kept.append(group[0])
+            continue
+        kept.extend(m for m in group
+                    if not any(o is not m and m.inside(o) for o in group))
     return kept
