@@ -103,12 +103,13 @@ def _read(path: str, lang: str, *, labels: bool) -> tuple[list[Record], int]:
 def _report(error: LineError, path: str, lang: str) -> None:
     problem = t(error.problem, lang, **error.values)
     err.print(t("tag_line_error", lang, file=path, line=error.line, problem=problem),
-              markup=False, highlight=False)
+              markup=False, highlight=False, soft_wrap=True)
 
 
 def _finish(errors: int, lang: str) -> None:
     if errors:
-        err.print(t("tag_lines_failed", lang, count=errors), markup=False, highlight=False)
+        err.print(t("tag_lines_failed", lang, count=errors), markup=False, highlight=False,
+                  soft_wrap=True)
         raise typer.Exit(1)
 
 
