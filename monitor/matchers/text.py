@@ -99,6 +99,7 @@ class Token:
 
 
 def tokenize(text: str) -> list[Token]:
+    """Lowercased words; punctuation and hyphens between words are dropped."""
     tokens = []
     for index, m in enumerate(_TOKEN_RE.finditer(text.lower())):
         word = m.group(0)
@@ -176,8 +177,8 @@ class _TokenHits:
 class Lexicon:
     """All patterns of all matchers, indexed so that an item is read once.
 
-    ``add`` parses a pattern; ``find`` returns every match in an item's fields, longest
-    match first within each owner.
+    ``add`` parses a pattern; ``find`` returns every match in an item's fields, except the
+    matches that lie inside a longer match of the same owner.
     """
 
     def __init__(self, *, min_part: int = 4) -> None:
