@@ -356,6 +356,8 @@ FEATURE_MODULES = ["monitor.committees"]
 # Mail, digests, subscriptions and the scheduler: their settings sections and the mail step.
 FEATURE_MODULES += ["monitor.mail", "monitor.subscriptions", "monitor.scheduler",
                     "monitor.dispatch"]
+# Tagging rules (config/matching.toml).
+FEATURE_MODULES += ["monitor.matchers"]
 
 
 def load_config(config_dir: str | Path | None = None) -> Config:

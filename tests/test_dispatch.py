@@ -311,6 +311,8 @@ def test_subscription_of_a_removed_committee_is_skipped(config_dir, mail_env, ca
         meetings = config_dir / "meetings.toml"
         text = meetings.read_text(encoding="utf-8")
         meetings.write_text(text[:text.index("[committee.bn]")], encoding="utf-8")
+        # ... nor the tagging rules (this test is about subscriptions, not tagging)
+        (config_dir / "matching.toml").unlink()
         config = load_config(config_dir)
         with caplog.at_level(logging.WARNING):
             subs = effective_subscriptions(config, store)

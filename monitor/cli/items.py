@@ -8,6 +8,7 @@ from typing import Any, List, Optional
 import typer
 from rich.text import Text
 
+from ..committees import committees, priorities
 from ..decide import decide_by_cell, decide_by_for_row, decide_by_json
 from ..i18n import format_date, format_datetime, t
 from ..meetings import meetings
@@ -34,9 +35,18 @@ def _status(row: dict[str, Any], lang: str) -> str:
     return t(f"status_{row['status']}", lang) if row.get("status") in STATUSES else ""
 
 
+def _check_tag_ids(st: State, committee: Optional[str], priority: Optional[str]) -> None:
+    """An unknown committee or priority id is a usage error listing the valid ones."""
+    for value, known, hint in ((committee, committees(st.config), "--committee"),
+                               (priority, priorities(st.config), "--priority")):
+        if value is not None and value not in known:
+            raise typer.BadParameter(f"{value!r}: {', '.join(known)}", param_hint=hint)
+
+
 def _list_items(ctx: typer.Context, *, kind: str, fmt: str, limit: Optional[int],
                 order: str, **filters: Any) -> None:
     st: State = state(ctx)
+    _check_tag_ids(st, filters.get("committee"), filters.get("priority"))
     store = st.store
     store.roll_forward()
     rows = store.query_items(kind=kind, order=order, limit=limit, **filters)

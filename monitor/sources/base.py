@@ -10,40 +10,17 @@ one response body into items. Multi-request sources (paging, detail pages) overr
 from __future__ import annotations
 
 import inspect
-from typing import Any, ClassVar, Iterator
+from typing import Any, ClassVar
 
 from ..config import Key, Settings, SourceConfig
 from ..errors import ParseError
 from ..fetch import NotModified, SourceHTTP
 from ..model import CALL, KINDS, Item, one_line, scrub, storable_text
+from ..registry import Registry
 
 __all__ = ["Source", "Registry", "registry"]
 
-
-class Registry:
-    """Source kinds by name."""
-
-    def __init__(self) -> None:
-        self._kinds: dict[str, type[Source]] = {}
-
-    def add(self, cls: type["Source"]) -> None:
-        existing = self._kinds.get(cls.kind)
-        if existing is not None and existing is not cls:
-            raise RuntimeError(f"source kind {cls.kind!r} defined twice: "
-                               f"{existing.__module__} and {cls.__module__}")
-        self._kinds[cls.kind] = cls
-
-    def get(self, kind: str) -> type["Source"]:
-        return self._kinds[kind]
-
-    def kinds(self) -> list[str]:
-        return sorted(self._kinds)
-
-    def __iter__(self) -> Iterator[type["Source"]]:
-        return iter(self._kinds[k] for k in self.kinds())
-
-
-registry = Registry()
+registry = Registry("source")
 
 
 class Source:

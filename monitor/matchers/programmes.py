@@ -1,0 +1,88 @@
+"""Programme hints: a funding programme or action that says which committee it is for."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..config import Key
+from .base import PATTERN_LIST, Analysis, Matcher, Rules, add_patterns, points_text
+
+__all__ = ["ProgrammeMatcher", "FIELDS", "YOUTH_SIGNALS"]
+
+FIELDS = ("title", "summary", "programme")
+# What a programme says about who travels: young people on their own exchanges ("own"),
+# young people together with staff or schools ("with-staff"), staff ("staff").
+YOUTH_SIGNALS = ("own", "with-staff", "staff")
+
+
+def _check_fields(value: list) -> str | None:
+    bad = [v for v in value if v not in FIELDS]
+    return f"unknown field {bad[0]!r} (valid: {', '.join(FIELDS)})" if bad else None
+
+
+def _check_youth(value: str) -> str | None:
+    return None if value in YOUTH_SIGNALS else \
+        f"must be one of {', '.join(YOUTH_SIGNALS)}, got {value!r}"
+
+
+def _non_empty(value: list) -> str | None:
+    return PATTERN_LIST.check(value) or (None if value else "needs at least one pattern")
+
+
+HINT_SCHEMA = {
+    "name": Key(str, doc="the programme or action, as evidence shows it"),
+    "match": Key(list, check=_non_empty, doc="names, codes or phrases that identify it"),
+    "fields": Key(list, list(FIELDS), _check_fields, doc="where to look"),
+    "committees": Key(dict, dict, doc="committee id = points"),
+    "youth": Key(str, "", lambda v: None if v == "" else _check_youth(v)),
+}
+
+
+class ProgrammeMatcher(Matcher):
+    """[[programme]]: programmes and actions that point at committees.
+
+        [[programme]]
+        name = "Nordplus Junior"
+        match = ["nordplus junior"]
+        committees = { bun = 4, gvn = 4 }
+        youth = "with-staff"
+
+    ``match`` patterns are looked for in the item's programme, title and summary (or the
+    ``fields`` given); when one is found each listed committee gets its points. ``youth``
+    says who travels in that programme: ``own`` (young people's own exchanges),
+    ``with-staff`` (pupils or young people together with staff or schools) or ``staff``;
+    the priority rules read it. A hint inside a longer one (``Interreg`` inside
+    ``Interreg Europe``) gives way to the longer one.
+    """
+
+    kind = "programme"
+    stage = 50
+
+    def __init__(self, table: Any, rules: Rules) -> None:
+        super().__init__(table, rules)
+        self.hints: list[dict[str, Any]] = []
+        for where, hint in rules.array(table, self.kind, HINT_SCHEMA):
+            for ident, points in hint["committees"].items():
+                rules.committee(ident, f"{where}.committees.{ident}")
+                if isinstance(points, bool) or not isinstance(points, (int, float)):
+                    raise rules.error(f"points must be a number, got {points!r}",
+                                      f"{where}.committees.{ident}")
+            hint["fields"] = frozenset(hint["fields"])
+            self.hints.append(hint)
+            add_patterns(rules, hint["match"], lang="any", owner=self.kind,
+                         payload=len(self.hints) - 1, where=f"{where}.match")
+
+    def apply(self, analysis: Analysis) -> None:
+        seen: set[int] = set()
+        for match in analysis.owned(self.kind):
+            index = match.pattern.payload
+            hint = self.hints[index]
+            if index in seen or match.field not in hint["fields"]:
+                continue
+            seen.add(index)
+            for committee, points in hint["committees"].items():
+                analysis.add(committee, float(points),
+                             f"programme {hint['name']} → {committee} "
+                             f"({points_text(points)})", self.kind)
+            if hint["youth"]:
+                analysis.signal(hint["youth"], f"programme {hint['name']}")

@@ -1,0 +1,59 @@
+"""Re-tagging the whole store after a rule change, in batches, each in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Callable
+
+from ..model import Item, utcnow
+from ..store import Store
+from .tagger import Tagger
+
+__all__ = ["RetagResult", "retag", "item_from_row"]
+
+_COLUMNS = "id, source, native_id, kind, title, summary, url, programme, language"
+
+
+@dataclass
+class RetagResult:
+    """What a re-tag did: items read, items with a committee, items whose tags changed."""
+
+    items: int = 0
+    tagged: int = 0
+    changed: int = 0
+
+
+def item_from_row(row: dict[str, Any]) -> Item:
+    """The fields the matchers read, from a stored item row."""
+    return Item(source=row["source"], native_id=row["native_id"], kind=row["kind"],
+                title=row["title"], url=row["url"] or "", summary=row["summary"] or "",
+                programme=row["programme"], language=row["language"])
+
+
+def retag(store: Store, tagger: Tagger, *, batch_size: int = 500,
+          now: datetime | None = None,
+          on_batch: Callable[[int], None] | None = None) -> RetagResult:
+    """Tag every stored item again; a batch is written in one transaction, so a crash
+    leaves whole batches re-tagged and the rest as they were."""
+    now = now or utcnow()
+    result = RetagResult()
+    last = ""
+    while True:
+        rows = list(store.db.query(
+            f"SELECT {_COLUMNS} FROM items WHERE id > ? ORDER BY id LIMIT ?",
+            [last, batch_size]))
+        if not rows:
+            return result
+        before = store.tags_for([row["id"] for row in rows])
+        with store.write():
+            for row in rows:
+                tags = tagger.tag(item_from_row(row))
+                store.replace_tags(row["id"], tags, now=now)
+                old = {(t["dimension"], t["tag"]) for t in before.get(row["id"], ())}
+                result.changed += old != {(t.dimension, t.tag) for t in tags}
+                result.tagged += any(t.dimension == "committee" for t in tags)
+        result.items += len(rows)
+        last = rows[-1]["id"]
+        if on_batch is not None:
+            on_batch(len(rows))
