@@ -17,8 +17,10 @@ from typing import Callable, Sequence
 import httpx
 
 from .config import Config, SourceConfig
+from .dedup import update_groups
 from .errors import ConfigError, MonitorError
 from .fetch import Fetcher, NotModified
+from .health import record_poll as record_health
 from .matchers import Tagger, build_tagger
 from .model import Item, utcnow
 from .replay import RecordingTransport, ReplayTransport
@@ -83,7 +85,11 @@ async def _poll_one(source_config: SourceConfig, config: Config, store: Store, f
             result = store.upsert_items(items, poll_id=poll_id, now=now)
             touched = set(result.new) | set(result.changed)
             tag_items(store, tagger, [i for i in items if i.id in touched], now)
+            if touched:
+                update_groups(store)
             store.save_validators(http.pending_validators, now=now)
+            record_health(store, source_config, items_parsed=len(items), now=now,
+                          lang=config.settings.language)
             report.outcome, report.new, report.changed = OK, len(result.new), len(result.changed)
             report.http_status = http.last_status
             store.finish_poll(poll_id, outcome=OK, http_status=http.last_status,

@@ -21,6 +21,7 @@ def public_row(row: dict[str, Any]) -> dict[str, Any]:
     """An item as JSON/CSV output shows it: stable keys, ISO 8601 dates, evidence per tag."""
     out = {key: row.get(key) for key in JSON_FIELDS}
     out["why"] = {f"{tag['dimension']}:{tag['tag']}": tag["evidence"] for tag in row["tags"]}
+    out["links"] = row.get("links", [])  # every source that has this call (monitor.dedup)
     for key, value in row["extra"].items():
         out.setdefault(key, value)
     return out
