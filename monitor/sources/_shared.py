@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timezone
 from typing import Any, Awaitable, Callable, Iterable, Mapping
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 from bs4 import BeautifulSoup, Tag
@@ -41,6 +41,26 @@ def _urls(value: list) -> str | None:
         if problem:
             return problem
     return None
+
+
+def css_selector(value: str) -> str | None:
+    import soupsieve
+
+    try:
+        soupsieve.compile(value)
+    except (soupsieve.SelectorSyntaxError, ValueError) as exc:
+        return f"not a valid CSS selector: {str(exc).splitlines()[0]}"
+    return None
+
+
+def optional_css_selector(value: str) -> str | None:
+    return css_selector(value) if value else None
+
+
+def native_id_for(url: str) -> str:
+    """An item's id from its link: path and query, so http/https or host aliases agree."""
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "") or url
 
 
 #: Keys every generic kind accepts: what the items are and which of them to keep.
@@ -117,6 +137,11 @@ def date_evidence(found: Iterable[Any]) -> list[dict[str, Any]]:
     return out
 
 
+def published_evidence(when: datetime, text: str) -> dict[str, Any]:
+    """Evidence for a publication date read from markup rather than found in prose."""
+    return {"role": "published", "when": to_iso(when), "approximate": False, "text": text}
+
+
 def find_item_dates(text: str, *, language: str | None = None) -> list[Any]:
     """Every date in ``text``, read with today's date from the monitor's clock."""
     from ..dates import find_dates  # written in parallel; imported where used
@@ -147,12 +172,23 @@ def apply_dates(item: Item, found: list[Any], *, now: datetime | None = None) ->
             openings.append(f.when)
         elif f.role == "published" and item.published is None:
             item.published = f.when
-    item.deadlines = sorted(set(deadlines))
+    item.deadlines = earliest_per_day(deadlines)
     if openings and item.opens is None:
         item.opens = opening_for(openings, item.deadlines, now)
     if found:
         item.extra["dates"] = item.extra.get("dates", []) + date_evidence(found)
     return item
+
+
+def earliest_per_day(deadlines: Iterable[datetime], tz: ZoneInfo = STOCKHOLM) -> list[datetime]:
+    """One deadline per day: "Slutdatum 2020-10-29" (end of day) and "stänger kl.16.00 den
+    29 oktober 2020" are the same deadline, and the earlier time is the one to keep."""
+    by_day: dict[date, datetime] = {}
+    for when in deadlines:
+        day = when.astimezone(tz).date()
+        if day not in by_day or when < by_day[day]:
+            by_day[day] = when
+    return sorted(by_day.values())
 
 
 def opening_for(openings: list[datetime], deadlines: list[datetime], now: datetime) -> datetime:

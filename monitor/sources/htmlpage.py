@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from bs4 import Tag
 
@@ -11,23 +10,10 @@ from ..config import REQUIRED, Key
 from ..fetch import NotModified, SourceHTTP
 from ..model import Item, utcnow
 from ._shared import (ITEM_OPTIONS, TextItemSource, absolute, apply_dates, compact,
-                      fetch_details, find_item_dates, soup, text_of)
+                      css_selector, fetch_details, find_item_dates, native_id_for,
+                      optional_css_selector, soup, text_of)
 
 SUMMARY_CHARS = 4000
-
-
-def _selector(value: str) -> str | None:
-    import soupsieve
-
-    try:
-        soupsieve.compile(value)
-    except (soupsieve.SelectorSyntaxError, ValueError) as exc:
-        return f"not a valid CSS selector: {str(exc).splitlines()[0]}"
-    return None
-
-
-def _optional_selector(value: str) -> str | None:
-    return _selector(value) if value else None
 
 
 def parse_date_text(value: str) -> Any:
@@ -35,12 +21,6 @@ def parse_date_text(value: str) -> Any:
     from ..dates import parse_date  # written in parallel; imported where used
 
     return parse_date(value, today=utcnow()) if value else None
-
-
-def native_id_for(url: str) -> str:
-    """An item's id from its link: path and query, so http/https or host aliases agree."""
-    parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "") or url
 
 
 class HtmlSource(TextItemSource):
@@ -73,12 +53,12 @@ class HtmlSource(TextItemSource):
     kind = "html"
     options = {
         **ITEM_OPTIONS,
-        "item": Key(str, REQUIRED, _selector, doc="CSS selector of each item in the list"),
-        "link": Key(str, "a[href]", _selector, doc="the item's link, inside the item"),
-        "title": Key(str, "", _optional_selector, doc="the title; default the link text"),
-        "date": Key(str, "", _optional_selector, doc="the publication date"),
-        "summary": Key(str, "", _optional_selector, doc="a short text"),
-        "detail": Key(str, "", _optional_selector,
+        "item": Key(str, REQUIRED, css_selector, doc="CSS selector of each item in the list"),
+        "link": Key(str, "a[href]", css_selector, doc="the item's link, inside the item"),
+        "title": Key(str, "", optional_css_selector, doc="the title; default the link text"),
+        "date": Key(str, "", optional_css_selector, doc="the publication date"),
+        "summary": Key(str, "", optional_css_selector, doc="a short text"),
+        "detail": Key(str, "", optional_css_selector,
                       doc="on the item's own page, the element whose text holds the dates"),
         "max_details": Key(int, 25, lambda v: None if v >= 0 else "must be 0 or more"),
     }
