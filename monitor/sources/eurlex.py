@@ -11,7 +11,7 @@ from ..model import LEGISLATION, Item
 from ._shared import ITEM_OPTIONS, URL_LIST
 from .rss import RssSource
 
-CELEX_RE = re.compile(r"CELEX[:%3A]+\s*([0-9][0-9A-Z()_.-]+)", re.I)
+CELEX_RE = re.compile(r"CELEX(?::|%3A)+\s*([0-9][0-9A-Z()_.-]+)", re.I)
 LANG_RE = re.compile(r"eur-lex\.europa\.eu/([A-Za-z]{2})/display-feed", re.I)
 
 # The letters after sector and year in a CELEX number; sector 5 holds preparatory acts.
