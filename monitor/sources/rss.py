@@ -52,12 +52,12 @@ class RssSource(TextItemSource):
 
     def parse(self, body: bytes, *, url: str, content_type: str = "") -> list[Item]:
         feed = self.read_feed(body, url=url, content_type=content_type)
-        items = []
-        for entry in feed.entries:
-            item = self.item_from_entry(entry, url)
-            if item is not None:
-                items.append(item)
-        return items
+        # Entries with neither title nor link are fragments salvaged from broken markup.
+        usable = [e for e in feed.entries if e.get("title") or e.get("link")]
+        if feed.bozo and feed.entries and not usable:
+            raise self.parse_error(f"broken feed: {feed.get('bozo_exception')}", url)
+        items = (self.item_from_entry(entry, url) for entry in usable)
+        return [item for item in items if item is not None]
 
     def read_feed(self, body: bytes, *, url: str, content_type: str = "") -> Any:
         """feedparser on the bytes (never a URL or path: it would fetch or open it)."""
