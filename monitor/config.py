@@ -296,6 +296,9 @@ SOURCE_COMMON: dict[str, Key] = {
     "degraded_after": Key(int, 3, _positive,
                           doc="polls in a row with zero items before the source is degraded"),
     "description": Key(str, "", doc="free text for people reading the configuration"),
+    "allowed_hosts": Key(list, list, lambda v: None if all(isinstance(h, str) for h in v)
+                         else "must be a list of host names",
+                         doc="other hosts this source may fetch from (detail pages, APIs)"),
 }
 
 

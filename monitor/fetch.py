@@ -18,7 +18,7 @@ import asyncio
 import email.utils
 import time
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable, Protocol
+from typing import Any, Awaitable, Callable, Iterable, Protocol
 from urllib.parse import urlsplit
 
 import httpx
@@ -120,8 +120,15 @@ class Fetcher:
         if self.client is not None:
             await self.client.aclose()
 
-    def for_source(self, name: str) -> "SourceHTTP":
-        return SourceHTTP(self, name)
+    def for_source(self, name: str, url: str | None = None,
+                   allowed_hosts: Iterable[str] = ()) -> "SourceHTTP":
+        """HTTP for one source. With ``url``, requests go only to that URL's host and the
+        ``allowed_hosts``: a listing that links elsewhere (or to a private address) does not
+        make the monitor fetch it."""
+        hosts = frozenset(h.lower() for h in allowed_hosts)
+        if url is not None:
+            hosts |= {(urlsplit(url).hostname or "").lower()}
+        return SourceHTTP(self, name, allowed_hosts=hosts or None)
 
     def _lock(self, url: str) -> asyncio.Lock:
         host = urlsplit(url).netloc.lower()
@@ -211,6 +218,7 @@ class SourceHTTP:
 
     fetcher: Fetcher
     source: str
+    allowed_hosts: frozenset[str] | None = None
     pending_validators: list[tuple[str, str | None, str | None]] = field(default_factory=list)
     last_status: int | None = None
     requests: int = 0
@@ -238,6 +246,11 @@ class SourceHTTP:
         return await self._request("POST", url, **kwargs)
 
     async def _request(self, method: str, url: str, **kwargs: Any) -> Response:
+        host = (urlsplit(url).hostname or "").lower()
+        if self.allowed_hosts is not None and host not in self.allowed_hosts:
+            raise FetchError(f"{url}: refused, not on the source's host "
+                             f"({', '.join(sorted(self.allowed_hosts))}); add the host to "
+                             f"allowed_hosts if it is trusted", source=self.source, url=url)
         self.requests += 1
         try:
             response = await self.fetcher.request(self.source, method, url, **kwargs)

@@ -76,7 +76,8 @@ async def _poll_one(source_config: SourceConfig, config: Config, store: Store, f
     started = time.monotonic()
     poll_id = store.start_poll(source_config.name, now=now)
     report = SourceReport(source=source_config.name, outcome=ERROR, poll_id=poll_id)
-    http = fetcher.for_source(source_config.name)
+    http = fetcher.for_source(source_config.name, source_config.url,
+                              source_config.get("allowed_hosts", ()))
     try:
         source = registry.get(source_config.kind)(source_config, config.settings)
         items = source.check_items(await source.fetch(http))

@@ -207,13 +207,16 @@ class Store:
         """
         now = now or utcnow()
         stamp = to_iso(now)
+        sql = ("SELECT id, status, opens, deadline, deadlines FROM items WHERE kind = 'call' "
+               "AND ((deadline IS NOT NULL AND deadline < :now) OR "
+               "(status = 'forthcoming' AND opens IS NOT NULL AND opens <= :now))")
+        # Readers call this before every listing: only take the write lock when needed.
+        if not self.conn.in_transaction and not list(self.db.query(sql + " LIMIT 1",
+                                                                   {"now": stamp})):
+            return 0
         changed = 0
         with self.write() as conn:
-            rows = list(self.db.query(
-                "SELECT id, status, opens, deadline, deadlines FROM items WHERE kind = 'call' "
-                "AND ((deadline IS NOT NULL AND deadline < :now) OR "
-                "(status = 'forthcoming' AND opens IS NOT NULL AND opens <= :now))",
-                {"now": stamp}))
+            rows = list(self.db.query(sql, {"now": stamp}))
             for row in rows:
                 deadlines = [from_iso(d) for d in json.loads(row["deadlines"])]
                 status = derive_status(row["status"], from_iso(row["opens"]), deadlines, now)
@@ -351,9 +354,15 @@ class Store:
 
     # ----------------------------------------------------------------- polls
     def start_poll(self, source: str, now: datetime | None = None) -> int:
+        """Log the start of a poll. An earlier poll of the source that never finished was cut
+        off by a crash or kill: it is marked ``interrupted`` so the log tells the truth."""
+        stamp = to_iso(now or utcnow())
         with self.write() as conn:
+            conn.execute("UPDATE polls SET outcome = 'interrupted', finished = ?, error = "
+                         "'the process stopped before this poll finished' "
+                         "WHERE source = ? AND finished IS NULL", (stamp, source))
             cur = conn.execute("INSERT INTO polls (source, started) VALUES (?, ?)",
-                               (source, to_iso(now or utcnow())))
+                               (source, stamp))
             return int(cur.lastrowid)
 
     def finish_poll(self, poll_id: int, *, outcome: str, http_status: int | None = None,

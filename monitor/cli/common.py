@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional, Sequence, TypeVar
 
+import click
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -94,22 +95,18 @@ def cli_errors(fn: F) -> F:
     """Turn domain errors into one clear message and an exit status (config: 2, other: 1)."""
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        ctx = click_context()
+        ctx = kwargs.get("ctx") or next((a for a in args if isinstance(a, click.Context)), None)
         lang = ctx.obj.lang if ctx is not None and isinstance(ctx.obj, State) else default_language()
         try:
             return fn(*args, **kwargs)
         except ConfigError as exc:
-            err.print(t("config_error", lang, message=str(exc)), markup=False, highlight=False)
+            err.print(t("config_error", lang, message=str(exc)), markup=False, highlight=False,
+                      soft_wrap=True)
             raise typer.Exit(EXIT_USAGE)
         except MonitorError as exc:
-            err.print(f"{t('error', lang)}: {exc}", markup=False, highlight=False)
+            err.print(f"{t('error', lang)}: {exc}", markup=False, highlight=False, soft_wrap=True)
             raise typer.Exit(1)
     return wrapper  # type: ignore[return-value]
-
-
-def click_context() -> Any:
-    import click
-    return click.get_current_context(silent=True)
 
 
 FormatOption = typer.Option("table", "--format", "-f", help="table, json eller csv",

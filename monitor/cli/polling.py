@@ -35,7 +35,7 @@ def _with_progress(total: int, lang: str, job):  # noqa: ANN001, ANN202
         def on_report(report: SourceReport) -> None:
             style = "red" if report.failed else None
             console.print(_report_line(report, lang), style=style, markup=False,
-                          highlight=False)
+                          highlight=False, soft_wrap=True)
             progress.advance(task)
         return job(on_report)
 

@@ -1,0 +1,162 @@
+"""The CLI end to end on replayed SEDIA pages: poll, calls, legislation, show, sources."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+
+import pytest
+
+from tests.conftest import REPLAY
+
+
+def moved_deadline_replay(tmp_path):
+    """The shipped replay with one cascade call's next cut-off moved by 17 days."""
+    target = tmp_path / "replay-moved"
+    shutil.copytree(REPLAY, target)
+    page = target / "eu-funding" / "page2.json"
+    data = json.loads(page.read_text())
+    for row in data["results"]:
+        if row["reference"] == "11143COMPETITIVE_CALLen":
+            dates = row["metadata"]["deadlineDate"]
+            dates[dates.index("2027-01-03T07:59:00.000+0000")] = "2027-01-20T07:59:00.000+0000"
+    page.write_text(json.dumps(data))
+    return target
+
+
+def test_poll_replay_twice_changes_nothing(cli):
+    first = cli("poll", "--replay", str(REPLAY))
+    assert first.exit_code == 0, first.output
+    assert "eu-funding: 8 poster, 8 nya, 0 ändrade" in first.output
+    second = cli("poll", "--replay", str(REPLAY), lang="en")
+    assert second.exit_code == 0
+    assert "eu-funding: 8 items, 0 new, 0 changed" in second.output
+    assert "1 of 1 sources polled, 0 failed." in second.output
+
+
+def test_moved_deadline_shows_in_history(cli, tmp_path):
+    cli("poll", "--replay", str(REPLAY))
+    result = cli("poll", "--replay", str(moved_deadline_replay(tmp_path)))
+    assert "0 nya, 1 ändrade" in result.output
+    shown = cli("show", "eu-funding:cascade-11143")
+    assert shown.exit_code == 0
+    assert "Ändringar" in shown.output and "deadlines:" in shown.output
+    assert "2027-01-20T07:59:00+00:00" in shown.output
+    assert "Sista dag: 2027-01-20 08:59" in shown.output  # Stockholm time
+    data = json.loads(cli("show", "cascade-11143", "--format", "json").stdout)
+    [change] = data["history"]
+    assert change["field"] == "deadlines"
+    assert "2027-01-03T07:59:00+00:00" in change["old"]
+    assert data["first_poll"]["id"] == 1 and data["last_poll"]["id"] == 2
+    english = cli("show", "cascade-11143", lang="en")
+    assert "Changes" in english.output and "First seen" in english.output
+
+
+def test_calls_json_fields_and_order(cli):
+    cli("poll", "--replay", str(REPLAY))
+    rows = json.loads(cli("calls", "--format", "json").stdout)
+    # the fourth cascade call's last cut-off (2026-09-29) has passed: closed, not listed
+    assert [r["id"] for r in rows] == ["eu-funding:cascade-11145", "eu-funding:cascade-11143",
+                                       "eu-funding:cascade-11265"]
+    first = rows[0]
+    for key in ("id", "source", "kind", "title", "url", "programme", "status", "opens",
+                "deadline", "deadlines", "committees", "priorities", "first_seen", "updated"):
+        assert key in first
+    assert first["deadline"] == "2027-01-03T04:59:00+00:00" and first["status"] == "open"
+    assert first["committees"] == [] and first["priorities"] == []
+    deadlines = [r["deadline"] for r in rows]
+    assert deadlines == sorted(deadlines)
+
+
+def test_calls_filters(cli):
+    cli("poll", "--replay", str(REPLAY))
+
+    def ids(*args):
+        result = cli("calls", *args, "--format", "json")
+        assert result.exit_code == 0, result.output
+        return {r["id"].split(":")[1] for r in json.loads(result.stdout)}
+    assert len(ids("--all")) == 8
+    assert ids("--status", "closed") == {"HORIZON-CL5-2026-09-D4-03", "HORIZON-CL5-2026-09-D4-08",
+                                         "HORIZON-JU-CBE-2026-IAFlag-02",
+                                         "HORIZON-JU-CBE-2026-IA-05", "cascade-11264"}
+    assert ids("--closing-within", "45") == {"cascade-11143", "cascade-11145"}
+    assert ids("--search", "internships") == {"cascade-11143", "cascade-11145"}
+    assert ids("--all", "--programme", "horizon") == {
+        "HORIZON-CL5-2026-09-D4-03", "HORIZON-CL5-2026-09-D4-08",
+        "HORIZON-JU-CBE-2026-IAFlag-02", "HORIZON-JU-CBE-2026-IA-05",
+        "cascade-11264"}  # EIT Urban Mobility cascade call, under Horizon Europe
+    assert ids("--source", "nowhere") == set()
+    assert len(ids("--limit", "1")) == 1
+
+
+def test_calls_csv_and_table(cli):
+    cli("poll", "--replay", str(REPLAY))
+    rows = list(csv.DictReader(io.StringIO(cli("calls", "--format", "csv").stdout)))
+    assert len(rows) == 3 and rows[0]["id"] == "eu-funding:cascade-11145"
+    assert rows[0]["deadlines"].count(";") == 6
+    table = cli("calls").output
+    assert "Sista dag" in table and "Gnomon" in table
+    assert "Deadline" in cli("calls", lang="en").output
+
+
+def test_bad_status_and_format_are_usage_errors(cli):
+    assert cli("calls", "--status", "ajar").exit_code == 2
+    assert cli("calls", "--format", "xml").exit_code == 2
+
+
+def test_empty_store_says_so(cli):
+    assert "Inga poster matchar." in cli("calls").output
+    assert "No items match." in cli("legislation", lang="en").output
+    result = cli("show", "nothing-here")
+    assert result.exit_code == 1 and "Ingen post med id" in result.output
+
+
+def test_failed_source_exit_3_and_others_stored(cli, config_dir, tmp_path):
+    sources = config_dir / "sources.toml"
+    sources.write_text(sources.read_text() + '\n[[source]]\nname = "other"\nkind = "sedia"\n'
+                       'url = "https://other.example/search"\n')
+    result = cli("poll", "--replay", str(REPLAY))
+    assert result.exit_code == 3
+    assert "other: MISSLYCKADES" in result.output and "no recorded responses" in result.output
+    assert "1 av 2 källor hämtade, 1 misslyckades." in result.output
+    status = json.loads(cli("sources", "status", "--format", "json").stdout)
+    by_name = {s["name"]: s for s in status}
+    assert by_name["eu-funding"]["outcome"] == "ok" and by_name["eu-funding"]["items_stored"] == 8
+    assert by_name["other"]["outcome"] == "error" and "no recorded" in by_name["other"]["error"]
+
+
+def test_poll_unknown_source_and_replay_with_record(cli, tmp_path):
+    result = cli("poll", "--source", "nope")
+    assert result.exit_code == 2 and "eu-funding" in result.output
+    result = cli("poll", "--replay", str(REPLAY), "--record", str(tmp_path))
+    assert result.exit_code == 2
+
+
+def test_run_is_poll_plus_later_steps(cli):
+    result = cli("run", "--replay", str(REPLAY))
+    assert result.exit_code == 0, result.output
+    assert "eu-funding: 8 poster" in result.output
+
+
+def test_sources_list_json(cli):
+    rows = json.loads(cli("sources", "list", "--format", "json").stdout)
+    eu = next(r for r in rows if r["name"] == "eu-funding")
+    assert eu["kind"] == "sedia" and eu["url"].startswith("https://api.tech.ec.europa.eu/")
+
+
+def test_sources_kinds_prints_docstrings(cli):
+    output = cli("sources", "kinds").output
+    assert "sedia" in output and "EU Funding & Tenders portal" in output and "page_size" in output
+
+
+@pytest.mark.parametrize("command", ["calls", "legislation", "sources status"])
+def test_db_option_and_env(cli, tmp_path, monkeypatch, command):
+    db = tmp_path / "elsewhere.db"
+    assert cli("--db", str(db), *command.split()).exit_code == 0
+    assert db.exists()
+    env_db = tmp_path / "env.db"
+    monkeypatch.setenv("MONITOR_DB", str(env_db))
+    assert cli(*command.split()).exit_code == 0
+    assert env_db.exists()

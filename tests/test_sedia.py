@@ -1,0 +1,129 @@
+"""The EU Funding & Tenders portal source, on recorded and constructed SEDIA responses."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import pytest
+from werkzeug import Request, Response
+
+from monitor.config import SourceConfig, load_config
+from monitor.errors import ParseError
+from monitor.ingest import poll
+from monitor.sources.sedia import PORTAL, SediaSource
+from monitor.store import Store
+from tests.conftest import FIXTURES, NOW
+
+EU = FIXTURES / "eu"
+
+
+def source(**options) -> SediaSource:
+    return SediaSource(SourceConfig(name="eu-funding", kind="sedia",
+                                    url="https://api.example/search?apiKey=SEDIA&text=***",
+                                    options=options))
+
+
+def parse(name: str):
+    body = (EU / name).read_bytes()
+    return {i.native_id: i for i in source().parse(body, url="https://api.example/search")}
+
+
+def utc(*args) -> datetime:
+    return datetime(*args, tzinfo=timezone.utc)
+
+
+def test_genuine_topics():
+    items = parse("sedia_search_open_topics_fundhunt.json")
+    assert len(items) == 4
+    item = items["HORIZON-CL5-2026-09-D4-03"]
+    assert item.title.startswith("Advanced data platforms to integrate whole life carbon")
+    assert item.url == f"{PORTAL}/topic-details/HORIZON-CL5-2026-09-D4-03"
+    assert item.programme == "Horizon Europe"
+    assert item.status == "open"  # the label; the store derives "closed" from the dates
+    assert item.opens == utc(2026, 5, 5) and item.deadlines == [utc(2026, 9, 15)]
+    assert item.summary == ""  # the portal's summary only repeats the title
+    assert item.extra["call_identifier"] == "HORIZON-CL5-2026-09"
+    assert item.extra["types_of_action"] == ["HORIZON Innovation Actions"]
+    assert item.resolved(NOW).status == "closed"
+
+
+def test_genuine_cascade_calls_are_separate_items_with_all_cut_offs():
+    items = parse("sedia_search_cascade_calls_fundhunt.json")
+    assert set(items) == {"cascade-11143", "cascade-11145", "cascade-11265", "cascade-11264"}
+    metu = items["cascade-11143"]
+    assert metu.title == "METU Internships Offer"
+    assert metu.url == f"{PORTAL}/competitive-calls-cs/46214053"
+    assert metu.programme == "Digital Europe"
+    assert len(metu.deadlines) == 7
+    assert metu.resolved(NOW).deadline == utc(2027, 1, 3, 7, 59)
+    assert "maximum amount of financial support" in metu.summary and "<" not in metu.summary
+    assert metu.extra["parent_title"] == "Specialised education programmes in key capacity areas"
+    assert metu.extra["budget"] == "30500"
+    assert items["cascade-11265"].summary == ""  # "description": []
+
+
+def test_constructed_mixed_rows():
+    items = parse("sedia_constructed_mixed.json")
+    assert set(items) == {"ERASMUS-EDU-2027-PI-ALL-INNO", "CERV-2026-CITIZENS-TOWN-TT",
+                          "LIFE-2027-CET-LOCAL", "XYZ-2026-PILOT"}
+    erasmus = items["ERASMUS-EDU-2027-PI-ALL-INNO"]  # the modern row won over its legacy twin
+    assert erasmus.url.endswith("/topic-details/ERASMUS-EDU-2027-PI-ALL-INNO")
+    assert erasmus.summary.startswith("Alliances for Innovation bring together schools & businesses.")
+    assert "Second paragraph" in erasmus.summary
+    assert erasmus.programme == "Erasmus+"
+    assert erasmus.extra["keywords"] == ["innovation", "vocational"]
+    resolved = erasmus.resolved(NOW)
+    assert resolved.status == "open" and resolved.deadline == utc(2027, 3, 5, 16)
+    cerv = items["CERV-2026-CITIZENS-TOWN-TT"]  # legacy only: human link built, status from dates
+    assert cerv.url == f"{PORTAL}/topic-details/CERV-2026-CITIZENS-TOWN-TT"
+    assert not cerv.url.endswith(".json")
+    assert cerv.programme == "CERV" and cerv.resolved(NOW).status == "closed"
+    life = items["LIFE-2027-CET-LOCAL"]
+    assert life.programme == "LIFE"  # unknown id, known identifier prefix
+    assert life.resolved(NOW).status == "forthcoming"
+    assert items["XYZ-2026-PILOT"].programme == "12345678"  # unknown: the id is kept
+
+
+@pytest.mark.parametrize("body, message", [
+    (b"<html>maintenance</html>", "not JSON"),
+    (b'{"error": "quota"}', "no 'results' list"),
+    (json.dumps({"results": [{"metadata": {"type": ["1"]}}]}).encode(), "had an identifier"),
+])
+def test_unusable_responses_are_parse_errors(body, message):
+    with pytest.raises(ParseError, match=message):
+        source().parse(body, url="https://api.example/search")
+
+
+def test_empty_result_list_is_zero_items():
+    assert source().parse(b'{"totalResults": 0, "results": []}', url="u") == []
+
+
+def test_paging_against_a_local_server(httpserver, config_dir):
+    pages = {1: EU / "constructed_paged_p1.json", 2: EU / "constructed_paged_p2.json"}
+    seen: list[dict] = []
+
+    def handler(request: Request) -> Response:
+        page = int(request.args["pageNumber"])
+        seen.append({"page": page, "size": request.args["pageSize"],
+                     "query": json.loads(request.files["query"].read()),
+                     "query_type": request.files["query"].mimetype,
+                     "languages": json.loads(request.files["languages"].read()),
+                     "agent": request.headers.get("User-Agent")})
+        return Response(pages[page].read_bytes(), content_type="application/json")
+
+    httpserver.expect_request("/search", method="POST").respond_with_handler(handler)
+    (config_dir / "sources.toml").write_text(
+        f'[[source]]\nname = "eu-funding"\nkind = "sedia"\n'
+        f'url = "{httpserver.url_for("/search")}?apiKey=SEDIA&text=***"\npage_size = 4\n')
+    config = load_config(config_dir)
+    with Store(":memory:") as store:
+        [report] = poll(config, store, now=NOW)
+        assert report.outcome == "ok" and report.items_parsed == 8 and report.new == 8
+        assert [s["page"] for s in seen] == [1, 2] and seen[0]["size"] == "4"
+        must = seen[0]["query"]["bool"]["must"]
+        assert {"terms": {"status": ["31094501", "31094502"]}} in must
+        assert {"term": {"programmePeriod": "2021 - 2027"}} in must
+        assert seen[0]["query_type"] == "application/json" and seen[0]["languages"] == ["en"]
+        assert seen[0]["agent"].startswith("kommun-monitor/")
+        assert store.count_items("eu-funding") == 8
