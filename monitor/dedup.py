@@ -14,6 +14,7 @@ Two calls from *different* sources are the same call when they share a deadline 
   and deadline day (a programme-level round such as "Nordplus Junior, 1 February", which a
   funder's site and a national agency's site word differently, even in two languages).
 
+A group holds at most one item of each source (the strongest matches are joined first).
 Calls without a deadline are never grouped: without a date two similar titles are too weak
 a sign. Groups are recomputed from all calls after every poll that changed something.
 """
@@ -135,6 +136,7 @@ def group_calls(keys: Sequence[CallKey]) -> dict[str, str]:
                 counts[(key.source, key.programme, day)] += 1
     unique = {k for k, n in counts.items() if n == 1}
     parent = {key.id: key.id for key in keys}
+    sources = {key.id: {key.source} for key in keys}  # by group root
 
     def root(x: str) -> str:
         while parent[x] != x:
@@ -142,11 +144,17 @@ def group_calls(keys: Sequence[CallKey]) -> dict[str, str]:
             x = parent[x]
         return x
 
-    for block in by_day.values():
-        for a, b in combinations(block, 2):
-            if root(a.id) != root(b.id) and same_call(a, b, unique=unique):
-                ra, rb = sorted((root(a.id), root(b.id)))
-                parent[rb] = ra
+    # Agreeing titles first, then earlier days. A group holds at most one item per source:
+    # a page listing two rounds (1 February, 1 October) must not pull both rounds of the
+    # other source into one group.
+    pairs = sorted(((not titles_agree(a, b), day, a.id, b.id, a, b)
+                    for day, block in by_day.items() for a, b in combinations(block, 2)),
+                   key=lambda p: p[:4])
+    for *_, a, b in pairs:
+        ra, rb = sorted((root(a.id), root(b.id)))
+        if ra != rb and not sources[ra] & sources[rb] and same_call(a, b, unique=unique):
+            parent[rb] = ra
+            sources[ra] |= sources.pop(rb)
     members: dict[str, list[str]] = defaultdict(list)
     for key in keys:
         members[root(key.id)].append(key.id)

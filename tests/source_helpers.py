@@ -31,7 +31,9 @@ def fetch(source: Source, transport: Any = None) -> list[Item]:
     """Run ``source.fetch`` on a real client (a local server, or an injected transport)."""
     async def run() -> list[Item]:
         async with Fetcher(source.settings.http, transport=transport) as fetcher:
-            return source.check_items(await source.fetch(fetcher.for_source(source.name)))
+            http = fetcher.for_source(source.name, source.url,
+                                      source.config.get("allowed_hosts", ()))
+            return source.check_items(await source.fetch(http))
     return asyncio.run(run())
 
 

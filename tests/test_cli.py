@@ -12,6 +12,16 @@ import pytest
 from tests.conftest import REPLAY
 
 
+@pytest.fixture(autouse=True)
+def _sedia_only(config_dir):
+    """These tests are about the CLI on the SEDIA replay: keep only the eu-funding source of
+    the shipped configuration (the other sources have tests of their own)."""
+    sources = config_dir / "sources.toml"
+    blocks = sources.read_text(encoding="utf-8").split("[[source]]")
+    sources.write_text("[[source]]" + next(b for b in blocks if 'name = "eu-funding"' in b),
+                       encoding="utf-8")
+
+
 def moved_deadline_replay(tmp_path):
     """The shipped replay with one cascade call's next cut-off moved by 17 days."""
     target = tmp_path / "replay-moved"

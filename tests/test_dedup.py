@@ -132,3 +132,16 @@ def test_legislation_is_not_grouped(store):
                    call("regeringen", "1", "SOU 2026:8 Rättssäker samhällsvård",
                         kind=LEGISLATION)])
     assert len(store.query_items(kind=LEGISLATION, now=NOW)) == 2
+
+
+def test_a_group_holds_one_item_per_source():
+    """UHR's page lists both Nordplus days; each nordplus round is its own item. The page
+    joins the first round only, and the October round stays a call of its own."""
+    oct1 = datetime(2027, 10, 1, 23, 59, tzinfo=STHLM)
+    keys = [key(call("uhr", "np", "Nordplus Junior", programme="Nordplus Junior",
+                     deadlines=(FEB1, oct1))),
+            key(call("nordplus", "feb", "Nordplus Junior – ansökan senast 2027-02-01",
+                     programme="Nordplus Junior")),
+            key(call("nordplus", "oct", "Nordplus Junior – ansökan senast 2027-10-01",
+                     programme="Nordplus Junior", deadlines=(oct1,)))]
+    assert group_calls(keys) == {"uhr:np": "nordplus:feb", "nordplus:feb": "nordplus:feb"}

@@ -30,6 +30,10 @@ class IcldSource(PageSource):
     def items_from_page(self, body: bytes, url: str, page: dict[str, Any]) -> list[Item]:
         items = super().items_from_page(body, url, page)
         call = items[0]
+        if call.programme and not page.get("title"):
+            # The page is an FAQ or programme page; its own heading says little in a list.
+            call.extra["page_title"] = call.title
+            call.title = f"{call.programme}: ansökningsomgångar"
         match = ANY_TIME_RE.search(call.summary)
         if match:
             programme = call.programme or call.title

@@ -33,7 +33,7 @@ def _check_pages(value: list) -> str | None:
 
 
 def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.casefold().replace("+", "plus")).strip("-")
+    return re.sub(r"[\W_]+", "-", text.casefold().replace("+", "plus")).strip("-")
 
 
 class PageSource(TextItemSource):
@@ -87,7 +87,9 @@ class PageSource(TextItemSource):
         if not title or not text:
             raise self.parse_error("page has no title or no text (check the 'title' and "
                                    "'content' selectors)", url)
-        item = Item(source=self.name, native_id=native_id_for(url), kind=self.items_kind(),
+        # A page configured with a programme is known by it; the URL path is the fallback.
+        native_id = slug(page["programme"]) if page.get("programme") else native_id_for(url)
+        item = Item(source=self.name, native_id=native_id, kind=self.items_kind(),
                     title=title, url=url, summary=text[:SUMMARY_CHARS],
                     programme=page.get("programme") or self.option("programme") or None,
                     language=self.option("language") or None)
