@@ -144,23 +144,35 @@ def test(
     items = source.check_items(source.test_parse(
         body, url=page_url, content_type=CONTENT_TYPES.get(file.suffix.lower(), "")))
     rows = [_test_row(item) for item in items]
-    if fmt.lower() != "json":
+    if fmt.lower() == "table":
         console.print(t("sources_test_count" if rows else "sources_test_none", lang,
                         n=len(rows), file=file, source=name, kind=config.kind),
-                      markup=False, highlight=False)
-    columns = [("title", t("col_title", lang)), ("url", t("col_url", lang)),
-               ("published", t("col_published", lang)), ("deadlines", t("col_deadline", lang)),
-               ("dates", t("col_dates", lang))]
-    if any(r.get("ministry") for r in rows):
-        columns.insert(1, ("ministry", t("col_ministry", lang)))
-    tz = st.tz
+                      markup=False, highlight=False, soft_wrap=True)
+        for row in rows:
+            _print_record(row, lang, st.tz)
+        return
+    columns = [(key, key) for key in ("title", "url", "ministry", "published", "opens",
+                                      "deadlines", "dates")]
+    if fmt.lower() == "csv":  # one cell per list: the dates as "role: text"
+        rows = [{**r, "dates": [f"{d['role']}: {d['text']}" for d in r["dates"]]} for r in rows]
+    emit(rows, fmt, columns=columns)
 
-    def cells(row: dict[str, Any]) -> list[str]:
-        shown = {"published": format_datetime(row["published"], tz, with_time=False),
-                 "deadlines": ", ".join(format_datetime(d, tz) for d in row["deadlines"]),
-                 "dates": "; ".join(f"{d['role']}: {d['text']}" for d in row["dates"])}
-        return [shown.get(key, row.get(key) or "") for key, _ in columns]
-    emit(rows, fmt, columns=columns, table_rows=cells)
+
+def _print_record(row: dict[str, Any], lang: str, tz: Any) -> None:
+    """One parsed item as lines, long texts unbroken: easier to read than a wrapped table."""
+    fields = [("col_url", row["url"]), ("col_ministry", row.get("ministry")),
+              ("col_programme", row.get("programme")),
+              ("col_published", format_datetime(row["published"], tz, with_time=False)),
+              ("col_opens", format_datetime(row["opens"], tz)),
+              ("col_deadline", ", ".join(format_datetime(d, tz) for d in row["deadlines"]))]
+    lines = ["", row["title"]]
+    lines += [f"  {t(key, lang)}: {value}" for key, value in fields if value]
+    if row["dates"]:
+        lines.append(f"  {t('col_dates', lang)}:")
+        lines += [f"    {d['role']}{' ~' if d.get('approximate') else ''} "
+                  f"{format_datetime(d['when'], tz)}: {d['text']}" for d in row["dates"]]
+    for line in lines:
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 def _canonical(body: bytes) -> str | None:

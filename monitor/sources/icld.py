@@ -11,7 +11,7 @@ from .pages import PageSource
 # "Förberedelse kan alltid sökas", "förberedelsefas går när som helst under året att söka",
 # "the preparation phase can be applied for at any time".
 ANY_TIME_RE = re.compile(
-    r"(förberedelse\w*|preparat\w+ (?:phase|visit)s?)[^.]{0,80}?"
+    r"(förberedelse\w*|preparat\w+ (?:phase|visit)s?)[^.\n]{0,80}?"
     r"(när som helst|alltid|löpande|at any time|all year)", re.I)
 
 

@@ -66,11 +66,11 @@ class RssSource(TextItemSource):
             headers["content-type"] = content_type
         feed = feedparser.parse(body, response_headers=headers)
         if not feed.entries:
+            if not feed.version:
+                raise self.parse_error("not an RSS or Atom feed", url)
             if feed.bozo:
                 cause = feed.get("bozo_exception")
                 raise self.parse_error(f"broken feed: {cause or 'not well-formed'}", url)
-            if not feed.version:
-                raise self.parse_error("not an RSS or Atom feed", url)
         return feed
 
     def item_from_entry(self, entry: Any, base: str) -> Item | None:
