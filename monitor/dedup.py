@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import combinations
@@ -126,15 +126,17 @@ def same_call(a: CallKey, b: CallKey, *,
 
 
 def group_calls(keys: Sequence[CallKey]) -> dict[str, str]:
-    """Item id → group id (the smallest member id) for every item that has a duplicate."""
-    counts: dict[tuple[str, str, str], int] = defaultdict(int)
+    """Item id → group id (the smallest member id) for every item that has a duplicate.
+
+    Pairs whose titles agree are joined first, then programme rounds; a join that would put
+    two items of one source in a group is skipped.
+    """
     by_day: dict[str, list[CallKey]] = defaultdict(list)
     for key in keys:
-        for day in key.days:
+        for day in sorted(key.days):
             by_day[day].append(key)
-            if key.programme:
-                counts[(key.source, key.programme, day)] += 1
-    unique = {k for k, n in counts.items() if n == 1}
+    pairs = [(a, b) for day in sorted(by_day) for a, b in _title_pairs(by_day[day])]
+    pairs += _programme_pairs(by_day)
     parent = {key.id: key.id for key in keys}
     sources = {key.id: {key.source} for key in keys}  # by group root
 
@@ -144,15 +146,9 @@ def group_calls(keys: Sequence[CallKey]) -> dict[str, str]:
             x = parent[x]
         return x
 
-    # Agreeing titles first, then earlier days. A group holds at most one item per source:
-    # a page listing two rounds (1 February, 1 October) must not pull both rounds of the
-    # other source into one group.
-    pairs = sorted(((not titles_agree(a, b), day, a.id, b.id, a, b)
-                    for day, block in by_day.items() for a, b in combinations(block, 2)),
-                   key=lambda p: p[:4])
-    for *_, a, b in pairs:
+    for a, b in pairs:
         ra, rb = sorted((root(a.id), root(b.id)))
-        if ra != rb and not sources[ra] & sources[rb] and same_call(a, b, unique=unique):
+        if ra != rb and not sources[ra] & sources[rb]:
             parent[rb] = ra
             sources[ra] |= sources.pop(rb)
     members: dict[str, list[str]] = defaultdict(list)
@@ -160,6 +156,39 @@ def group_calls(keys: Sequence[CallKey]) -> dict[str, str]:
         members[root(key.id)].append(key.id)
     return {item: min(group) for group in members.values() if len(group) > 1
             for item in group}
+
+
+def _title_pairs(block: list[CallKey]) -> list[tuple[CallKey, CallKey]]:
+    """Pairs of one day's calls, from different sources, whose titles agree.
+
+    Two titles that agree share at least two words, so each must share one of its words
+    other than its most common one (prefix filtering): only those candidates are compared,
+    which keeps a day with hundreds of calls from costing every pair.
+    """
+    frequency = Counter(word for key in block for word in key.words)
+    postings: dict[str, list[int]] = defaultdict(list)
+    candidates: set[tuple[int, int]] = set()
+    for index, key in enumerate(block):
+        words = sorted(key.words, key=lambda w: (frequency[w], w))[:len(key.words) - 1]
+        for word in words:
+            candidates.update((other, index) for other in postings[word])
+            postings[word].append(index)
+    return [(block[i], block[j]) for i, j in sorted(candidates)
+            if block[i].source != block[j].source and titles_agree(block[i], block[j])]
+
+
+def _programme_pairs(by_day: dict[str, list[CallKey]]) -> list[tuple[CallKey, CallKey]]:
+    """Pairs of calls with the same programme and day, each the only one of its source."""
+    pairs = []
+    for day in sorted(by_day):
+        rounds: dict[str, dict[str, list[CallKey]]] = defaultdict(lambda: defaultdict(list))
+        for key in by_day[day]:
+            if key.programme:
+                rounds[key.programme][key.source].append(key)
+        for per_source in rounds.values():
+            unique = [found[0] for found in per_source.values() if len(found) == 1]
+            pairs += combinations(unique, 2)
+    return pairs
 
 
 # ------------------------------------------------------------------- storage and queries

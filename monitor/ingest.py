@@ -86,8 +86,6 @@ async def _poll_one(source_config: SourceConfig, config: Config, store: Store, f
             result = store.upsert_items(items, poll_id=poll_id, now=now)
             touched = set(result.new) | set(result.changed)
             tag_items(store, tagger, [i for i in items if i.id in touched], now)
-            if touched:
-                update_groups(store)
             store.save_validators(http.pending_validators, now=now)
             record_health(store, source_config, items_parsed=len(items), now=now,
                           lang=config.settings.language)
@@ -133,6 +131,8 @@ async def poll_async(config: Config, store: Store, *, names: Sequence[str] = (),
                 on_report(report)
             return report
         reports = await asyncio.gather(*(run(s) for s in selected))
+    if any(r.new or r.changed for r in reports):
+        update_groups(store)  # derived from all stored calls: once a poll, not per source
     return list(reports)
 
 

@@ -66,7 +66,7 @@ def test_haveyoursay_current_shape():
     mobility = items["18805"]  # the id arrived as 18805.0
     assert mobility.url.endswith("/have-your-say/initiatives/18805")
     assert mobility.deadlines == [datetime(2027, 1, 22, 23, 59, 59, tzinfo=BRUSSELS)]
-    assert mobility.opens == datetime(2026, 10, 30, tzinfo=BRUSSELS)
+    assert mobility.opens == mobility.published == datetime(2026, 10, 30, tzinfo=BRUSSELS)
     assert mobility.status == OPEN
     assert mobility.extra["topics"] == ["Transport", "Regional policy"]
     assert mobility.extra["act_type"] == "PROP_DIR"

@@ -115,8 +115,10 @@ class HaveYourSaySource(Source):
             "stage": current.get("frontEndStage"), "feedback_status": feedback,
             "topics": topics,
         }.items() if v}
+        opens = brp_date(current.get("feedbackStartDate"))
+        # The day feedback opened is when the initiative was put before the public.
         return Item(source=self.name, native_id=native_id, kind=LEGISLATION, title=title,
                     url=f"{PAGE}/{native_id}", language="en",
                     status=OPEN if feedback == "OPEN" else CLOSED if feedback else None,
-                    opens=brp_date(current.get("feedbackStartDate")),
+                    opens=opens, published=opens,
                     deadlines=[deadline] if deadline else [], raw=row, extra=extra)
