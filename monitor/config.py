@@ -353,6 +353,9 @@ EXTRA_LOADERS: dict[str, Callable[[Path], Any]] = {}
 
 # Modules that add settings sections or file loaders; imported before anything is read.
 FEATURE_MODULES = ["monitor.committees"]
+# Mail, digests, subscriptions and the scheduler: their settings sections and the mail step.
+FEATURE_MODULES += ["monitor.mail", "monitor.subscriptions", "monitor.scheduler",
+                    "monitor.dispatch"]
 
 
 def load_config(config_dir: str | Path | None = None) -> Config:

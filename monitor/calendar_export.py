@@ -1,0 +1,101 @@
+"""Open calls' deadlines (and coming opening dates) as an iCalendar file.
+
+Every event is an all-day event on the local date, so Outlook and Google Calendar show it on
+the right day whatever their own time zone; the exact time is in the title and description.
+UIDs are derived from the item id and the event's role (deadline / opens), never from the
+date, and SEQUENCE grows with each recorded date change and each cut-off passed, so importing
+a newer file updates the events instead of adding copies.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+from typing import Any
+
+from icalendar import Calendar, Event
+
+from .committees import committees
+from .config import Config
+from .i18n import add_messages, t
+from .mail import display_day, long_date, safe_href
+from .model import CALL, from_iso, utcnow
+from .store import Store
+
+__all__ = ["build_calendar", "event_uid"]
+
+add_messages({
+    "calendar_name": {"sv": "Utlysningar: sista dagar", "en": "Calls: deadlines"},
+    "calendar_name_committee": {"sv": "Utlysningar för {name}", "en": "Calls for {name}"},
+    "calendar_deadline": {"sv": "Sista dag: {title}", "en": "Deadline: {title}"},
+    "calendar_opens": {"sv": "Öppnar: {title}", "en": "Opens: {title}"},
+})
+
+UID_DOMAIN = "kommun-monitor"
+
+
+def event_uid(item_id: str, role: str) -> str:
+    """Stable across exports: the same item and role always give the same UID."""
+    return f"{role}-{hashlib.sha256(item_id.encode()).hexdigest()[:24]}@{UID_DOMAIN}"
+
+
+def _sequence(store: Store, row: dict[str, Any], now: datetime) -> int:
+    changes = store.conn.execute(
+        "SELECT count(*) FROM item_history WHERE item_id = ? AND field IN ('deadlines', 'opens')",
+        [row["id"]]).fetchone()[0]
+    passed = sum(1 for d in row["deadlines"] if from_iso(d) < now)
+    return changes + passed
+
+
+def _event(row: dict[str, Any], role: str, when: datetime, summary: str, description: str,
+           sequence: int, tz: Any) -> Event:
+    day = display_day(when, tz)
+    stamp = from_iso(row["updated"]) or utcnow()
+    event = Event()
+    event.add("uid", event_uid(row["id"], role))
+    event.add("summary", summary)
+    event.add("dtstart", day)
+    event.add("dtend", day + timedelta(days=1))
+    event.add("dtstamp", stamp)
+    event.add("last-modified", stamp)
+    event.add("sequence", sequence)
+    event.add("description", description)
+    event.add("transp", "TRANSPARENT")  # an all-day marker must not block the day
+    href = safe_href(row["url"])
+    if href:
+        event.add("url", href)
+    return event
+
+
+def build_calendar(config: Config, store: Store, *, committee: str | None = None,
+                   lang: str = "sv", now: datetime | None = None) -> bytes:
+    """The calendar of calls that are not closed (optionally of one committee)."""
+    now = now or utcnow()
+    tz = config.settings.tz
+    calendar = Calendar()
+    calendar.add("prodid", "-//kommun-monitor//omvarldsbevakning//SV")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    name = t("calendar_name", lang)
+    if committee:
+        name = t("calendar_name_committee", lang,
+                 name=committees(config)[committee].display_name(lang))
+    calendar.add("x-wr-calname", name)
+    rows = store.query_items(kind=CALL, include_closed=False, committee=committee, now=now)
+    for row in rows:
+        sequence = _sequence(store, row, now)
+        lines = [row["url"] or "", row["programme"] or "", row["id"]]
+        description = "\n".join(line for line in lines if line)
+        deadline = from_iso(row["deadline"])
+        if deadline is not None:
+            title = f"{row['title']} ({long_date(deadline, tz, lang)})"
+            calendar.add_component(_event(row, "deadline", deadline,
+                                          t("calendar_deadline", lang, title=title), description,
+                                          sequence, tz))
+        opens = from_iso(row["opens"])
+        if opens is not None and opens > now:
+            calendar.add_component(_event(row, "opens", opens,
+                                          t("calendar_opens", lang, title=row["title"]), description,
+                                          sequence, tz))
+    return calendar.to_ical()

@@ -1,0 +1,105 @@
+"""``monitor digest`` and ``monitor calendar``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ..calendar_export import build_calendar
+from ..digest import Period
+from ..dispatch import preview_digests, send_digests
+from ..i18n import add_messages, t
+from .common import app, cli_errors, emit, state
+from ._mail_common import check_committee, say, usage_error
+
+add_messages({
+    "digest_preview_send": {"sv": "--preview och --send kan inte användas samtidigt.",
+                            "en": "--preview and --send cannot be used together."},
+    "digest_none": {"sv": "Inga prenumerationer att skicka för.",
+                    "en": "No subscriptions to send for."},
+    "digest_failed": {"sv": "{n} mejl kunde inte skickas och försöks igen vid nästa körning: "
+                            "{error}",
+                      "en": "{n} mails could not be sent and will be retried next run: {error}"},
+    "calendar_written": {"sv": "{n} händelser skrivna till {file}.",
+                         "en": "{n} events written to {file}."},
+    "digest_col_period": {"sv": "Period", "en": "Period"},
+    "digest_col_state": {"sv": "Läge", "en": "State"},
+    "digest_col_subject": {"sv": "Ämnesrad", "en": "Subject"},
+})
+
+
+@app.command()
+@cli_errors
+def digest(
+    ctx: typer.Context,
+    period: Optional[str] = typer.Option(None, "--period",
+                                         help="ISO-vecka (2026-W48) eller datum (2026-11-22)"),
+    committee: Optional[str] = typer.Option(None, "--committee", help="Bara denna nämnd (eller all)"),
+    preview: Optional[Path] = typer.Option(None, "--preview", metavar="DIR",
+                                           help="Skriv mejlen till DIR; inget skickas eller sparas"),
+    send: bool = typer.Option(False, "--send", help="Skicka via den konfigurerade kanalen"),
+) -> None:
+    """Veckans (eller dagens) sammanfattningar: visa, förhandsgranska eller skicka.
+
+    Utan --send eller --preview visas vad som skulle skickas. Varje sammanfattning skickas
+    en gång per prenumeration och period.
+
+    Example: monitor digest --committee bun --preview /tmp/digests
+    """
+    st = state(ctx)
+    lang, config = st.lang, st.config
+    if preview and send:
+        say(t("usage_error", lang, message=t("digest_preview_send", lang)), error=True)
+        raise typer.Exit(2)
+    check_committee(config, committee, lang)
+    if period:
+        try:
+            Period.parse(period, config.settings.tz)
+        except ValueError:
+            usage_error(lang, "--period", period, ["2026-W48", "2026-11-22"])
+    if send:
+        outcomes = send_digests(config, st.store, period=period, committee=committee)
+    else:
+        outcomes = preview_digests(config, st.store, preview, period=period, committee=committee)
+    if not outcomes:
+        say(t("digest_none", lang))
+        return
+    rows = [{"committee": o.committee, "email": o.email, "period": o.period,
+             "state": t(f"digest_outcome_{o.state}", lang), "subject": o.subject} for o in outcomes]
+    emit(rows, "table", columns=[("committee", t("sub_col_committee", lang)),
+                                 ("email", t("sub_col_email", lang)),
+                                 ("period", t("digest_col_period", lang)),
+                                 ("state", t("digest_col_state", lang)),
+                                 ("subject", t("digest_col_subject", lang))])
+    failed = [o for o in outcomes if o.state == "pending"]
+    if failed:
+        say(t("digest_failed", lang, n=len(failed), error=failed[0].error), error=True)
+        raise typer.Exit(1)
+
+
+@app.command()
+@cli_errors
+def calendar(
+    ctx: typer.Context,
+    committee: Optional[str] = typer.Option(None, "--committee", help="Bara denna nämnds utlysningar"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
+                                          help="Skriv till FILE (annars standard ut)"),
+) -> None:
+    """Sista dagar (och kommande öppningsdatum) för öppna utlysningar som iCalendar-fil.
+
+    Importera i Outlook eller Google Kalender; en ny import uppdaterar händelserna.
+
+    Example: monitor calendar --committee kfn --output kfn.ics
+    """
+    st = state(ctx)
+    check_committee(st.config, committee, st.lang, allow_all=False)
+    data = build_calendar(st.config, st.store, committee=committee, lang=st.lang)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    output.write_bytes(data)
+    say(t("calendar_written", st.lang, n=data.count(b"BEGIN:VEVENT"), file=output))

@@ -1,0 +1,40 @@
+"""``monitor serve``."""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+
+from ..config import database_path
+from ..i18n import add_messages, t
+from ..scheduler import AlreadyRunning, serve as run_scheduler
+from .common import app, cli_errors, state
+from ._mail_common import say
+
+add_messages({
+    "serve_running": {"sv": "En annan 'monitor serve' kör redan mot samma databas: {detail}",
+                      "en": "Another 'monitor serve' is already running on this database: "
+                            "{detail}"},
+})
+
+
+@app.command()
+@cli_errors
+def serve(ctx: typer.Context) -> None:
+    """Kör schemat i förgrunden: hämtning, sammanfattningar och påminnelser ([schedule]).
+
+    Stoppas med SIGTERM eller Ctrl-C; bara en instans per databas. Loggar till standard fel.
+
+    Example: monitor serve
+    """
+    st = state(ctx)
+    config = st.config
+    db_path = database_path(config, st.db)
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        run_scheduler(config, db_path=db_path, lang=st.lang)
+    except AlreadyRunning as exc:
+        say(t("serve_running", st.lang, detail=str(exc)), error=True)
+        raise typer.Exit(1)

@@ -1,0 +1,114 @@
+"""``monitor subscribe``, ``monitor unsubscribe`` and ``monitor subscriptions``."""
+
+from __future__ import annotations
+
+from typing import List, Optional
+
+import typer
+
+from ..i18n import add_messages, t
+from ..subscriptions import (InvalidSubscription, Subscription, effective_subscriptions,
+                             subscribe as add_subscription, unsubscribe as remove_subscription)
+from .common import FormatOption, app, cli_errors, emit, state
+from ._mail_common import say, usage_error
+
+add_messages({
+    "sub_saved": {"sv": "Prenumeration sparad: {committee} → {email} ({frequency}, {lang})",
+                  "en": "Subscription saved: {committee} → {email} ({frequency}, {lang})"},
+    "sub_removed": {"sv": "Prenumeration borttagen: {committee} → {email}",
+                    "en": "Subscription removed: {committee} → {email}"},
+    "sub_missing": {"sv": "{email} prenumererar inte på {committee}.",
+                    "en": "{email} is not subscribed to {committee}."},
+    "sub_none": {"sv": "Inga prenumerationer.", "en": "No subscriptions."},
+    "sub_col_committee": {"sv": "Nämnd", "en": "Committee"},
+    "sub_col_email": {"sv": "E-post", "en": "Email"},
+    "sub_col_frequency": {"sv": "Frekvens", "en": "Frequency"},
+    "sub_col_lang": {"sv": "Språk", "en": "Language"},
+    "sub_col_narrowing": {"sv": "Områden, ämnen, källor", "en": "Priorities, topics, sources"},
+    "sub_col_origin": {"sv": "Ursprung", "en": "Origin"},
+    "sub_origin_default": {"sv": "standard (committees.toml)", "en": "default (committees.toml)"},
+    "sub_origin_subscribed": {"sv": "prenumeration", "en": "subscribed"},
+})
+
+OPTION_NAMES = {"committee": "COMMITTEE", "email": "--email", "priority": "--priority",
+                "source": "--source", "frequency": "--frequency", "lang": "--lang",
+                "topic": "--topic"}
+
+
+@app.command()
+@cli_errors
+def subscribe(
+    ctx: typer.Context,
+    committee: str = typer.Argument(..., metavar="COMMITTEE",
+                                    help="Nämndens id, eller all för samordnarens översikt"),
+    email: str = typer.Option(..., "--email", help="Mottagarens adress"),
+    priority: List[str] = typer.Option([], "--priority", help="Bara dessa prioriterade områden"),
+    topic: List[str] = typer.Option([], "--topic", help="Även poster som matchar texten"),
+    source: List[str] = typer.Option([], "--source", help="Bara från dessa källor"),
+    frequency: str = typer.Option("weekly", "--frequency", help="weekly eller daily"),
+    lang: Optional[str] = typer.Option(None, "--lang", help="Sammanfattningens språk: sv, en"),
+) -> None:
+    """Prenumerera en adress på en nämnds sammanfattning (ersätter en tidigare för samma par).
+
+    Example: monitor subscribe bun --email anna.svensson@tyreso.se --topic digitalisering
+    """
+    st = state(ctx)
+    config = st.config
+    sub = Subscription(committee=committee, email=email.strip(), priorities=tuple(priority),
+                       topics=tuple(topic), sources=tuple(source), frequency=frequency,
+                       lang=lang or config.settings.language)
+    try:
+        add_subscription(config, st.store, sub)
+    except InvalidSubscription as exc:
+        usage_error(st.lang, OPTION_NAMES[exc.field], exc.value, exc.valid)
+    say(t("sub_saved", st.lang, committee=committee, email=sub.email.lower(),
+          frequency=frequency, lang=sub.lang))
+
+
+@app.command()
+@cli_errors
+def unsubscribe(
+    ctx: typer.Context,
+    committee: str = typer.Argument(..., metavar="COMMITTEE", help="Nämndens id, eller all"),
+    email: str = typer.Option(..., "--email", help="Mottagarens adress"),
+) -> None:
+    """Sluta skicka en nämnds sammanfattning till en adress (även standardmottagaren).
+
+    Example: monitor unsubscribe bun --email anna.svensson@tyreso.se
+    """
+    st = state(ctx)
+    try:
+        from ..subscriptions import validate
+        validate(st.config, Subscription(committee=committee, email=email.strip()))
+    except InvalidSubscription as exc:
+        usage_error(st.lang, OPTION_NAMES[exc.field], exc.value, exc.valid)
+    if not remove_subscription(st.config, st.store, committee, email.strip()):
+        say(t("sub_missing", st.lang, committee=committee, email=email), error=True)
+        raise typer.Exit(1)
+    say(t("sub_removed", st.lang, committee=committee, email=email.lower()))
+
+
+@app.command()
+@cli_errors
+def subscriptions(ctx: typer.Context, fmt: str = FormatOption) -> None:
+    """Alla aktiva prenumerationer: standardmottagare från committees.toml och tillagda.
+
+    Example: monitor subscriptions --format json
+    """
+    st = state(ctx)
+    lang = st.lang
+    rows = [s.public() for s in effective_subscriptions(st.config, st.store)]
+    columns = [("committee", t("sub_col_committee", lang)), ("email", t("sub_col_email", lang)),
+               ("frequency", t("sub_col_frequency", lang)), ("lang", t("sub_col_lang", lang)),
+               ("priorities", "priorities"), ("topics", "topics"), ("sources", "sources"),
+               ("origin", t("sub_col_origin", lang))]
+    if fmt.lower() == "table":
+        columns = [c for c in columns if c[0] not in ("priorities", "topics", "sources")]
+        columns.insert(4, ("narrowing", t("sub_col_narrowing", lang)))
+
+    def cells(row: dict) -> list[str]:
+        narrowing = "; ".join(", ".join(row[k]) for k in ("priorities", "topics", "sources")
+                              if row[k])
+        return [row["committee"], row["email"], row["frequency"], row["lang"], narrowing,
+                t(f"sub_origin_{row['origin']}", lang)]
+    emit(rows, fmt, columns=columns, table_rows=cells, empty=t("sub_none", lang))

@@ -1,0 +1,194 @@
+"""``monitor serve``: the jobs on a schedule, in the foreground, one instance at a time.
+
+APScheduler 3 (BlockingScheduler) runs four jobs, each a cron expression in ``[schedule]``
+of ``settings.toml``, in the configured time zone: ``poll`` (the main job: poll, tag, then the
+steps after a poll, which send whatever mail is due), ``digests`` (weekly digests),
+``daily_digests`` and ``reminders``. Jobs run one at a time in one worker thread, each on its
+own database connection; a run missed while the machine slept runs once (``coalesce``) if it is
+less than ``misfire_grace_hours`` late. A lock file next to the database (``flock``) keeps a
+second ``serve`` from starting; SIGTERM and SIGINT stop the scheduler cleanly.
+
+The cron expressions also say when a digest period is due (see :mod:`monitor.dispatch`).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import re
+import signal
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable, Iterator
+from zoneinfo import ZoneInfo
+
+from .config import SECTION_SCHEMAS, Config, Key
+from .errors import MonitorError
+
+__all__ = ["SCHEDULE_SCHEMA", "cron_trigger", "first_fire", "schedule_settings", "build_scheduler",
+           "single_instance", "AlreadyRunning", "serve", "JOB_NAMES"]
+
+log = logging.getLogger("monitor.scheduler")
+JOB_NAMES = ("poll", "digests", "daily_digests", "reminders")
+
+
+def cron_trigger(expression: str, tz: ZoneInfo | str):  # noqa: ANN201 - CronTrigger
+    """A CronTrigger from five crontab fields; day-of-week must use names (mon..sun).
+
+    APScheduler 3 counts weekdays from Monday = 0 while crontab counts from Sunday = 0, so a
+    number there would silently mean another day: names only.
+    """
+    from apscheduler.triggers.cron import CronTrigger  # imported late: ~80 ms at start-up
+
+    fields = expression.split()
+    if len(fields) == 5 and re.search(r"\d", fields[4].split("/")[0]):
+        raise ValueError("write days of the week as names (mon, tue ... sun, mon-fri), "
+                         f"not numbers: {fields[4]!r}")
+    return CronTrigger.from_crontab(expression, timezone=tz)
+
+
+def _check_cron(value: str) -> str | None:
+    try:
+        cron_trigger(value, "UTC")
+    except ValueError as exc:
+        return (f"not a cron expression (minute hour day month weekday, e.g. "
+                f"'0 7 * * mon'): {value!r}: {exc}")
+    return None
+
+
+SCHEDULE_SCHEMA: dict[str, Key] = {
+    "poll": Key(str, "0 */6 * * *", _check_cron, doc="poll, tag and send what is due"),
+    "digests": Key(str, "0 7 * * mon", _check_cron, doc="weekly digests"),
+    "daily_digests": Key(str, "0 7 * * *", _check_cron, doc="daily digests"),
+    "reminders": Key(str, "0 7 * * *", _check_cron, doc="deadline reminders"),
+    "misfire_grace_hours": Key(float, 6.0, lambda v: None if v > 0 else "must be greater than 0",
+                               doc="a run this late (machine asleep, busy) still runs, once"),
+}
+SECTION_SCHEMAS["schedule"] = SCHEDULE_SCHEMA
+
+
+def schedule_settings(config: Config) -> dict[str, Any]:
+    values = dict(config.settings.section("schedule") or {})
+    for key, spec in SCHEDULE_SCHEMA.items():
+        values.setdefault(key, spec.default)
+    return values
+
+
+def first_fire(expression: str, tz: ZoneInfo, start: datetime) -> datetime | None:
+    """The first time at or after ``start`` at which ``expression`` fires."""
+    return cron_trigger(expression, tz).get_next_fire_time(None, start.astimezone(tz))
+
+
+class AlreadyRunning(MonitorError):
+    """Another ``monitor serve`` holds the lock file of this database."""
+
+
+@contextmanager
+def single_instance(db_path: Path) -> Iterator[Path]:
+    """Hold ``<database>.serve.lock`` (flock) for as long as the block runs."""
+    lock_path = Path(f"{db_path}.serve.lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        holder = os.read(fd, 32).decode("ascii", "replace").strip() or "?"
+        os.close(fd)
+        raise AlreadyRunning(f"another 'monitor serve' (pid {holder}) is running on this "
+                             f"database; lock file {lock_path}") from None
+    try:
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        yield lock_path
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def _jobs(config: Config, db_path: Path, lang: str) -> dict[str, Callable[[], str]]:
+    """Each job opens its own connection: jobs run in a worker thread."""
+    from . import dispatch
+    from .jobs import run_main_job
+    from .store import Store
+
+    def with_store(work: Callable[[Store], str]) -> Callable[[], str]:
+        def job() -> str:
+            with Store(db_path) as store:
+                return work(store)
+        return job
+
+    def poll(store: Store) -> str:
+        result = run_main_job(config, store, lang=lang)
+        failed = [r.source for r in result.failed_sources]
+        parts = [f"{len(result.reports)} sources, {len(failed)} failed"
+                 + (f" ({', '.join(failed)})" if failed else "")]
+        parts += [f"{name}: {summary}" for name, summary in result.steps if summary]
+        parts += [f"{name} FAILED: {error}" for name, error in result.step_errors]
+        return "; ".join(parts)
+
+    return {
+        "poll": with_store(poll),
+        "digests": with_store(lambda s: dispatch.summary(
+            dispatch.send_digests(config, s, due_only=True, frequency="weekly"), "en")),
+        "daily_digests": with_store(lambda s: dispatch.summary(
+            dispatch.send_digests(config, s, due_only=True, frequency="daily"), "en")),
+        "reminders": with_store(lambda s: dispatch.summary(
+            dispatch.send_reminders(config, s), "en")),
+    }
+
+
+def _log_event(event: Any) -> None:
+    from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED
+
+    if event.code == EVENT_JOB_MISSED:
+        log.warning("job %s missed its run at %s (later than the grace time)", event.job_id,
+                    event.scheduled_run_time)
+    elif event.code == EVENT_JOB_ERROR:
+        log.error("job %s failed: %r", event.job_id, event.exception)
+    else:
+        log.info("job %s done: %s", event.job_id, event.retval or "nothing to do")
+
+
+def build_scheduler(config: Config, *, db_path: Path, lang: str = "sv"):  # noqa: ANN201
+    """A BlockingScheduler with the four jobs, not yet started (so it can be inspected)."""
+    from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MISSED
+    from apscheduler.executors.pool import ThreadPoolExecutor
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    settings = schedule_settings(config)
+    tz = config.settings.tz
+    grace = int(settings["misfire_grace_hours"] * 3600)
+    defaults = {"coalesce": True, "misfire_grace_time": grace, "max_instances": 1}
+    scheduler = BlockingScheduler(timezone=tz, job_defaults=defaults,
+                                  executors={"default": ThreadPoolExecutor(1)})
+    for name, job in _jobs(config, db_path, lang).items():
+        scheduler.add_job(job, cron_trigger(settings[name], tz), id=name, name=name,
+                          coalesce=True, misfire_grace_time=grace, max_instances=1)
+    scheduler.add_listener(_log_event, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED)
+    return scheduler
+
+
+def serve(config: Config, *, db_path: Path, lang: str = "sv") -> None:
+    """Run the scheduler until SIGTERM or SIGINT; refuse to start twice on one database."""
+    with single_instance(db_path) as lock_path:
+        scheduler = build_scheduler(config, db_path=db_path, lang=lang)
+
+        def stop(signum: int, _frame: object) -> None:
+            log.info("received %s, stopping", signal.Signals(signum).name)
+            scheduler.shutdown(wait=False)
+
+        previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+        try:
+            log.info("monitor serve started (pid %d, lock %s, time zone %s)", os.getpid(),
+                     lock_path, config.settings.timezone)
+            now = datetime.now(config.settings.tz)
+            for job in scheduler.get_jobs():
+                log.info("job %s: %s, next run %s", job.id, job.trigger,
+                         job.trigger.get_next_fire_time(None, now))
+            scheduler.start()  # blocks until stop() shuts it down
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+        log.info("monitor serve stopped")

@@ -1,0 +1,155 @@
+"""``monitor serve``: the scheduler's configuration (inspected, never waited for), its jobs
+(called directly), the single-instance lock and a clean stop on SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from monitor.config import database_path, load_config
+from monitor.errors import ConfigError
+from monitor.scheduler import AlreadyRunning, build_scheduler, cron_trigger, single_instance
+from monitor.store import Store
+from tests.conftest import ROOT
+from tests.mailfixtures import mail_env, outbox_messages, seed  # noqa: F401 - fixture
+
+
+def test_scheduler_jobs_triggers_and_misfire_policy(config, tmp_path):  # noqa: ANN001
+    scheduler = build_scheduler(config, db_path=tmp_path / "m.db")
+    jobs = {job.id: job for job in scheduler.get_jobs()}
+    assert sorted(jobs) == ["daily_digests", "digests", "poll", "reminders"]
+    assert str(scheduler.timezone) == "Europe/Stockholm"
+    for job in jobs.values():
+        assert job.coalesce is True
+        assert job.misfire_grace_time == 6 * 3600
+        assert job.max_instances == 1
+    start = datetime(2026, 11, 22, 9, 0, tzinfo=config.settings.tz)  # a Sunday
+    nxt = {name: job.trigger.get_next_fire_time(None, start) for name, job in jobs.items()}
+    assert nxt["poll"].isoformat() == "2026-11-22T12:00:00+01:00"
+    assert nxt["digests"].isoformat() == "2026-11-23T07:00:00+01:00"
+    assert nxt["reminders"].isoformat() == "2026-11-23T07:00:00+01:00"
+    assert nxt["daily_digests"].isoformat() == "2026-11-23T07:00:00+01:00"
+    # one worker: jobs never write the database at the same time
+    assert scheduler._executors["default"]._pool._max_workers == 1
+
+
+def test_schedule_is_configurable(config_dir, tmp_path):  # noqa: ANN001
+    path = config_dir / "settings.toml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace('digests = "0 7 * * mon"', 'digests = "30 6 * * tue"')
+    text = text.replace("misfire_grace_hours = 6.0", "misfire_grace_hours = 12")
+    path.write_text(text, encoding="utf-8")
+    scheduler = build_scheduler(load_config(config_dir), db_path=tmp_path / "m.db")
+    job = scheduler.get_job("digests")
+    start = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
+    assert job.trigger.get_next_fire_time(None, start).isoformat() == "2026-11-24T06:30:00+01:00"
+    assert job.misfire_grace_time == 12 * 3600
+
+
+@pytest.mark.parametrize("value,problem", [
+    ("0 7 * *", "Wrong number of fields"),
+    ("61 7 * * mon", "not a cron expression"),
+    ("0 7 * * 1", "names"),  # APScheduler 3 would read 1 as Tuesday
+    ("every monday", "not a cron expression"),
+])
+def test_bad_cron_expression_names_file_and_key(config_dir, value, problem):  # noqa: ANN001
+    path = config_dir / "settings.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        'digests = "0 7 * * mon"', f'digests = "{value}"'), encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(config_dir)
+    assert caught.value.key == "schedule.digests"
+    assert str(path) in str(caught.value) and problem in str(caught.value)
+
+
+def test_weekday_names_and_ranges_work() -> None:
+    trigger = cron_trigger("0 7 * * mon-fri", "Europe/Stockholm")
+    saturday = datetime(2026, 11, 21, 12, 0, tzinfo=timezone.utc)
+    assert trigger.get_next_fire_time(None, saturday).isoformat() == "2026-11-23T07:00:00+01:00"
+
+
+def test_jobs_called_directly_do_their_work(config, mail_env):  # noqa: ANN001, F811
+    db_path = database_path(config)
+    with Store(db_path) as store:
+        seed(store)
+    scheduler = build_scheduler(config, db_path=db_path)
+    # Sunday of week 47 after 07:00 Monday: the weekly digest is due.
+    digests = scheduler.get_job("digests").func()
+    assert digests == "2 digests sent"  # bun and gvn have news; the rest are empty
+    assert scheduler.get_job("digests").func() is None  # nothing twice
+    assert scheduler.get_job("daily_digests").func() is None  # no daily subscriptions
+    assert scheduler.get_job("reminders").func() is None  # nothing within 14 days
+    assert len(outbox_messages(mail_env)) == 2
+
+
+def test_poll_job_polls_and_reports(config_dir, mail_env, monkeypatch):  # noqa: ANN001, F811
+    # No network in tests: the source points at a closed local port and fails quickly.
+    path = config_dir / "sources.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "https://api.tech.ec.europa.eu", "http://127.0.0.1:9"), encoding="utf-8")
+    text = (config_dir / "settings.toml").read_text(encoding="utf-8")
+    (config_dir / "settings.toml").write_text(text.replace("retries = 3", "retries = 0"))
+    config = load_config(config_dir)
+    scheduler = build_scheduler(config, db_path=database_path(config))
+    summary = scheduler.get_job("poll").func()
+    assert summary.startswith("1 sources, 1 failed (eu-funding)")
+
+
+def test_single_instance_lock(tmp_path: Path) -> None:
+    db = tmp_path / "monitor.db"
+    with single_instance(db) as lock:
+        assert lock == tmp_path / "monitor.db.serve.lock"
+        assert lock.read_text().strip() == str(os.getpid())
+        with pytest.raises(AlreadyRunning, match=r"pid \d+"):
+            with single_instance(db):
+                pass
+    with single_instance(db):  # released: can be taken again
+        pass
+
+
+def _read_until(process: subprocess.Popen, needle: str, seconds: float = 20.0) -> str:
+    """stderr of ``process`` until ``needle`` appears (or the time is up)."""
+    seen = ""
+    deadline = time.monotonic() + seconds
+    while needle not in seen and time.monotonic() < deadline:
+        ready, _, _ = select.select([process.stderr], [], [], 0.5)
+        if ready:
+            line = process.stderr.readline()
+            if not line:
+                break
+            seen += line
+    return seen
+
+
+def test_serve_runs_once_and_stops_cleanly_on_sigterm(config_dir, mail_env):  # noqa: ANN001, F811
+    path = config_dir / "settings.toml"
+    text = path.read_text(encoding="utf-8")
+    for key in ("poll", "digests", "daily_digests", "reminders"):  # nothing fires in the test
+        text = text.replace(f'\n{key} = "', f'\n{key} = "0 0 1 1 *" #"', 1)
+    path.write_text(text, encoding="utf-8")
+    command = [sys.executable, "-c", "from monitor.cli import main; main()",
+               "--config", str(config_dir), "serve"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    first = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        started = _read_until(first, "job reminders")
+        assert "monitor serve started" in started and "next run 2027-01-01" in started
+        second = subprocess.run(command, capture_output=True, text=True, env=env, timeout=30)
+        assert second.returncode == 1
+        assert "En annan 'monitor serve' kör redan" in second.stderr
+        first.send_signal(signal.SIGTERM)
+        stopped = _read_until(first, "monitor serve stopped")
+        assert "received SIGTERM, stopping" in stopped
+        assert first.wait(timeout=20) == 0
+    finally:
+        if first.poll() is None:
+            first.kill()
+            first.wait()
