@@ -356,6 +356,8 @@ FEATURE_MODULES = ["monitor.committees"]
 # Mail, digests, subscriptions and the scheduler: their settings sections and the mail step.
 FEATURE_MODULES += ["monitor.mail", "monitor.subscriptions", "monitor.scheduler",
                     "monitor.dispatch"]
+# Source health notices to the administrator: a step after the poll.
+FEATURE_MODULES += ["monitor.health_mail"]
 
 
 def load_config(config_dir: str | Path | None = None) -> Config:

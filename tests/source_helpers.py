@@ -17,6 +17,15 @@ SE = FIXTURES / "se"
 EU = FIXTURES / "eu"
 
 
+def keep_only_sources(config_dir: Path, *names: str) -> None:
+    """Trim the copied shipped sources.toml to the named sources (tests about other
+    features that poll, so they neither depend on every source nor reach for the network)."""
+    path = config_dir / "sources.toml"
+    blocks = path.read_text(encoding="utf-8").split("[[source]]")[1:]
+    kept = [b for b in blocks if any(f'name = "{n}"' in b for n in names)]
+    path.write_text("".join("[[source]]" + b for b in kept), encoding="utf-8")
+
+
 def make_source(kind: str, url: str, *, name: str = "test", **options: Any) -> Source:
     """A source as sources.toml would give it: options validated, defaults filled in."""
     cls = registry.get(kind)

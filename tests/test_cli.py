@@ -10,16 +10,14 @@ import shutil
 import pytest
 
 from tests.conftest import REPLAY
+from tests.source_helpers import keep_only_sources
 
 
 @pytest.fixture(autouse=True)
 def _sedia_only(config_dir):
     """These tests are about the CLI on the SEDIA replay: keep only the eu-funding source of
     the shipped configuration (the other sources have tests of their own)."""
-    sources = config_dir / "sources.toml"
-    blocks = sources.read_text(encoding="utf-8").split("[[source]]")
-    sources.write_text("[[source]]" + next(b for b in blocks if 'name = "eu-funding"' in b),
-                       encoding="utf-8")
+    keep_only_sources(config_dir, "eu-funding")
 
 
 def moved_deadline_replay(tmp_path):

@@ -14,6 +14,7 @@ from monitor.health import (DEGRADED, OK, mark_notice_sent, pending_health_notic
                             reason_text, record_poll, source_health)
 from monitor.ingest import poll
 from tests.conftest import NOW
+from tests.mailfixtures import mail_env  # noqa: F401 - fixture
 
 EMPTY_FEED = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Calls</title>
 <link>https://example.org/</link><description>none now</description></channel></rss>"""
@@ -122,3 +123,37 @@ def test_status_shows_degraded_with_reason(feed_config, config_dir, cli):
     assert rows[0]["health_reason"] == "0 items in 3 polls in a row"
     assert "degraded:" in cli("sources", "status", lang="en").stdout
     assert "försämrad:" in cli("sources", "status").stdout
+
+
+# ------------------------------------------------------------------ the administrator's mail
+def test_run_mails_the_admin_once_when_degraded_and_once_on_recovery(feed_config, config_dir,
+                                                                     store, mail_env):  # noqa: F811
+    from monitor.jobs import run_main_job
+    from tests.mailfixtures import outbox_messages
+
+    config = load_config(config_dir)
+    steps = [dict(run_main_job(config, store, replay=feed_config).steps) for _ in range(4)]
+    assert [s.get("health") for s in steps] == [None, None, "meddelanden om källor skickade: 1",
+                                                None]
+    [mail] = outbox_messages(mail_env).values()
+    assert mail["To"] == "kommunstyrelseforvaltningen@tyreso.se"
+    assert mail["Subject"] == "Källa ger inga poster: feed"
+    assert "monitor sources test feed" in mail.get_content()
+    assert pending_health_notices(store) == []
+    (feed_config / "feed" / "feed.xml").write_bytes(ONE_ENTRY)
+    run_main_job(config, store, replay=feed_config, lang="en")
+    subjects = sorted(m["Subject"] for m in outbox_messages(mail_env).values())
+    assert subjects == ["Källa fungerar igen: feed", "Källa ger inga poster: feed"]
+
+
+def test_notice_stays_pending_without_an_admin_address(feed_config, config_dir, store,
+                                                       mail_env):  # noqa: F811
+    from monitor.jobs import run_main_job
+
+    settings = config_dir / "settings.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace(
+        'admin = "kommunstyrelseforvaltningen@tyreso.se"', 'admin = ""'), encoding="utf-8")
+    config = load_config(config_dir)
+    for _ in range(3):
+        run_main_job(config, store, replay=feed_config)
+    assert [n.event for n in pending_health_notices(store)] == ["degraded"]
