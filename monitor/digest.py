@@ -144,6 +144,8 @@ class DigestEntry:
     days_left: int | None
     why: list[str] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
+    #: the same call at other sources ("uhr: https://…"), see monitor.dedup
+    also: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -300,7 +302,8 @@ class _Builder:
             deadline_iso=row["deadline"],
             days_left=((display_day(deadline, self.tz) - self.until.astimezone(self.tz).date())
                        .days if deadline else None),
-            why=list(why), changes=[self.describe(c) for c in changes])
+            why=list(why), changes=[self.describe(c) for c in changes],
+            also=[f"{link['source']}: {link['url']}" for link in row.get("links", [])[1:]])
 
     def describe(self, change: dict[str, Any]) -> str:
         """``Sista dag: 15 januari 2027 → 1 februari 2027`` (only the dates that differ)."""

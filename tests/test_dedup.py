@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from monitor.dedup import CallKey, group_calls, same_call, title_words, update_groups
 from monitor.model import CALL, LEGISLATION, Item
 from tests.conftest import NOW
+from tests.mailfixtures import mail_env, seeded  # noqa: F401 - fixtures
 
 STHLM = ZoneInfo("Europe/Stockholm")
 FEB1 = datetime(2027, 2, 1, 23, 59, tzinfo=STHLM)
@@ -145,3 +146,24 @@ def test_a_group_holds_one_item_per_source():
             key(call("nordplus", "oct", "Nordplus Junior – ansökan senast 2027-10-01",
                      programme="Nordplus Junior", deadlines=(oct1,)))]
     assert group_calls(keys) == {"uhr:np": "nordplus:feb", "nordplus:feb": "nordplus:feb"}
+
+
+def test_digest_lists_a_duplicate_once_with_the_other_link(config, seeded):  # noqa: F811
+    from monitor.digest import Period, build_digest
+    from monitor.dispatch import digest_message
+    from monitor.subscriptions import Subscription
+    from tests.mailfixtures import SECOND_POLL, utc
+
+    copy = Item(source="uhr", native_id="erasmus-larare", kind=CALL,
+                title="Lärarutbyten inom Erasmus+ 2027", url="https://www.uhr.se/erasmus-larare/",
+                programme="Erasmus+", deadlines=[utc(2027, 1, 15)])
+    seeded.upsert_items([copy], now=SECOND_POLL)
+    update_groups(seeded)
+    period = Period.containing(NOW, "weekly", config.settings.tz)
+    digest = build_digest(config, seeded, Subscription("bun", "a@tyreso.se"), period,
+                          since=period.start.replace(day=period.start.day - 7), until=NOW)
+    [entry] = digest.groups[0].sections[0].entries
+    assert entry.item_id == "eu-funding:D"  # the richer row (it has a summary and an opening)
+    assert entry.also == ["uhr: https://www.uhr.se/erasmus-larare/"]
+    text = digest_message(config, digest, NOW).get_body(("plain",)).get_content()
+    assert "Även hos: uhr: https://www.uhr.se/erasmus-larare/" in text
