@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from bs4 import BeautifulSoup, Tag
 
 from ..config import Key, check_http_url
+from ..dates import find_dates
 from ..errors import SourceError
 from ..model import CALL, KINDS, Item, html_to_text, to_iso, utcnow
 from .base import Source
@@ -144,8 +145,6 @@ def published_evidence(when: datetime, text: str) -> dict[str, Any]:
 
 def find_item_dates(text: str, *, language: str | None = None) -> list[Any]:
     """Every date in ``text``, read with today's date from the monitor's clock."""
-    from ..dates import find_dates  # written in parallel; imported where used
-
     return find_dates(text, today=utcnow(), language=language or None)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..config import Key, check_http_url
+from ..dates import parse_date
 from ..fetch import SourceHTTP
 from ..model import FORTHCOMING, Item, from_iso, utcnow
 from ._shared import apply_dates, compact, earliest_per_day, find_item_dates, soup, text_of
@@ -99,8 +100,6 @@ class EsfSource(WordPressSource):
         return item
 
     def apply_labels(self, item: Item, fields: dict[str, str]) -> None:
-        from ..dates import parse_date  # written in parallel; imported where used
-
         now = utcnow()
         starts = parse_date(fields["starts"], today=now, role="opens") \
             if "starts" in fields else None

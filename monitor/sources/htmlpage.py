@@ -7,6 +7,7 @@ from typing import Any
 from bs4 import Tag
 
 from ..config import REQUIRED, Key
+from ..dates import parse_date
 from ..fetch import NotModified, SourceHTTP
 from ..model import Item, utcnow
 from ._shared import (ITEM_OPTIONS, TextItemSource, absolute, apply_dates, compact,
@@ -18,9 +19,7 @@ SUMMARY_CHARS = 4000
 
 def parse_date_text(value: str) -> Any:
     """A date written on a page (``2026-07-03``, ``02 juli 2026``) → aware datetime or None."""
-    from ..dates import parse_date  # written in parallel; imported where used
-
-    return parse_date(value, today=utcnow()) if value else None
+    return parse_date(value, today=utcnow(), role="published") if value else None
 
 
 class HtmlSource(TextItemSource):

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..config import Key
+from ..dates import yearly_deadline
 from ..model import Item, utcnow
 from .pages import PageSource, _check_pages, slug
 
@@ -78,7 +79,5 @@ class NordplusSource(PageSource):
         return items
 
     def rule_deadline(self, month_day: str) -> datetime:
-        from ..dates import yearly_deadline  # written in parallel; imported where used
-
         month, day = (int(part) for part in month_day.split("-"))
         return yearly_deadline(month, day, today=utcnow())

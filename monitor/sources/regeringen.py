@@ -10,10 +10,11 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup, Tag
 
 from ..config import Key
+from ..dates import find_deadline, parse_date
 from ..fetch import NotModified, SourceHTTP
 from ..model import LEGISLATION, OPEN, Item, to_iso, utcnow
-from ._shared import (absolute, compact, date_evidence, fetch_details, local_date,
-                      published_evidence, soup, text_of)
+from ._shared import (absolute, compact, date_evidence, fetch_details, published_evidence,
+                      soup, text_of)
 from .base import Source
 
 DETAIL_RE = re.compile(r"/remisser/\d{4}/\d{2}/[^/?#]+/?$")
@@ -31,13 +32,11 @@ def _time_value(node: Tag | None) -> datetime | None:
     """
     if node is None:
         return None
-    attr = str(node.get("datetime") or "").strip()
-    when = local_date(attr) if re.match(r"\d{4}-\d{2}-\d{2}", attr) else None
-    if when is None:
-        from ..dates import parse_date  # written in parallel; imported where used
-
-        when = parse_date(attr or compact(text_of(node)), today=utcnow())
-    return when
+    for value in (str(node.get("datetime") or ""), compact(text_of(node))):
+        when = parse_date(value, today=utcnow(), role="published") if value.strip() else None
+        if when is not None:
+            return when
+    return None
 
 
 def _ministries(links: list[Tag]) -> list[str]:
@@ -134,8 +133,6 @@ class RegeringenRemisserSource(Source):
 
     def read_detail(self, item: Item, page: BeautifulSoup, url: str) -> None:
         """Title, ministry, publication date, summary and the answer deadline of one remiss."""
-        from ..dates import find_deadline  # written in parallel; imported where used
-
         heading = page.select_one("h1#h1id") or page.select_one("main h1")
         if heading is None:
             raise self.parse_error("no remiss heading (h1#h1id) on the page", url)
