@@ -68,6 +68,16 @@ def test_sources_test_listing_and_api_pages(cli):
                          "json").stdout)
     assert [r["title"] for r in api] == [
         "Bet. 2025/26:JuU45 Stärkt skydd mot utlänningar som utgör kvalificerade säkerhetshot"]
+    plan = json.loads(cli("sources", "test", "esf", "--file",
+                          str(SE / "constructed_esf_utlysningsplan.html"), "--format",
+                          "json").stdout)
+    assert {r["url"] for r in plan} == {"https://www.esf.se/utlysningar/utlysningsplan/"}
+    uhr_page = "https://www.uhr.se/internationella-mojligheter/samarbete-och-utbyte/" \
+               "sok-finansiering/nordplus-junior/"
+    [page] = json.loads(cli("sources", "test", "uhr", "--file",
+                            str(SE / "constructed_uhr_nordplus_junior.html"), "--url", uhr_page,
+                            "--format", "json").stdout)
+    assert page["programme"] == "Nordplus Junior" and page["id"] == "uhr:nordplus-junior"
 
 
 def test_sources_test_errors(cli, tmp_path):

@@ -18,8 +18,10 @@ from .common import FormatOption, app, cli_errors, console, emit, state
 add_messages({
     "col_dates": {"sv": "Datum (text)", "en": "Dates (text)"},
     "col_ministry": {"sv": "Departement", "en": "Ministry"},
-    "sources_test_count": {"sv": "{n} poster tolkade ur {file} ({source}, typ {kind}).",
-                           "en": "{n} items parsed from {file} ({source}, kind {kind})."},
+    "sources_test_count": {"sv": "{n} poster tolkade ur {file} ({source}, typ {kind}), "
+                                 "läst som {url}",
+                           "en": "{n} items parsed from {file} ({source}, kind {kind}), "
+                                 "read as {url}"},
     "sources_test_none": {
         "sv": "Inga poster hittades i {file}. Kontrollera källans nycklar (monitor sources "
               "kinds) mot sidans uppbyggnad.",
@@ -146,7 +148,7 @@ def test(
     rows = [_test_row(item) for item in items]
     if fmt.lower() == "table":
         console.print(t("sources_test_count" if rows else "sources_test_none", lang,
-                        n=len(rows), file=file, source=name, kind=config.kind),
+                        n=len(rows), file=file, source=name, kind=config.kind, url=page_url),
                       markup=False, highlight=False, soft_wrap=True)
         for row in rows:
             _print_record(row, lang, st.tz)

@@ -81,7 +81,9 @@ class EsfSource(WordPressSource):
         """An API page (JSON) or the call plan (HTML)."""
         if body.lstrip()[:1] in (b"[", b"{"):
             return self.parse(body, url=url, content_type=content_type)
-        return self.plan_items(body, url)
+        # Without an address of its own, a saved plan page is taken to be the plan_url.
+        return self.plan_items(body, self.option("plan_url") if url == self.url and
+                               self.option("plan_url") else url)
 
     def item_from_post(self, post: dict[str, Any]) -> Item | None:
         item = super().item_from_post(post)
