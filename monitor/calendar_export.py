@@ -2,23 +2,27 @@
 
 Every event is an all-day event on the local date, so Outlook and Google Calendar show it on
 the right day whatever their own time zone; the exact time is in the title and description.
-UIDs are derived from the item id and the event's role (deadline / opens), never from the
-date, and SEQUENCE grows with each recorded date change and each cut-off passed, so importing
-a newer file updates the events instead of adding copies.
+A call the board (KS) must still approve in time also gets an event on the first cut-off of
+that decision (the committee's, or KS's own; see :mod:`monitor.decide`).
+UIDs are derived from the item id and the event's role (deadline / opens / decide-by), never
+from the date, and SEQUENCE grows with each recorded date change and each cut-off passed, so
+importing a newer file updates the events instead of adding copies.
 """
 
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from icalendar import Calendar, Event
 
 from .committees import committees
 from .config import Config
+from .decide import decide_by_for_row, first_action, format_decide_by
 from .i18n import add_messages, t
 from .mail import display_day, long_date, safe_href
+from .meetings import meetings
 from .model import CALL, from_iso, utcnow
 from .store import Store
 
@@ -67,6 +71,20 @@ def _event(row: dict[str, Any], role: str, when: datetime, summary: str, descrip
     return event
 
 
+def _decide_by_event(config: Config, row: dict[str, Any], committee: str | None, lang: str,
+                     now: datetime, sequence: int, description: str) -> Event | None:
+    """The first cut-off of the KS decision the call needs (monitor.decide), if still open."""
+    tz = config.settings.tz
+    plan = decide_by_for_row(row, meetings(config), committee=committee, now=now)
+    action = first_action(plan)
+    if action is None:
+        return None
+    day, whose = action
+    text = format_decide_by(plan, lang, tz=tz) + "\n" + description
+    return _event(row, "decide-by", datetime.combine(day, time(12), tz),
+                  t(f"decide.calendar_{whose}", lang, title=row["title"]), text, sequence, tz)
+
+
 def build_calendar(config: Config, store: Store, *, committee: str | None = None,
                    lang: str = "sv", now: datetime | None = None) -> bytes:
     """The calendar of calls that are not closed (optionally of one committee)."""
@@ -93,6 +111,9 @@ def build_calendar(config: Config, store: Store, *, committee: str | None = None
             calendar.add_component(_event(row, "deadline", deadline,
                                           t("calendar_deadline", lang, title=title), description,
                                           sequence, tz))
+        decision = _decide_by_event(config, row, committee, lang, now, sequence, description)
+        if decision is not None:
+            calendar.add_component(decision)
         opens = from_iso(row["opens"])
         if opens is not None and opens > now:
             calendar.add_component(_event(row, "opens", opens,

@@ -381,3 +381,7 @@ def database_path(config: Config, explicit: str | Path | None = None) -> Path:
     if env:
         return Path(env)
     return config.settings.database
+
+
+# The decision calendar (meetings.toml) and the applications' tables.
+FEATURE_MODULES += ["monitor.meetings", "monitor.applications"]

@@ -20,9 +20,12 @@ from zoneinfo import ZoneInfo
 
 from .committees import committees, priorities
 from .config import Config
+from .decide import decide_by_for_row, format_decide_by
 from .i18n import MESSAGES, add_messages, t
 from .mail import display_day, long_date, safe_href
+from .meetings import meetings
 from .model import CALL, CLOSED, LEGISLATION, OPEN, from_iso
+from .progress import ProgressLine, progress_lines
 from .store import Store
 from .subscriptions import ALL, Subscription, digest_settings
 
@@ -146,6 +149,7 @@ class DigestEntry:
     changes: list[str] = field(default_factory=list)
     #: the same call at other sources ("uhr: https://…"), see monitor.dedup
     also: list[str] = field(default_factory=list)
+    decide_by: str = ""  # "Besluta senast: KS ..." for calls (monitor.decide)
 
 
 @dataclass
@@ -175,6 +179,7 @@ class Digest:
     until: datetime
     audience: str
     groups: list[DigestGroup]
+    applications: list[ProgressLine] = field(default_factory=list)  # open, next step first
 
     @property
     def lang(self) -> str:
@@ -233,6 +238,7 @@ class _Builder:
         self.changes = _changes(store, since, until)
         self.committees = committees(config)
         self.priorities = priorities(config)
+        self.meetings = meetings(config)
 
     def follow(self, committee: str | None,
                topics: Iterable[str]) -> dict[str, tuple[dict, list[str]]]:
@@ -303,7 +309,19 @@ class _Builder:
             days_left=((display_day(deadline, self.tz) - self.until.astimezone(self.tz).date())
                        .days if deadline else None),
             why=list(why), changes=[self.describe(c) for c in changes],
-            also=[f"{link['source']}: {link['url']}" for link in row.get("links", [])[1:]])
+            also=[f"{link['source']}: {link['url']}" for link in row.get("links", [])[1:]],
+            decide_by=self.decide_by(row))
+
+    def decide_by(self, row: dict) -> str:
+        """When KS must decide for an open call: for the subscription's committee, or (the
+        ``all`` overview) the call's first committee tag."""
+        if row["kind"] != CALL or row["status"] == CLOSED:
+            return ""
+        owner = self.sub.committee if self.sub.committee != ALL else None
+        plan = decide_by_for_row(row, self.meetings, committee=owner, now=self.until)
+        name = self.committees[plan.committee].display_name(self.lang) \
+            if plan and plan.committee in self.committees else None
+        return format_decide_by(plan, self.lang, committee_name=name, tz=self.tz)
 
     def describe(self, change: dict[str, Any]) -> str:
         """``Sista dag: 15 januari 2027 → 1 februari 2027`` (only the dates that differ)."""
@@ -353,8 +371,10 @@ def build_digest(config: Config, store: Store, sub: Subscription, period: Period
         groups.append(DigestGroup(t("digest_section_unassigned", lang),
                                   [builder.section("unassigned", builder.unassigned())]))
     groups = [g for g in groups if any(s.entries for s in g.sections)]
+    applications = progress_lines(store, None if sub.committee == ALL else sub.committee, until,
+                                  meetings=builder.meetings, lang=lang, tz=builder.tz)
     return Digest(subscription=sub, period=period, since=since, until=until, audience=audience,
-                  groups=groups)
+                  groups=groups, applications=applications)
 
 
 def followed_calls(config: Config, store: Store, sub: Subscription,

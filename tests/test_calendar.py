@@ -61,7 +61,11 @@ def test_calendar_command_writes_a_file(cli, config, seeded, tmp_path):  # noqa:
     target = tmp_path / "bun.ics"
     result = cli("calendar", "--committee", "bun", "--output", str(target))
     assert result.exit_code == 0 and "händelser skrivna till" in result.output
-    assert len(_events(target.read_bytes())) == 3  # A, B and D; E is legislation, G closed
+    events = _events(target.read_bytes())
+    # A, B and D; E is legislation, G closed; and B's KS decision (A and D are too late for one)
+    assert len(events) == 4
+    assert events["Ärende till nämnden senast: Digitalisering i förskolan"]["start"] == \
+        date(2027, 1, 27)
     stdout = cli("calendar", "--committee", "bun")
     assert stdout.stdout.startswith("BEGIN:VCALENDAR")
     bad = cli("calendar", "--committee", "all")

@@ -307,6 +307,10 @@ def test_subscription_of_a_removed_committee_is_skipped(config_dir, mail_env, ca
         path = config_dir / "committees.toml"
         text = path.read_text(encoding="utf-8")
         path.write_text(text[:text.index("[committee.bn]")], encoding="utf-8")
+        # the decision calendar must not name a committee that no longer exists either
+        meetings = config_dir / "meetings.toml"
+        text = meetings.read_text(encoding="utf-8")
+        meetings.write_text(text[:text.index("[committee.bn]")], encoding="utf-8")
         config = load_config(config_dir)
         with caplog.at_level(logging.WARNING):
             subs = effective_subscriptions(config, store)

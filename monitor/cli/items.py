@@ -8,7 +8,9 @@ from typing import Any, List, Optional
 import typer
 from rich.text import Text
 
+from ..decide import decide_by_cell, decide_by_for_row, decide_by_json
 from ..i18n import format_date, format_datetime, t
+from ..meetings import meetings
 from ..model import CALL, LEGISLATION, STATUSES
 from .common import FormatOption, State, app, cli_errors, console, emit, err, state
 
@@ -22,6 +24,8 @@ def public_row(row: dict[str, Any]) -> dict[str, Any]:
     out = {key: row.get(key) for key in JSON_FIELDS}
     out["why"] = {f"{tag['dimension']}:{tag['tag']}": tag["evidence"] for tag in row["tags"]}
     out["links"] = row.get("links", [])  # every source that has this call (monitor.dedup)
+    if "decide_by" in row:  # calls: when KS must decide (monitor.decide)
+        out["decide_by"] = decide_by_json(row["decide_by"])
     for key, value in row["extra"].items():
         out.setdefault(key, value)
     return out
@@ -39,12 +43,17 @@ def _list_items(ctx: typer.Context, *, kind: str, fmt: str, limit: Optional[int]
     rows = store.query_items(kind=kind, order=order, limit=limit, **filters)
     tz, lang = st.tz, st.lang
     if kind == CALL:
+        calendar = meetings(st.config)
+        for row in rows:
+            row["decide_by"] = decide_by_for_row(row, calendar, committee=filters["committee"])
         columns = [("deadline", t("col_deadline", lang)), ("status", t("col_status", lang)),
+                   ("decide_by", t("decide.column", lang)),
                    ("title", t("col_title", lang)), ("programme", t("col_programme", lang)),
                    ("committees", t("col_committees", lang)), ("id", t("col_id", lang))]
 
         def cells(row: dict[str, Any]) -> list[str]:
-            return [format_datetime(row["deadline"], tz), _status(row, lang), row["title"],
+            return [format_datetime(row["deadline"], tz), _status(row, lang),
+                    decide_by_cell(row["decide_by"], lang, tz), row["title"],
                     row["programme"] or "", ", ".join(row["committees"]), row["id"]]
     else:
         columns = [("published", t("col_published", lang)), ("title", t("col_title", lang)),

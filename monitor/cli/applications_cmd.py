@@ -1,0 +1,272 @@
+"""``monitor apply``, ``monitor application``, ``monitor applications`` and ``monitor report``:
+from an interesting call to a decision, and the year's work for the annual report."""
+
+from __future__ import annotations
+
+import functools
+import getpass
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable, List, Optional, TypeVar
+
+import typer
+
+from ..applications import (STATUSES, Application, ApplicationError, advance_application,
+                            get_application, list_applications, parse_amount,
+                            start_application, status_label)
+from ..committees import committees
+from ..i18n import add_messages, format_date, t
+from ..meetings import meetings
+from ..model import utcnow
+from ..progress import format_next_step, progress_of
+from ..report import FORMATS, build_report, render_report
+from .common import EXIT_USAGE, FormatOption, State, app, cli_errors, console, emit, err, state
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+add_messages({
+    "applcli.recorded": {"sv": "Ansökan {id} registrerad: {status}, {committee}, {title}.",
+                         "en": "Application {id} recorded: {status}, {committee}, {title}."},
+    "applcli.moved": {"sv": "Ansökan {id}: {old} → {new} ({by}, {date}).",
+                      "en": "Application {id}: {old} → {new} ({by}, {date})."},
+    "applcli.next": {"sv": "Nästa steg: {step}.", "en": "Next step: {step}."},
+    "applcli.forced": {"sv": "Tvingat steg, skäl: {reason}", "en": "Forced step, reason: {reason}"},
+    "applcli.none": {"sv": "Inga ansökningar matchar.", "en": "No applications match."},
+    "applcli.col_next": {"sv": "Nästa steg", "en": "Next step"},
+    "applcli.col_applied": {"sv": "Sökt (kr)", "en": "Applied (SEK)"},
+    "applcli.col_granted": {"sv": "Beviljat (kr)", "en": "Granted (SEK)"},
+    "applcli.col_committee": {"sv": "Nämnd", "en": "Committee"},
+    "applcli.col_updated": {"sv": "Senast", "en": "Last step"},
+    "applcli.history": {"sv": "Historik", "en": "History"},
+    "applcli.partners": {"sv": "Partner", "en": "Partners"},
+    "applcli.countries": {"sv": "Länder", "en": "Countries"},
+    "applcli.written": {"sv": "Rapporten skrevs till {path}.", "en": "Report written to {path}."},
+})
+
+
+def application_errors(fn: F) -> F:
+    """Refused register requests (illegal step, unknown item ...): message in sv/en, exit 2."""
+    @functools.wraps(fn)
+    def wrapper(ctx: typer.Context, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(ctx, *args, **kwargs)
+        except ApplicationError as exc:
+            err.print(exc.message(state(ctx).lang), markup=False, highlight=False,
+                      soft_wrap=True)
+            raise typer.Exit(EXIT_USAGE)
+    return wrapper  # type: ignore[return-value]
+
+
+def _who(by: Optional[str]) -> str:
+    if by:
+        return by
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name in a container or service account
+        return "unknown"
+
+
+def _day(value: Optional[str]) -> Optional[date]:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r}: YYYY-MM-DD", param_hint="--date") from None
+
+
+def _committee(st: State, ident: Optional[str]) -> Optional[str]:
+    valid = list(committees(st.config))
+    if ident is not None and ident not in valid:
+        raise ApplicationError("appl.unknown_committee", id=ident, choices=valid)
+    return ident
+
+
+def _next_step(st: State, application: Application) -> str:
+    progress = progress_of(application, meetings(st.config), utcnow())
+    return format_next_step(progress, st.lang, st.tz) if progress else ""
+
+
+def _print_application(st: State, application: Application) -> None:
+    lang, tz = st.lang, st.tz
+    console.print(f"#{application.id} {application.title}", markup=False, style="bold")
+    console.print(f"{application.item_id} · {application.committee} · "
+                  f"{status_label(application.status, lang)}", markup=False)
+    for key, values in (("applcli.partners", application.partners),
+                        ("applcli.countries", application.countries)):
+        if values:
+            console.print(f"{t(key, lang)}: {', '.join(values)}", markup=False)
+    console.print(t("applcli.history", lang), style="bold")
+    for event in application.history:
+        amount = f", {event.amount} kr" if event.amount is not None else ""
+        note = f": {event.note}" if event.note else ""
+        forced = f" [{t('applcli.forced', lang, reason=event.reason)}]" if event.forced else ""
+        console.print(f"  {format_date(event.at, tz)}  {status_label(event.status, lang)} "
+                      f"({event.by}{amount}){note}{forced}", markup=False)
+    step = _next_step(st, application)
+    if step:
+        console.print(t("applcli.next", lang, step=step), markup=False)
+
+
+PartnerOption = typer.Option([], "--partner", help="Partner (kommun, organisation); flera går")
+CountryOption = typer.Option([], "--country", help="Partnerland, ISO-kod (LV, FR); flera går")
+ByOption = typer.Option(None, "--by", help="Vem som registrerar (standard: inloggad användare)")
+DateOption = typer.Option(None, "--date", metavar="YYYY-MM-DD",
+                          help="Datum för steget om det var tidigare än i dag")
+TextFormat = typer.Option("text", "--format", "-f", help="text eller json")
+
+
+@app.command()
+@cli_errors
+@application_errors
+def apply(
+    ctx: typer.Context,
+    item: str = typer.Argument(..., metavar="ITEM", help="Utlysningens id (monitor calls)"),
+    committee: str = typer.Option(..., "--committee", help="Nämnden som äger projektet"),
+    note: str = typer.Option("", "--note", help="Anteckning"),
+    by: Optional[str] = ByOption,
+    amount: Optional[str] = typer.Option(None, "--amount", metavar="SEK",
+                                         help="Planerat belopp att söka, kronor"),
+    partner: List[str] = PartnerOption,
+    country: List[str] = CountryOption,
+    on: Optional[str] = DateOption,
+    fmt: str = TextFormat,
+) -> None:
+    """Registrera att en nämnd avser att söka en utlysning (status: avsikt).
+
+    Example: monitor apply junior-2027 --committee bun --partner Cesis --country LV
+    """
+    st = state(ctx)
+    application = start_application(
+        st.store, item, committee, committees=committees(st.config), by=_who(by), note=note,
+        amount=parse_amount(amount) if amount else None, partners=partner, countries=country,
+        on=_day(on), tz=st.tz)
+    if fmt == "json":
+        typer.echo(json.dumps(application.to_json(), ensure_ascii=False, indent=2))
+        return
+    console.print(t("applcli.recorded", st.lang, id=application.id,
+                    status=status_label(application.status, st.lang),
+                    committee=application.committee, title=application.title), markup=False)
+    step = _next_step(st, application)
+    if step:
+        console.print(t("applcli.next", st.lang, step=step), markup=False)
+
+
+@app.command()
+@cli_errors
+@application_errors
+def application(
+    ctx: typer.Context,
+    app_id: str = typer.Argument(..., metavar="ID", help="Ansökans nummer"),
+    status: Optional[str] = typer.Option(None, "--status", help=", ".join(STATUSES[1:])),
+    amount: Optional[str] = typer.Option(None, "--amount", metavar="SEK",
+                                         help="Sökt belopp, eller beviljat vid granted"),
+    note: str = typer.Option("", "--note", help="Anteckning"),
+    by: Optional[str] = ByOption,
+    force: bool = typer.Option(False, "--force", help="Tillåt ett steg utanför reglerna"),
+    reason: str = typer.Option("", "--reason", help="Skäl till --force (sparas)"),
+    partner: List[str] = PartnerOption,
+    country: List[str] = CountryOption,
+    on: Optional[str] = DateOption,
+    fmt: str = TextFormat,
+) -> None:
+    """Visa en ansökan, eller för den vidare: ks-approved, submitted, granted, rejected, withdrawn.
+
+    Example: monitor application 3 --status ks-approved --note "KS 2027-01-26 § 12" --by anna.l
+    """
+    st = state(ctx)
+    current = get_application(st.store, app_id)
+    if status is None and (amount or note or partner or country):
+        status = current.status  # only adding details to the current step
+    if status is not None:
+        updated = advance_application(
+            st.store, current.id, status, by=_who(by), note=note,
+            amount=parse_amount(amount) if amount else None, force=force, reason=reason,
+            partners=partner, countries=country, on=_day(on), tz=st.tz)
+        if fmt != "json" and updated.status != current.status:
+            last = updated.history[-1]
+            console.print(t("applcli.moved", st.lang, id=updated.id,
+                            old=status_label(current.status, st.lang),
+                            new=status_label(updated.status, st.lang), by=last.by,
+                            date=format_date(last.at, st.tz)), markup=False)
+        current = updated
+    if fmt == "json":
+        typer.echo(json.dumps(current.to_json(), ensure_ascii=False, indent=2))
+        return
+    _print_application(st, current)
+
+
+@app.command()
+@cli_errors
+@application_errors
+def applications(
+    ctx: typer.Context,
+    committee: Optional[str] = typer.Option(None, "--committee", help="Nämndens id"),
+    year: Optional[int] = typer.Option(None, "--year", help="Ansökningar med något steg det året"),
+    status: List[str] = typer.Option([], "--status", help=", ".join(STATUSES)),
+    fmt: str = FormatOption,
+) -> None:
+    """Ansökningar med status, belopp och nästa steg.
+
+    Example: monitor applications --committee bun --year 2026 --format json
+    """
+    st = state(ctx)
+    bad = [s for s in status if s not in STATUSES]
+    if bad:
+        raise ApplicationError("appl.unknown_status", value=bad[0], choices=list(STATUSES))
+    found = list_applications(st.store, committee=_committee(st, committee), year=year,
+                              statuses=status, tz=st.tz)
+    rows = [a.to_json() | {"next_step": _next_step(st, a)} for a in found]
+    lang = st.lang
+    columns = [("id", "#"), ("committee", t("applcli.col_committee", lang)),
+               ("status", t("col_status", lang)), ("title", t("col_title", lang)),
+               ("amount_applied", t("applcli.col_applied", lang)),
+               ("amount_granted", t("applcli.col_granted", lang)),
+               ("next_step", t("applcli.col_next", lang)),
+               ("updated", t("applcli.col_updated", lang))]
+    if fmt.lower() == "csv":  # history and lists flattened for a spreadsheet
+        columns = [(k, k) for k in ("id", "item", "title", "committee", "status", "created",
+                                    "updated", "amount_applied", "amount_granted", "partners",
+                                    "countries", "next_step")]
+
+    def cells(row: dict[str, Any]) -> list[str]:
+        return [str(row["id"]), row["committee"], status_label(row["status"], lang),
+                row["title"], _blank(row["amount_applied"]), _blank(row["amount_granted"]),
+                row["next_step"], format_date(row["updated"], st.tz)]
+    emit(rows, fmt, columns=columns, table_rows=cells, empty=t("applcli.none", lang))
+
+
+def _blank(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+@app.command()
+@cli_errors
+@application_errors
+def report(
+    ctx: typer.Context,
+    year: Optional[int] = typer.Option(None, "--year", help="Året (standard: innevarande)"),
+    committee: Optional[str] = typer.Option(None, "--committee", help="Bara en nämnd"),
+    fmt: str = typer.Option("md", "--format", "-f", help="md, html eller csv"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
+                                          help="Skriv till fil i stället för skärmen"),
+) -> None:
+    """Årsrapport: per nämnd ansökningar efter status och belopp, beviljade projekt, partner
+    och länder, och utlysningar som visades men inte söktes.
+
+    Example: monitor report --year 2026 --committee bun --format html -o internationellt-2026.html
+    """
+    st = state(ctx)
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"{fmt!r}: {', '.join(FORMATS)}", param_hint="--format")
+    now = utcnow()
+    year = year or now.astimezone(st.tz).year
+    built = build_report(st.store, year, committees(st.config),
+                         committee=_committee(st, committee), tz=st.tz, now=now)
+    text = render_report(built, fmt, st.lang, st.tz)
+    if output is None:
+        typer.echo(text, nl=not text.endswith("\n"))
+        return
+    output.write_text(text, encoding="utf-8")
+    err.print(t("applcli.written", st.lang, path=output), markup=False)

@@ -1,0 +1,164 @@
+"""The decision calendar: when the board (KS) and the committees meet, from
+``config/meetings.toml`` (dates written in the file, or an iCalendar file per body).
+
+Tyresö's international policy says a committee must have the municipal board's approval
+before it applies for funding. To do that in time a matter must reach the board's meeting
+``submission_days`` before it, and the application needs ``application_days`` after the
+meeting to be finished and sent. :mod:`monitor.decide` computes "decide by" from this.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any, Mapping
+from zoneinfo import ZoneInfo
+
+from .committees import load_committees
+from .config import EXTRA_LOADERS, Config, Key, check_table, load_settings, read_toml
+from .errors import ConfigError
+
+__all__ = ["Body", "Meetings", "load_meetings", "meetings", "DEFAULT_SUBMISSION_DAYS",
+           "DEFAULT_APPLICATION_DAYS", "DEFAULT_BOARD"]
+
+FILE_NAME = "meetings.toml"
+DEFAULT_BOARD = "ks"
+# A committee typically wants a matter two weeks before it meets (the agenda goes out about a
+# week before, the officials need a week to write the tjänsteskrivelse).
+DEFAULT_SUBMISSION_DAYS = 14
+# After the board's approval the application still has to be finalised, signed and sent.
+DEFAULT_APPLICATION_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Body:
+    """One decision-making body (the board or a committee): its meetings and lead time."""
+
+    id: str
+    dates: tuple[date, ...]
+    submission_days: int
+
+    def submission_date(self, meeting: date) -> date:
+        """The last day a matter can be handed in for ``meeting``."""
+        return meeting - timedelta(days=self.submission_days)
+
+
+@dataclass(frozen=True)
+class Meetings:
+    """The whole decision calendar; empty when ``meetings.toml`` is absent."""
+
+    bodies: Mapping[str, Body] = field(default_factory=dict)
+    board: str = DEFAULT_BOARD
+    application_days: int = DEFAULT_APPLICATION_DAYS
+    timezone: str = "Europe/Stockholm"
+    file: Path | None = None
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def body(self, ident: str | None) -> Body | None:
+        """The body with this id when it has meetings configured, else None."""
+        return self.bodies.get(ident) if ident else None
+
+
+def _not_negative(value: int) -> str | None:
+    return None if value >= 0 else f"must be 0 or more, got {value}"
+
+
+def _check_dates(value: list) -> str | None:
+    for entry in value:
+        if isinstance(entry, datetime) or not isinstance(entry, (date, str)):
+            return f"must be a list of dates written 2027-01-26, got {entry!r}"
+        if isinstance(entry, str):
+            try:
+                date.fromisoformat(entry)
+            except ValueError:
+                return f"not a date (YYYY-MM-DD): {entry!r}"
+    return None
+
+
+TOP_SCHEMA = {
+    "board": Key(str, DEFAULT_BOARD, doc="committee id of the approving body"),
+    "submission_days": Key(int, DEFAULT_SUBMISSION_DAYS, _not_negative,
+                           doc="default days before a meeting that a matter must be in"),
+    "application_days": Key(int, DEFAULT_APPLICATION_DAYS, _not_negative,
+                            doc="days after the board's meeting to finish and send"),
+    "committee": Key(dict, dict, doc="[committee.<id>] tables"),
+}
+BODY_SCHEMA = {
+    "dates": Key(list, list, _check_dates, doc="meeting dates"),
+    "ics": Key(str, "", doc="iCalendar file with the meetings, relative to the config folder"),
+    "submission_days": Key(int, None, _not_negative, doc="this body's own lead time"),
+}
+
+
+def load_meetings(config_dir: Path) -> Meetings:
+    """Read and validate ``meetings.toml``; an absent file means no calendar."""
+    path = config_dir / FILE_NAME
+    settings = load_settings(config_dir)
+    if not path.exists():
+        return Meetings(timezone=settings.timezone)
+    top = check_table(read_toml(path), TOP_SCHEMA, file=path)
+    valid = list(load_committees(config_dir))
+    if top["board"] not in valid:
+        raise ConfigError(f"unknown committee id {top['board']!r} (ids come from "
+                          "committees.toml)", file=str(path), key="board", valid=valid)
+    bodies = {}
+    for ident, raw in top["committee"].items():
+        where = f"committee.{ident}"
+        if ident not in valid:
+            raise ConfigError(f"unknown committee id {ident!r} (ids come from committees.toml)",
+                              file=str(path), key=where, valid=valid)
+        if not isinstance(raw, dict):
+            raise ConfigError("must be a table", file=str(path), key=where)
+        body = check_table(raw, BODY_SCHEMA, file=path, where=where)
+        dates = {d if isinstance(d, date) else date.fromisoformat(d) for d in body["dates"]}
+        if body["ics"]:
+            dates |= read_ics_dates(config_dir / body["ics"], settings.tz, file=path,
+                                    key=f"{where}.ics")
+        days = body["submission_days"]
+        bodies[ident] = Body(id=ident, dates=tuple(sorted(dates)),
+                             submission_days=top["submission_days"] if days is None else days)
+    return Meetings(bodies=bodies, board=top["board"], application_days=top["application_days"],
+                    timezone=settings.timezone, file=path)
+
+
+def read_ics_dates(ics: Path, tz: ZoneInfo, *, file: Path, key: str) -> set[date]:
+    """Every non-cancelled VEVENT's start date in ``ics`` (times taken in ``tz``)."""
+    import icalendar
+
+    try:
+        calendar = icalendar.Calendar.from_ical(ics.read_bytes())
+    except OSError as exc:
+        raise ConfigError(f"cannot read {ics}: {exc.strerror}", file=str(file), key=key)
+    except ValueError as exc:
+        raise ConfigError(f"{ics} is not an iCalendar file: {exc}", file=str(file), key=key)
+    dates = set()
+    for event in calendar.walk("VEVENT"):
+        if str(event.get("STATUS", "")).upper() == "CANCELLED":
+            continue
+        if "RRULE" in event:
+            # Expanding recurrences would guess at exceptions; a meeting plan lists each date.
+            raise ConfigError(f"{ics}: recurring events (RRULE) are not supported; export "
+                              "each meeting as its own event", file=str(file), key=key)
+        start = event.get("DTSTART")
+        if start is None:
+            raise ConfigError(f"{ics}: an event has no DTSTART ({event.get('SUMMARY', '')})",
+                              file=str(file), key=key)
+        value: Any = start.dt
+        if isinstance(value, datetime):
+            value = value.astimezone(tz).date() if value.tzinfo else value.date()
+        dates.add(value)
+    if not dates:
+        raise ConfigError(f"{ics} holds no meetings (no VEVENT)", file=str(file), key=key)
+    return dates
+
+
+EXTRA_LOADERS["meetings"] = load_meetings
+
+
+def meetings(config: Config) -> Meetings:
+    """The configuration's decision calendar."""
+    return config.extras.get("meetings") or Meetings(timezone=config.settings.timezone)
