@@ -358,6 +358,8 @@ FEATURE_MODULES += ["monitor.mail", "monitor.subscriptions", "monitor.scheduler"
                     "monitor.dispatch"]
 # Tagging rules (config/matching.toml).
 FEATURE_MODULES += ["monitor.matchers"]
+# Source health notices to the administrator: a step after the poll.
+FEATURE_MODULES += ["monitor.health_mail"]
 
 
 def load_config(config_dir: str | Path | None = None) -> Config:

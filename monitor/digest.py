@@ -147,6 +147,8 @@ class DigestEntry:
     days_left: int | None
     why: list[str] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
+    #: the same call at other sources ("uhr: https://…"), see monitor.dedup
+    also: list[str] = field(default_factory=list)
     decide_by: str = ""  # "Besluta senast: KS ..." for calls (monitor.decide)
 
 
@@ -307,6 +309,7 @@ class _Builder:
             days_left=((display_day(deadline, self.tz) - self.until.astimezone(self.tz).date())
                        .days if deadline else None),
             why=list(why), changes=[self.describe(c) for c in changes],
+            also=[f"{link['source']}: {link['url']}" for link in row.get("links", [])[1:]],
             decide_by=self.decide_by(row))
 
     def decide_by(self, row: dict) -> str:

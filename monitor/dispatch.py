@@ -65,6 +65,7 @@ add_messages({
                     "en": "You get this mail because {email} follows {audience}."},
     "mail_window": {"sv": "Nytt sedan {since}.", "en": "New since {since}."},
     "digest_label_why": {"sv": "Varför", "en": "Why"},
+    "digest_label_also": {"sv": "Även hos", "en": "Also at"},
     "digest_label_changes": {"sv": "Ändring", "en": "Change"},
     "reminder_intro": {"sv": "En utlysning som {audience} bevakar stänger snart.",
                        "en": "A call that {audience} follows closes soon."},

@@ -227,6 +227,11 @@ class Fetcher:
 
     async def _send_once(self, source: str, method: str, url: str, **kwargs: Any) -> Response:
         assert self.client is not None
+        params = kwargs.pop("params", None)
+        if params:
+            # httpx replaces a URL's own query with ``params``; sources configure URLs with a
+            # query (apiKey=SEDIA, feedbackStatus=OPEN ...) and add paging on top: merge.
+            url = str(httpx.URL(url).copy_merge_params(params))
         request = self.client.build_request(method, url, **kwargs)
         request.extensions[SOURCE_EXTENSION] = source
         response = await self.client.send(request, stream=True)

@@ -17,8 +17,10 @@ from typing import Callable, Sequence
 import httpx
 
 from .config import Config, SourceConfig
+from .dedup import update_groups
 from .errors import ConfigError, MonitorError
 from .fetch import Fetcher, NotModified
+from .health import record_poll as record_health
 from .matchers import Tagger, build_tagger
 from .model import Item, utcnow
 from .replay import RecordingTransport, ReplayTransport
@@ -85,6 +87,8 @@ async def _poll_one(source_config: SourceConfig, config: Config, store: Store, f
             touched = set(result.new) | set(result.changed)
             tag_items(store, tagger, [i for i in items if i.id in touched], now)
             store.save_validators(http.pending_validators, now=now)
+            record_health(store, source_config, items_parsed=len(items), now=now,
+                          lang=config.settings.language)
             report.outcome, report.new, report.changed = OK, len(result.new), len(result.changed)
             report.http_status = http.last_status
             store.finish_poll(poll_id, outcome=OK, http_status=http.last_status,
@@ -127,6 +131,8 @@ async def poll_async(config: Config, store: Store, *, names: Sequence[str] = (),
                 on_report(report)
             return report
         reports = await asyncio.gather(*(run(s) for s in selected))
+    if any(r.new or r.changed for r in reports):
+        update_groups(store)  # derived from all stored calls: once a poll, not per source
     return list(reports)
 
 

@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import sqlite_utils
 
+from . import dedup
 from .errors import StoreError
 from .model import CLOSED, Item, Tag, derive_status, from_iso, next_deadline, to_iso, utcnow
 
@@ -63,7 +64,7 @@ CREATE INDEX IF NOT EXISTS tags_dimension_tag ON tags(dimension, tag);
 """
 
 # Feature modules append functions that create their own tables; run at every open.
-SCHEMA_HOOKS: list[Callable[[sqlite_utils.Database], None]] = []
+SCHEMA_HOOKS: list[Callable[[sqlite_utils.Database], None]] = [dedup.schema]
 
 
 @dataclass
@@ -255,8 +256,14 @@ class Store:
                     programme: str | None = None, search: str | None = None,
                     closing_within_days: float | None = None, committee: str | None = None,
                     priority: str | None = None, order: str = "deadline",
-                    limit: int | None = None, now: datetime | None = None) -> list[dict[str, Any]]:
-        """Items filtered as the CLI and digests ask; each row carries its tags."""
+                    limit: int | None = None, now: datetime | None = None,
+                    collapse_duplicates: bool = True) -> list[dict[str, Any]]:
+        """Items filtered as the CLI and digests ask; each row carries its tags and links.
+
+        The same call stored from two sources comes back once (the richer row), its
+        ``links`` naming both (:mod:`monitor.dedup`); ``collapse_duplicates=False`` returns
+        every stored row.
+        """
         now = now or utcnow()
         where: list[str] = []
         params: dict[str, Any] = {"now": to_iso(now)}
@@ -293,18 +300,25 @@ class Store:
             "published": "coalesce(published, first_seen) DESC, title",
             "first_seen": "first_seen DESC, title",
         }
-        sql = "SELECT * FROM items"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
+        if collapse_duplicates:
+            sql = dedup.grouped_select(" AND ".join(where))
+        else:
+            sql = "SELECT * FROM items" + (" WHERE " + " AND ".join(where) if where else "")
         sql += " ORDER BY " + orders[order]
         if limit:
             sql += f" LIMIT {int(limit)}"
-        return self._decorate(list(self.db.query(sql, params)))
+        rows = list(self.db.query(sql, params))
+        for row in rows:
+            for key in ("dup_group", "dup_richness", "dup_row"):
+                row.pop(key, None)
+        return self._decorate(rows)
 
     def _decorate(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Parse JSON columns and attach committees/priorities (with evidence) to each row."""
         tags = self.tags_for([r["id"] for r in rows])
+        links = dedup.links_for(self.db, rows)
         for row in rows:
+            row["links"] = links[row["id"]]
             row["deadlines"] = json.loads(row["deadlines"] or "[]")
             row["extra"] = json.loads(row["extra"] or "{}")
             item_tags = tags.get(row["id"], [])

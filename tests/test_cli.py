@@ -10,6 +10,14 @@ import shutil
 import pytest
 
 from tests.conftest import REPLAY
+from tests.source_helpers import keep_only_sources
+
+
+@pytest.fixture(autouse=True)
+def _sedia_only(config_dir):
+    """These tests are about the CLI on the SEDIA replay: keep only the eu-funding source of
+    the shipped configuration (the other sources have tests of their own)."""
+    keep_only_sources(config_dir, "eu-funding")
 
 
 def moved_deadline_replay(tmp_path):

@@ -20,6 +20,7 @@ from monitor.scheduler import AlreadyRunning, build_scheduler, cron_trigger, sin
 from monitor.store import Store
 from tests.conftest import ROOT
 from tests.mailfixtures import mail_env, outbox_messages, seed  # noqa: F401 - fixture
+from tests.source_helpers import keep_only_sources
 
 
 def test_scheduler_jobs_triggers_and_misfire_policy(config, tmp_path):  # noqa: ANN001
@@ -92,6 +93,7 @@ def test_jobs_called_directly_do_their_work(config, mail_env):  # noqa: ANN001, 
 
 def test_poll_job_polls_and_reports(config_dir, mail_env, monkeypatch):  # noqa: ANN001, F811
     # No network in tests: the source points at a closed local port and fails quickly.
+    keep_only_sources(config_dir, "eu-funding")  # the other shipped sources would go online
     path = config_dir / "sources.toml"
     path.write_text(path.read_text(encoding="utf-8").replace(
         "https://api.tech.ec.europa.eu", "http://127.0.0.1:9"), encoding="utf-8")

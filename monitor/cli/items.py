@@ -24,6 +24,7 @@ def public_row(row: dict[str, Any]) -> dict[str, Any]:
     """An item as JSON/CSV output shows it: stable keys, ISO 8601 dates, evidence per tag."""
     out = {key: row.get(key) for key in JSON_FIELDS}
     out["why"] = {f"{tag['dimension']}:{tag['tag']}": tag["evidence"] for tag in row["tags"]}
+    out["links"] = row.get("links", [])  # every source that has this call (monitor.dedup)
     if "decide_by" in row:  # calls: when KS must decide (monitor.decide)
         out["decide_by"] = decide_by_json(row["decide_by"])
     for key, value in row["extra"].items():

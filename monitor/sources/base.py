@@ -68,6 +68,13 @@ class Source:
         """Turn one response body into items. Raise ParseError when it is not understood."""
         raise NotImplementedError
 
+    def test_parse(self, body: bytes, *, url: str, content_type: str = "") -> list[Item]:
+        """One saved response of any page the source reads (``monitor sources test``).
+
+        The default is :meth:`parse`; sources that also read detail pages recognise those.
+        """
+        return self.parse(body, url=url, content_type=content_type)
+
     def parse_error(self, message: str, url: str | None = None) -> ParseError:
         where = f"{url}: " if url else ""
         return ParseError(f"{where}{message}", source=self.name, url=url)

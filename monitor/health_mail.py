@@ -1,0 +1,46 @@
+"""The step after a poll that mails the administrator about sources that broke or recovered.
+
+It reads the notices :mod:`monitor.health` leaves and sends each once through
+:func:`monitor.notifications.send_notice` (whose ledger makes a retry after a crash safe);
+a notice is marked sent only when the ledger says it went out, so a failed delivery or a
+missing ``[mail] admin`` leaves it for the next run.
+"""
+
+from __future__ import annotations
+
+from .deliveries import state_of
+from .health import mark_notice_sent, pending_health_notices
+from .i18n import add_messages, t
+from .jobs import AFTER_POLL, StepContext
+from .notifications import send_notice
+
+__all__ = ["health_mail_step"]
+
+add_messages({
+    "health_subject_degraded": {"sv": "Källa ger inga poster: {source}",
+                                "en": "Source yields no items: {source}"},
+    "health_subject_recovered": {"sv": "Källa fungerar igen: {source}",
+                                 "en": "Source works again: {source}"},
+    "health_mail_sent": {"sv": "meddelanden om källor skickade: {n}",
+                         "en": "source notices sent: {n}"},
+})
+
+
+def health_mail_step(context: StepContext) -> str | None:
+    """Send every pending source health notice to the administrator; say how many went."""
+    lang = context.config.settings.language  # the notice text was written in this language
+    sent = 0
+    for notice in pending_health_notices(context.store):
+        key = f"health:{notice.source}:{notice.event}:{notice.created}"
+        subject = t(f"health_subject_{notice.event}", lang, source=notice.source)
+        send_notice(context.config, context.store, subject, notice.text, key=key,
+                    now=context.now)
+        if state_of(context.store, f"notice:{key}") == "sent":
+            mark_notice_sent(context.store, notice.source, created=notice.created,
+                             now=context.now)
+            sent += 1
+    return t("health_mail_sent", context.lang, n=sent) if sent else None
+
+
+# First among the steps: a notice about a broken source does not wait behind the digests.
+AFTER_POLL.insert(0, ("health", health_mail_step))

@@ -1,0 +1,257 @@
+"""Pieces several source kinds share: common option schemas, HTML helpers, date evidence.
+
+Not a source kind itself (the leading underscore keeps it out of the registry import loop).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timezone
+from typing import Any, Awaitable, Callable, Iterable, Mapping
+from urllib.parse import urljoin, urlsplit
+from zoneinfo import ZoneInfo
+
+from bs4 import BeautifulSoup, Tag
+
+from ..config import Key, check_http_url
+from ..dates import find_dates
+from ..errors import SourceError
+from ..model import CALL, KINDS, Item, html_to_text, to_iso, utcnow
+from .base import Source
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+def _one_of(*choices: str):  # noqa: ANN202 - a Key check
+    def check(value: Any) -> str | None:
+        return None if value in choices else f"must be one of {', '.join(choices)}, got {value!r}"
+    return check
+
+
+def _words(value: list) -> str | None:
+    if not all(isinstance(v, str) and v.strip() for v in value):
+        return "must be a list of non-empty texts"
+    return None
+
+
+def _urls(value: list) -> str | None:
+    for entry in value:
+        if not isinstance(entry, str):
+            return f"must be a list of URLs, got {entry!r}"
+        problem = check_http_url(entry)
+        if problem:
+            return problem
+    return None
+
+
+def css_selector(value: str) -> str | None:
+    import soupsieve
+
+    try:
+        soupsieve.compile(value)
+    except (soupsieve.SelectorSyntaxError, ValueError) as exc:
+        return f"not a valid CSS selector: {str(exc).splitlines()[0]}"
+    return None
+
+
+def optional_css_selector(value: str) -> str | None:
+    return css_selector(value) if value else None
+
+
+def native_id_for(url: str) -> str:
+    """An item's id from its link: path and query, so http/https or host aliases agree."""
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "") or url
+
+
+#: Keys every generic kind accepts: what the items are and which of them to keep.
+ITEM_OPTIONS: dict[str, Key] = {
+    "item_kind": Key(str, CALL, _one_of(*KINDS), doc="call or legislation"),
+    "programme": Key(str, "", doc="programme name stamped on every item"),
+    "language": Key(str, "", doc="language of the items (sv, en), else guessed by the dates"),
+    "include": Key(list, list, _words,
+                   doc="keep only items whose title contains one of these words"),
+    "find_dates": Key(bool, True, doc="read deadlines and openings from the item text"),
+}
+
+URL_LIST = Key(list, list, _urls, doc="more URLs fetched the same way")
+
+
+def soup(body: bytes | str) -> BeautifulSoup:
+    """Parse HTML leniently; bytes let lxml honour the page's declared charset."""
+    return BeautifulSoup(body, "lxml")
+
+
+def text_of(node: Tag | None) -> str:
+    """Visible text of a node with entities decoded and whitespace collapsed per line."""
+    if node is None:
+        return ""
+    return html_to_text(node.decode_contents())
+
+
+def absolute(base: str, href: str | None) -> str:
+    return urljoin(base, href.strip()) if href else ""
+
+
+def title_included(title: str, words: Iterable[str]) -> bool:
+    """True when ``words`` is empty or the title contains one of them (case-insensitive)."""
+    words = [w.casefold() for w in words]
+    return not words or any(w in title.casefold() for w in words)
+
+
+def local_date(value: str, tz: ZoneInfo = STOCKHOLM) -> datetime | None:
+    """``2026-06-30`` (a day, no time) → midnight that day in ``tz``; None if not a date."""
+    try:
+        day = date.fromisoformat(value.strip()[:10])
+    except (ValueError, AttributeError):
+        return None
+    return datetime.combine(day, time(0, 0), tzinfo=tz)
+
+
+def local_datetime(value: str | None, tz: ZoneInfo = STOCKHOLM) -> datetime | None:
+    """An ISO 8601 date-time from an API: a zone-less value is local time in ``tz``."""
+    if not value or not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return local_date(value, tz)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+
+
+def utc_from_struct(value: Any) -> datetime | None:
+    """feedparser's ``*_parsed`` (a UTC ``time.struct_time``) → aware datetime."""
+    if not value:
+        return None
+    return datetime(*value[:6], tzinfo=timezone.utc)
+
+
+def date_evidence(found: Iterable[Any]) -> list[dict[str, Any]]:
+    """FoundDate objects → the JSON kept in ``item.extra["dates"]`` (with the text)."""
+    out = []
+    for f in found:
+        entry = {"role": f.role, "when": to_iso(f.when), "approximate": f.approximate,
+                 "text": f.text}
+        if getattr(f, "end", None) is not None:
+            entry["end"] = to_iso(f.end)
+        out.append(entry)
+    return out
+
+
+def published_evidence(when: datetime, text: str) -> dict[str, Any]:
+    """Evidence for a publication date read from markup rather than found in prose."""
+    return {"role": "published", "when": to_iso(when), "approximate": False, "text": text}
+
+
+def find_item_dates(text: str, *, language: str | None = None) -> list[Any]:
+    """Every date in ``text``, read with today's date from the monitor's clock."""
+    return find_dates(text, today=utcnow(), language=language or None)
+
+
+def apply_dates(item: Item, found: list[Any], *, now: datetime | None = None) -> Item:
+    """Set the item's opens/deadlines/published from exact dates; keep all as evidence.
+
+    A month-only (approximate) date never becomes ``opens`` or a deadline: it stays in
+    ``extra["dates"]`` only, so nobody is told a day the funder never gave. A window
+    (a date with an ``end``) opens at its start and closes at its end.
+    """
+    now = now or utcnow()
+    deadlines: list[datetime] = list(item.deadlines)
+    openings: list[datetime] = []
+    for f in found:
+        if f.approximate:
+            continue
+        end = getattr(f, "end", None)
+        if end is not None and f.role in ("deadline", "opens", "unknown"):
+            openings.append(f.when)
+            deadlines.append(end)
+        elif f.role == "deadline":
+            deadlines.append(f.when)
+        elif f.role == "opens":
+            openings.append(f.when)
+        elif f.role == "published" and item.published is None:
+            item.published = f.when
+    item.deadlines = earliest_per_day(deadlines)
+    if openings and item.opens is None:
+        item.opens = opening_for(openings, item.deadlines, now)
+    if found:
+        item.extra["dates"] = item.extra.get("dates", []) + date_evidence(found)
+    return item
+
+
+def earliest_per_day(deadlines: Iterable[datetime], tz: ZoneInfo = STOCKHOLM) -> list[datetime]:
+    """One deadline per day: "Slutdatum 2020-10-29" (end of day) and "stänger kl.16.00 den
+    29 oktober 2020" are the same deadline, and the earlier time is the one to keep."""
+    by_day: dict[date, datetime] = {}
+    for when in deadlines:
+        day = when.astimezone(tz).date()
+        if day not in by_day or when < by_day[day]:
+            by_day[day] = when
+    return sorted(by_day.values())
+
+
+def opening_for(openings: list[datetime], deadlines: list[datetime], now: datetime) -> datetime:
+    """The opening that belongs to the next deadline (the latest one before it)."""
+    upcoming = sorted(d for d in deadlines if d >= now)
+    if upcoming:
+        before = [o for o in openings if o <= upcoming[0]]
+        if before:
+            return max(before)
+    return min(openings)
+
+
+def stamp(item: Item, options: Mapping[str, Any]) -> Item:
+    """Apply the common ``programme``/``language`` options to an item that lacks them."""
+    if options.get("programme") and not item.programme:
+        item.programme = options["programme"]
+    if options.get("language") and not item.language:
+        item.language = options["language"]
+    return item
+
+
+def compact(value: str) -> str:
+    return re.sub(r"\s+", " ", value).strip()
+
+
+class TextItemSource(Source):
+    """Base of kinds whose items carry free text with dates. Has no ``kind``: not registered."""
+
+    options = ITEM_OPTIONS
+
+    def items_kind(self) -> str:
+        return self.option("item_kind") if "item_kind" in self.options else self.item_kind
+
+    def finish(self, item: Item, text: str = "") -> Item | None:
+        """Apply the common options to a parsed item; None when ``include`` drops it.
+
+        ``text`` is where dates are read from (title and summary when empty).
+        """
+        if "include" in self.options and not title_included(item.title,
+                                                             self.option("include")):
+            return None
+        stamp(item, {k: self.option(k) for k in ("programme", "language")
+                     if k in self.options})
+        if "find_dates" not in self.options or self.option("find_dates"):
+            found = find_item_dates(text or f"{item.title}\n{item.summary}",
+                                    language=item.language)
+            apply_dates(item, found)
+        return item
+
+
+async def fetch_details(items: list[Item], limit: int, read: Callable[[Item], Awaitable[None]],
+                        ) -> None:
+    """Read the detail page of the first ``limit`` items with ``read``.
+
+    One missing page (moved, 404) must not hide the other items: its error is kept on the
+    item. When every page fails the listing is likely wrong, so the first error is raised.
+    """
+    errors: list[SourceError] = []
+    tried = items[:limit]
+    for item in tried:
+        try:
+            await read(item)
+        except SourceError as exc:
+            item.extra["detail_error"] = str(exc)
+            errors.append(exc)
+    if tried and len(errors) == len(tried):
+        raise errors[0]

@@ -1,0 +1,130 @@
+"""Generic HTML list pages read with CSS selectors, optionally with each item's own page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bs4 import Tag
+
+from ..config import REQUIRED, Key
+from ..dates import parse_date
+from ..fetch import NotModified, SourceHTTP
+from ..model import Item, utcnow
+from ._shared import (ITEM_OPTIONS, TextItemSource, absolute, apply_dates, compact,
+                      css_selector, fetch_details, find_item_dates, native_id_for,
+                      optional_css_selector, soup, text_of)
+
+SUMMARY_CHARS = 4000
+
+
+def parse_date_text(value: str) -> Any:
+    """A date written on a page (``2026-07-03``, ``02 juli 2026``) → aware datetime or None."""
+    return parse_date(value, today=utcnow(), role="published") if value else None
+
+
+class HtmlSource(TextItemSource):
+    """An HTML list page read with CSS selectors: one item per element matching ``item``.
+
+    Inside each item, ``link`` (default ``a[href]``) gives the link, ``title`` the title
+    (default: the link's text), ``date`` the publication date (a ``datetime`` attribute or
+    the text, e.g. ``03 juli 2026``) and ``summary`` a text. With ``detail`` set, each item's
+    own page is fetched too (at most ``max_details`` a poll) and the text of the element
+    matching ``detail`` is searched for deadlines and openings, the text kept as evidence.
+    A list page where ``item`` matches nothing parses zero items (see source health), so a
+    redesign shows in ``monitor sources status``; fix the selectors with
+    ``monitor sources test NAME --file saved.html``.
+
+    Keys: ``item`` (required), ``link``, ``title``, ``date``, ``summary``, ``detail``,
+    ``max_details`` and the common ``item_kind``, ``programme``, ``language``, ``include``,
+    ``find_dates``.
+
+    Example::
+
+        [[source]]
+        name = "region-calls"
+        kind = "html"
+        url = "https://example.se/utlysningar/"
+        item = "ul.calls > li"
+        date = "time"
+        detail = "main"
+    """
+
+    kind = "html"
+    options = {
+        **ITEM_OPTIONS,
+        "item": Key(str, REQUIRED, css_selector, doc="CSS selector of each item in the list"),
+        "link": Key(str, "a[href]", css_selector, doc="the item's link, inside the item"),
+        "title": Key(str, "", optional_css_selector, doc="the title; default the link text"),
+        "date": Key(str, "", optional_css_selector, doc="the publication date"),
+        "summary": Key(str, "", optional_css_selector, doc="a short text"),
+        "detail": Key(str, "", optional_css_selector,
+                      doc="on the item's own page, the element whose text holds the dates"),
+        "max_details": Key(int, 25, lambda v: None if v >= 0 else "must be 0 or more"),
+    }
+
+    async def fetch(self, http: SourceHTTP) -> list[Item]:
+        response = await http.get(self.url, conditional=True)
+        if response.not_modified:
+            raise NotModified(self.url)
+        items = self.parse(response.content, url=response.url,
+                           content_type=response.content_type)
+        if self.option("detail"):
+            async def read(item: Item) -> None:
+                page = await http.get(item.url)
+                self.read_detail(item, page.content, page.url)
+            await fetch_details(items, self.option("max_details"), read)
+        return items
+
+    def parse(self, body: bytes, *, url: str, content_type: str = "") -> list[Item]:
+        """The list page: one item per ``item`` element with a link."""
+        items = []
+        for node in soup(body).select(self.option("item")):
+            item = self.item_from_node(node, url)
+            if item is not None:
+                items.append(item)
+        return items
+
+    def test_parse(self, body: bytes, *, url: str, content_type: str = "") -> list[Item]:
+        """A saved list page, or (when ``detail`` is set) a saved item page."""
+        items = self.parse(body, url=url, content_type=content_type)
+        if items or not self.option("detail"):
+            return items
+        page = soup(body)
+        heading = page.select_one("h1") or page.select_one("title")
+        item = Item(source=self.name, native_id=native_id_for(url), kind=self.items_kind(),
+                    title=text_of(heading) or url, url=url)
+        self.read_detail(item, body, url)
+        return [item]
+
+    def item_from_node(self, node: Tag, base: str) -> Item | None:
+        link_node = node if node.name == "a" and node.get("href") else node.select_one(
+            self.option("link"))
+        href = absolute(base, link_node.get("href") if link_node is not None else None)
+        title_node = node.select_one(self.option("title")) if self.option("title") else link_node
+        title = compact(text_of(title_node))
+        if not href or not title:
+            return None
+        published = None
+        if self.option("date"):
+            date_node = node.select_one(self.option("date"))
+            if date_node is not None:
+                published = (parse_date_text(str(date_node.get("datetime") or ""))
+                             or parse_date_text(compact(text_of(date_node))))
+        summary = ""
+        if self.option("summary"):
+            summary = text_of(node.select_one(self.option("summary")))
+        item = Item(source=self.name, native_id=native_id_for(href), kind=self.items_kind(),
+                    title=title, url=href, summary=summary, published=published)
+        return self.finish(item)
+
+    def read_detail(self, item: Item, body: bytes, url: str) -> None:
+        """Read deadlines and openings from the item's own page."""
+        region = soup(body).select_one(self.option("detail"))
+        if region is None:
+            raise self.parse_error(f"no element matches detail selector "
+                                   f"{self.option('detail')!r}", url)
+        text = text_of(region)
+        if not item.summary:
+            item.summary = text[:SUMMARY_CHARS]
+        if self.option("find_dates"):
+            apply_dates(item, find_item_dates(text, language=item.language))

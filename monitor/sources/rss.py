@@ -1,0 +1,89 @@
+"""Generic RSS/Atom feeds (feedparser)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import feedparser
+
+from ..fetch import NotModified, SourceHTTP
+from ..model import Item, html_to_text
+from ._shared import ITEM_OPTIONS, URL_LIST, TextItemSource, absolute, utc_from_struct
+
+
+class RssSource(TextItemSource):
+    """An RSS or Atom feed: one item per entry.
+
+    Reads title, link, summary (or content) and the publication date of every entry; with
+    ``find_dates`` (default true) the deadlines and openings written in the title and
+    summary are read too, and the text they came from is kept with the item. A feed that is
+    not RSS/Atom, or is broken and yields no entries, is a parse error naming the cause.
+
+    Keys: ``item_kind`` (call or legislation), ``programme``, ``language``, ``include``
+    (keep only entries whose title has one of these words), ``find_dates``, ``extra_urls``
+    (more feeds read the same way, e.g. several EUR-Lex lists).
+
+    Example::
+
+        [[source]]
+        name = "region-news"
+        kind = "rss"
+        url = "https://example.org/feed/"
+        include = ["utlysning", "call"]
+    """
+
+    kind = "rss"
+    options = {**ITEM_OPTIONS, "extra_urls": URL_LIST}
+
+    async def fetch(self, http: SourceHTTP) -> list[Item]:
+        urls = [self.url, *self.option("extra_urls")]
+        items: list[Item] = []
+        unchanged = 0
+        for url in urls:
+            response = await http.get(url, conditional=True)
+            if response.not_modified:
+                unchanged += 1
+                continue
+            items += self.parse(response.content, url=response.url,
+                                content_type=response.content_type)
+        if unchanged == len(urls):
+            raise NotModified(self.url)
+        return items
+
+    def parse(self, body: bytes, *, url: str, content_type: str = "") -> list[Item]:
+        feed = self.read_feed(body, url=url, content_type=content_type)
+        # Entries with neither title nor link are fragments salvaged from broken markup.
+        usable = [e for e in feed.entries if e.get("title") or e.get("link")]
+        if feed.bozo and feed.entries and not usable:
+            raise self.parse_error(f"broken feed: {feed.get('bozo_exception')}", url)
+        items = (self.item_from_entry(entry, url) for entry in usable)
+        return [item for item in items if item is not None]
+
+    def read_feed(self, body: bytes, *, url: str, content_type: str = "") -> Any:
+        """feedparser on the bytes (never a URL or path: it would fetch or open it)."""
+        headers = {"content-location": url}
+        if content_type:
+            headers["content-type"] = content_type
+        feed = feedparser.parse(body, response_headers=headers)
+        if not feed.entries:
+            if not feed.version:
+                raise self.parse_error("not an RSS or Atom feed", url)
+            if feed.bozo:
+                cause = feed.get("bozo_exception")
+                raise self.parse_error(f"broken feed: {cause or 'not well-formed'}", url)
+        return feed
+
+    def item_from_entry(self, entry: Any, base: str) -> Item | None:
+        link = absolute(base, entry.get("link"))
+        native_id = str(entry.get("id") or link).strip()
+        title = html_to_text(entry.get("title"))
+        content = entry.get("content") or []
+        summary = html_to_text(entry.get("summary") or (content[0].get("value") if content
+                                                         else ""))
+        if summary == title:
+            summary = ""
+        item = Item(source=self.name, native_id=native_id, kind=self.items_kind(),
+                    title=title, url=link, summary=summary,
+                    published=utc_from_struct(entry.get("published_parsed")
+                                              or entry.get("updated_parsed")))
+        return self.finish(item)

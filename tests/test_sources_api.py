@@ -1,0 +1,188 @@
+"""API and feed sources: EUR-Lex, Have your say, Riksdagen, Vinnova (fields, dates, paging)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+from werkzeug import Response
+
+from monitor.errors import ParseError
+from monitor.model import CLOSED, LEGISLATION, OPEN
+from tests.conftest import NOW
+from tests.source_helpers import EU, SE, by_id, fetch, make_source, parse_file
+
+STHLM = ZoneInfo("Europe/Stockholm")
+BRUSSELS = ZoneInfo("Europe/Brussels")
+
+
+# ------------------------------------------------------------------------------- EUR-Lex
+def test_eurlex_celex_title_link_and_date():
+    source = make_source("eurlex", "https://eur-lex.europa.eu/EN/display-feed.rss?rssId=162")
+    items = by_id(parse_file(source, EU / "constructed_eurlex_162.rss"))
+    directive = items["32026L1472"]
+    assert directive.kind == LEGISLATION
+    assert directive.title.startswith("Directive (EU) 2026/1472 of the European Parliament")
+    assert directive.url == "https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:32026L1472"
+    assert directive.published == datetime(2026, 11, 20, 9, 5, 12, tzinfo=timezone.utc)
+    assert directive.extra["act_type"] == "directive"
+    assert directive.summary == ""
+    regulation = items["32026R2210"]
+    assert regulation.extra["act_type"] == "regulation"
+    assert regulation.summary.startswith("Regulation on the once-only principle")
+    assert regulation.published == datetime(2026, 10, 9, 7, 0, tzinfo=timezone.utc)
+
+
+def test_eurlex_reads_every_list_and_links_in_the_feed_language(httpserver):
+    httpserver.expect_request("/SV/display-feed.rss", query_string="rssId=162").respond_with_data(
+        (EU / "constructed_eurlex_162.rss").read_bytes(), content_type="application/rss+xml")
+    httpserver.expect_request("/SV/display-feed.rss", query_string="rssId=161").respond_with_data(
+        (EU / "constructed_eurlex_161.rss").read_bytes(), content_type="application/rss+xml")
+    # The language comes from the eur-lex URL shape; a local server stands in for the host.
+    source = make_source("eurlex", httpserver.url_for("/SV/display-feed.rss?rssId=162"),
+                         extra_urls=[httpserver.url_for("/SV/display-feed.rss?rssId=161")])
+    items = by_id(fetch(source))
+    assert set(items) == {"32026L1472", "32026R2210", "52026PC0640"}
+    proposal = items["52026PC0640"]
+    assert proposal.extra["act_type"] == "proposal (COM)"
+    assert proposal.title.startswith("Proposal for a DIRECTIVE")
+
+
+def test_eurlex_entry_without_celex_keeps_its_guid():
+    source = make_source("eurlex", "https://eur-lex.europa.eu/EN/display-feed.rss?rssId=222")
+    body = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>OJ</title>
+      <item><title>Corrigendum to the Official Journal</title><link>https://eur-lex.europa.eu/x</link>
+      <guid isPermaLink="false">cellar:abc</guid></item></channel></rss>"""
+    [item] = source.check_items(source.parse(body, url=source.url))
+    assert item.native_id == "cellar:abc" and item.url == "https://eur-lex.europa.eu/x"
+
+
+# ---------------------------------------------------------------------------- Have your say
+def test_haveyoursay_current_shape():
+    source = make_source("haveyoursay", "https://ec.europa.eu/brpapi/searchInitiatives")
+    items = by_id(parse_file(source, EU / "constructed_haveyoursay_page.json"))
+    mobility = items["18805"]  # the id arrived as 18805.0
+    assert mobility.url.endswith("/have-your-say/initiatives/18805")
+    assert mobility.deadlines == [datetime(2027, 1, 22, 23, 59, 59, tzinfo=BRUSSELS)]
+    assert mobility.opens == mobility.published == datetime(2026, 10, 30, tzinfo=BRUSSELS)
+    assert mobility.status == OPEN
+    assert mobility.extra["topics"] == ["Transport", "Regional policy"]
+    assert mobility.extra["act_type"] == "PROP_DIR"
+    # Of two windows the open one is the item's; the closed initiative is marked closed.
+    schools = items["14752"]
+    assert schools.deadlines == [datetime(2026, 12, 8, 23, 59, 59, tzinfo=BRUSSELS)]
+    assert schools.extra["stage"] == "CFE_IMPACT_ASSESSMENT"
+    assert items["16001"].status == CLOSED
+    assert items["16001"].resolved(NOW).status == CLOSED
+
+
+def test_haveyoursay_older_embedded_shape():
+    source = make_source("haveyoursay", "https://ec.europa.eu/brpapi/searchInitiatives")
+    [item] = parse_file(source, EU / "constructed_haveyoursay_embedded.json")
+    assert item.native_id == "13390"
+    assert item.title == "Social economy – public procurement guidance"
+    assert item.deadlines[0].date().isoformat() == "2027-02-15"
+
+
+def test_haveyoursay_pages_until_total_pages(httpserver):
+    page = json.loads((EU / "constructed_haveyoursay_page.json").read_text())
+    rows = page["initiativeResultDtoPage"]["content"]
+    for number, row in enumerate(rows):
+        body = {"initiativeResultDtoPage": {"totalPages": 3, "content": [row]}}
+        httpserver.expect_ordered_request("/brpapi/searchInitiatives", query_string={
+            "feedbackStatus": "OPEN", "page": str(number), "size": "1"}).respond_with_json(body)
+    source = make_source("haveyoursay",
+                         httpserver.url_for("/brpapi/searchInitiatives?feedbackStatus=OPEN"),
+                         page_size=1)
+    assert [i.native_id for i in fetch(source)] == ["18805", "14752", "16001"]
+    httpserver.check_assertions()
+
+
+def test_haveyoursay_unknown_json_is_a_parse_error():
+    source = make_source("haveyoursay", "https://ec.europa.eu/brpapi/searchInitiatives")
+    with pytest.raises(ParseError, match="neither 'initiativeResultDtoPage' nor '_embedded'"):
+        source.parse(b'{"error": "maintenance"}', url=source.url)
+
+
+# ------------------------------------------------------------------------------- Riksdagen
+def test_riksdagen_recorded_page_fields():
+    source = make_source("riksdagen", "https://data.riksdagen.se/dokumentlista/?utformat=json")
+    items = by_id(parse_file(source, SE / "riksdagen_dokumentlista_bet_page1.json"))
+    assert list(items) == ["HE01FiU8", "HD01KU45", "HD01JuU47"]
+    report = items["HE01FiU8"]
+    assert report.title == ("Bet. 2026/27:FiU8 Skattetransparenta värdepappersfonder för "
+                            "institutionella investerare")
+    assert report.url == "https://data.riksdagen.se/dokument/HE01FiU8.html"
+    assert report.published == datetime(2026, 6, 30, tzinfo=STHLM)
+    assert report.extra["organ"] == "FiU" and report.extra["document_status"] == "planerat"
+    assert report.kind == LEGISLATION
+
+
+def test_riksdagen_single_object_and_empty_list():
+    source = make_source("riksdagen", "https://data.riksdagen.se/dokumentlista/?utformat=json")
+    [bill] = parse_file(source, SE / "constructed_riksdagen_dokumentlista_prop_single.json")
+    assert bill.title == "Prop. 2026/27:120 Ett stärkt skydd för barn i samhällsvården"
+    assert parse_file(source, SE / "constructed_riksdagen_dokumentlista_ds_empty.json") == []
+    [first, _] = parse_file(source, SE / "constructed_riksdagen_dokumentlista_sou.json")
+    assert first.title == "SOU 2026:45 En samlad lag om kommunal beredskap"
+
+
+def test_riksdagen_follows_nasta_sida_per_document_type(httpserver):
+    page1 = json.loads((SE / "riksdagen_dokumentlista_bet_page1.json").read_text())
+    # @nasta_sida names the real host over http; point it at the local server instead.
+    page1["dokumentlista"]["@nasta_sida"] = httpserver.url_for("/dokumentlista/") + \
+        "?doktyp=bet&utformat=json&p=2"
+    httpserver.expect_request("/dokumentlista/", query_string={
+        "utformat": "json", "doktyp": "bet"}).respond_with_json(page1)
+    httpserver.expect_request("/dokumentlista/", query_string={
+        "doktyp": "bet", "utformat": "json", "p": "2"}).respond_with_data(
+        (SE / "riksdagen_dokumentlista_bet_page2.json").read_bytes(),
+        content_type="application/json")
+    httpserver.expect_request("/dokumentlista/", query_string={
+        "utformat": "json", "doktyp": "sou"}).respond_with_data(
+        (SE / "constructed_riksdagen_dokumentlista_sou.json").read_bytes(),
+        content_type="application/json")
+    source = make_source("riksdagen", httpserver.url_for("/dokumentlista/?utformat=json"),
+                         doktyp=["bet", "sou"], pages=3)
+    ids = [i.native_id for i in fetch(source)]
+    assert ids == ["HE01FiU8", "HD01KU45", "HD01JuU47", "HD01JuU45", "HE0345", "HE0344"]
+
+
+def test_riksdagen_rejects_other_json():
+    source = make_source("riksdagen", "https://data.riksdagen.se/dokumentlista/")
+    with pytest.raises(ParseError, match="not a Riksdagen dokumentlista"):
+        source.parse(b"[]", url=source.url)
+
+
+# --------------------------------------------------------------------------------- Vinnova
+def test_vinnova_fields_local_times_and_link_fallback():
+    source = make_source("vinnova", "https://data.vinnova.se/api/utlysningar/")
+    items = by_id(parse_file(source, SE / "constructed_vinnova_utlysningar.json"))
+    municipal = items["2026-03411"]
+    assert municipal.title == "Innovationer för hållbara och attraktiva kommuner"
+    assert municipal.deadlines == [datetime(2027, 2, 10, 14, 0, tzinfo=STHLM)]
+    assert municipal.opens == datetime(2026, 10, 1, tzinfo=STHLM)
+    assert municipal.summary.startswith("Vinnova söker projekt där kommuner utvecklar")
+    assert municipal.url == "https://www.vinnova.se/e/hallbara-kommuner-2026/"
+    assert items["2026-01907"].resolved(NOW).status == CLOSED
+    assert items["2026-04120"].resolved(NOW).status == "forthcoming"
+    assert items["2026-04120"].url.endswith("?q=2026-04120")
+
+
+def test_vinnova_asks_for_changes_since_days_back(httpserver):
+    httpserver.expect_request("/api/utlysningar/2026-10-23").respond_with_data(
+        (SE / "constructed_vinnova_utlysningar.json").read_bytes(),
+        content_type="application/json")
+    source = make_source("vinnova", httpserver.url_for("/api/utlysningar/"), days_back=30)
+    assert len(fetch(source)) == 3
+
+
+def test_source_http_error_names_the_url(httpserver):
+    httpserver.expect_request("/api/utlysningar/2026-10-23").respond_with_response(
+        Response("down", status=404))
+    source = make_source("vinnova", httpserver.url_for("/api/utlysningar/"), days_back=30)
+    from monitor.errors import FetchError
+    with pytest.raises(FetchError, match="HTTP 404"):
+        fetch(source)
