@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import json
 import time
 import zlib
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ import httpx
 from .config import HttpSettings
 from .errors import FetchError
 
-__all__ = ["Fetcher", "SourceHTTP", "Response", "NotModified", "SOURCE_EXTENSION"]
+__all__ = ["Fetcher", "SourceHTTP", "Response", "NotModified", "SOURCE_EXTENSION", "read_json"]
 
 # Key in httpx request extensions naming the source, for the replay and record transports.
 SOURCE_EXTENSION = "monitor.source"
@@ -72,14 +73,21 @@ class Response:
         return httpx.Response(self.status, headers=headers, content=self.content).text
 
     def json(self) -> Any:
-        import json
-
         from .errors import ParseError
         try:
-            return json.loads(self.content)
+            return read_json(self.content)
         except ValueError as exc:
             raise ParseError(f"{self.url}: response is not JSON ({exc})", url=self.url,
                              status=self.status) from exc
+
+
+def read_json(data: bytes | str) -> Any:
+    """``json.loads``, except that JSON nested too deeply for the json module (it raises
+    RecursionError) is a ValueError like any other JSON that cannot be read."""
+    try:
+        return json.loads(data)
+    except RecursionError:
+        raise ValueError("nested too deeply to read") from None
 
 
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:

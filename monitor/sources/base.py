@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 from ..config import Key, Settings, SourceConfig
 from ..errors import ParseError
-from ..fetch import NotModified, SourceHTTP
+from ..fetch import NotModified, SourceHTTP, read_json
 from ..model import CALL, KINDS, Item, one_line, scrub, storable_text
 from ..registry import Registry
 
@@ -74,6 +74,15 @@ class Source:
         The default is :meth:`parse`; sources that also read detail pages recognise those.
         """
         return self.parse(body, url=url, content_type=content_type)
+
+    def parse_json(self, body: bytes, url: str, *, expected: str = "JSON") -> Any:
+        """The body as JSON, else a ParseError naming the cause (also for JSON nested too
+        deeply to read)."""
+        try:
+            return read_json(body)
+        except ValueError as exc:
+            what = "response is not JSON" if expected == "JSON" else f"not {expected}"
+            raise self.parse_error(f"{what} ({exc})", url) from exc
 
     def parse_error(self, message: str, url: str | None = None) -> ParseError:
         where = f"{url}: " if url else ""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -73,10 +72,7 @@ class HaveYourSaySource(Source):
 
     def envelope(self, body: bytes, url: str) -> tuple[list[dict[str, Any]], int | None]:
         """Rows and total pages from either response shape."""
-        try:
-            data = json.loads(body)
-        except ValueError as exc:
-            raise self.parse_error(f"response is not JSON ({exc})", url) from exc
+        data = self.parse_json(body, url)
         if not isinstance(data, dict):
             raise self.parse_error("not a searchInitiatives response (not an object)", url)
         if isinstance(data.get("initiativeResultDtoPage"), dict):

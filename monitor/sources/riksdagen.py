@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -64,10 +63,7 @@ class RiksdagenSource(Source):
         return self.items_from_listing(self.listing(body, url))
 
     def listing(self, body: bytes, url: str) -> dict[str, Any]:
-        try:
-            data = json.loads(body)
-        except ValueError as exc:
-            raise self.parse_error(f"response is not JSON ({exc})", url) from exc
+        data = self.parse_json(body, url)
         listing = data.get("dokumentlista") if isinstance(data, dict) else None
         if not isinstance(listing, dict):
             raise self.parse_error("not a Riksdagen dokumentlista (no 'dokumentlista')", url)

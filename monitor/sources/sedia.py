@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ..config import Key
-from ..fetch import SourceHTTP
+from ..fetch import SourceHTTP, read_json
 from ..model import CALL, CLOSED, FORTHCOMING, OPEN, Item, html_to_text
 from .base import Source
 
@@ -79,7 +79,7 @@ def _embedded_json(value: str | None) -> Any:
     if not value:
         return None
     try:
-        return json.loads(value)
+        return read_json(value)
     except ValueError:
         return None
 
@@ -152,10 +152,7 @@ class SediaSource(Source):
         return self.items_from_rows(rows, url=self.url)
 
     def parse(self, body: bytes, *, url: str, content_type: str = "") -> list[Item]:
-        try:
-            data = json.loads(body)
-        except ValueError as exc:
-            raise self.parse_error(f"response is not JSON ({exc})", url) from exc
+        data = self.parse_json(body, url)
         return self.items_from_rows(self._envelope(data, url)["results"], url=url)
 
     def _envelope(self, data: Any, url: str) -> dict[str, Any]:

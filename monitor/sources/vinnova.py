@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
@@ -44,10 +43,7 @@ class VinnovaSource(Source):
                           content_type=response.content_type)
 
     def parse(self, body: bytes, *, url: str, content_type: str = "") -> list[Item]:
-        try:
-            data = json.loads(body)
-        except ValueError as exc:
-            raise self.parse_error(f"response is not JSON ({exc})", url) from exc
+        data = self.parse_json(body, url)
         if isinstance(data, dict):  # one record, or a wrapper around the list
             lists = [v for v in data.values() if isinstance(v, list)]
             data = lists[0] if len(lists) == 1 else [data]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timezone
 from typing import Any
 
@@ -74,10 +73,7 @@ class WordPressSource(TextItemSource):
 
     def posts(self, body: bytes, url: str) -> list[dict[str, Any]]:
         """The posts of one API answer: a list, or one post object (a single post's URL)."""
-        try:
-            data = json.loads(body)
-        except ValueError as exc:
-            raise self.parse_error(f"not WordPress REST JSON ({exc})", url) from exc
+        data = self.parse_json(body, url, expected="WordPress REST JSON")
         if isinstance(data, dict) and "id" in data:
             data = [data]
         if isinstance(data, dict) and "code" in data:
