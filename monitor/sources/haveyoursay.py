@@ -39,6 +39,11 @@ def initiative_id(value: Any) -> str | None:
     return str(int(number)) if number.is_integer() else str(value)
 
 
+def dicts(value: Any) -> list[dict[str, Any]]:
+    """The objects of a JSON list; a number or text where the list belongs has none."""
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
 class HaveYourSaySource(Source):
     """The Commission's "Have your say" portal: initiatives open for feedback.
 
@@ -96,15 +101,15 @@ class HaveYourSaySource(Source):
         title = str(row.get("shortTitle") or row.get("title") or "").strip()
         if not native_id or not title:
             return None
-        statuses = [s for s in row.get("currentStatuses") or [] if isinstance(s, dict)]
+        statuses = dicts(row.get("currentStatuses"))
         # The status whose feedback window is (or was last) running describes the item.
         windows = [s for s in statuses if s.get("feedbackEndDate")] or statuses
         current = next((s for s in windows if s.get("receivingFeedbackStatus") == "OPEN"),
                        windows[-1] if windows else {})
         deadline = brp_date(current.get("feedbackEndDate"))
         feedback = current.get("receivingFeedbackStatus")
-        topics = [str(t.get("label") or t.get("code")) for t in row.get("topics") or []
-                  if isinstance(t, dict) and (t.get("label") or t.get("code"))]
+        topics = [str(t.get("label") or t.get("code")) for t in dicts(row.get("topics"))
+                  if t.get("label") or t.get("code")]
         extra = {k: v for k, v in {
             "reference": row.get("reference"), "act_type": row.get("foreseenActType"),
             "initiative_status": row.get("initiativeStatus"),

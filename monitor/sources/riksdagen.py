@@ -73,6 +73,8 @@ class RiksdagenSource(Source):
         documents = listing.get("dokument") or []
         if isinstance(documents, dict):
             documents = [documents]
+        if not isinstance(documents, list):  # a number or text where the list should be
+            documents = []
         return [item for item in (self.item_from_document(d) for d in documents
                                   if isinstance(d, dict)) if item is not None]
 

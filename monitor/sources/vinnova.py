@@ -62,7 +62,7 @@ class VinnovaSource(Source):
         extra = {k: v for k, v in {"title_en": row.get("TitelEngelska"),
                                    "diarienummer": native_id}.items() if v}
         return Item(source=self.name, native_id=native_id, kind=CALL, title=title,
-                    url=absolute(SITE, website) if website else SEARCH + quote(native_id),
+                    url=absolute(SITE, website) if website else SEARCH + quote(native_id, errors="replace"),
                     summary=html_to_text(str(row.get("Beskrivning") or "")),
                     programme="Vinnova", language="sv",
                     opens=local_datetime(row.get("Oppningsdatum")),
