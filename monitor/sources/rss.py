@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import feedparser
@@ -64,7 +65,11 @@ class RssSource(TextItemSource):
         headers = {"content-location": url}
         if content_type:
             headers["content-type"] = content_type
-        feed = feedparser.parse(body, response_headers=headers)
+        try:
+            feed = feedparser.parse(without_impossible_charrefs(body), response_headers=headers)
+        except Exception as exc:  # noqa: BLE001 - a third-party parser's every failure mode
+            raise self.parse_error(f"feed could not be read ({type(exc).__name__}: {exc})",
+                                   url) from exc
         if not feed.entries:
             if not feed.version:
                 raise self.parse_error("not an RSS or Atom feed", url)
@@ -87,3 +92,17 @@ class RssSource(TextItemSource):
                     published=utc_from_struct(entry.get("published_parsed")
                                               or entry.get("updated_parsed")))
         return self.finish(item)
+
+
+_CHARREF_RE = re.compile(rb"&#(x[0-9a-fA-F]{1,12}|[0-9]{1,12});")
+
+
+def without_impossible_charrefs(body: bytes) -> bytes:
+    """Character references to code points that cannot exist (a surrogate such as
+    ``&#xD800;``, or beyond U+10FFFF) become U+FFFD: feedparser's fallback parser raises on
+    them instead of reporting a broken feed, so one bad reference would lose every entry."""
+    def replace(match: re.Match[bytes]) -> bytes:
+        ref = match.group(1)
+        value = int(ref[1:], 16) if ref[:1] in b"xX" else int(ref)
+        return b"&#xFFFD;" if 0xD800 <= value <= 0xDFFF or value > 0x10FFFF else match.group(0)
+    return _CHARREF_RE.sub(replace, body) if b"&#" in body else body
