@@ -78,15 +78,30 @@ URL_LIST = Key(list, list, _urls, doc="more URLs fetched the same way")
 
 
 def soup(body: bytes | str) -> BeautifulSoup:
-    """Parse HTML leniently; bytes let lxml honour the page's declared charset."""
-    return BeautifulSoup(body, "lxml")
+    """Parse HTML leniently; bytes let lxml honour the page's declared charset.
+
+    A declared charset lxml refuses (garbage bytes in the meta tag: "All strings must be
+    XML compatible") falls back to UTF-8 with replacement characters, as a browser would.
+    """
+    try:
+        return BeautifulSoup(body, "lxml")
+    except (ValueError, LookupError):
+        if not isinstance(body, bytes):
+            raise
+        return BeautifulSoup(body.decode("utf-8", "replace"), "lxml")
 
 
 def text_of(node: Tag | None) -> str:
     """Visible text of a node with entities decoded and whitespace collapsed per line."""
     if node is None:
         return ""
-    return html_to_text(node.decode_contents())
+    try:
+        markup = node.decode_contents()
+    except RecursionError:
+        # bs4 compares tags recursively while serialising, so markup nested a few thousand
+        # deep cannot be serialised; its text still can, without the paragraph breaks
+        return html_to_text(node.get_text("\n").replace("<", "&lt;"))
+    return html_to_text(markup)
 
 
 def absolute(base: str, href: str | None) -> str:
