@@ -105,7 +105,8 @@ def test_script_injection_from_feed_to_every_html_output(config, mail_env, tmp_p
          sedia_page(page, total=len(rows), page=n), "application/json")
         for n, page in enumerate(pages, start=1)])
     with Store(database_path(config)) as store:
-        [report] = poll(config, store, replay=replay, now=NOW - timedelta(hours=1))
+        [report] = poll(config, store, names=["eu-funding"], replay=replay,
+                        now=NOW - timedelta(hours=1))
         assert (report.outcome, report.new) == ("ok", 210), report.error
         stored = store.query_items(limit=1000, include_closed=True)
         for row in stored:
