@@ -21,8 +21,17 @@ from monitor.notifications.smtp import SmtpChannel
 from monitor.store import Store
 from monitor.subscriptions import Subscription, subscribe
 from tests.conftest import NOW, REPLAY
+from tests.source_helpers import keep_only_sources
 from tests.mailfixtures import (SmtpServer, mail_env, outbox_messages, seeded,  # noqa: F401
                                 smtp_port)
+
+@pytest.fixture(autouse=True)
+def _only_eu_funding_and_hand_set_tags(config_dir):  # noqa: ANN001, ANN202
+    """These tests poll the eu-funding replay and set tags by hand, so what they count does
+    not move when other sources or the tagging rules change."""
+    keep_only_sources(config_dir, "eu-funding")
+    (config_dir / "matching.toml").unlink()
+
 
 REPLAY_TAGS = {
     "eu-funding:cascade-11265": [Tag("committee", "gvn", 0.8, ('"scholarship" i titeln',))],
@@ -311,8 +320,7 @@ def test_subscription_of_a_removed_committee_is_skipped(config_dir, mail_env, ca
         meetings = config_dir / "meetings.toml"
         text = meetings.read_text(encoding="utf-8")
         meetings.write_text(text[:text.index("[committee.bn]")], encoding="utf-8")
-        # ... nor the tagging rules (this test is about subscriptions, not tagging)
-        (config_dir / "matching.toml").unlink()
+
         config = load_config(config_dir)
         with caplog.at_level(logging.WARNING):
             subs = effective_subscriptions(config, store)

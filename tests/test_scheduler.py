@@ -117,7 +117,7 @@ def test_single_instance_lock(tmp_path: Path) -> None:
         pass
 
 
-def _read_until(process: subprocess.Popen, needle: str, seconds: float = 20.0) -> str:
+def _read_until(process: subprocess.Popen, needle: str, seconds: float = 60.0) -> str:
     """stderr of ``process`` until ``needle`` appears (or the time is up)."""
     seen = ""
     deadline = time.monotonic() + seconds
