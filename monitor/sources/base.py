@@ -97,9 +97,11 @@ class Source:
             clean_item_text(item)
             if item.kind not in KINDS:
                 raise self.parse_error(f"item {item.native_id!r} has kind {item.kind!r}")
-            if not item.native_id or not item.title or not item.url:
-                raise self.parse_error(
-                    f"item {item.native_id or item.title or '?'!r} lacks id, title or link")
+            missing = [name for name, value in (("id", item.native_id), ("title", item.title),
+                                                ("link", item.url)) if not value]
+            if missing:
+                raise self.parse_error(f"item {item.native_id or item.title or item.url or '?'!r} "
+                                       f"has no {' and no '.join(missing)}", self.url)
         return items
 
 
