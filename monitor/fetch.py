@@ -9,6 +9,9 @@
 - retries with exponential backoff on 429, 5xx and connection errors, honouring
   ``Retry-After`` (seconds or HTTP date) up to ``max_retry_after``; a timeout is not retried,
   so a hanging server costs one timeout, not several;
+- a source fetches only from its own host and its ``allowed_hosts``, and a redirect is
+  held to the same rule at every hop, so neither a link nor a redirect can make it fetch an
+  intranet or cloud-metadata address;
 - conditional GET: ETag / Last-Modified are sent back and a 304 costs no parse. The new
   validators are only *collected* here; ingest saves them together with the items, so a
   failure between fetch and store can never make the next poll skip unseen content.
@@ -34,6 +37,8 @@ __all__ = ["Fetcher", "SourceHTTP", "Response", "NotModified", "SOURCE_EXTENSION
 
 # Key in httpx request extensions naming the source, for the replay and record transports.
 SOURCE_EXTENSION = "monitor.source"
+# (first host, allowed hosts) of a request, checked again at every redirect hop
+HOSTS_EXTENSION = "monitor.hosts"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 # Only what _Decoder undoes is asked for, so an installed brotli cannot make servers send it.
 ACCEPT_ENCODING = "gzip, deflate"
@@ -143,6 +148,18 @@ class _Decoder:
         return self._zlib.flush() if self._zlib is not None else b""
 
 
+async def _check_redirect_host(request: httpx.Request) -> None:
+    """httpx calls this for the first request and for every redirect hop it follows: a hop
+    to a host other than the first one must be one of the source's hosts."""
+    first, allowed = request.extensions.get(HOSTS_EXTENSION) or (None, None)
+    host = request.url.host.lower()
+    if allowed is not None and host != first and host not in allowed:
+        raise FetchError(f"{request.url}: refused redirect to a host that is not the source's "
+                         f"({', '.join(sorted(allowed))}); add the host to allowed_hosts if it "
+                         f"is trusted", source=request.extensions.get(SOURCE_EXTENSION),
+                         url=str(request.url))
+
+
 class Fetcher:
     """The shared client. ``async with Fetcher(settings) as fetcher: fetcher.for_source(name)``.
 
@@ -167,6 +184,7 @@ class Fetcher:
             headers={"User-Agent": self.settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
             follow_redirects=True,
             max_redirects=self.settings.max_redirects,
+            event_hooks={"request": [_check_redirect_host]},
         )
         return self
 
@@ -190,8 +208,10 @@ class Fetcher:
             self._host_locks[host] = asyncio.Lock()
         return self._host_locks[host]
 
-    async def request(self, source: str, method: str, url: str, **kwargs: Any) -> Response:
-        """Send with retries; return the whole response, or raise FetchError."""
+    async def request(self, source: str, method: str, url: str, *,
+                      allowed_hosts: frozenset[str] | None = None, **kwargs: Any) -> Response:
+        """Send with retries; return the whole response, or raise FetchError. With
+        ``allowed_hosts``, a redirect to any other host is refused."""
         assert self.client is not None, "use 'async with Fetcher(...)'"
         settings = self.settings
         attempt = 0
@@ -200,7 +220,8 @@ class Fetcher:
             async with self._lock(url):
                 try:
                     async with asyncio.timeout(settings.timeout):
-                        response = await self._send_once(source, method, url, **kwargs)
+                        response = await self._send_once(source, method, url, allowed_hosts,
+                                                         **kwargs)
                 except (TimeoutError, httpx.TimeoutException):
                     raise FetchError(f"{url}: no answer within {settings.timeout:g} s",
                                      source=source, url=url) from None
@@ -233,7 +254,8 @@ class Fetcher:
             attempt += 1
             await self._sleep(wait)
 
-    async def _send_once(self, source: str, method: str, url: str, **kwargs: Any) -> Response:
+    async def _send_once(self, source: str, method: str, url: str,
+                         allowed_hosts: frozenset[str] | None, **kwargs: Any) -> Response:
         assert self.client is not None
         params = kwargs.pop("params", None)
         if params:
@@ -242,6 +264,8 @@ class Fetcher:
             url = str(httpx.URL(url).copy_merge_params(params))
         request = self.client.build_request(method, url, **kwargs)
         request.extensions[SOURCE_EXTENSION] = source
+        if allowed_hosts is not None:
+            request.extensions[HOSTS_EXTENSION] = (request.url.host, allowed_hosts)
         response = await self.client.send(request, stream=True)
         try:
             cap = self.settings.max_body_bytes
@@ -326,7 +350,8 @@ class SourceHTTP:
                              f"allowed_hosts if it is trusted", source=self.source, url=url)
         self.requests += 1
         try:
-            response = await self.fetcher.request(self.source, method, url, **kwargs)
+            response = await self.fetcher.request(self.source, method, url,
+                                                  allowed_hosts=self.allowed_hosts, **kwargs)
         except FetchError as exc:
             self.last_status = exc.status
             raise

@@ -265,3 +265,21 @@ def test_corrupt_gzip_is_a_fetch_error(httpserver):
         gzip.compress(b"x" * 1000)[:20] + b"garbage" * 10, headers={"Content-Encoding": "gzip"})
     with pytest.raises(FetchError, match="not valid gzip data"):
         fetch_one(FAST, httpserver.url_for("/bad"))
+
+
+def test_redirects_stay_on_the_sources_hosts(httpserver):
+    port = httpserver.port  # the server answers on localhost and on 127.0.0.1: two hosts
+    assert httpserver.url_for("/").startswith("http://localhost:")
+    httpserver.expect_request("/same").respond_with_data("", status=302, headers={"Location": "/ok"})
+    httpserver.expect_request("/ok").respond_with_data("fine")
+    httpserver.expect_request("/away").respond_with_data(
+        "", status=302, headers={"Location": f"http://127.0.0.1:{port}/ok"})
+
+    async def go(allowed):  # noqa: ANN001, ANN202
+        async with Fetcher(FAST) as f:
+            http = f.for_source("s", httpserver.url_for("/"), allowed)
+            assert (await http.get(httpserver.url_for("/same"))).text == "fine"
+            return await http.get(httpserver.url_for("/away"))
+    with pytest.raises(FetchError, match="refused redirect to a host that is not the source's"):
+        asyncio.run(go([]))
+    assert asyncio.run(go(["127.0.0.1"])).text == "fine"  # a host the source trusts
