@@ -10,6 +10,7 @@ templates never make, no event handler, no link other than absolute http(s).
 from __future__ import annotations
 
 import email
+from html import escape
 from datetime import timedelta
 from email import policy
 from pathlib import Path
@@ -20,8 +21,9 @@ from icalendar import Calendar
 from monitor.applications import advance_application, start_application
 from monitor.calendar_export import build_calendar
 from monitor.committees import committees
-from monitor.config import database_path
+from monitor.config import database_path, load_config
 from monitor.dispatch import send_digests, send_reminders
+from monitor.mail import safe_href
 from monitor.ingest import poll
 from monitor.model import Tag
 from monitor.report import build_report, render_report
@@ -34,6 +36,7 @@ from tests.reliability.hostile import (MARKUP, payloads, template_vocabulary, un
                                        write_replay)
 
 SOURCE_URL = "https://api.tech.ec.europa.eu/search-api/prod/rest/search"
+FEED_URL = "https://feed.example/rss"
 BENIGN = 10  # ordinary items, so the check also sees links it must let through
 
 
@@ -79,6 +82,17 @@ def hostile_rows() -> list[dict]:
     return rows
 
 
+def hostile_feed() -> bytes:
+    """The same 200 payloads as an RSS feed: markup in CDATA titles and descriptions (so it
+    survives XML parsing as text), the bad links escaped into <link>."""
+    entries = "".join(
+        f"<item><title><![CDATA[{p['title']}]]></title><link>{escape(p['link'])}</link>"
+        f"<guid>hostile-{i}</guid><description><![CDATA[{p['summary']}]]></description></item>"
+        for i, p in enumerate(payloads(200)))
+    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>'
+            f"Hostile</title><link>{FEED_URL}</link>{entries}</channel></rss>").encode()
+
+
 def html_outputs(outbox: Path) -> dict[str, str]:
     pages = {}
     for path in sorted(outbox.glob("*.html")):
@@ -96,7 +110,7 @@ def test_checker_finds_unescaped_payloads() -> None:
                            attributes=attributes, styles=styles), raw
 
 
-def test_script_injection_from_feed_to_every_html_output(config, mail_env, tmp_path,  # noqa: ANN001, F811
+def test_script_injection_from_feed_to_every_html_output(config_dir, mail_env, tmp_path,  # noqa: ANN001, F811
                                                          figure):
     rows = hostile_rows()
     pages = [rows[:100], rows[100:200], rows[200:]]
@@ -104,10 +118,14 @@ def test_script_injection_from_feed_to_every_html_output(config, mail_env, tmp_p
         ("POST", f"{SOURCE_URL}?pageSize=100&pageNumber={n}",
          sedia_page(page, total=len(rows), page=n), "application/json")
         for n, page in enumerate(pages, start=1)])
+    write_replay(replay, "feed", [("GET", FEED_URL, hostile_feed(), "application/rss+xml")])
+    with (config_dir / "sources.toml").open("a", encoding="utf-8") as handle:
+        handle.write(f'\n[[source]]\nname = "feed"\nkind = "rss"\nurl = "{FEED_URL}"\n')
+    config = load_config(config_dir)
     with Store(database_path(config)) as store:
-        [report] = poll(config, store, names=["eu-funding"], replay=replay,
-                        now=NOW - timedelta(hours=1))
-        assert (report.outcome, report.new) == ("ok", 210), report.error
+        reports = poll(config, store, names=["eu-funding", "feed"], replay=replay,
+                       now=NOW - timedelta(hours=1))
+        assert [(r.outcome, r.new) for r in reports] == [("ok", 210), ("ok", 200)], reports
         stored = store.query_items(limit=1000, include_closed=True)
         for row in stored:
             store.replace_tags(row["id"], [Tag("committee", "bun", 0.9, ("test",), "test")])
@@ -137,15 +155,19 @@ def test_script_injection_from_feed_to_every_html_output(config, mail_env, tmp_p
     text = " ".join(digest_text.text_content().split())
     titles = [row["title"] for row in stored]
     assert all(title in text for title in titles)
-    # links: only the benign items' (http(s)) ones are links; the hostile ones are text only
-    assert links == 2 * 2 * BENIGN
+    # links: the benign items', and what feedparser made of some hostile ones (resolved
+    # against the feed's own https address, e.g. https://feed.example/javascript:alert(1)):
+    # http(s) all; the other hostile ones are shown as text only
+    linked = [row["url"] for row in stored if safe_href(row["url"])]
+    assert len(linked) > BENIGN and all(url.startswith("https://") for url in linked)
+    assert links == 2 * 2 * len(linked)  # each in two digests, as .html and in the .eml
     events = Calendar.from_ical(calendar).walk("VEVENT")
     urls = [str(e["URL"]) for e in events if "URL" in e]
-    assert events and len(urls) == BENIGN
-    assert all(u.startswith("https://ec.europa.eu/") for u in urls)
+    assert events and set(urls) <= set(linked)
     assert b"ALT-DESC" not in calendar  # no HTML inside the calendar
     assert len(report_links) == BENIGN_GRANTED
-    figure(f"200 injection payloads (x3 fields + link): {len(outputs) + 1} HTML documents "
+    figure(f"200 injection payloads (x3 fields + link) via a SEDIA response and an RSS feed: "
+           f"{len(stored)} items, {len(outputs) + 1} HTML documents "
            f"parsed (mail and report), 0 unsafe elements/attributes/links; "
            f"{links + len(report_links)} links, all http(s); "
            f"{len(events)} calendar events, {len(urls)} URLs, all https")
