@@ -61,8 +61,10 @@ class VinnovaSource(Source):
         website = str(row.get("Webbsida") or "").strip()
         extra = {k: v for k, v in {"title_en": row.get("TitelEngelska"),
                                    "diarienummer": native_id}.items() if v}
+        # errors="replace": an id with a lone surrogate (a JSON escape) still makes a link
+        search = SEARCH + quote(native_id, errors="replace")
         return Item(source=self.name, native_id=native_id, kind=CALL, title=title,
-                    url=absolute(SITE, website) if website else SEARCH + quote(native_id, errors="replace"),
+                    url=absolute(SITE, website) if website else search,
                     summary=html_to_text(str(row.get("Beskrivning") or "")),
                     programme="Vinnova", language="sv",
                     opens=local_datetime(row.get("Oppningsdatum")),

@@ -148,7 +148,8 @@ def serve_html(httpserver, links: list[str]) -> str:  # noqa: ANN001
 
 def test_listings_linking_elsewhere_make_no_request_there(httpserver, elsewhere, config_dir,  # noqa: ANN001
                                                           figure):
-    remisser = serve_regeringen(httpserver, foreign_links(httpserver, elsewhere, "/remisser/2026/07/"))
+    remisser = serve_regeringen(httpserver,
+                                foreign_links(httpserver, elsewhere, "/remisser/2026/07/"))
     calls = serve_html(httpserver, foreign_links(httpserver, elsewhere, "/utlysningar/x/"))
     (config_dir / "sources.toml").write_text(
         f'[[source]]\nname = "remisser"\nkind = "regeringen-remisser"\nurl = "{remisser}"\n\n'
