@@ -11,11 +11,13 @@ from typing import Any, Awaitable, Callable, Iterable, Mapping
 from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
+import lxml.etree
+import lxml.html
 from bs4 import BeautifulSoup, Tag
 
 from ..config import Key, check_http_url
 from ..dates import find_dates
-from ..errors import SourceError
+from ..errors import ParseError, SourceError
 from ..model import CALL, KINDS, Item, html_to_text, to_iso, utcnow
 from .base import Source
 
@@ -77,12 +79,18 @@ ITEM_OPTIONS: dict[str, Key] = {
 URL_LIST = Key(list, list, _urls, doc="more URLs fetched the same way")
 
 
-def soup(body: bytes | str) -> BeautifulSoup:
+def soup(body: bytes | str, url: str = "") -> BeautifulSoup:
     """Parse HTML leniently; bytes let lxml honour the page's declared charset.
 
     A declared charset lxml refuses (garbage bytes in the meta tag: "All strings must be
     XML compatible") falls back to UTF-8 with replacement characters, as a browser would.
+    Markup nested deeper than libxml2's own limit (256 levels) is a ParseError: bs4 would
+    build it anyway and then spend minutes fixing and matching the tree (a 600 kB page took
+    80 s), or overflow Python's stack; no page written for people is nested like that.
     """
+    if _too_deep(body):
+        where = f"{url}: " if url else ""
+        raise ParseError(f"{where}HTML nested more than 256 levels deep; not read")
     try:
         return BeautifulSoup(body, "lxml")
     except (ValueError, LookupError):
@@ -91,17 +99,22 @@ def soup(body: bytes | str) -> BeautifulSoup:
         return BeautifulSoup(body.decode("utf-8", "replace"), "lxml")
 
 
+def _too_deep(body: bytes | str) -> bool:
+    """Whether lxml's own tree builder (C, fast, stops at the limit) finds the markup nested
+    beyond its depth limit."""
+    parser = lxml.html.HTMLParser(recover=True)
+    try:
+        lxml.html.document_fromstring(body, parser=parser)
+    except (lxml.etree.LxmlError, ValueError, LookupError):
+        return False  # empty or undecodable: BeautifulSoup copes (or says so) itself
+    return any("depth" in error.message for error in parser.error_log)
+
+
 def text_of(node: Tag | None) -> str:
     """Visible text of a node with entities decoded and whitespace collapsed per line."""
     if node is None:
         return ""
-    try:
-        markup = node.decode_contents()
-    except RecursionError:
-        # bs4 compares tags recursively while serialising, so markup nested a few thousand
-        # deep cannot be serialised; its text still can, without the paragraph breaks
-        return html_to_text(node.get_text("\n").replace("<", "&lt;"))
-    return html_to_text(markup)
+    return html_to_text(node.decode_contents())
 
 
 def absolute(base: str, href: str | None) -> str:

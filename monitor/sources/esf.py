@@ -123,7 +123,7 @@ class EsfSource(WordPressSource):
         ("Öppnar: december 2026"), so the dates get their role from the heading."""
         items = []
         headings: list[str] = []
-        for row in soup(body).select("table tr"):
+        for row in soup(body, url).select("table tr"):
             cells = [compact(text_of(c)) for c in row.find_all(["td", "th"])]
             if row.find("td") is None:
                 headings = cells

@@ -78,7 +78,7 @@ class HtmlSource(TextItemSource):
     def parse(self, body: bytes, *, url: str, content_type: str = "") -> list[Item]:
         """The list page: one item per ``item`` element with a link."""
         items = []
-        for node in soup(body).select(self.option("item")):
+        for node in soup(body, url).select(self.option("item")):
             item = self.item_from_node(node, url)
             if item is not None:
                 items.append(item)
@@ -89,7 +89,7 @@ class HtmlSource(TextItemSource):
         items = self.parse(body, url=url, content_type=content_type)
         if items or not self.option("detail"):
             return items
-        page = soup(body)
+        page = soup(body, url)
         heading = page.select_one("h1") or page.select_one("title")
         item = Item(source=self.name, native_id=native_id_for(url), kind=self.items_kind(),
                     title=text_of(heading) or url, url=url)
@@ -119,7 +119,7 @@ class HtmlSource(TextItemSource):
 
     def read_detail(self, item: Item, body: bytes, url: str) -> None:
         """Read deadlines and openings from the item's own page."""
-        region = soup(body).select_one(self.option("detail"))
+        region = soup(body, url).select_one(self.option("detail"))
         if region is None:
             raise self.parse_error(f"no element matches detail selector "
                                    f"{self.option('detail')!r}", url)

@@ -76,7 +76,7 @@ class PageSource(TextItemSource):
 
     def page_text(self, body: bytes, url: str) -> tuple[str, str]:
         """The page's title and the text of its content element."""
-        page = soup(body)
+        page = soup(body, url)
         region = page.select_one(self.option("content")) or page.body or page
         heading = page.select_one(self.option("title")) or page.select_one("title")
         return compact(text_of(heading)), text_of(region)

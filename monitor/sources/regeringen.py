@@ -71,21 +71,21 @@ class RegeringenRemisserSource(Source):
 
         async def read(item: Item) -> None:
             page = await http.get(item.url)
-            self.read_detail(item, soup(page.content), page.url)
+            self.read_detail(item, soup(page.content, page.url), page.url)
         await fetch_details(items, self.option("max_details"), read)
         return items
 
     def parse(self, body: bytes, *, url: str, content_type: str = "") -> list[Item]:
         """The list page: one item per remiss link in ``ul.list--block``."""
         items = []
-        for block in soup(body).select("ul.list--block > li div.sortcompact"):
+        for block in soup(body, url).select("ul.list--block > li div.sortcompact"):
             item = self.item_from_block(block, url)
             if item is not None:
                 items.append(item)
         return items
 
     def test_parse(self, body: bytes, *, url: str, content_type: str = "") -> list[Item]:
-        page = soup(body)
+        page = soup(body, url)
         detail = DETAIL_RE.search(urlsplit(url).path) or (
             page.select_one("span.published time") is not None
             and page.select_one(".js-filter-result") is None)
