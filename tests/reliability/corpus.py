@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from monitor.model import Item
-from monitor.sources import Source
+from monitor.sources import Source, registry
 from tests.conftest import FIXTURES, REPLAY, ROOT
 from tests.source_helpers import make_source
 
@@ -58,6 +58,11 @@ class Seed:
         source = source or self.source()
         return source.check_items(source.test_parse(body, url=self.url,
                                                     content_type=self.content_type))
+
+
+def monitor_kinds() -> set[str]:
+    """The source kinds the monitor defines (tests register kinds of their own)."""
+    return {cls.kind for cls in registry if cls.__module__.startswith("monitor.")}
 
 
 def shipped_blocks() -> list[dict[str, Any]]:

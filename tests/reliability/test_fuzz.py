@@ -17,10 +17,9 @@ from pathlib import Path
 from monitor.config import load_config
 from monitor.errors import ParseError, SourceError
 from monitor.ingest import poll
-from monitor.sources import registry
 from monitor.store import Store
 from tests.conftest import NOW, REPLAY, ROOT
-from tests.reliability.corpus import Seed, seeds
+from tests.reliability.corpus import Seed, monitor_kinds, seeds
 from tests.reliability.mutate import Mutator
 
 MUTATIONS = 1000
@@ -31,7 +30,7 @@ GOOD = "eu-funding"  # the untouched source polled alongside them
 
 def test_every_kind_has_seeds_that_parse() -> None:
     corpus = seeds()
-    assert {s.block["kind"] for s in corpus} == set(registry.kinds())
+    assert {s.block["kind"] for s in corpus} == monitor_kinds()
     empty = [s.label for s in corpus if not s.parse(s.body)]
     assert empty == ["riksdagen:constructed_riksdagen_dokumentlista_ds_empty.json"]
 
@@ -64,7 +63,7 @@ def test_1000_mutations_through_every_parser(figure) -> None:  # noqa: ANN001
     assert escaped == [], "\n".join(escaped[:20])
     assert sum(outcomes.values()) == MUTATIONS
     figure(f"{MUTATIONS:,} mutations over {len(seeds())} responses of "
-           f"{len(registry.kinds())} kinds: {len(escaped)} escaped exceptions, "
+           f"{len(monitor_kinds())} kinds: {len(escaped)} escaped exceptions, "
            f"{outcomes['parse error']} recorded parse errors, {outcomes['parsed']} parsed, "
            f"{outcomes['zero items']} with zero items")
 

@@ -25,7 +25,7 @@ from monitor.ingest import poll
 from monitor.sources import registry
 from monitor.store import Store
 from tests.conftest import FIXTURES, NOW
-from tests.reliability.corpus import seeds
+from tests.reliability.corpus import monitor_kinds, seeds
 
 BAD_URLS = ["file:///etc/passwd", "/var/feeds/x.xml", "ftp://example.org/x", "http:///x",
             "javascript:alert(1)"]
@@ -55,7 +55,7 @@ def one_block_per_kind() -> dict[str, dict]:
     blocks = {}
     for seed in seeds():
         blocks.setdefault(seed.block["kind"], {**seed.block, "name": "s"})
-    assert set(blocks) == set(registry.kinds())
+    assert set(blocks) == monitor_kinds()
     return blocks
 
 
@@ -82,7 +82,7 @@ def test_every_kind_refuses_non_http_urls_in_every_url_key(config_dir, figure): 
                     error = config_error(config_dir, {**block, option: make(bad)})
                     assert error is not None and option in error.key, (kind, option, bad)
                     checked += 1
-    figure(f"{checked} non-http(s) URLs in {len(registry.kinds())} kinds' url, extra_urls, "
+    figure(f"{checked} non-http(s) URLs in {len(monitor_kinds())} kinds' url, extra_urls, "
            f"pages and plan_url: all refused at config load")
 
 
