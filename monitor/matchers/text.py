@@ -366,6 +366,12 @@ def _drop_inner(matches: list[Match]) -> list[Match]:
         if len(group) == 1:
             kept.append(group[0])
             continue
+        # Only a match that covers m's first word can contain m: compare with those alone,
+        # so a long summary with many matches is not compared pair by pair.
+        covering: dict[int, list[Match]] = {}
+        for o in group:
+            for index in range(o.start, o.end):
+                covering.setdefault(index, []).append(o)
         kept.extend(m for m in group
-                    if not any(o is not m and m.inside(o) for o in group))
+                    if not any(o is not m and m.inside(o) for o in covering[m.start]))
     return kept
