@@ -11,7 +11,6 @@ import pytest
 
 from monitor.store import Store
 from tests.conftest import REPLAY
-from tests.source_helpers import keep_only_sources
 from tests.decisions_scenario import add_calls, build
 
 
@@ -176,8 +175,7 @@ def test_report_formats_and_languages(cli, scenario, tmp_path):
     assert "Inga ansökningar eller utlysningar under 2024." in empty
 
 
-def test_calls_show_decide_by_in_table_and_json(cli, config_dir):
-    keep_only_sources(config_dir, "eu-funding")  # its replayed calls get no committee tag
+def test_calls_show_decide_by_in_table_and_json(cli):
     assert cli("poll", "--replay", str(REPLAY)).exit_code == 0
     rows = {r["id"]: r for r in json.loads(cli("calls", "--format", "json").stdout)}
     scholarship = rows["eu-funding:cascade-11265"]["decide_by"]
