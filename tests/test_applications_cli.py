@@ -11,7 +11,6 @@ import pytest
 
 from monitor.store import Store
 from tests.conftest import REPLAY
-from tests.source_helpers import keep_only_sources
 from tests.decisions_scenario import add_calls, build
 
 
@@ -176,8 +175,7 @@ def test_report_formats_and_languages(cli, scenario, tmp_path):
     assert "Inga ansökningar eller utlysningar under 2024." in empty
 
 
-def test_calls_show_decide_by_in_table_and_json(cli, config_dir):
-    keep_only_sources(config_dir, "eu-funding")  # its replayed calls get no committee tag
+def test_calls_show_decide_by_in_table_and_json(cli):
     assert cli("poll", "--replay", str(REPLAY)).exit_code == 0
     rows = {r["id"]: r for r in json.loads(cli("calls", "--format", "json").stdout)}
     scholarship = rows["eu-funding:cascade-11265"]["decide_by"]
@@ -190,7 +188,11 @@ def test_calls_show_decide_by_in_table_and_json(cli, config_dir):
     gnomon = rows["eu-funding:cascade-11145"]["decide_by"]
     assert gnomon["skipped"] == ["2027-01-03T04:59:00+00:00"]
     with_committee = json.loads(cli("calls", "--committee", "bun", "--format", "json").stdout)
-    assert with_committee == []  # nothing tagged in the replay; the option still filters
+    # the replay's school calls are tagged bun; the untagged scholarship is filtered away
+    assert with_committee and all("bun" in r["committees"] for r in with_committee)
+    assert "eu-funding:cascade-11265" not in {r["id"] for r in with_committee}
+    assert all(r["decide_by"] is None or r["decide_by"]["committee"] == "bun"
+               for r in with_committee)
     table = cli("calls").output
     assert "Besluta senast" in table and "2027-01-26" in table
     assert "Decide by" in cli("calls", lang="en").output
