@@ -307,11 +307,7 @@ class Store:
         sql += " ORDER BY " + orders[order]
         if limit:
             sql += f" LIMIT {int(limit)}"
-        rows = list(self.db.query(sql, params))
-        for row in rows:
-            for key in ("dup_group", "dup_richness", "dup_row"):
-                row.pop(key, None)
-        return self._decorate(rows)
+        return self._decorate(list(self.db.query(sql, params)))
 
     def _decorate(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Parse JSON columns and attach committees/priorities (with evidence) to each row."""
