@@ -40,8 +40,8 @@ from monitor.mail import mail_settings
 from monitor.notifications.base import Channel, Envelope
 from monitor.store import Store
 from monitor.subscriptions import Subscription, subscribe
-from tests.conftest import NOW, ROOT
-from tests.mailfixtures import free_port, mail_env, seeded, smtp_port  # noqa: F401 - fixtures
+from tests.conftest import ROOT
+from tests.mailfixtures import mail_env, seeded, smtp_port  # noqa: F401 - fixtures
 
 NTH = 2
 STAGES = ["built", "recorded", "transmitting", "accepted"]
