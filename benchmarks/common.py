@@ -27,7 +27,7 @@ class Figure:
 
     def line(self) -> str:
         value = f"{self.value:,.3f}" if self.value < 100 else f"{self.value:,.0f}"
-        parts = [f"{self.name:<34} {value:>12} {self.unit:<8}"]
+        parts = [f"{self.name:<44} {value:>10} {self.unit:<8}"]
         if self.baseline:
             parts.append(f"baseline: {self.baseline}")
         if self.goal:

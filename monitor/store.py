@@ -63,7 +63,9 @@ CREATE TABLE IF NOT EXISTS tags (
     evidence TEXT NOT NULL DEFAULT '[]', matcher TEXT NOT NULL DEFAULT '', tagged_at TEXT NOT NULL,
     PRIMARY KEY (item_id, dimension, tag)
 );
-CREATE INDEX IF NOT EXISTS tags_dimension_tag ON tags(dimension, tag);
+-- With item_id, "items tagged X" is read from the index alone (--committee, digests).
+CREATE INDEX IF NOT EXISTS tags_dimension_tag_item ON tags(dimension, tag, item_id);
+DROP INDEX IF EXISTS tags_dimension_tag;
 """
 
 # Feature modules append functions that create their own tables; run at every open.

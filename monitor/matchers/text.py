@@ -363,6 +363,14 @@ def _drop_inner(matches: list[Match]) -> list[Match]:
         if len(group) == 1:
             kept.append(group[0])
             continue
-        kept.extend(m for m in group
-                    if not any(o is not m and m.inside(o) for o in group))
+        # Only a match starting at most ``widest`` tokens before can hold another: compare
+        # with those, not with the whole group (a long text has hundreds of matches).
+        widest = max(m.end - m.start for m in group)
+        by_start: dict[int, list[Match]] = {}
+        for m in group:
+            by_start.setdefault(m.start, []).append(m)
+        kept.extend(m for m in group if not any(
+            o is not m and m.inside(o)
+            for start in range(m.start - widest + 1, m.start + 1)
+            for o in by_start.get(start, ())))
     return kept
