@@ -6,7 +6,9 @@ summary of ``synthetic_items`` (the summary also as the HTML description; live d
 run longer, and memory and tagging time grow with the text: see ``bench_tagging``), then
 storing, tagging and grouping them. The digest run
 is ``bench_digest``'s 10 digests over the 100,000-item store. The baseline is a process that
-only imports the monitor, reads the configuration and opens the store.
+only imports the monitor, reads the configuration and opens the store. Peak RSS is the
+child's own high-water mark (``VmHWM``; ``ru_maxrss`` would carry this process's peak into
+the child across fork and exec, see ``common.peak_rss_mb``).
 """
 
 from __future__ import annotations
