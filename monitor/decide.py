@@ -20,7 +20,7 @@ from typing import Any, Iterable, Mapping
 from zoneinfo import ZoneInfo
 
 from .i18n import add_messages, t
-from .mail import display_day
+from .mail import MONTHS, display_day
 from .meetings import Meetings
 from .model import from_iso, to_iso, utcnow
 
@@ -193,21 +193,27 @@ def decide_by_cell(plan: DecideBy | None, lang: str = "sv", tz: ZoneInfo | None 
 
 def format_decide_by(plan: DecideBy | None, lang: str = "sv", *,
                      committee_name: str | None = None, tz: ZoneInfo | None = None) -> str:
-    """One sentence for a digest entry, e.g. "Besluta senast: KS 2027-01-26 (ärendet till KS
-    senast 2027-01-05); BUN 2026-12-02 (ärendet in senast 2026-11-18); för sista dag
-    2027-02-10." Empty when there is no plan."""
+    """One sentence for a digest entry, e.g. "Besluta senast: KS 26 januari 2027 (ärendet till
+    KS senast 5 januari 2027); BUN 2 december 2026 (ärendet in senast 18 november 2026); för
+    sista dag 10 februari 2027." Empty when there is no plan."""
     if plan is None:
         return ""
-    deadline = display_day(plan.deadline, tz or DEFAULT_TZ).isoformat()
+    def day(value: date | None) -> str:  # the same "15 januari 2027" as the rest of a mail
+        months = MONTHS.get(lang, MONTHS["sv"])
+        return f"{value.day} {months[value.month - 1]} {value.year}" if value else ""
+
+    deadline = day(display_day(plan.deadline, tz or DEFAULT_TZ))
     if plan.too_late:
         return t("decide.line_too_late", lang, deadline=deadline)
-    parts = [t("decide.line", lang, meeting=plan.ks_meeting, submission=plan.ks_submission)]
+    parts = [t("decide.line", lang, meeting=day(plan.ks_meeting),
+               submission=day(plan.ks_submission))]
     name = committee_name or (plan.committee or "").upper()
     if plan.committee_missed:
         parts.append(t("decide.committee_missed", lang, committee=name))
     elif plan.committee_meeting and plan.committee_meeting != plan.ks_meeting:
-        parts.append(t("decide.committee", lang, committee=name, meeting=plan.committee_meeting,
-                       submission=plan.committee_submission))
+        parts.append(t("decide.committee", lang, committee=name,
+                       meeting=day(plan.committee_meeting),
+                       submission=day(plan.committee_submission)))
     parts.append(t("decide.for_deadline", lang, deadline=deadline))
     if plan.beyond_plan:
         parts.append(t("decide.beyond_plan", lang))

@@ -188,7 +188,11 @@ def test_calls_show_decide_by_in_table_and_json(cli):
     gnomon = rows["eu-funding:cascade-11145"]["decide_by"]
     assert gnomon["skipped"] == ["2027-01-03T04:59:00+00:00"]
     with_committee = json.loads(cli("calls", "--committee", "bun", "--format", "json").stdout)
-    assert with_committee == []  # nothing tagged in the replay; the option still filters
+    # the replay's school calls are tagged bun; the untagged scholarship is filtered away
+    assert with_committee and all("bun" in r["committees"] for r in with_committee)
+    assert "eu-funding:cascade-11265" not in {r["id"] for r in with_committee}
+    assert all(r["decide_by"] is None or r["decide_by"]["committee"] == "bun"
+               for r in with_committee)
     table = cli("calls").output
     assert "Besluta senast" in table and "2027-01-26" in table
     assert "Decide by" in cli("calls", lang="en").output

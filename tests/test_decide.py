@@ -53,7 +53,7 @@ def test_deadline_is_taken_as_a_local_date():
     end_of_day = datetime(2027, 2, 2, 23, 59, tzinfo=timezone.utc)
     plan = decide_by([end_of_day], None, PLAN, NOW)
     assert plan.ks_meeting == date(2027, 1, 26)
-    assert format_decide_by(plan).endswith("för sista dag 2027-02-02.")
+    assert format_decide_by(plan).endswith("för sista dag 2 februari 2027.")
     assert decide_by([datetime(2027, 2, 1, 23, 59, tzinfo=timezone.utc)], None, PLAN,
                      NOW).too_late
 
@@ -128,7 +128,7 @@ def test_committee_is_the_board_itself():
     assert plan.committee_submission == plan.ks_submission
     assert not plan.committee_missed
     line = format_decide_by(plan, "sv")
-    assert line.count("2027-02-23") == 1  # no second, identical committee step
+    assert line.count("23 februari 2027") == 1  # no second, identical committee step
 
 
 def test_committee_without_a_plan_and_no_committee():
@@ -170,14 +170,15 @@ def test_json_and_lines():
                     "skipped": []}
     assert decide_by_json(None) is None
     assert format_decide_by(plan, "sv") == (
-        "Besluta senast: KS 2027-02-23 (ärendet till KS senast 2027-02-02); BUN 2027-01-13 "
-        "(ärendet in senast 2026-12-30); för sista dag 2027-03-05.")
+        "Besluta senast: KS 23 februari 2027 (ärendet till KS senast 2 februari 2027); "
+        "BUN 13 januari 2027 (ärendet in senast 30 december 2026); "
+        "för sista dag 5 mars 2027.")
     assert format_decide_by(plan, "en", committee_name="Education") == (
-        "Decide by: KS 2027-02-23 (matter to KS by 2027-02-02); Education 2027-01-13 "
-        "(matter in by 2026-12-30); for the deadline 2027-03-05.")
+        "Decide by: KS 23 February 2027 (matter to KS by 2 February 2027); Education "
+        "13 January 2027 (matter in by 30 December 2026); for the deadline 5 March 2027.")
     missed = decide_by([local(2027, 2, 2)], "bun", PLAN, NOW)
     assert "BUN hinner inte på ordinarie sammanträde" in format_decide_by(missed, "sv")
     late = decide_by([local(2026, 12, 10)], "bun", PLAN, NOW)
     assert format_decide_by(late, "en") == \
-        "Too late for a KS decision before the deadline 2026-12-10."
+        "Too late for a KS decision before the deadline 10 December 2026."
     assert format_decide_by(None) == ""

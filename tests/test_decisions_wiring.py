@@ -41,13 +41,13 @@ def test_digest_entries_say_when_ks_must_decide(config, seeded):  # noqa: ANN001
     found = entries(digest(config, seeded, "bun"))
     # B: deadline 1 April 2027 → KS 2027-03-23; bun's last meeting before 03-02 is 02-10
     assert found["B"].decide_by == (
-        "Besluta senast: KS 2027-03-23 (ärendet till KS senast 2027-03-02); Barn- och "
-        "utbildningsnämnden 2027-02-10 (ärendet in senast 2027-01-27); för sista dag "
-        "2027-04-01.")
-    assert found["A"].decide_by == "För sent för KS-beslut före sista dag 2026-12-10."
+        "Besluta senast: KS 23 mars 2027 (ärendet till KS senast 2 mars 2027); Barn- och "
+        "utbildningsnämnden 10 februari 2027 (ärendet in senast 27 januari 2027); för sista "
+        "dag 1 april 2027.")
+    assert found["A"].decide_by == "För sent för KS-beslut före sista dag 10 december 2026."
     assert found["E"].decide_by == ""  # legislation
     english = entries(digest(config, seeded, "bun", "en"))
-    assert english["B"].decide_by.startswith("Decide by: KS 2027-03-23 (matter to KS by ")
+    assert english["B"].decide_by.startswith("Decide by: KS 23 March 2027 (matter to KS by ")
 
 
 def test_digest_lists_applications_in_progress(config, seeded):  # noqa: ANN001, F811
@@ -90,7 +90,7 @@ def test_calendar_has_the_first_cutoff_of_the_ks_decision(config, seeded):  # no
     b = found["Ärende till nämnden senast: Digitalisering i förskolan"]
     assert b.decoded("DTSTART") == date(2027, 1, 27)  # bun's cut-off for its 02-10 meeting
     assert str(b["UID"]) == event_uid("eu-funding:B", "decide-by")
-    assert "Besluta senast: KS 2027-03-23" in str(b["DESCRIPTION"])
+    assert "Besluta senast: KS 23 mars 2027" in str(b["DESCRIPTION"])
     f = found["Ärende till KS senast: Cesis vänort kulturutbyte"]  # KS owns it: its own cut-off
     assert f.decoded("DTSTART") == date(2027, 3, 30)
     assert not any("Skolutveckling" in s and "senast" in s for s in found)  # too late for A

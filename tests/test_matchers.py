@@ -65,6 +65,12 @@ match = ["icld"]
 fields = ["programme"]
 committees = { ks = 5 }
 
+[[programme]]
+name = "Interreg"
+match = ["interreg"]
+committees = { ks = 3 }
+fallback = true
+
 [[exclude]]
 name = "research-only funding"
 match = ["researchers", "forskare"]
@@ -159,6 +165,21 @@ def test_programme_hint_in_a_call_code(tagger):
 def test_programme_hint_looks_only_in_its_fields(tagger):
     assert "ks" in tags(tagger, item("Partnerskap", programme="ICLD"))
     assert "ks" not in tags(tagger, item("ICLD partnerskap", language="sv"))
+
+
+def test_fallback_hint_counts_only_when_no_committee_is_tagged_otherwise(tagger):
+    no_theme = tags(tagger, item("Call for small projects", programme="Interreg"))
+    assert set(no_theme) == {"ks", "verksamhetsutveckling"}
+    assert no_theme["ks"] == ("programme Interreg → ks (+3, fallback)",)
+    themed = tagger.analyse(item("Elderly care across borders", programme="Interreg",
+                                 language="en"))
+    assert list(themed.committees) == ["aon"]
+    assert "ks" not in themed.scores and themed.fallback["ks"]  # kept aside, unused
+
+
+def test_fallback_hint_does_not_lift_an_excluded_item(tagger):
+    it = item("Researchers across borders", programme="Interreg", language="en")
+    assert tagger.tag(it) == []
 
 
 def test_exclusion_keeps_research_away_from_every_committee(tagger):

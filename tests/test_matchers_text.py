@@ -47,6 +47,15 @@ def test_swedish_compounds_avoid_false_hits(term, text):
     assert term not in [p for p, _ in found(lex, text)]
 
 
+def test_an_inflection_with_a_vowel_change_is_the_whole_word_not_a_compound():
+    # "gruppbostäder" is the plural of "gruppbostad": its head "bostäder" is no separate
+    # housing term inside it, and neither is the first part "gruppbost" + "äd"
+    lex = lexicon(("gruppbostad", "sv"), ("bostäder", "sv"))
+    assert found(lex, "Nya gruppbostäder") == [("gruppbostad", "gruppbostäder")]
+    assert found(lex, "Lägenheter i gruppbostadsområdet") == [
+        ("gruppbostad", "gruppbostadsområdet")]  # a real compound still matches by its part
+
+
 def test_compound_parts_only_in_swedish_text():
     lex = lexicon(("omsorg", "sv"))
     assert found(lex, "äldreomsorgen", swedish=True)

@@ -118,16 +118,20 @@ def test_single_instance_lock(tmp_path: Path) -> None:
 
 
 def _read_until(process: subprocess.Popen, needle: str, seconds: float = 60.0) -> str:
-    """stderr of ``process`` until ``needle`` appears (or the time is up)."""
+    """stderr of ``process`` until ``needle`` appears (or the time is up).
+
+    Reads the raw file descriptor: select() knows nothing of lines already sitting in a
+    buffered reader, so mixing the two misses output that arrived in one chunk."""
+    fd = process.stderr.fileno()
     seen = ""
     deadline = time.monotonic() + seconds
     while needle not in seen and time.monotonic() < deadline:
-        ready, _, _ = select.select([process.stderr], [], [], 0.5)
+        ready, _, _ = select.select([fd], [], [], 0.5)
         if ready:
-            line = process.stderr.readline()
-            if not line:
+            chunk = os.read(fd, 65536)
+            if not chunk:
                 break
-            seen += line
+            seen += chunk.decode("utf-8", errors="replace")
     return seen
 
 

@@ -6,6 +6,7 @@ import csv
 import functools
 import io
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional, Sequence, TypeVar
@@ -29,8 +30,17 @@ app = typer.Typer(
          "taggade till nämnder. / Funding and horizon-scanning monitor.",
     no_args_is_help=True, add_completion=False, rich_markup_mode=None,
 )
-console = Console(soft_wrap=False)
-err = Console(stderr=True)
+def _console(**kwargs: Any) -> Console:
+    """Rich falls back to 80 columns when output is not a terminal (make, cron, pipes); a
+    table of calls needs more. COLUMNS still wins when set."""
+    probe = Console(**kwargs)
+    if not probe.is_terminal and "COLUMNS" not in os.environ:
+        return Console(width=140, **kwargs)
+    return probe
+
+
+console = _console(soft_wrap=False)
+err = _console(stderr=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_USAGE, EXIT_FAILED = 2, 3

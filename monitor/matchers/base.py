@@ -88,6 +88,8 @@ class Analysis:
     fields: dict[str, list[Token]]
     matches: dict[str, list[Match]]
     scores: dict[str, list[Contribution]] = field(default_factory=dict)
+    #: points that count only when no committee reaches the threshold without them
+    fallback: dict[str, list[Contribution]] = field(default_factory=dict)
     excluded: list[str] = field(default_factory=list)
     youth: dict[str, list[str]] = field(default_factory=dict)
     committees: dict[str, float] = field(default_factory=dict)
@@ -96,8 +98,19 @@ class Analysis:
     def owned(self, owner: str) -> list[Match]:
         return self.matches.get(owner, [])
 
-    def add(self, committee: str, points: float, evidence: str, matcher: str) -> None:
-        self.scores.setdefault(committee, []).append(Contribution(points, evidence, matcher))
+    def add(self, committee: str, points: float, evidence: str, matcher: str, *,
+            fallback: bool = False) -> None:
+        target = self.fallback if fallback else self.scores
+        target.setdefault(committee, []).append(Contribution(points, evidence, matcher))
+
+    def use_fallback(self) -> bool:
+        """Count the fallback points as ordinary ones; False when there are none."""
+        if not self.fallback:
+            return False
+        for committee, parts in self.fallback.items():
+            self.scores.setdefault(committee, []).extend(parts)
+        self.fallback = {}
+        return True
 
     def score(self, committee: str) -> float:
         return sum(c.points for c in self.scores.get(committee, ()))

@@ -191,11 +191,13 @@ def explain(tagger: Tagger, analysis: Any, expected: Iterable[str] = ()) -> dict
         why["excluded"] = list(analysis.excluded)
     best = max((analysis.score(c) for c in analysis.scores), default=0.0)
     needed = max(tagger.threshold, tagger.relative_cut * best)
-    for committee in sorted(set(expected) | set(analysis.scores)):
+    for committee in sorted(set(expected) | set(analysis.scores) | set(analysis.fallback)):
         if committee in analysis.committees:
             continue
         parts = sorted(analysis.scores.get(committee, ()), key=lambda c: -c.points)
         score = sum(c.points for c in parts)
+        unused = [f"{c.evidence}, not used: another committee was tagged"
+                  for c in analysis.fallback.get(committee, ())]
         why[f"not {committee}"] = [f"score {score:g}, needs {needed:g}",
-                                   *(c.evidence for c in parts)]
+                                   *(c.evidence for c in parts), *unused]
     return why

@@ -35,6 +35,8 @@ HINT_SCHEMA = {
     "fields": Key(list, list(FIELDS), _check_fields, doc="where to look"),
     "committees": Key(dict, dict, doc="committee id = points"),
     "youth": Key(str, "", lambda v: None if v == "" else _check_youth(v)),
+    "fallback": Key(bool, False, doc="the points count only when no committee is tagged "
+                                     "without them"),
 }
 
 
@@ -51,7 +53,10 @@ class ProgrammeMatcher(Matcher):
     ``fields`` given); when one is found each listed committee gets its points. ``youth``
     says who travels in that programme: ``own`` (young people's own exchanges),
     ``with-staff`` (pupils or young people together with staff or schools) or ``staff``;
-    the priority rules read it. A hint inside a longer one (``Interreg`` inside
+    the priority rules read it. ``fallback = true`` is for a programme open to any theme
+    (Interreg, Svenska institutet): its points count only when no committee reaches the
+    threshold without them, so a call that states no theme still reaches the committee
+    that coordinates such cooperation. A hint inside a longer one (``Interreg`` inside
     ``Interreg Europe``) gives way to the longer one.
     """
 
@@ -83,6 +88,7 @@ class ProgrammeMatcher(Matcher):
             for committee, points in hint["committees"].items():
                 analysis.add(committee, float(points),
                              f"programme {hint['name']} → {committee} "
-                             f"({points_text(points)})", self.kind)
+                             f"({points_text(points)}{', fallback' if hint['fallback'] else ''})",
+                             self.kind, fallback=hint["fallback"])
             if hint["youth"]:
                 analysis.signal(hint["youth"], f"programme {hint['name']}")

@@ -4,7 +4,8 @@ Reading an item: its title, summary and programme are tokenised once and every p
 every matcher is looked up in one pass (:class:`~monitor.matchers.text.Lexicon`); the
 matchers then run in stage order. Exclusions mark the item; scorers add points per
 committee; a committee whose points reach ``threshold`` (and at least ``relative_cut`` of
-the best committee's points) is tagged; the priority rules run last.
+the best committee's points) is tagged; fallback points (a programme open to any theme)
+count only when no committee is tagged without them; the priority rules run last.
 """
 
 from __future__ import annotations
@@ -87,6 +88,12 @@ class Tagger:
     def _decide(self, analysis: Analysis) -> None:
         if analysis.excluded:
             return
+        self._cut(analysis)
+        # A programme open to any theme points at a committee only when nothing else does.
+        if not analysis.committees and analysis.use_fallback():
+            self._cut(analysis)
+
+    def _cut(self, analysis: Analysis) -> None:
         totals = {c: analysis.score(c) for c in analysis.scores}
         best = max(totals.values(), default=0.0)
         floor = max(self.threshold, self.relative_cut * best)

@@ -38,6 +38,8 @@ _EN_HINTS = frozenset({"the", "and", "of", "to", "for", "with", "in", "on", "is"
                        "by", "from", "that", "or", "their", "this", "be"})
 _VOWELS = frozenset("aeiouyåäö")
 _MIN_MODIFIER = 3  # letters before a compound head: "äldre|omsorg", never "s|omsorg"
+_MIN_TAIL = 3      # fewer letters after a first part are an inflection: "bostad" in
+                   # "bostäder" is the whole word, not a compound "bost|äder"
 _CACHE_LIMIT = 200_000
 
 
@@ -281,7 +283,8 @@ class Lexicon:
         if swedish:
             stem = hits.sv
             for cut in range(self.min_part, len(stem)):
-                add(self._sv_first_part.get(stem[:cut]), (0, cut))
+                whole = len(stem) - cut < _MIN_TAIL
+                add(self._sv_first_part.get(stem[:cut]), None if whole else (0, cut))
             for cut in range(_MIN_MODIFIER, len(stem) - self.min_part + 1):
                 add(self._sv_head.get(stem[cut:]), (cut, len(word)))
         for first in ((EXACT, word), (SV, hits.sv), (EN, hits.en)):
@@ -363,14 +366,12 @@ def _drop_inner(matches: list[Match]) -> list[Match]:
         if len(group) == 1:
             kept.append(group[0])
             continue
-        # Only a match starting at most ``widest`` tokens before can hold another: compare
-        # with those, not with the whole group (a long text has hundreds of matches).
-        widest = max(m.end - m.start for m in group)
-        by_start: dict[int, list[Match]] = {}
-        for m in group:
-            by_start.setdefault(m.start, []).append(m)
-        kept.extend(m for m in group if not any(
-            o is not m and m.inside(o)
-            for start in range(m.start - widest + 1, m.start + 1)
-            for o in by_start.get(start, ())))
+        # Only a match that covers m's first word can contain m: compare with those alone,
+        # so a long summary with many matches is not compared pair by pair.
+        covering: dict[int, list[Match]] = {}
+        for o in group:
+            for index in range(o.start, o.end):
+                covering.setdefault(index, []).append(o)
+        kept.extend(m for m in group
+                    if not any(o is not m and m.inside(o) for o in covering[m.start]))
     return kept
