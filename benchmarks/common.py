@@ -27,7 +27,7 @@ class Figure:
 
     def line(self) -> str:
         value = f"{self.value:,.3f}" if self.value < 100 else f"{self.value:,.0f}"
-        parts = [f"{self.name:<34} {value:>12} {self.unit:<8}"]
+        parts = [f"{self.name:<44} {value:>10} {self.unit:<8}"]
         if self.baseline:
             parts.append(f"baseline: {self.baseline}")
         if self.goal:
@@ -52,7 +52,19 @@ def percentile(values: list[float], pct: float) -> float:
 
 
 def peak_rss_mb() -> float:
-    """Peak resident set size of this process so far, in MB (Linux reports KiB)."""
+    """Peak resident set size of this process so far, in MB.
+
+    On Linux the high-water mark of this process's own memory (``VmHWM``): ``ru_maxrss``
+    carries the parent's peak into a child across fork and exec, so a child started by a
+    large benchmark process would report the parent's size. Elsewhere ``ru_maxrss``.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

@@ -213,22 +213,27 @@ def update_groups(store: "Store") -> int:
     return len(groups)
 
 
-def grouped_select(where: str) -> str:
+def grouped_select(where: str, shown: str = "") -> str:
     """SQL for the items matching ``where`` (may be empty), one row per duplicate group.
 
     The group is formed among the rows that match, so a filter that leaves out the richer
-    member (``--source uhr``) still shows the other. The outer query adds ORDER and LIMIT.
-    A row is left out only when a richer matching member of its group exists; written as
-    NOT EXISTS (not a window over every row), SQLite can walk the deadline index and stop at
-    the LIMIT, so ``monitor calls`` on 10,000 items costs milliseconds, not a full sort.
+    member (``--source uhr``) still shows the other: a grouped row is shown unless another
+    member that also matches ranks before it (richer, then the smaller id). ``where`` refers
+    to the columns of ``items`` unqualified, so the same text filters the other member in the
+    subquery. ``shown`` (may be empty) filters the rows that are shown, after collapsing.
+    No window over all matching rows: only grouped rows cost a lookup, and the outer query
+    adds ORDER and LIMIT, so SQLite keeps just the first rows when there is a LIMIT.
     """
-    matching = f"SELECT id FROM items WHERE {where}" if where else "SELECT id FROM items"
-    return ("SELECT items.* FROM items WHERE " + (f"({where}) AND " if where else "") +
-            "NOT EXISTS (SELECT 1 FROM item_groups me JOIN item_groups other "
-            "ON other.group_id = me.group_id AND other.item_id != me.item_id "
-            "WHERE me.item_id = items.id AND (other.richness > me.richness OR "
-            "(other.richness = me.richness AND other.item_id < me.item_id)) "
-            f"AND other.item_id IN ({matching}))")
+    better = ("NOT EXISTS (SELECT 1 FROM item_groups other JOIN items ON items.id = "
+              "other.item_id WHERE other.group_id = g.group_id AND other.item_id != g.item_id"
+              " AND (other.richness > g.richness OR (other.richness = g.richness AND "
+              f"other.item_id < g.item_id)){' AND ' + where if where else ''})")
+    conditions = [f"({where})"] if where else []
+    conditions.append(f"(g.group_id IS NULL OR {better})")
+    if shown:
+        conditions.append(f"({shown})")
+    return ("SELECT items.* FROM items LEFT JOIN item_groups g ON g.item_id = items.id "
+            "WHERE " + " AND ".join(conditions))
 
 
 def links_for(db: "sqlite_utils.Database", rows: Iterable[dict[str, Any]],

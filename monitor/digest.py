@@ -24,7 +24,7 @@ from .decide import decide_by_for_row, format_decide_by
 from .i18n import MESSAGES, add_messages, t
 from .mail import display_day, long_date, safe_href
 from .meetings import meetings
-from .model import CALL, CLOSED, LEGISLATION, OPEN, from_iso
+from .model import CALL, CLOSED, LEGISLATION, OPEN, from_iso, to_iso
 from .progress import ProgressLine, progress_lines
 from .store import Store
 from .subscriptions import ALL, Subscription, digest_settings
@@ -218,9 +218,11 @@ def _changes(store: Store, since: datetime, until: datetime) -> dict[str, list[d
     """History rows of the tracked date/status fields in the window, by item."""
     out: dict[str, list[dict[str, Any]]] = {}
     marks = ", ".join(f"'{f}'" for f in CHANGE_FIELDS)
+    # ISO stamps in UTC compare as text: the index on changed_at finds the window's rows.
     for row in store.db.query(
             f"SELECT item_id, field, old, new, changed_at FROM item_history WHERE field IN"
-            f" ({marks}) ORDER BY id", []):
+            f" ({marks}) AND changed_at > ? AND changed_at <= ? ORDER BY id",
+            [to_iso(since), to_iso(until)]):
         if _in_window(row["changed_at"], since, until):
             out.setdefault(row["item_id"], []).append(row)
     return out
@@ -240,18 +242,27 @@ class _Builder:
         self.priorities = priorities(config)
         self.meetings = meetings(config)
 
-    def follow(self, committee: str | None,
-               topics: Iterable[str]) -> dict[str, tuple[dict, list[str]]]:
-        """Rows the subscription follows for ``committee`` (and ``topics``), with reasons."""
+    def follow(self, committee: str | None, topics: Iterable[str], *,
+               reported_only: bool = True) -> dict[str, tuple[dict, list[str]]]:
+        """Rows the subscription follows for ``committee`` (and ``topics``), with reasons.
+
+        ``reported_only``: only rows a section can take (new, changed or closing in the
+        window), so a digest reads what it may report, not every item it follows.
+        """
         chosen: dict[str, tuple[dict, list[str]]] = {}
         sources = list(self.sub.sources)
+        narrow: dict[str, Any] = dict(
+            touched=(self.since, self.until),
+            closing_until=self.until + timedelta(days=self.closing_days)) if reported_only else {}
         if committee is not None:
-            for row in self.store.query_items(committee=committee, sources=sources, now=self.until):
+            for row in self.store.query_items(committee=committee, sources=sources,
+                                              now=self.until, **narrow):
                 if self.sub.priorities and not set(row["priorities"]) & set(self.sub.priorities):
                     continue
                 chosen[row["id"]] = (row, self.tag_reasons(row, committee))
         for topic in topics:
-            for row in self.store.query_items(search=topic, sources=sources, now=self.until):
+            for row in self.store.query_items(search=topic, sources=sources, now=self.until,
+                                              **narrow):
                 reason = t("digest_why_topic", self.lang, topic=topic)
                 chosen.setdefault(row["id"], (row, []))[1].append(reason)
         return chosen
@@ -345,7 +356,8 @@ class _Builder:
         """New calls still open or forthcoming that no committee got, so none goes unseen."""
         entries = []
         for row in self.store.query_items(kind=CALL, include_closed=False,
-                                          sources=list(self.sub.sources), now=self.until):
+                                          sources=list(self.sub.sources), now=self.until,
+                                          touched=(self.since, self.until)):
             if row["committees"] or not _in_window(row["first_seen"], self.since, self.until):
                 continue
             status = t(f"status_{row['status']}", self.lang) if row["status"] else "?"
@@ -382,6 +394,6 @@ def followed_calls(config: Config, store: Store, sub: Subscription,
     """Open calls with a coming deadline that ``sub`` follows, as rows and entries."""
     period = Period.containing(now, sub.frequency, config.settings.tz)
     builder = _Builder(config, store, sub, period, now, now)
-    chosen = builder.follow(sub.committee, sub.topics)
+    chosen = builder.follow(sub.committee, sub.topics, reported_only=False)
     return [(row, builder.entry(row, why)) for row, why in chosen.values()
             if row["kind"] == CALL and row["status"] == OPEN and row["deadline"]]

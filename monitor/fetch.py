@@ -15,6 +15,9 @@
 - conditional GET: ETag / Last-Modified are sent back and a 304 costs no parse. The new
   validators are only *collected* here; ingest saves them together with the items, so a
   failure between fetch and store can never make the next poll skip unseen content.
+  Validators older than ``REVALIDATE_AFTER`` are not sent: items whose dates are read
+  relative to today ("1 februari" is the next 1 February, a yearly deadline rule) are then
+  read again at least once a day, however long the page stays unchanged.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import json
 import time
 import zlib
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any, AsyncIterator, Awaitable, Callable, Iterable, Iterator, Protocol
 from urllib.parse import urlsplit
 
@@ -33,7 +37,8 @@ import httpx
 from .config import HttpSettings
 from .errors import FetchError
 
-__all__ = ["Fetcher", "SourceHTTP", "Response", "NotModified", "SOURCE_EXTENSION", "read_json"]
+__all__ = ["Fetcher", "SourceHTTP", "Response", "NotModified", "SOURCE_EXTENSION",
+           "REVALIDATE_AFTER", "request_url", "read_json"]
 
 # Key in httpx request extensions naming the source, for the replay and record transports.
 SOURCE_EXTENSION = "monitor.source"
@@ -43,6 +48,7 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 # Only what _Decoder undoes is asked for, so an installed brotli cannot make servers send it.
 ACCEPT_ENCODING = "gzip, deflate"
 PIECE = 64 * 1024
+REVALIDATE_AFTER = timedelta(days=1)
 
 
 class NotModified(Exception):
@@ -50,7 +56,17 @@ class NotModified(Exception):
 
 
 class ValidatorLookup(Protocol):
-    def validators(self, url: str) -> tuple[str | None, str | None]: ...
+    def validators(self, url: str, *, since: datetime | None = None,
+                   ) -> tuple[str | None, str | None]: ...
+
+
+def request_url(url: str, params: dict[str, Any] | None = None) -> str:
+    """The URL a request with ``params`` goes to: the URL's own query merged with them.
+
+    httpx would replace a URL's own query with ``params``; sources configure URLs with a
+    query (apiKey=SEDIA, feedbackStatus=OPEN ...) and add paging on top.
+    """
+    return str(httpx.URL(url).copy_merge_params(params)) if params else url
 
 
 @dataclass
@@ -164,15 +180,18 @@ class Fetcher:
     """The shared client. ``async with Fetcher(settings) as fetcher: fetcher.for_source(name)``.
 
     ``transport`` replaces the network (tests, replay); ``validators`` is where conditional-GET
-    validators are looked up (the store); ``sleep`` is injectable so retries can be tested.
+    validators are looked up (the store), those saved before ``validators_since`` ignored;
+    ``sleep`` is injectable so retries can be tested.
     """
 
     def __init__(self, settings: HttpSettings, *, transport: httpx.AsyncBaseTransport | None = None,
                  validators: ValidatorLookup | None = None,
+                 validators_since: datetime | None = None,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         self.settings = settings
         self._transport = transport
         self._validators = validators
+        self._validators_since = validators_since
         self._sleep = sleep
         self._host_locks: dict[str, asyncio.Lock] = {}
         self.client: httpx.AsyncClient | None = None
@@ -201,6 +220,12 @@ class Fetcher:
         if url is not None:
             hosts |= {(urlsplit(url).hostname or "").lower()}
         return SourceHTTP(self, name, allowed_hosts=hosts or None)
+
+    def validators(self, url: str) -> tuple[str | None, str | None]:
+        """(ETag, Last-Modified) to send with a conditional GET of ``url``, if any."""
+        if self._validators is None:
+            return None, None
+        return self._validators.validators(url, since=self._validators_since)
 
     def _lock(self, url: str) -> asyncio.Lock:
         host = urlsplit(url).netloc.lower()
@@ -257,11 +282,7 @@ class Fetcher:
     async def _send_once(self, source: str, method: str, url: str,
                          allowed_hosts: frozenset[str] | None, **kwargs: Any) -> Response:
         assert self.client is not None
-        params = kwargs.pop("params", None)
-        if params:
-            # httpx replaces a URL's own query with ``params``; sources configure URLs with a
-            # query (apiKey=SEDIA, feedbackStatus=OPEN ...) and add paging on top: merge.
-            url = str(httpx.URL(url).copy_merge_params(params))
+        url = request_url(url, kwargs.pop("params", None))
         request = self.client.build_request(method, url, **kwargs)
         request.extensions[SOURCE_EXTENSION] = source
         if allowed_hosts is not None:
@@ -323,10 +344,12 @@ class SourceHTTP:
     async def get(self, url: str, *, params: dict[str, Any] | None = None,
                   headers: dict[str, str] | None = None, conditional: bool = False) -> Response:
         """GET ``url``. With ``conditional``, a 304 comes back as a response with
-        ``not_modified`` true (sources usually raise :class:`NotModified` on it)."""
+        ``not_modified`` true (sources usually raise :class:`NotModified` on it).
+        Validators are kept per URL with its ``params`` (each page of a listing its own)."""
         headers = dict(headers or {})
-        if conditional and self.fetcher._validators is not None:
-            etag, modified = self.fetcher._validators.validators(url)
+        key = request_url(url, params)
+        if conditional:
+            etag, modified = self.fetcher.validators(key)
             if etag:
                 headers["If-None-Match"] = etag
             if modified:
@@ -336,8 +359,13 @@ class SourceHTTP:
             etag = response.headers.get("etag")
             modified = response.headers.get("last-modified")
             if etag or modified:
-                self.pending_validators.append((url, etag, modified))
+                self.pending_validators.append((key, etag, modified))
         return response
+
+    def has_validators(self, url: str, *, params: dict[str, Any] | None = None) -> bool:
+        """Whether a conditional GET of ``url`` with ``params`` would send validators, i.e.
+        an earlier poll read that page (and not too long ago)."""
+        return any(self.fetcher.validators(request_url(url, params)))
 
     async def post(self, url: str, **kwargs: Any) -> Response:
         return await self._request("POST", url, **kwargs)

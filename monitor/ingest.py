@@ -19,7 +19,7 @@ import httpx
 from .config import Config, SourceConfig
 from .dedup import update_groups
 from .errors import ConfigError, MonitorError
-from .fetch import Fetcher, NotModified
+from .fetch import REVALIDATE_AFTER, Fetcher, NotModified
 from .health import record_poll as record_health
 from .matchers import Tagger, build_tagger
 from .model import Item, utcnow
@@ -124,7 +124,8 @@ async def poll_async(config: Config, store: Store, *, names: Sequence[str] = (),
         transport = RecordingTransport(record, transport)
     tagger = build_tagger(config)
     store.roll_forward(now)
-    async with Fetcher(config.settings.http, transport=transport, validators=store) as fetcher:
+    async with Fetcher(config.settings.http, transport=transport, validators=store,
+                       validators_since=now - REVALIDATE_AFTER) as fetcher:
         async def run(source_config: SourceConfig) -> SourceReport:
             report = await _poll_one(source_config, config, store, fetcher, tagger, now)
             if on_report is not None:

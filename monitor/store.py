@@ -40,6 +40,9 @@ CREATE TABLE IF NOT EXISTS items (
 CREATE INDEX IF NOT EXISTS items_kind_deadline ON items(kind, deadline);
 CREATE INDEX IF NOT EXISTS items_kind_published ON items(kind, published);
 CREATE INDEX IF NOT EXISTS items_source ON items(source);
+-- roll_forward's "forthcoming and opened since" half of its OR (the other half uses
+-- items_kind_deadline), so a check that finds nothing does not read every call.
+CREATE INDEX IF NOT EXISTS items_kind_status_opens ON items(kind, status, opens);
 CREATE TABLE IF NOT EXISTS item_history (
     id INTEGER PRIMARY KEY, item_id TEXT NOT NULL, field TEXT NOT NULL, old TEXT, new TEXT,
     changed_at TEXT NOT NULL, poll_id INTEGER
@@ -60,7 +63,9 @@ CREATE TABLE IF NOT EXISTS tags (
     evidence TEXT NOT NULL DEFAULT '[]', matcher TEXT NOT NULL DEFAULT '', tagged_at TEXT NOT NULL,
     PRIMARY KEY (item_id, dimension, tag)
 );
-CREATE INDEX IF NOT EXISTS tags_dimension_tag ON tags(dimension, tag);
+-- With item_id, "items tagged X" is read from the index alone (--committee, digests).
+CREATE INDEX IF NOT EXISTS tags_dimension_tag_item ON tags(dimension, tag, item_id);
+DROP INDEX IF EXISTS tags_dimension_tag;
 """
 
 # Feature modules append functions that create their own tables; run at every open.
@@ -257,12 +262,17 @@ class Store:
                     closing_within_days: float | None = None, committee: str | None = None,
                     priority: str | None = None, order: str = "deadline",
                     limit: int | None = None, now: datetime | None = None,
-                    collapse_duplicates: bool = True) -> list[dict[str, Any]]:
+                    collapse_duplicates: bool = True,
+                    touched: tuple[datetime, datetime] | None = None,
+                    closing_until: datetime | None = None) -> list[dict[str, Any]]:
         """Items filtered as the CLI and digests ask; each row carries its tags and links.
 
         The same call stored from two sources comes back once (the richer row), its
         ``links`` naming both (:mod:`monitor.dedup`); ``collapse_duplicates=False`` returns
-        every stored row.
+        every stored row. ``touched=(since, until)`` keeps, of the rows shown, those first
+        seen in that window or whose deadlines, opening or status changed in it, and (with
+        ``closing_until``) open calls whose deadline is after ``until`` and by
+        ``closing_until``: what a digest can report, without reading every row it follows.
         """
         now = now or utcnow()
         where: list[str] = []
@@ -300,9 +310,11 @@ class Store:
             "published": "coalesce(published, first_seen) DESC, title",
             "first_seen": "first_seen DESC, title",
         }
+        shown = _touched_sql(touched, closing_until, params)
         if collapse_duplicates:
-            sql = dedup.grouped_select(" AND ".join(where))
+            sql = dedup.grouped_select(" AND ".join(where), shown)
         else:
+            where += [shown] if shown else []
             sql = "SELECT * FROM items" + (" WHERE " + " AND ".join(where) if where else "")
         sql += " ORDER BY " + orders[order]
         if limit:
@@ -392,10 +404,14 @@ class Store:
         return {row["source"]: row for row in rows}
 
     # ------------------------------------------------------------ http cache
-    def validators(self, url: str) -> tuple[str | None, str | None]:
-        row = self.conn.execute("SELECT etag, last_modified FROM http_cache WHERE url = ?",
-                                [url]).fetchone()
-        return (row[0], row[1]) if row else (None, None)
+    def validators(self, url: str, *, since: datetime | None = None,
+                   ) -> tuple[str | None, str | None]:
+        """(ETag, Last-Modified) saved for ``url``; none when saved before ``since``."""
+        row = self.conn.execute("SELECT etag, last_modified, updated FROM http_cache "
+                                "WHERE url = ?", [url]).fetchone()
+        if row is None or (since is not None and row[2] < to_iso(since)):
+            return None, None
+        return row[0], row[1]
 
     def save_validators(self, entries: Iterable[tuple[str, str | None, str | None]],
                         now: datetime | None = None) -> None:
@@ -406,6 +422,22 @@ class Store:
                 " ON CONFLICT(url) DO UPDATE SET etag = excluded.etag,"
                 " last_modified = excluded.last_modified, updated = excluded.updated",
                 [(url, etag, modified, stamp) for url, etag, modified in entries])
+
+
+def _touched_sql(touched: tuple[datetime, datetime] | None, closing_until: datetime | None,
+                 params: dict[str, Any]) -> str:
+    """The condition of ``query_items(touched=...)`` (ISO stamps in UTC compare as text)."""
+    if touched is None:
+        return ""
+    params.update(t_since=to_iso(touched[0]), t_until=to_iso(touched[1]))
+    sql = ("(items.first_seen > :t_since AND items.first_seen <= :t_until) OR items.id IN "
+           "(SELECT item_id FROM item_history WHERE changed_at > :t_since AND changed_at <= "
+           ":t_until AND field IN ('deadlines', 'opens', 'status'))")
+    if closing_until is not None:
+        params["t_closing"] = to_iso(closing_until)
+        sql += (" OR (items.kind = 'call' AND items.status = 'open' AND items.deadline > "
+                ":t_until AND items.deadline <= :t_closing)")
+    return f"({sql})"
 
 
 def fts_query(text: str) -> str:

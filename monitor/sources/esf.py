@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from ..config import Key, check_http_url
 from ..dates import parse_date
-from ..fetch import SourceHTTP
+from ..fetch import NotModified, SourceHTTP
 from ..model import FORTHCOMING, Item, from_iso, utcnow
 from ._shared import apply_dates, compact, earliest_per_day, find_item_dates, soup, text_of
 from .pages import slug
@@ -71,10 +71,17 @@ class EsfSource(WordPressSource):
     }
 
     async def fetch(self, http: SourceHTTP) -> list[Item]:
-        items = await super().fetch(http)
+        """The WordPress pages, then the call plan; unchanged when neither changed."""
+        try:
+            items, changed = await super().fetch(http), True
+        except NotModified:
+            items, changed = [], False
         if self.option("plan_url"):
-            response = await http.get(self.option("plan_url"))
-            items += self.plan_items(response.content, response.url)
+            response = await http.get(self.option("plan_url"), conditional=True)
+            if not response.not_modified:
+                items, changed = items + self.plan_items(response.content, response.url), True
+        if not changed:
+            raise NotModified(self.url)
         return items
 
     def test_parse(self, body: bytes, *, url: str, content_type: str = "") -> list[Item]:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from ..config import Key
 from ..fetch import SourceHTTP
 from ..model import CLOSED, LEGISLATION, OPEN, Item
+from ._shared import read_pages
 from .base import Source
 
 PAGE = "https://ec.europa.eu/info/law/better-regulation/have-your-say/initiatives"
@@ -62,15 +63,14 @@ class HaveYourSaySource(Source):
     }
 
     async def fetch(self, http: SourceHTTP) -> list[Item]:
-        items: list[Item] = []
-        for page in range(self.settings.http.max_pages):
-            response = await http.get(self.url, params={"page": page,
-                                                        "size": self.option("page_size")})
+        """Every page, each with a conditional GET (see ``read_pages``)."""
+        def read(response: Any, index: int) -> tuple[list[Item], bool]:
             rows, pages = self.envelope(response.content, response.url)
-            items += self.items_from_rows(rows)
-            if not rows or pages is None or page + 1 >= pages:
-                break
-        return items
+            return self.items_from_rows(rows), bool(rows) and pages is not None and \
+                index + 1 < pages
+        pages = [{"page": page, "size": self.option("page_size")}
+                 for page in range(self.settings.http.max_pages)]
+        return await read_pages(http, self.url, pages, read)
 
     def parse(self, body: bytes, *, url: str, content_type: str = "") -> list[Item]:
         return self.items_from_rows(self.envelope(body, url)[0])

@@ -9,7 +9,7 @@ from ..config import Key, check_http_url
 from ..fetch import SourceHTTP
 from ..model import Item
 from ._shared import (ITEM_OPTIONS, TextItemSource, apply_dates, compact, css_selector,
-                      find_item_dates, native_id_for, soup, text_of)
+                      find_item_dates, native_id_for, read_changed, soup, text_of)
 
 SUMMARY_CHARS = 4000
 
@@ -64,11 +64,12 @@ class PageSource(TextItemSource):
         return [first, *[dict(p) for p in self.option("pages")]]
 
     async def fetch(self, http: SourceHTTP) -> list[Item]:
-        items: list[Item] = []
-        for page in self.page_list():
-            response = await http.get(page["url"])
-            items += self.items_from_page(response.content, response.url, page)
-        return items
+        """Each page with a conditional GET; an unchanged page keeps its stored items."""
+        pages = self.page_list()
+        return await read_changed(
+            http, [p["url"] for p in pages],
+            lambda response, index: self.items_from_page(response.content, response.url,
+                                                         pages[index]))
 
     def parse(self, body: bytes, *, url: str, content_type: str = "") -> list[Item]:
         known = {p["url"]: p for p in self.page_list()}

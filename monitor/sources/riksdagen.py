@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from ..config import Key
-from ..fetch import SourceHTTP
+from ..fetch import NotModified, SourceHTTP
 from ..model import LEGISLATION, Item
 from ._shared import local_date
 from .base import Source
@@ -42,9 +42,14 @@ class RiksdagenSource(Source):
 
     async def fetch(self, http: SourceHTTP) -> list[Item]:
         items: list[Item] = []
+        changed = False
         pages = min(self.option("pages"), self.settings.http.max_pages)
         for doktyp in self.option("doktyp"):
-            response = await http.get(self.url, params={"doktyp": doktyp})
+            # Newest first: an unchanged first page means nothing new of this type.
+            response = await http.get(self.url, params={"doktyp": doktyp}, conditional=True)
+            if response.not_modified:
+                continue
+            changed = True
             for page in range(pages):
                 listing = self.listing(response.content, response.url)
                 items += self.items_from_listing(listing)
@@ -52,6 +57,8 @@ class RiksdagenSource(Source):
                 if not following or page + 1 >= pages:
                     break
                 response = await http.get(self._same_scheme(str(following)))
+        if self.option("doktyp") and not changed:
+            raise NotModified(self.url)
         return items
 
     def _same_scheme(self, url: str) -> str:

@@ -7,9 +7,10 @@ from typing import Any
 
 import feedparser
 
-from ..fetch import NotModified, SourceHTTP
+from ..fetch import SourceHTTP
 from ..model import Item, html_to_text
-from ._shared import ITEM_OPTIONS, URL_LIST, TextItemSource, absolute, utc_from_struct
+from ._shared import (ITEM_OPTIONS, URL_LIST, TextItemSource, absolute, read_changed,
+                      utc_from_struct)
 
 
 class RssSource(TextItemSource):
@@ -37,19 +38,10 @@ class RssSource(TextItemSource):
     options = {**ITEM_OPTIONS, "extra_urls": URL_LIST}
 
     async def fetch(self, http: SourceHTTP) -> list[Item]:
-        urls = [self.url, *self.option("extra_urls")]
-        items: list[Item] = []
-        unchanged = 0
-        for url in urls:
-            response = await http.get(url, conditional=True)
-            if response.not_modified:
-                unchanged += 1
-                continue
-            items += self.parse(response.content, url=response.url,
-                                content_type=response.content_type)
-        if unchanged == len(urls):
-            raise NotModified(self.url)
-        return items
+        return await read_changed(
+            http, [self.url, *self.option("extra_urls")],
+            lambda response, _: self.parse(response.content, url=response.url,
+                                           content_type=response.content_type))
 
     def parse(self, body: bytes, *, url: str, content_type: str = "") -> list[Item]:
         feed = self.read_feed(body, url=url, content_type=content_type)

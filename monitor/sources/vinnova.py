@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ..config import Key
-from ..fetch import SourceHTTP
+from ..fetch import NotModified, SourceHTTP
 from ..model import CALL, Item, html_to_text, utcnow
 from ._shared import STOCKHOLM, absolute, local_datetime
 from .base import Source
@@ -38,7 +38,9 @@ class VinnovaSource(Source):
         return self.url.rstrip("/") + "/" + since.date().isoformat()
 
     async def fetch(self, http: SourceHTTP) -> list[Item]:
-        response = await http.get(self.endpoint())
+        response = await http.get(self.endpoint(), conditional=True)
+        if response.not_modified:
+            raise NotModified(self.url)
         return self.parse(response.content, url=response.url,
                           content_type=response.content_type)
 

@@ -8,7 +8,7 @@ from typing import Any
 from ..config import Key
 from ..fetch import SourceHTTP
 from ..model import Item, html_to_text
-from ._shared import ITEM_OPTIONS, STOCKHOLM, TextItemSource, local_datetime
+from ._shared import ITEM_OPTIONS, STOCKHOLM, TextItemSource, local_datetime, read_pages
 
 SUMMARY_CHARS = 4000  # enough for matchers and full-text search, not a whole page archive
 
@@ -57,16 +57,15 @@ class WordPressSource(TextItemSource):
         return params
 
     async def fetch(self, http: SourceHTTP) -> list[Item]:
-        items: list[Item] = []
-        for page in range(1, self.settings.http.max_pages + 1):
-            response = await http.get(self.url, params=self.params(page))
+        """Every page, each with a conditional GET (see ``read_pages``)."""
+        def read(response: Any, index: int) -> tuple[list[Item], bool]:
             posts = self.posts(response.content, response.url)
-            items += self.items_from_posts(posts, response.url)
             total = response.headers.get("x-wp-totalpages", "")
-            if not posts or (total.isdigit() and page >= int(total)) or (
-                    not total.isdigit() and len(posts) < self.option("per_page")):
-                break
-        return items
+            more = bool(posts) and (index + 1 < int(total) if total.isdigit() else
+                                    len(posts) >= self.option("per_page"))
+            return self.items_from_posts(posts, response.url), more
+        pages = [self.params(page) for page in range(1, self.settings.http.max_pages + 1)]
+        return await read_pages(http, self.url, pages, read)
 
     def parse(self, body: bytes, *, url: str, content_type: str = "") -> list[Item]:
         return self.items_from_posts(self.posts(body, url), url)

@@ -1,0 +1,91 @@
+"""Query: ``monitor calls`` on a store of 100,000 items, p50/p95, and process start-up.
+
+The listings run through the CLI code path in-process (typer's CliRunner, the shipped
+config, the table format unless said), on the 100,000-item store of ``bigstore.py``
+(about 32,000 calls not closed). ``--limit 50`` is what a person reads; the full listing
+(no limit, every call not closed) is timed too, in the table and in JSON. Start-up is
+``python -m monitor calls --limit 50`` as a new process, against ``python -c pass``.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Iterator
+
+from typer.testing import CliRunner
+
+from monitor.cli import app
+
+from .bigstore import NOW_ENV, pin_clock, store_copy
+from .common import ROOT, Figure, percentile
+
+SEARCH, COMMITTEE = "digital", "bun"
+LIMITED = {
+    "": (),
+    " --search": ("--search", SEARCH),
+    " --committee": ("--committee", COMMITTEE),
+    " --search --committee": ("--search", SEARCH, "--committee", COMMITTEE),
+}
+FULL = {
+    "": (),
+    " --format json": ("--format", "json"),
+    " --search": ("--search", SEARCH),
+    " --committee": ("--committee", COMMITTEE),
+}
+GOAL = "p95 <= 200 ms"
+
+
+def _timings(db: Path, args: tuple[str, ...], runs: int) -> tuple[list[float], int]:
+    """Seconds of each run, and the output's line count."""
+    runner = CliRunner()
+    base = ["--config", str(ROOT / "config"), "--db", str(db), "calls"]
+    times, lines = [], 0
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = runner.invoke(app, [*base, *args], catch_exceptions=False)
+        times.append(time.perf_counter() - started)
+        if result.exit_code != 0:
+            raise RuntimeError(f"calls {' '.join(args)}: exit {result.exit_code}")
+        lines = result.output.count("\n")
+    return times, lines
+
+
+def _process(argv: list[str], runs: int) -> float:
+    env = {**os.environ, **NOW_ENV, "PYTHONPATH": str(ROOT)}
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(argv, env=env, cwd=ROOT, check=True, capture_output=True)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def run(runs: int = 20, full_runs: int = 3) -> Iterator[Figure]:
+    pin_clock()
+    with tempfile.TemporaryDirectory(prefix="monitor-bench-query-") as tmp:
+        db = store_copy(Path(tmp) / "query.db")
+        _timings(db, ("--limit", "1"), 1)  # imports and the first page of the file cached
+        for label, args in LIMITED.items():
+            times, _ = _timings(db, ("--limit", "50", *args), runs)
+            yield Figure(f"calls --limit 50{label} p50", percentile(times, 50) * 1000, "ms",
+                         baseline=f"p95 {percentile(times, 95) * 1000:.0f} ms over {runs} runs",
+                         goal=GOAL)
+        for label, args in FULL.items():
+            times, lines = _timings(db, args, full_runs)
+            yield Figure(f"calls full listing{label} p50", percentile(times, 50) * 1000, "ms",
+                         baseline=f"max {max(times) * 1000:,.0f} ms over {full_runs} runs; "
+                                  f"{lines:,} lines of output", goal=GOAL)
+        inproc, _ = _timings(db, ("--limit", "50"), 5)
+        startup = _process([sys.executable, "-m", "monitor", "--config", str(ROOT / "config"),
+                            "--db", str(db), "calls", "--limit", "50"], 5)
+        bare = _process([sys.executable, "-c", "pass"], 5)
+    yield Figure("calls --limit 50 as a new process", startup * 1000, "ms",
+                 baseline=f"python -c pass {bare * 1000:.0f} ms; in-process "
+                          f"{statistics.median(inproc) * 1000:.0f} ms; start-up "
+                          f"{(startup - statistics.median(inproc)) * 1000:.0f} ms (median of 5)")
