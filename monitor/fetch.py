@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import ipaddress
 import json
 import time
 import zlib
@@ -164,12 +165,28 @@ class _Decoder:
         return self._zlib.flush() if self._zlib is not None else b""
 
 
+def _site(host: str) -> str | None:
+    """The site a host name belongs to (its last two labels: ``www.esf.se`` → ``esf.se``);
+    None for an IP address or a single-label name, which only ever match exactly."""
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        return None
+    except ValueError:
+        pass
+    labels = host.rstrip(".").split(".")
+    return ".".join(labels[-2:]) if len(labels) >= 2 else None
+
+
 async def _check_redirect_host(request: httpx.Request) -> None:
     """httpx calls this for the first request and for every redirect hop it follows: a hop
-    to a host other than the first one must be one of the source's hosts."""
+    must stay on the source's site (``esf.se`` → ``www.esf.se`` is fine, as sites do) or go
+    to one of its ``allowed_hosts``; never to an IP address or a name elsewhere, so a
+    redirect cannot send the monitor to an intranet or cloud-metadata address."""
     first, allowed = request.extensions.get(HOSTS_EXTENSION) or (None, None)
     host = request.url.host.lower()
-    if allowed is not None and host != first and host not in allowed:
+    sites = {_site(h) for h in (first or "", *(allowed or ()))} - {None}
+    if allowed is not None and host != first and host not in allowed \
+            and _site(host) not in sites:
         raise FetchError(f"{request.url}: refused redirect to a host that is not the source's "
                          f"({', '.join(sorted(allowed))}); add the host to allowed_hosts if it "
                          f"is trusted", source=request.extensions.get(SOURCE_EXTENSION),

@@ -283,3 +283,27 @@ def test_redirects_stay_on_the_sources_hosts(httpserver):
     with pytest.raises(FetchError, match="refused redirect to a host that is not the source's"):
         asyncio.run(go([]))
     assert asyncio.run(go(["127.0.0.1"])).text == "fine"  # a host the source trusts
+
+
+def test_redirects_within_the_sources_site_are_followed():
+    async def handler(request: httpx.Request) -> httpx.Response:
+        targets = {"esf.se": "https://www.esf.se/utlysningar/",
+                   "www.esf.se": None,
+                   "evil.example": None}
+        if request.url.path == "/to-ip":
+            return httpx.Response(302, headers={"Location": "http://10.0.0.1/admin"})
+        if request.url.path == "/to-lookalike":
+            return httpx.Response(302, headers={"Location": "https://esf.se.evil.example/"})
+        target = targets.get(request.url.host)
+        if target and request.url.path == "/":
+            return httpx.Response(301, headers={"Location": target})
+        return httpx.Response(200, text=f"page on {request.url.host}")
+
+    async def go():
+        async with Fetcher(FAST, transport=httpx.MockTransport(handler)) as f:
+            http = f.for_source("esf", "https://esf.se/")
+            assert (await http.get("https://esf.se/")).text == "page on www.esf.se"
+            for path in ("/to-ip", "/to-lookalike"):
+                with pytest.raises(FetchError, match="refused redirect"):
+                    await http.get(f"https://esf.se{path}")
+    asyncio.run(go())
