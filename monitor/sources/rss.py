@@ -81,8 +81,9 @@ class RssSource(TextItemSource):
             summary = ""
         item = Item(source=self.name, native_id=native_id, kind=self.items_kind(),
                     title=title, url=link, summary=summary,
-                    published=utc_from_struct(entry.get("published_parsed")
-                                              or entry.get("updated_parsed")))
+                    # dict.get: feedparser's own lookup maps one key to the other, with a warning
+                    published=utc_from_struct(dict.get(entry, "published_parsed")
+                                              or dict.get(entry, "updated_parsed")))
         return self.finish(item)
 
 
