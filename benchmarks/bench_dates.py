@@ -18,7 +18,7 @@ from monitor.dates import find_dates
 
 from .common import Figure
 
-PAGE = (Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "dates"
+PAGE = (Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "se"
         / "regeringen_remiss_open_ds-2026-15.html")
 TODAY = date(2026, 11, 22)
 

@@ -101,7 +101,7 @@ def test_snippet_is_the_sentence_the_date_came_from() -> None:
 # --- the genuine remiss page -----------------------------------------------------------------
 
 def _remiss_text(separator: str) -> str:
-    html = (HERE / "regeringen_remiss_open_ds-2026-15.html").read_bytes()
+    html = (HERE.parent / "se" / "regeringen_remiss_open_ds-2026-15.html").read_bytes()
     return BeautifulSoup(html, "lxml").get_text(separator)
 
 
