@@ -71,23 +71,35 @@ def _event(row: dict[str, Any], role: str, when: datetime, summary: str, descrip
     return event
 
 
-def _decide_by_event(config: Config, row: dict[str, Any], committee: str | None, lang: str,
-                     now: datetime, sequence: int, description: str) -> Event | None:
-    """The first cut-off of the KS decision the call needs (monitor.decide), if still open."""
+def _decide_by_events(config: Config, row: dict[str, Any], committee: str | None, lang: str,
+                      now: datetime, sequence: int, description: str,
+                      ks_step: bool) -> list[Event]:
+    """The first cut-off of the KS decision the call needs (monitor.decide), if still open;
+    with ``ks_step`` also KS's own cut-off when the committee's comes first."""
     tz = config.settings.tz
     plan = decide_by_for_row(row, meetings(config), committee=committee, now=now)
     action = first_action(plan)
     if action is None:
-        return None
+        return []
     day, whose = action
     text = format_decide_by(plan, lang, tz=tz) + "\n" + description
-    return _event(row, "decide-by", datetime.combine(day, time(12), tz),
-                  t(f"decide.calendar_{whose}", lang, title=row["title"]), text, sequence, tz)
+    events = [_event(row, "decide-by", datetime.combine(day, time(12), tz),
+                     t(f"decide.calendar_{whose}", lang, title=row["title"]), text, sequence, tz)]
+    if ks_step and whose == "committee" and plan.ks_submission is not None:
+        events.append(_event(row, "ks-submission",
+                             datetime.combine(plan.ks_submission, time(12), tz),
+                             t("decide.calendar_ks", lang, title=row["title"]), text, sequence,
+                             tz))
+    return events
 
 
 def build_calendar(config: Config, store: Store, *, committee: str | None = None,
-                   lang: str = "sv", now: datetime | None = None) -> bytes:
-    """The calendar of calls that are not closed (optionally of one committee)."""
+                   lang: str = "sv", now: datetime | None = None,
+                   ks_step: bool = False) -> bytes:
+    """The calendar of calls that are not closed (optionally of one committee).
+
+    ``ks_step``: also the KS hand-in day when the committee's comes first (the web feed).
+    """
     now = now or utcnow()
     tz = config.settings.tz
     calendar = Calendar()
@@ -111,8 +123,8 @@ def build_calendar(config: Config, store: Store, *, committee: str | None = None
             calendar.add_component(_event(row, "deadline", deadline,
                                           t("calendar_deadline", lang, title=title), description,
                                           sequence, tz))
-        decision = _decide_by_event(config, row, committee, lang, now, sequence, description)
-        if decision is not None:
+        for decision in _decide_by_events(config, row, committee, lang, now, sequence,
+                                          description, ks_step):
             calendar.add_component(decision)
         opens = from_iso(row["opens"])
         if opens is not None and opens > now:

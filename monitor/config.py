@@ -387,3 +387,5 @@ def database_path(config: Config, explicit: str | Path | None = None) -> Path:
 
 # The decision calendar (meetings.toml) and the applications' tables.
 FEATURE_MODULES += ["monitor.meetings", "monitor.applications"]
+# The intranet page's [web] section (public base address for links in mail).
+FEATURE_MODULES += ["monitor.web.links"]

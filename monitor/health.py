@@ -20,12 +20,13 @@ from typing import Any
 
 import sqlite_utils
 
-from .config import SourceConfig
+from .config import Config, SourceConfig
 from .i18n import add_messages, t
 from .model import to_iso, utcnow
 from .store import SCHEMA_HOOKS, Store
 
 __all__ = ["OK", "DEGRADED", "HealthNotice", "record_poll", "source_health", "reason_text",
+           "source_status",
            "pending_health_notices", "mark_notice_sent"]
 
 OK, DEGRADED = "ok", "degraded"
@@ -133,6 +134,25 @@ def reason_text(row: dict[str, Any] | None, lang: str = "sv") -> str:
     if not row or row["state"] != DEGRADED:
         return ""
     return t("health_zero_polls", lang, n=row["zero_polls"])
+
+
+def source_status(config: Config, store: Store, lang: str = "sv") -> list[dict[str, Any]]:
+    """Every configured source's last poll and health, as ``monitor sources status`` and the
+    web page show them."""
+    last = store.last_polls()
+    health = source_health(store)
+    rows = []
+    for source in config.sources:
+        poll = last.get(source.name) or {}
+        row = health.get(source.name) or {}
+        rows.append({"name": source.name, "enabled": source.enabled,
+                     "last_poll": poll.get("finished") or poll.get("started"),
+                     "outcome": poll.get("outcome"), "http_status": poll.get("http_status"),
+                     "items_parsed": poll.get("items_parsed"),
+                     "items_stored": store.count_items(source.name),
+                     "error": poll.get("error"), "health": row.get("state", OK),
+                     "health_reason": reason_text(row, lang), "health_since": row.get("since")})
+    return rows
 
 
 def pending_health_notices(store: Store) -> list[HealthNotice]:

@@ -9,28 +9,11 @@ import typer
 from rich.text import Text
 
 from ..committees import committees, priorities
-from ..decide import decide_by_cell, decide_by_for_row, decide_by_json
+from ..decide import decide_by_cell
 from ..i18n import format_date, format_datetime, t
-from ..meetings import meetings
+from ..listing import JSON_FIELDS, item_json, list_items, public_row
 from ..model import CALL, LEGISLATION, STATUSES
 from .common import FormatOption, State, app, cli_errors, console, emit, err, state
-
-JSON_FIELDS = ("id", "source", "kind", "title", "url", "programme", "status", "opens",
-               "deadline", "deadlines", "published", "committees", "priorities", "first_seen",
-               "updated", "summary", "language")
-
-
-def public_row(row: dict[str, Any]) -> dict[str, Any]:
-    """An item as JSON/CSV output shows it: stable keys, ISO 8601 dates, evidence per tag."""
-    out = {key: row.get(key) for key in JSON_FIELDS}
-    out["why"] = {f"{tag['dimension']}:{tag['tag']}": tag["evidence"] for tag in row["tags"]}
-    out["links"] = row.get("links", [])  # every source that has this call (monitor.dedup)
-    if "decide_by" in row:  # calls: when KS must decide (monitor.decide)
-        out["decide_by"] = decide_by_json(row["decide_by"])
-    for key, value in row["extra"].items():
-        out.setdefault(key, value)
-    return out
-
 
 def _status(row: dict[str, Any], lang: str) -> str:
     return t(f"status_{row['status']}", lang) if row.get("status") in STATUSES else ""
@@ -48,14 +31,9 @@ def _list_items(ctx: typer.Context, *, kind: str, fmt: str, limit: Optional[int]
                 order: str, **filters: Any) -> None:
     st: State = state(ctx)
     _check_tag_ids(st, filters.get("committee"), filters.get("priority"))
-    store = st.store
-    store.roll_forward()
-    rows = store.query_items(kind=kind, order=order, limit=limit, **filters)
+    rows = list_items(st.config, st.store, kind=kind, order=order, limit=limit, **filters)
     tz, lang = st.tz, st.lang
     if kind == CALL:
-        calendar = meetings(st.config)
-        for row in rows:
-            row["decide_by"] = decide_by_for_row(row, calendar, committee=filters["committee"])
         columns = [("deadline", t("col_deadline", lang)), ("status", t("col_status", lang)),
                    ("decide_by", t("decide.column", lang)),
                    ("title", t("col_title", lang)), ("programme", t("col_programme", lang)),
@@ -141,13 +119,11 @@ def show(ctx: typer.Context, item_id: str = typer.Argument(..., metavar="ID"),
     if row is None:
         err.print(t("item_not_found", lang, id=item_id), markup=False)
         raise typer.Exit(1)
+    if fmt == "json":
+        typer.echo(json.dumps(item_json(store, row), ensure_ascii=False, indent=2, default=str))
+        return
     history = store.history(row["id"])
     first, last = store.poll(row["first_poll"]), store.poll(row["last_poll"])
-    if fmt == "json":
-        out = public_row(row)
-        out.update(history=history, first_poll=first, last_poll=last, tags=row["tags"])
-        typer.echo(json.dumps(out, ensure_ascii=False, indent=2, default=str))
-        return
     lines = [Text(row["title"], style="bold"), Text(row["url"] or "")]
     fields = [("col_id", row["id"]), ("col_kind", row["kind"]),
               ("col_programme", row["programme"]), ("col_status", _status(row, lang)),

@@ -9,7 +9,7 @@ from typing import Any, Optional
 import typer
 
 from ..errors import ConfigError
-from ..health import reason_text, source_health
+from ..health import source_status
 from ..i18n import add_messages, format_datetime, t
 from ..model import Item, to_iso
 from ..sources import registry
@@ -70,20 +70,7 @@ def status(ctx: typer.Context, fmt: str = FormatOption) -> None:
     """
     st = state(ctx)
     store, lang, tz = st.store, st.lang, st.tz
-    last = store.last_polls()
-    health = source_health(store)
-    rows = []
-    for source in st.config.sources:
-        poll = last.get(source.name) or {}
-        rows.append({"name": source.name, "enabled": source.enabled,
-                     "last_poll": poll.get("finished") or poll.get("started"),
-                     "outcome": poll.get("outcome"), "http_status": poll.get("http_status"),
-                     "items_parsed": poll.get("items_parsed"),
-                     "items_stored": store.count_items(source.name),
-                     "error": poll.get("error"),
-                     "health": (health.get(source.name) or {}).get("state", "ok"),
-                     "health_reason": reason_text(health.get(source.name), lang),
-                     "health_since": (health.get(source.name) or {}).get("since")})
+    rows = source_status(st.config, store, lang)
     emit(rows, fmt, columns=[("name", "Namn" if lang == "sv" else "Name"),
                              ("last_poll", t("col_last_poll", lang)),
                              ("outcome", t("col_outcome", lang)),

@@ -1,0 +1,60 @@
+"""Listings as every front end shows them: the CLI's ``--format json`` and the web API.
+
+:func:`list_items` is the one query behind ``monitor calls`` / ``monitor legislation`` and the
+web pages (status rolled forward first, calls with their decide-by plan), and
+:func:`public_row` the one JSON shape of an item.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from .config import Config
+from .decide import decide_by_for_row, decide_by_json
+from .meetings import meetings
+from .model import CALL
+from .store import Store
+
+__all__ = ["JSON_FIELDS", "public_row", "item_json", "list_items"]
+
+JSON_FIELDS = ("id", "source", "kind", "title", "url", "programme", "status", "opens",
+               "deadline", "deadlines", "published", "committees", "priorities", "first_seen",
+               "updated", "summary", "language")
+
+
+def public_row(row: dict[str, Any]) -> dict[str, Any]:
+    """An item as JSON/CSV output shows it: stable keys, ISO 8601 dates, evidence per tag."""
+    out = {key: row.get(key) for key in JSON_FIELDS}
+    out["why"] = {f"{tag['dimension']}:{tag['tag']}": tag["evidence"] for tag in row["tags"]}
+    out["links"] = row.get("links", [])  # every source that has this call (monitor.dedup)
+    if "decide_by" in row:  # calls: when KS must decide (monitor.decide)
+        out["decide_by"] = decide_by_json(row["decide_by"])
+    for key, value in row["extra"].items():
+        out.setdefault(key, value)
+    return out
+
+
+def list_items(config: Config, store: Store, *, kind: str, order: str,
+               limit: int | None = None, now: datetime | None = None,
+               **filters: Any) -> list[dict[str, Any]]:
+    """``Store.query_items`` rows after rolling status forward; a call row also carries
+    ``decide_by`` (:func:`monitor.decide.decide_by_for_row`, owned by ``committee`` when that
+    filter is given)."""
+    store.roll_forward(now)
+    rows = store.query_items(kind=kind, order=order, limit=limit, now=now, **filters)
+    if kind == CALL:
+        calendar = meetings(config)
+        for row in rows:
+            row["decide_by"] = decide_by_for_row(row, calendar,
+                                                 committee=filters.get("committee"), now=now)
+    return rows
+
+
+def item_json(store: Store, row: dict[str, Any]) -> dict[str, Any]:
+    """One item as ``monitor show --format json`` prints it: the listing's object plus its
+    change history, the polls that first and last saw it, and the tags in full."""
+    out = public_row(row)
+    out.update(history=store.history(row["id"]), first_poll=store.poll(row["first_poll"]),
+               last_poll=store.poll(row["last_poll"]), tags=row["tags"])
+    return out

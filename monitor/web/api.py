@@ -1,0 +1,65 @@
+"""The JSON API: exactly the objects ``monitor calls|legislation|show --format json`` print.
+
+``/api/calls`` and ``/api/legislation`` take the pages' filters (``committee``, ``status``,
+``all``, ``source``, ``programme``, ``closing_within``, ``q``, ``priority``, ``limit``) and
+return a JSON list; ``/api/calls/{id}`` returns one object (404 when unknown). Errors are
+``{"error": ..., "status": ...}``.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import partial
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ..i18n import t
+from ..listing import item_json, list_items, public_row
+from ..model import CALL, LEGISLATION
+from .app import WebContext, bound
+from .params import CALL_PARAMS, LEGISLATION_PARAMS, check_params, parse_filters
+
+__all__ = ["routes", "json_response"]
+
+
+def json_response(data: Any) -> Response:
+    """JSON as the CLI writes it (``default=str``, UTF-8 kept)."""
+    body = json.dumps(data, ensure_ascii=False, default=str)
+    return Response(body, media_type="application/json; charset=utf-8")
+
+
+def api_calls(web: WebContext, request: Request) -> Response:
+    lang = web.lang(request)
+    filters = parse_filters(request.query_params, web.config, lang, CALL_PARAMS)
+    rows = list_items(web.config, web.store, kind=CALL, order="deadline", limit=filters.limit,
+                      now=web.clock(), **filters.call_query())
+    return json_response([public_row(r) for r in rows])
+
+
+def api_legislation(web: WebContext, request: Request) -> Response:
+    lang = web.lang(request)
+    filters = parse_filters(request.query_params, web.config, lang, LEGISLATION_PARAMS)
+    rows = list_items(web.config, web.store, kind=LEGISLATION, order="published",
+                      limit=filters.limit, now=web.clock(), **filters.legislation_query())
+    return json_response([public_row(r) for r in rows])
+
+
+def api_item(web: WebContext, request: Request) -> Response:
+    lang = web.lang(request)
+    check_params(request.query_params, ("lang",), lang)
+    item_id = request.path_params["item_id"]
+    row = web.store.get_item(item_id)
+    if row is None:
+        raise HTTPException(404, t("web.unknown_item", lang, id=item_id))
+    return json_response(item_json(web.store, row))
+
+
+def routes(web: WebContext) -> list[Route]:
+    bind = partial(bound, web)
+    return [Route("/api/calls", bind(api_calls), methods=["GET"]),
+            Route("/api/legislation", bind(api_legislation), methods=["GET"]),
+            Route("/api/calls/{item_id:path}", bind(api_item), methods=["GET"])]

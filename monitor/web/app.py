@@ -1,0 +1,195 @@
+"""The Starlette application: routes, one read connection per worker thread, safety headers.
+
+Read-only: every route is GET (HEAD) only, so Starlette answers any other method with 405.
+Pages are Jinja2 templates with autoescaping on; the Content-Security-Policy allows no script
+at all and styles only from the page's own ``/static``. The store is opened the way the CLI
+opens it (WAL mode, busy timeout), one connection per worker thread, so pages read while
+``monitor serve`` writes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from datetime import datetime
+from pathlib import Path
+from typing import Any, AsyncIterator, Callable
+from urllib.parse import urlencode
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ..config import Config
+from ..i18n import add_messages, format_date, format_datetime, t
+from ..mail import long_date, safe_href
+from ..model import utcnow
+from ..store import Store
+from .params import BadParameter, language
+
+__all__ = ["create_app", "WebContext", "CSP", "bound"]
+
+HERE = Path(__file__).parent
+CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+       "base-uri 'none'; frame-ancestors 'none'")
+SECURITY_HEADERS = [(b"content-security-policy", CSP.encode()),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"same-origin"),
+                    (b"x-frame-options", b"DENY")]
+
+add_messages({
+    "web.error_title": {"sv": "Fel {status}", "en": "Error {status}"},
+    "web.not_found": {"sv": "Sidan finns inte: {path}", "en": "No such page: {path}"},
+    "web.method": {"sv": "Sidan går bara att läsa (metoden {method} är inte tillåten).",
+                   "en": "This page is read-only (method {method} not allowed)."},
+    "web.server_error": {"sv": "Något gick fel på servern. Felet är loggat.",
+                         "en": "Something went wrong on the server. The error is logged."},
+    "web.back": {"sv": "Till startsidan", "en": "To the front page"},
+})
+
+
+class SecurityHeaders:
+    """Adds the CSP and friends to every response, error pages and static files included."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = list(message["headers"]) + SECURITY_HEADERS
+            await send(message)
+        await self.app(scope, receive, send_with_headers)
+
+
+class WebContext:
+    """What every route needs: the config, a store per thread, the clock, the templates."""
+
+    def __init__(self, config: Config, db_path: Path, clock: Callable[[], datetime]) -> None:
+        self.config = config
+        self.db_path = db_path
+        self.clock = clock
+        self.tz = config.settings.tz
+        self._local = threading.local()
+        self._stores: list[Store] = []
+        self._lock = threading.Lock()
+        self.env = Environment(loader=FileSystemLoader(HERE / "templates"),
+                               autoescape=select_autoescape(default=True, default_for_string=True),
+                               trim_blocks=True, lstrip_blocks=True)
+
+    @property
+    def store(self) -> Store:
+        store = getattr(self._local, "store", None)
+        if store is None:
+            store = self._local.store = Store(self.db_path)
+            with self._lock:
+                self._stores.append(store)
+        return store
+
+    def close(self) -> None:
+        with self._lock:
+            for store in self._stores:
+                store.close()
+            self._stores.clear()
+
+    def lang(self, request: Request) -> str:
+        return language(request.query_params, self.config)
+
+    def render(self, request: Request, template: str, status: int = 200,
+               **context: Any) -> HTMLResponse:
+        lang = context.pop("lang", None) or self._safe_lang(request)
+        tz = self.tz
+
+        def url(path: str, params: list[tuple[str, str]] | dict[str, Any] = (), **more: Any
+                ) -> str:
+            pairs = list(params.items()) if isinstance(params, dict) else list(params)
+            pairs += [(k, v) for k, v in more.items() if v is not None]
+            if lang != self.config.settings.language:
+                pairs.append(("lang", lang))
+            return path + ("?" + urlencode(pairs) if pairs else "")
+
+        other = "en" if lang == "sv" else "sv"
+        switch = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+        switch += [("lang", other)] if other != self.config.settings.language else []
+        lang_href = request.url.path + ("?" + urlencode(switch) if switch else "")
+        html = self.env.get_template(template).render(lang_href=lang_href,
+            request=request, lang=lang, t=lambda key, **v: t(key, lang, **v), url=url,
+            other_lang=other, default_lang=self.config.settings.language,
+            when=lambda v: format_datetime(v, tz), day=lambda v: format_date(v, tz),
+            long=lambda v: long_date(v, tz, lang), href=safe_href, **context)
+        return HTMLResponse(html, status_code=status)
+
+    def _safe_lang(self, request: Request) -> str:
+        try:
+            return self.lang(request)
+        except BadParameter:
+            return self.config.settings.language
+
+
+def bound(web: WebContext, fn: Callable[[WebContext, Request], Response]
+          ) -> Callable[[Request], Response]:
+    """A route endpoint calling ``fn(web, request)``; a plain function, so Starlette runs it
+    in its thread pool (SQLite reads block)."""
+    def endpoint(request: Request) -> Response:
+        return fn(web, request)
+    endpoint.__name__ = fn.__name__
+    return endpoint
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _lifespan(web: WebContext) -> Callable[[Starlette], Any]:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        web.close()
+    return lifespan
+
+
+def create_app(config: Config, db_path: Path, *,
+               clock: Callable[[], datetime] = utcnow) -> Starlette:
+    """The whole site for ``config`` reading the database at ``db_path``."""
+    from . import api, feeds, pages
+
+    web = WebContext(config, db_path, clock)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        status = getattr(exc, "status_code", 500)
+        lang = web._safe_lang(request)
+        if status == 404 and getattr(exc, "detail", "") in ("", "Not Found"):
+            message = t("web.not_found", lang, path=request.url.path)
+        elif status == 405:
+            message = t("web.method", lang, method=request.method)
+        elif status >= 500:
+            message = t("web.server_error", lang)
+        else:
+            message = str(getattr(exc, "detail", ""))
+        headers = dict(getattr(exc, "headers", None) or {})
+        if _wants_json(request):
+            return JSONResponse({"error": message, "status": status}, status_code=status,
+                                headers=headers)
+        response = web.render(request, "error.html", status, lang=lang, code=status,
+                              message=message)
+        response.headers.update(headers)
+        return response
+
+    routes = [*pages.routes(web), *feeds.routes(web), *api.routes(web),
+              Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static")]
+    app = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)],
+                    exception_handlers={HTTPException: http_error, Exception: http_error},
+                    lifespan=_lifespan(web))
+    app.state.web = web
+    return app

@@ -1,0 +1,119 @@
+"""``/feeds/{committee}.ics`` and ``/feeds/{committee}.atom`` (``all`` for every committee).
+
+The calendar is :func:`monitor.calendar_export.build_calendar` with the KS hand-in day added,
+so Outlook's "subscribe to calendar" refreshes the same events (stable UIDs). The Atom feed
+lists the newest calls and legislation first seen, built with feedgen (which escapes every
+text); an entry links the source only when its address is plain http(s), else this site's
+call page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+from feedgen.feed import FeedGenerator
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ..calendar_export import build_calendar
+from ..committees import committees
+from ..i18n import add_messages, t
+from ..mail import safe_href
+from ..model import from_iso
+from .app import WebContext, bound
+from .params import check_params, resolve_committee
+
+__all__ = ["routes", "ATOM_ENTRIES"]
+
+ATOM_ENTRIES = 50
+ALL = "all"
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+add_messages({
+    "web.atom_title": {"sv": "Nya utlysningar och lagstiftning", "en": "New calls and legislation"},
+    "web.atom_title_committee": {"sv": "Nytt för {name}", "en": "New for {name}"},
+    "web.unknown_feed": {"sv": "Okänt flöde {name!r}: ange en nämnd ({valid}) eller all.",
+                         "en": "Unknown feed {name!r}: give a committee ({valid}) or all."},
+})
+
+
+def _text(value: Any) -> str:
+    return _NOT_XML.sub("", str(value or ""))
+
+
+def _committee(web: WebContext, request: Request, lang: str) -> str | None:
+    check_params(request.query_params, ("lang",), lang)
+    name = request.path_params["committee"]
+    if name == ALL:
+        return None
+    try:
+        return resolve_committee(web.config, name, lang)
+    except HTTPException:
+        raise HTTPException(404, t("web.unknown_feed", lang, name=name,
+                                   valid=", ".join(committees(web.config)))) from None
+
+
+def calendar_feed(web: WebContext, request: Request) -> Response:
+    lang = web.lang(request)
+    committee = _committee(web, request, lang)
+    web.store.roll_forward(web.clock())
+    body = build_calendar(web.config, web.store, committee=committee, lang=lang,
+                          now=web.clock(), ks_step=True)
+    name = committee or ALL
+    return Response(body, media_type="text/calendar; charset=utf-8",
+                    headers={"content-disposition": f'inline; filename="{name}.ics"'})
+
+
+def atom_feed(web: WebContext, request: Request) -> Response:
+    lang = web.lang(request)
+    committee = _committee(web, request, lang)
+    rows = web.store.query_items(committee=committee, order="first_seen", limit=ATOM_ENTRIES,
+                                 now=web.clock())
+    return Response(build_atom(web, request, rows, committee, lang),
+                    media_type="application/atom+xml; charset=utf-8")
+
+
+def _uid(*parts: str) -> str:
+    return "urn:kommun-monitor:" + hashlib.sha256(":".join(parts).encode()).hexdigest()[:32]
+
+
+def build_atom(web: WebContext, request: Request, rows: list[dict[str, Any]],
+               committee: str | None, lang: str) -> bytes:
+    """The Atom document for these rows (newest first)."""
+    base = str(request.base_url).rstrip("/")
+    feed = FeedGenerator()
+    feed.id(_uid("feed", committee or ALL))
+    title = t("web.atom_title", lang)
+    if committee:
+        title = t("web.atom_title_committee", lang,
+                  name=committees(web.config)[committee].display_name(lang))
+    feed.title(title)
+    feed.language(lang)
+    feed.link(href=str(request.url), rel="self")
+    feed.link(href=f"{base}/committees/{committee}" if committee else f"{base}/",
+              rel="alternate")
+    feed.author({"name": t("web.site", lang)})
+    stamps = [from_iso(r["updated"]) for r in rows]
+    feed.updated(max(stamps) if stamps else web.clock())
+    for row in reversed(rows):  # feedgen puts the last added entry first
+        entry = feed.add_entry()
+        entry.id(_uid("item", row["id"]))
+        entry.title(_text(row["title"]))
+        page = f"{base}/calls/{row['id']}"
+        entry.link(href=safe_href(row["url"]) or page, rel="alternate")
+        entry.published(from_iso(row["first_seen"]))
+        entry.updated(from_iso(row["updated"]))
+        parts = [row["programme"] or "", ", ".join(row["committees"]), row["summary"] or ""]
+        entry.summary(_text("\n".join(p for p in parts if p)))
+        for name in row["committees"]:
+            entry.category(term=name)
+    return feed.atom_str(pretty=True)
+
+
+def routes(web: WebContext) -> list[Route]:
+    return [Route("/feeds/{committee}.ics", bound(web, calendar_feed), methods=["GET"]),
+            Route("/feeds/{committee}.atom", bound(web, atom_feed), methods=["GET"])]

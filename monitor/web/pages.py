@@ -1,0 +1,258 @@
+"""The HTML pages: open calls, one call, legislation, applications, a committee, sources."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+from starlette.routing import Route
+
+from ..applications import (GRANTED, INTENT, KS_APPROVED, REJECTED, SUBMITTED, WITHDRAWN,
+                            list_applications, status_label)
+from ..committees import committees, priorities
+from ..decide import decide_by_cell, decide_by_for_row
+from ..health import source_status
+from ..i18n import add_messages, t
+from ..listing import list_items
+from ..meetings import meetings
+from ..model import CALL, LEGISLATION, from_iso
+from ..progress import format_next_step, progress_of
+from .app import WebContext, bound
+from .params import CALL_PARAMS, LEGISLATION_PARAMS, check_params, parse_filters, \
+    resolve_committee
+from .timeline import timeline_steps
+
+__all__ = ["routes", "why_line"]
+
+PAGE_SIZE = 100
+
+add_messages({
+    "web.site": {"sv": "Omvärldsbevakning", "en": "Horizon scanning"},
+    "web.nav_calls": {"sv": "Utlysningar", "en": "Calls"},
+    "web.nav_legislation": {"sv": "Lagstiftning och remisser", "en": "Legislation"},
+    "web.nav_applications": {"sv": "Ansökningar", "en": "Applications"},
+    "web.nav_sources": {"sv": "Källor", "en": "Sources"},
+    "web.nav_committees": {"sv": "Nämnder", "en": "Committees"},
+    "web.calls_title": {"sv": "Öppna och kommande utlysningar", "en": "Open and forthcoming calls"},
+    "web.filter": {"sv": "Filtrera", "en": "Filter"},
+    "web.clear": {"sv": "Rensa", "en": "Clear"},
+    "web.any": {"sv": "alla", "en": "any"},
+    "web.search": {"sv": "Sök", "en": "Search"},
+    "web.closing_within": {"sv": "Sista dag inom (dagar)", "en": "Deadline within (days)"},
+    "web.include_closed": {"sv": "Även stängda", "en": "Include closed"},
+    "web.count": {"sv": "{n} utlysningar visas", "en": "{n} calls shown"},
+    "web.count_legislation": {"sv": "{n} poster visas", "en": "{n} items shown"},
+    "web.more": {"sv": "Visa fler", "en": "Show more"},
+    "web.why": {"sv": "Varför", "en": "Why"},
+    "web.untagged": {"sv": "ingen nämnd matchade", "en": "no committee matched"},
+    "web.deadlines": {"sv": "Sista dagar", "en": "Deadlines"},
+    "web.deadline_aim": {"sv": "planen siktar på denna", "en": "the plan aims at this one"},
+    "web.deadline_skipped": {"sv": "för sent för KS-beslut", "en": "too late for a KS decision"},
+    "web.deadline_passed": {"sv": "passerad", "en": "passed"},
+    "web.deadline_stage": {"sv": "steg {n}", "en": "stage {n}"},
+    "web.dates_text": {"sv": "Fler datum ur källans text", "en": "More dates in the source's text"},
+    "web.role_deadline": {"sv": "sista dag", "en": "deadline"},
+    "web.role_opens": {"sv": "öppnar", "en": "opens"},
+    "web.role_published": {"sv": "publicerad", "en": "published"},
+    "web.role_unknown": {"sv": "datum", "en": "date"},
+    "web.dim_committee": {"sv": "nämnd", "en": "committee"},
+    "web.dim_priority": {"sv": "prioriterat område", "en": "priority area"},
+    "web.committee": {"sv": "Nämnd", "en": "Committee"},
+    "web.timeline": {"sv": "Beslutsgång", "en": "Decision timeline"},
+    "web.no_timeline": {"sv": "Ingen beslutsgång: ingen kommande sista dag eller ingen "
+                              "sammanträdesplan.",
+                        "en": "No timeline: no coming deadline or no meeting calendar."},
+    "web.tags": {"sv": "Taggar och varför", "en": "Tags and why"},
+    "web.history": {"sv": "Ändringar", "en": "Changes"},
+    "web.also_at": {"sv": "Även hos", "en": "Also at"},
+    "web.open_source": {"sv": "Till källan", "en": "At the source"},
+    "web.details": {"sv": "Uppgifter", "en": "Details"},
+    "web.language": {"sv": "Språk", "en": "Language"},
+    "web.summary": {"sv": "Beskrivning", "en": "Summary"},
+    "web.feeds": {"sv": "Prenumerera", "en": "Subscribe"},
+    "web.feed_ics": {"sv": "Kalender (Outlook: lägg till kalender från internet)",
+                     "en": "Calendar (Outlook: add calendar from the internet)"},
+    "web.feed_atom": {"sv": "Nyhetsflöde (Atom)", "en": "News feed (Atom)"},
+    "web.api": {"sv": "Som JSON", "en": "As JSON"},
+    "web.board_title": {"sv": "Ansökningar", "en": "Applications"},
+    "web.board_decision": {"sv": "beslut", "en": "decision"},
+    "web.next_step": {"sv": "Nästa steg", "en": "Next step"},
+    "web.none": {"sv": "Inga.", "en": "None."},
+    "web.sources_title": {"sv": "Källornas hälsa", "en": "Health of the sources"},
+    "web.health_ok": {"sv": "ok", "en": "ok"},
+    "web.health_degraded": {"sv": "försämrad", "en": "degraded"},
+    "web.legislation_title": {"sv": "Lagstiftning, förslag och remisser",
+                              "en": "Legislation, proposals and consultations"},
+    "web.unknown_item": {"sv": "Ingen post med id {id!r}.", "en": "No item with id {id!r}."},
+    "web.committee_calls": {"sv": "Utlysningar", "en": "Calls"},
+    "web.committee_legislation": {"sv": "Lagstiftning och remisser", "en": "Legislation"},
+    "web.all_calls": {"sv": "Alla utlysningar för nämnden", "en": "All the committee's calls"},
+})
+
+BOARD = (INTENT, KS_APPROVED, SUBMITTED, "decision")
+
+
+def why_line(row: dict[str, Any], names: dict[str, str], lang: str) -> str:
+    """The committee tags' evidence in one line: "BUN: skola, elever; GVN: vuxenutbildning"."""
+    parts = []
+    for tag in row["tags"]:
+        if tag["dimension"] == "committee":
+            name = names.get(tag["tag"], tag["tag"])
+            parts.append(f"{name}: {', '.join(tag['evidence'])}" if tag["evidence"] else name)
+    return "; ".join(parts) or t("web.untagged", lang)
+
+
+def _short_names(web: WebContext) -> dict[str, str]:
+    return {ident: ident.upper() for ident in committees(web.config)}
+
+
+def _call_rows(web: WebContext, rows: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    names = _short_names(web)
+    for row in rows:
+        row["decide_cell"] = decide_by_cell(row.get("decide_by"), lang, web.tz)
+        row["why_line"] = why_line(row, names, lang)
+    return rows
+
+
+def _form_context(web: WebContext, lang: str) -> dict[str, Any]:
+    return {"committees": committees(web.config), "priorities": priorities(web.config),
+            "sources": [s.name for s in web.config.sources]}
+
+
+def index(web: WebContext, request: Request) -> HTMLResponse:
+    lang = web.lang(request)
+    filters = parse_filters(request.query_params, web.config, lang, CALL_PARAMS)
+    limit = filters.limit or PAGE_SIZE
+    rows = list_items(web.config, web.store, kind=CALL, order="deadline", limit=limit + 1,
+                      now=web.clock(), **filters.call_query())
+    more = len(rows) > limit
+    return web.render(request, "index.html", lang=lang, filters=filters,
+                      rows=_call_rows(web, rows[:limit], lang), more=more, limit=limit,
+                      api=("/api/calls", filters.as_params()), **_form_context(web, lang))
+
+
+def _deadline_rows(row: dict[str, Any], plan: Any, now: Any, lang: str
+                   ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Every deadline with what it is for (the source's sentence, the stage, passed, out of
+    reach for KS, or the one the plan aims at), and the other dates the source's text gave."""
+    two_stage = "two" in str(row["extra"].get("deadline_model", "")).lower()
+    skipped = set(plan.skipped) if plan else set()
+    texts = {from_iso(d.get("when")): d.get("text", "") for d in row["extra"].get("dates", [])
+             if d.get("role") == "deadline" and not d.get("approximate")}
+    out = []
+    for index, value in enumerate(row["deadlines"], start=1):
+        when = from_iso(value)
+        notes = [t("web.deadline_stage", lang, n=index)] if two_stage else []
+        if when is not None and when < now:
+            notes.append(t("web.deadline_passed", lang))
+        elif when in skipped:
+            notes.append(t("web.deadline_skipped", lang))
+        elif plan is not None and when == plan.deadline and not plan.too_late:
+            notes.append(t("web.deadline_aim", lang))
+        out.append({"when": value, "notes": notes, "text": texts.get(when, "")})
+    shown = {from_iso(v) for v in row["deadlines"]}
+    other = [d for d in row["extra"].get("dates", []) if not (
+        d.get("role") == "deadline" and not d.get("approximate")
+        and from_iso(d.get("when")) in shown)]
+    return out, other
+
+
+def call(web: WebContext, request: Request) -> HTMLResponse:
+    lang = web.lang(request)
+    check_params(request.query_params, ("committee", "lang"), lang)
+    item_id = request.path_params["item_id"]
+    row = web.store.get_item(item_id)
+    if row is None:
+        raise HTTPException(404, t("web.unknown_item", lang, id=item_id))
+    owner = request.query_params.get("committee")
+    owner = resolve_committee(web.config, owner, lang) if owner else None
+    now = web.clock()
+    plan = decide_by_for_row(row, meetings(web.config), committee=owner, now=now)
+    known = committees(web.config)
+    name = known[plan.committee].display_name(lang) if plan and plan.committee in known else None
+    tags = [{**tag, "name": (known.get(tag["tag"]) or priorities(web.config).get(tag["tag"]))}
+            for tag in row["tags"]]
+    apps = [a for a in list_applications(web.store) if a.item_id == row["id"]]
+    deadlines, other_dates = _deadline_rows(row, plan, now, lang)
+    return web.render(
+        request, "call.html", lang=lang, row=row, plan=plan, tags=tags,
+        steps=timeline_steps(plan, committee_name=name, lang=lang, tz=web.tz, now=now),
+        deadlines=deadlines, other_dates=other_dates, history=web.store.history(row["id"]),
+        also=[link for link in row["links"] if link["id"] != row["id"]],
+        applications=apps, status_label=status_label, committees=known,
+        api=(f"/api/calls/{row['id']}", []))
+
+
+def legislation(web: WebContext, request: Request) -> HTMLResponse:
+    lang = web.lang(request)
+    filters = parse_filters(request.query_params, web.config, lang, LEGISLATION_PARAMS)
+    limit = filters.limit or PAGE_SIZE
+    rows = list_items(web.config, web.store, kind=LEGISLATION, order="published",
+                      limit=limit + 1, now=web.clock(), **filters.legislation_query())
+    names = _short_names(web)
+    for row in rows:
+        row["why_line"] = why_line(row, names, lang)
+    return web.render(request, "legislation.html", lang=lang, filters=filters,
+                      rows=rows[:limit], more=len(rows) > limit, limit=limit,
+                      api=("/api/legislation", filters.as_params()), **_form_context(web, lang))
+
+
+def applications(web: WebContext, request: Request) -> HTMLResponse:
+    lang = web.lang(request)
+    check_params(request.query_params, ("committee", "lang"), lang)
+    committee = request.query_params.get("committee")
+    committee = resolve_committee(web.config, committee, lang) if committee else None
+    calendar, now = meetings(web.config), web.clock()
+    columns: dict[str, list[dict[str, Any]]] = {column: [] for column in BOARD}
+    for app in list_applications(web.store, committee=committee):
+        progress = progress_of(app, calendar, now)
+        column = app.status if app.status in BOARD else "decision"
+        columns[column].append({
+            "app": app, "status": status_label(app.status, lang),
+            "next_step": format_next_step(progress, lang, web.tz) if progress else "",
+            "decided": app.status in (GRANTED, REJECTED, WITHDRAWN)})
+    titles = {column: (status_label(column, lang) if column != "decision"
+                       else t("web.board_decision", lang)) for column in BOARD}
+    return web.render(request, "applications.html", lang=lang, columns=columns, titles=titles,
+                      committee=committee, committees=committees(web.config))
+
+
+def committee_page(web: WebContext, request: Request) -> HTMLResponse:
+    lang = web.lang(request)
+    check_params(request.query_params, ("lang",), lang)
+    wanted = request.path_params["committee"]
+    known = committees(web.config)
+    try:
+        ident = resolve_committee(web.config, wanted, lang)
+    except HTTPException as exc:
+        raise HTTPException(404, exc.detail) from None
+    now = web.clock()
+    calls = list_items(web.config, web.store, kind=CALL, order="deadline", limit=PAGE_SIZE,
+                       now=now, include_closed=False, committee=ident)
+    laws = list_items(web.config, web.store, kind=LEGISLATION, order="published", limit=30,
+                      now=now, committee=ident)
+    names = _short_names(web)
+    for row in laws:
+        row["why_line"] = why_line(row, names, lang)
+    return web.render(request, "committee.html", lang=lang, committee=known[ident],
+                      calls=_call_rows(web, calls, lang), laws=laws, more=len(calls) == PAGE_SIZE)
+
+
+def sources(web: WebContext, request: Request) -> HTMLResponse:
+    lang = web.lang(request)
+    check_params(request.query_params, ("lang",), lang)
+    return web.render(request, "sources.html", lang=lang,
+                      rows=source_status(web.config, web.store, lang))
+
+
+def routes(web: WebContext) -> list[Route]:
+    bind = partial(bound, web)
+    return [Route("/", bind(index), methods=["GET"]),
+            Route("/calls/{item_id:path}", bind(call), methods=["GET"]),
+            Route("/legislation", bind(legislation), methods=["GET"]),
+            Route("/applications", bind(applications), methods=["GET"]),
+            Route("/committees/{committee}", bind(committee_page), methods=["GET"]),
+            Route("/sources", bind(sources), methods=["GET"])]
