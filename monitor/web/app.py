@@ -14,7 +14,7 @@ import threading
 from datetime import datetime
 from pathlib import Path
 from typing import Any, AsyncIterator, Callable
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
@@ -33,7 +33,7 @@ from ..model import utcnow
 from ..store import Store
 from .params import BadParameter, language
 
-__all__ = ["create_app", "WebContext", "CSP", "bound"]
+__all__ = ["create_app", "WebContext", "CSP", "bound", "item_path"]
 
 HERE = Path(__file__).parent
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
@@ -127,7 +127,8 @@ class WebContext:
             request=request, lang=lang, t=lambda key, **v: t(key, lang, **v), url=url,
             other_lang=other, default_lang=self.config.settings.language,
             when=lambda v: format_datetime(v, tz), day=lambda v: format_date(v, tz),
-            long=lambda v: long_date(v, tz, lang), href=safe_href, **context)
+            long=lambda v: long_date(v, tz, lang), href=safe_href, item_path=item_path,
+            **context)
         return HTMLResponse(html, status_code=status)
 
     def _safe_lang(self, request: Request) -> str:
@@ -135,6 +136,11 @@ class WebContext:
             return self.lang(request)
         except BadParameter:
             return self.config.settings.language
+
+
+def item_path(item_id: str) -> str:
+    """The call page of an item; its id quoted so no character of it leaves the path."""
+    return "/calls/" + quote(item_id, safe=":")
 
 
 def bound(web: WebContext, fn: Callable[[WebContext, Request], Response]

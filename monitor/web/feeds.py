@@ -24,7 +24,7 @@ from ..committees import committees
 from ..i18n import add_messages, t
 from ..mail import safe_href
 from ..model import from_iso
-from .app import WebContext, bound
+from .app import WebContext, bound, item_path
 from .params import check_params, resolve_committee
 
 __all__ = ["routes", "ATOM_ENTRIES"]
@@ -103,7 +103,7 @@ def build_atom(web: WebContext, request: Request, rows: list[dict[str, Any]],
         entry = feed.add_entry()
         entry.id(_uid("item", row["id"]))
         entry.title(_text(row["title"]))
-        page = f"{base}/calls/{row['id']}"
+        page = base + item_path(row["id"])
         entry.link(href=safe_href(row["url"]) or page, rel="alternate")
         entry.published(from_iso(row["first_seen"]))
         entry.updated(from_iso(row["updated"]))

@@ -20,7 +20,7 @@ from ..listing import list_items
 from ..meetings import meetings
 from ..model import CALL, LEGISLATION, from_iso
 from ..progress import format_next_step, progress_of
-from .app import WebContext, bound
+from .app import WebContext, bound, item_path
 from .params import CALL_PARAMS, LEGISLATION_PARAMS, check_params, parse_filters, \
     resolve_committee
 from .timeline import timeline_steps
@@ -183,7 +183,7 @@ def call(web: WebContext, request: Request) -> HTMLResponse:
         deadlines=deadlines, other_dates=other_dates, history=web.store.history(row["id"]),
         also=[link for link in row["links"] if link["id"] != row["id"]],
         applications=apps, status_label=status_label, committees=known,
-        api=(f"/api/calls/{row['id']}", []))
+        api=("/api" + item_path(row["id"]), []))
 
 
 def legislation(web: WebContext, request: Request) -> HTMLResponse:

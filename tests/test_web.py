@@ -1,0 +1,201 @@
+"""``monitor web``: every route through Starlette's test client on the seeded scenario.
+
+The scenario (tests.mailfixtures): calls A, B, D (bun), C (shn), F (no committee), G (bun,
+closed), legislation E (bun); B's deadline moved from 1 March to 1 April 2027.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+
+from monitor.applications import start_application
+from monitor.committees import committees
+from monitor.web.app import CSP
+from tests.conftest import NOW
+from tests.webfixtures import client, make_client, mail_env, seeded  # noqa: F401 - fixtures
+
+PAGES = ["/", "/?committee=bun", "/calls/eu-funding:B", "/legislation", "/applications",
+         "/committees/bun", "/sources", "/?lang=en", "/calls/eu-funding:B?lang=en"]
+
+
+def titles(html: str) -> list[str]:
+    """The call titles a listing shows, in order."""
+    return [a.get_text() for a in soup(html).select("a.title")]
+
+
+def soup(html: str) -> BeautifulSoup:
+    return BeautifulSoup(html, "lxml")
+
+
+def text(html: str) -> str:
+    return " ".join(soup(html).get_text(" ").split())
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_renders_with_the_safety_headers(client, path):  # noqa: ANN001, F811
+    response = client.get(path)
+    assert response.status_code == 200, response.text[-300:]
+    assert response.headers["content-type"].startswith("text/html")
+    assert response.headers["content-security-policy"] == CSP
+    assert "script-src" not in CSP and "'unsafe-inline'" not in CSP
+    assert response.headers["x-content-type-options"] == "nosniff"
+    html = response.text
+    assert "<script" not in html and " style=" not in html  # nothing the CSP would block
+    assert 'href="/static/style.css"' in html
+
+
+def test_front_page_lists_open_calls_soonest_first_with_decide_by_and_why(client):  # noqa: ANN001, F811
+    html = client.get("/").text
+    assert titles(html) == ["Skolutveckling i Europa", "Lärarutbyten inom Erasmus+",
+                            "Klimatanpassning i kommuner", "Digitalisering i förskolan",
+                            "Cesis vänort kulturutbyte"]  # G is closed, E legislation
+    page = text(html)
+    assert "Besluta senast:" in page and "Varför: BUN: \"grundskola\" i texten; GVN:" in page
+    assert "ingen nämnd matchade" in page  # F has no committee: said so, not hidden
+    english = text(client.get("/?lang=en").text)
+    assert "Open and forthcoming calls" in english and "Decide by:" in english
+
+
+def test_filters_are_the_clis(client):  # noqa: ANN001, F811
+    bun = titles(client.get("/?committee=bun").text)
+    assert bun == ["Skolutveckling i Europa", "Lärarutbyten inom Erasmus+",
+                   "Digitalisering i förskolan"]
+    # by name, English name or a unique beginning, case-insensitive
+    for name in ("Barn- och utbildningsnämnden", "committee for children and education", "Barn"):
+        assert titles(client.get("/", params={"committee": name}).text) == bun
+    assert titles(client.get("/?q=förskolan").text) == ["Digitalisering i förskolan"]
+    assert titles(client.get("/?closing_within=30").text) == ["Skolutveckling i Europa"]
+    assert titles(client.get("/?programme=LIFE").text) == ["Klimatanpassning i kommuner"]
+    assert "Stängd skolutlysning" in titles(client.get("/?status=closed").text)
+    assert "Stängd skolutlysning" in titles(client.get("/?all=1&committee=bun").text)
+    assert titles(client.get("/?limit=2").text) == bun[:2]
+
+
+@pytest.mark.parametrize("query,args", [
+    ("", []), ("committee=bun", ["--committee", "bun"]), ("q=skol", ["--search", "skol"]),
+    ("status=open&status=closed", ["--status", "open", "--status", "closed"]),
+    ("all=1&closing_within=120&programme=Erasmus",
+     ["--all", "--closing-within", "120", "--programme", "Erasmus"]),
+    ("priority=verksamhetsutveckling&limit=1", ["--priority", "verksamhetsutveckling",
+                                                "--limit", "1"]),
+])
+def test_api_returns_exactly_the_clis_json(client, cli, query, args):  # noqa: ANN001, F811
+    api = client.get(f"/api/calls?{query}")
+    assert api.headers["content-type"] == "application/json; charset=utf-8"
+    expected = json.loads(cli("calls", *args, "--format", "json").stdout)
+    assert expected and api.json() == expected
+    if "committee" in query:  # the owning committee drives decide-by as in the CLI
+        assert {row["decide_by"]["committee"] for row in api.json() if row["decide_by"]} == {"bun"}
+
+
+def test_api_legislation_and_one_item_match_the_cli(client, cli):  # noqa: ANN001, F811
+    assert client.get("/api/legislation?committee=bun").json() == json.loads(
+        cli("legislation", "--committee", "bun", "--format", "json").stdout)
+    item = client.get("/api/calls/eu-funding:B").json()
+    assert item == json.loads(cli("show", "eu-funding:B", "--format", "json").stdout)
+    assert [h["field"] for h in item["history"]] == ["deadlines"]
+    missing = client.get("/api/calls/eu-funding:NOPE")
+    assert missing.status_code == 404 and missing.json()["error"] == \
+        "Ingen post med id 'eu-funding:NOPE'."
+
+
+def test_call_page_has_fields_deadlines_timeline_evidence_history_and_also_at(  # noqa: ANN001, F811
+        client, seeded):
+    from monitor.dedup import update_groups
+    from tests.mailfixtures import item
+    mirror = item("B2", "Digitalisering i förskolan", opens=None,
+                  deadlines=[NOW.replace(2027, 4, 1, 0, 0)])
+    mirror.source, mirror.url = "esf", "https://www.esf.se/utlysning-b"
+    seeded.upsert_items([mirror], now=NOW)
+    update_groups(seeded)
+    html = client.get("/calls/eu-funding:B").text
+    doc = soup(html)
+    steps = [" ".join(li.get_text(" ").split()) for li in doc.select("ol.timeline li")]
+    assert len(steps) == 3 and steps[-1] == "Ansökan Sista dag: 1 april 2027"
+    assert steps[1].startswith("Kommunstyrelsen (KS) Ärendet in senast: 2 mars 2027")
+    assert steps[0] == ("Barn- och utbildningsnämnden Ärendet in senast: 27 januari 2027 "
+                        "Sammanträde: 10 februari 2027")  # the committee decides first
+    assert doc.select("ol.timeline li.state-next")
+    page = text(html)
+    assert "1 april 2027 (planen siktar på denna)" in page
+    assert '"förskola" i titeln' in page and "Verksamhetsutveckling" in page  # tag evidence
+    history = doc.select("ul.history li")[0].get_text(" ")
+    assert "deadlines" in history and "2027-03-01" in history and "2027-04-01" in history
+    also = doc.select("a[href='https://www.esf.se/utlysning-b']")
+    assert also and "Även hos" in page
+    english = text(client.get("/calls/eu-funding:B?lang=en").text)
+    assert "Decision timeline" in english and "Application Deadline: 1 April 2027" in english
+
+
+def test_legislation_committee_sources_and_applications_pages(client, seeded, config):  # noqa: ANN001, F811
+    assert titles(client.get("/legislation").text) == ["Förslag till ändrad skollag"]
+    page = client.get("/committees/bun").text
+    assert titles(page) == ["Skolutveckling i Europa", "Lärarutbyten inom Erasmus+",
+                            "Digitalisering i förskolan", "Förslag till ändrad skollag"]
+    assert 'href="/feeds/bun.ics"' in page and 'href="/feeds/bun.atom"' in page
+    assert client.get("/committees/Barn").status_code == 200  # a name works here too
+    poll = seeded.start_poll("vinnova", now=NOW)
+    seeded.finish_poll(poll, outcome="error", error="HTTP 503 från servern", now=NOW)
+    sources = text(client.get("/sources").text)
+    assert all(s.name in sources for s in config.sources)
+    assert "HTTP 503 från servern" in sources and "aldrig" in sources
+    start_application(seeded, "eu-funding:B", "bun", committees=committees(config), by="test",
+                      now=NOW)
+    board = soup(client.get("/applications").text)
+    intent = board.select("section.column-intent")[0].get_text(" ")
+    assert "Digitalisering i förskolan" in intent and "Nästa steg:" in intent
+    assert "KS-beslut senast" in intent
+    assert "Digitalisering" not in board.select("section.column-submitted")[0].get_text(" ")
+
+
+@pytest.mark.parametrize("path,status,message", [
+    ("/?committee=zzz", 400, "Ogiltigt värde för committee: 'zzz'. Giltiga: ks, bun"),
+    ("/?committee=b", 400, "'b' passar flera nämnder: bun, bn"),
+    ("/?colour=red", 400, "Okänd parameter 'colour'. Sidan tar: committee, status"),
+    ("/?status=done", 400, "Ogiltigt värde för status: 'done'. Giltiga: forthcoming, open"),
+    ("/?closing_within=-3", 400, "closing_within ska vara ett tal större än 0, inte '-3'"),
+    ("/?limit=many", 400, "limit ska vara ett tal större än 0, inte 'many'"),
+    ("/?lang=de", 400, "Ogiltigt värde för lang: 'de'. Giltiga: sv, en"),
+    ("/calls/eu-funding:NOPE", 404, "Ingen post med id 'eu-funding:NOPE'."),
+    ("/committees/zzz", 404, "Ogiltigt värde för committee: 'zzz'"),
+    ("/feeds/zzz.ics", 404, "Okänt flöde 'zzz': ange en nämnd (ks, bun"),
+    ("/nowhere", 404, "Sidan finns inte: /nowhere"),
+    ("/?committee=zzz&lang=en", 400, "Invalid value for committee: 'zzz'. Valid: ks, bun"),
+])
+def test_bad_requests_get_a_clear_page_never_a_traceback(client, path, status, message):  # noqa: ANN001, F811
+    response = client.get(path)
+    assert response.status_code == status
+    assert message in text(response.text)
+    assert "Traceback" not in response.text and response.headers["content-security-policy"]
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
+@pytest.mark.parametrize("path", ["/", "/calls/eu-funding:B", "/api/calls", "/feeds/bun.ics",
+                                  "/static/style.css"])
+def test_nothing_but_reading_is_allowed(client, seeded, method, path):  # noqa: ANN001, F811
+    before = seeded.conn.execute("SELECT count(*), max(updated) FROM items").fetchone()
+    response = client.request(method, path, data={"status": "closed"})
+    assert response.status_code == 405
+    assert seeded.conn.execute("SELECT count(*), max(updated) FROM items").fetchone() == before
+    if not path.startswith("/static"):
+        assert "GET" in response.headers["allow"]
+
+
+def test_static_css_is_served_locally(client):  # noqa: ANN001, F811
+    response = client.get("/static/style.css")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/css")
+    assert "@media (max-width: 700px)" in response.text
+    assert not re.search(r"url\(|@import|https?://", response.text)  # no external assets
+
+
+def test_links_keep_the_chosen_language_and_filters(client):  # noqa: ANN001, F811
+    doc = soup(client.get("/?committee=bun&lang=en").text)
+    hrefs = [a.get("href") for a in doc.select("a.title")]
+    assert hrefs[0] == "/calls/eu-funding:A?committee=bun&lang=en"
+    assert doc.select("a.lang")[0].get("href") == "/?committee=bun"
+    assert doc.select("input[name=lang]")[0].get("value") == "en"
+    assert doc.select("select[name=committee] option[selected]")[0].get("value") == "bun"
