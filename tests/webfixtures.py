@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
+import time
 import warnings
 from typing import Iterator
 
@@ -28,3 +31,29 @@ def client(config, seeded) -> Iterator[TestClient]:  # noqa: ANN001, F811
     """A test client on the seeded scenario, the clock at NOW."""
     with make_client(config) as test_client:
         yield test_client
+
+
+@contextlib.contextmanager
+def live_server(config) -> Iterator[str]:  # noqa: ANN001
+    """The app served by a real uvicorn on a free loopback port, in a thread; yields its URL."""
+    import uvicorn
+
+    from monitor.web.app import create_app
+    from tests.mailfixtures import free_port
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(
+        create_app(config, database_path(config), clock=lambda: NOW), host="127.0.0.1",
+        port=port, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)

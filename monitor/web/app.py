@@ -1,15 +1,17 @@
-"""The Starlette application: routes, one read connection per worker thread, safety headers.
+"""The Starlette application: routes, read connections opened at start, safety headers.
 
 Read-only: every route is GET (HEAD) only, so Starlette answers any other method with 405.
 Pages are Jinja2 templates with autoescaping on; the Content-Security-Policy allows no script
 at all and styles only from the page's own ``/static``. The store is opened the way the CLI
-opens it (WAL mode, busy timeout), one connection per worker thread, so pages read while
+opens it (WAL mode, busy timeout), one connection per worker thread, taken from connections
+opened at start (opening one checks the schema under the write lock), so pages read while
 ``monitor serve`` writes.
 """
 
 from __future__ import annotations
 
 import contextlib
+import queue
 import threading
 from datetime import datetime
 from pathlib import Path
@@ -36,6 +38,7 @@ from .params import BadParameter, language
 __all__ = ["create_app", "WebContext", "CSP", "bound", "item_path"]
 
 HERE = Path(__file__).parent
+PREOPENED = 8  # connections opened at start; more threads than this open their own
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
        "base-uri 'none'; frame-ancestors 'none'")
 SECURITY_HEADERS = [(b"content-security-policy", CSP.encode()),
@@ -83,18 +86,32 @@ class WebContext:
         self.tz = config.settings.tz
         self._local = threading.local()
         self._stores: list[Store] = []
+        self._spare: queue.Queue[Store] = queue.Queue()
         self._lock = threading.Lock()
         self.env = Environment(loader=FileSystemLoader(HERE / "templates"),
                                autoescape=select_autoescape(default=True, default_for_string=True),
                                trim_blocks=True, lstrip_blocks=True)
 
+    def open_stores(self, count: int = PREOPENED) -> None:
+        """Open ``count`` connections now: opening one checks the schema under the write lock,
+        which would make a page wait for a running poll; a worker thread takes one of these."""
+        for _ in range(count):
+            store = Store(self.db_path)
+            self._stores.append(store)
+            self._spare.put(store)
+
     @property
     def store(self) -> Store:
+        """This worker thread's connection (one per thread: sqlite3 objects are not shared)."""
         store = getattr(self._local, "store", None)
         if store is None:
-            store = self._local.store = Store(self.db_path)
-            with self._lock:
-                self._stores.append(store)
+            try:
+                store = self._spare.get_nowait()
+            except queue.Empty:
+                store = Store(self.db_path)
+                with self._lock:
+                    self._stores.append(store)
+            self._local.store = store
         return store
 
     def close(self) -> None:
@@ -171,6 +188,7 @@ def create_app(config: Config, db_path: Path, *,
     from . import api, feeds, pages
 
     web = WebContext(config, db_path, clock)
+    web.open_stores()
 
     async def http_error(request: Request, exc: Exception) -> Response:
         status = getattr(exc, "status_code", 500)
