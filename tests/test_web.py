@@ -88,6 +88,7 @@ def test_api_returns_exactly_the_clis_json(client, cli, query, args):  # noqa: A
     assert api.headers["content-type"] == "application/json; charset=utf-8"
     expected = json.loads(cli("calls", *args, "--format", "json").stdout)
     assert expected and api.json() == expected
+    assert api.headers["x-limit"] == ("1" if "limit=1" in query else "100")  # the default
     if "committee" in query:  # the owning committee drives decide-by as in the CLI
         assert {row["decide_by"]["committee"] for row in api.json() if row["decide_by"]} == {"bun"}
 

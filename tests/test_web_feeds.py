@@ -127,3 +127,18 @@ def test_hostile_text_stays_text_in_the_feeds(client, hostile):  # noqa: ANN001,
     calendar = Calendar.from_ical(client.get("/feeds/bun.ics").content)
     urls = [str(e["URL"]) for e in calendar.walk("VEVENT") if "URL" in e]
     assert urls and all(u.startswith(("https://", "http://")) for u in urls)
+
+
+def test_feeds_are_rebuilt_after_a_write_and_answer_304_when_unchanged(client, seeded):  # noqa: ANN001, F811
+    from tests.mailfixtures import item, tag
+    first = client.get("/feeds/bun.ics")
+    etag = first.headers["etag"]
+    assert client.get("/feeds/bun.ics", headers={"if-none-match": etag}).status_code == 304
+    seeded.upsert_items([item("N", "Ny förskoleutlysning", deadlines=[utc(2027, 6, 1)])],
+                        now=NOW)
+    seeded.replace_tags("eu-funding:N", [tag("bun", "förskola")], now=NOW)
+    second = client.get("/feeds/bun.ics", headers={"if-none-match": etag})
+    assert second.status_code == 200 and second.headers["etag"] != etag
+    assert "Sista dag: Ny förskoleutlysning (1 juni 2027)" in events(second.content)
+    atom = feedparser.parse(client.get("/feeds/bun.atom").content)
+    assert atom.entries[0].title == "Ny förskoleutlysning"

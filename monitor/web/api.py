@@ -2,8 +2,9 @@
 
 ``/api/calls`` and ``/api/legislation`` take the pages' filters (``committee``, ``status``,
 ``all``, ``source``, ``programme``, ``closing_within``, ``q``, ``priority``, ``limit``) and
-return a JSON list; ``/api/calls/{id}`` returns one object (404 when unknown). Errors are
-``{"error": ..., "status": ...}``.
+return a JSON list: the first ``limit`` objects (default 100, at most 10,000), as the CLI with
+``--limit`` prints them; the header ``X-Limit`` says which limit applied. ``/api/calls/{id}``
+returns one object (404 when unknown). Errors are ``{"error": ..., "status": ...}``.
 """
 
 from __future__ import annotations
@@ -26,26 +27,31 @@ from .params import CALL_PARAMS, LEGISLATION_PARAMS, check_params, parse_filters
 __all__ = ["routes", "json_response"]
 
 
-def json_response(data: Any) -> Response:
+DEFAULT_LIMIT = 100  # a whole 100,000-item store's listing is megabytes: ask for it
+
+
+def json_response(data: Any, headers: dict[str, str] | None = None) -> Response:
     """JSON as the CLI writes it (``default=str``, UTF-8 kept)."""
     body = json.dumps(data, ensure_ascii=False, default=str)
-    return Response(body, media_type="application/json; charset=utf-8")
+    return Response(body, media_type="application/json; charset=utf-8", headers=headers)
 
 
 def api_calls(web: WebContext, request: Request) -> Response:
     lang = web.lang(request)
     filters = parse_filters(request.query_params, web.config, lang, CALL_PARAMS)
-    rows = list_items(web.config, web.store, kind=CALL, order="deadline", limit=filters.limit,
+    limit = filters.limit or DEFAULT_LIMIT
+    rows = list_items(web.config, web.store, kind=CALL, order="deadline", limit=limit,
                       now=web.clock(), **filters.call_query())
-    return json_response([public_row(r) for r in rows])
+    return json_response([public_row(r) for r in rows], {"x-limit": str(limit)})
 
 
 def api_legislation(web: WebContext, request: Request) -> Response:
     lang = web.lang(request)
     filters = parse_filters(request.query_params, web.config, lang, LEGISLATION_PARAMS)
+    limit = filters.limit or DEFAULT_LIMIT
     rows = list_items(web.config, web.store, kind=LEGISLATION, order="published",
-                      limit=filters.limit, now=web.clock(), **filters.legislation_query())
-    return json_response([public_row(r) for r in rows])
+                      limit=limit, now=web.clock(), **filters.legislation_query())
+    return json_response([public_row(r) for r in rows], {"x-limit": str(limit)})
 
 
 def api_item(web: WebContext, request: Request) -> Response:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import queue
 import threading
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any, AsyncIterator, Callable
@@ -39,6 +40,7 @@ __all__ = ["create_app", "WebContext", "CSP", "bound", "item_path"]
 
 HERE = Path(__file__).parent
 PREOPENED = 8  # connections opened at start; more threads than this open their own
+FEED_CACHE_SECONDS = 600  # a feed is rebuilt at least this often (calendars: 10 minutes)
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
        "base-uri 'none'; frame-ancestors 'none'")
 SECURITY_HEADERS = [(b"content-security-policy", CSP.encode()),
@@ -87,10 +89,39 @@ class WebContext:
         self._local = threading.local()
         self._stores: list[Store] = []
         self._spare: queue.Queue[Store] = queue.Queue()
+        self._feeds: dict[tuple[str, ...], tuple[tuple[int, ...], float, bytes]] = {}
         self._lock = threading.Lock()
         self.env = Environment(loader=FileSystemLoader(HERE / "templates"),
                                autoescape=select_autoescape(default=True, default_for_string=True),
                                trim_blocks=True, lstrip_blocks=True)
+
+    def fingerprint(self) -> tuple[int, ...]:
+        """Changes with every commit by any process: the database file's and its write-ahead
+        log's modification time and size, the last history row and poll."""
+        stamps: list[int] = []
+        for path in (self.db_path, Path(f"{self.db_path}-wal")):
+            try:
+                info = path.stat()
+                stamps += [info.st_mtime_ns, info.st_size]
+            except OSError:
+                stamps += [0, 0]
+        row = self.store.conn.execute("SELECT (SELECT max(id) FROM item_history), "
+                                      "(SELECT max(id) FROM polls)").fetchone()
+        return (*stamps, *(value or 0 for value in row))
+
+    def feed_cache(self, key: tuple[str, ...], build: Callable[[], bytes]) -> bytes:
+        """``build()``'s bytes, reused while the database is unchanged and for at most
+        ``FEED_CACHE_SECONDS`` (time alone moves cut-offs and statuses on)."""
+        now = time.monotonic()
+        stamp = self.fingerprint()
+        with self._lock:
+            cached = self._feeds.get(key)
+        if cached and cached[0] == stamp and now - cached[1] < FEED_CACHE_SECONDS:
+            return cached[2]
+        body = build()
+        with self._lock:
+            self._feeds[key] = (self.fingerprint(), now, body)
+        return body
 
     def open_stores(self, count: int = PREOPENED) -> None:
         """Open ``count`` connections now: opening one checks the schema under the write lock,

@@ -60,21 +60,39 @@ def _committee(web: WebContext, request: Request, lang: str) -> str | None:
 def calendar_feed(web: WebContext, request: Request) -> Response:
     lang = web.lang(request)
     committee = _committee(web, request, lang)
-    web.store.roll_forward(web.clock())
-    body = build_calendar(web.config, web.store, committee=committee, lang=lang,
-                          now=web.clock(), ks_step=True)
+
+    def build() -> bytes:
+        now = web.clock()
+        web.store.roll_forward(now)
+        return build_calendar(web.config, web.store, committee=committee, lang=lang, now=now,
+                              ks_step=True)
     name = committee or ALL
-    return Response(body, media_type="text/calendar; charset=utf-8",
-                    headers={"content-disposition": f'inline; filename="{name}.ics"'})
+    return _cached(web, request, ("ics", name, lang), build, "text/calendar; charset=utf-8",
+                   {"content-disposition": f'inline; filename="{name}.ics"'})
 
 
 def atom_feed(web: WebContext, request: Request) -> Response:
     lang = web.lang(request)
     committee = _committee(web, request, lang)
-    rows = web.store.query_items(committee=committee, order="first_seen", limit=ATOM_ENTRIES,
-                                 now=web.clock())
-    return Response(build_atom(web, request, rows, committee, lang),
-                    media_type="application/atom+xml; charset=utf-8")
+
+    def build() -> bytes:
+        rows = web.store.query_items(committee=committee, order="first_seen",
+                                     limit=ATOM_ENTRIES, now=web.clock())
+        return build_atom(web, request, rows, committee, lang)
+    return _cached(web, request, ("atom", committee or ALL, lang, str(request.url)), build,
+                   "application/atom+xml; charset=utf-8")
+
+
+def _cached(web: WebContext, request: Request, key: tuple[str, ...], build: Any,
+            media_type: str, headers: dict[str, str] | None = None) -> Response:
+    """A feed from the cache while the database is unchanged and it is younger than
+    ``FEED_CACHE_SECONDS``; with an ETag, so a calendar client's conditional GET gets 304."""
+    body = web.feed_cache(key, build)
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    headers = {**(headers or {}), "etag": etag, "cache-control": "private, max-age=300"}
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type=media_type, headers=headers)
 
 
 def _uid(*parts: str) -> str:
