@@ -38,6 +38,7 @@ from .notifications.outbox import OutboxChannel
 from .scheduler import first_fire, schedule_settings
 from .store import Store
 from .subscriptions import ALL, Subscription, digest_settings, effective_subscriptions
+from .web.links import web_links
 
 __all__ = ["Outcome", "is_due", "send_digests", "preview_digests", "send_reminders", "summary",
            "digest_key"]
@@ -64,6 +65,9 @@ add_messages({
     "mail_footer": {"sv": "Du får det här mejlet för att {email} bevakar {audience}.",
                     "en": "You get this mail because {email} follows {audience}."},
     "mail_window": {"sv": "Nytt sedan {since}.", "en": "New since {since}."},
+    "mail_web_links": {"sv": "På intranätet:", "en": "On the intranet:"},
+    "mail_web_page": {"sv": "sidan", "en": "the page"},
+    "mail_web_ics": {"sv": "kalender", "en": "calendar"},
     "digest_label_why": {"sv": "Varför", "en": "Why"},
     "digest_label_also": {"sv": "Även hos", "en": "Also at"},
     "digest_label_changes": {"sv": "Ändring", "en": "Change"},
@@ -133,7 +137,8 @@ def digest_message(config: Config, digest: Digest, now: datetime) -> EmailMessag
         digest=digest, groups=digest.groups, lang=lang, t=partial(t_for, lang),
         subject=digest.subject(), period_title=digest.period.title(lang),
         audience=digest.audience, email=sub.email,
-        since=long_date(digest.since, config.settings.tz, lang), summary=digest.summary())
+        since=long_date(digest.since, config.settings.tz, lang), summary=digest.summary(),
+        web_links=web_links(config, sub.committee))
     return build_message(settings, to=[sub.email], subject=context["subject"],
                          text=render("digest.txt", **context),
                          html=render("digest.html", **context),
@@ -280,7 +285,7 @@ def _reminder_message(config: Config, sub: Subscription, entry: DigestEntry, key
     when = _days_phrase(entry.days_left, lang)
     subject = t("reminder_subject", lang, when=when, title=entry.title)
     context = dict(entry=entry, lang=lang, t=partial(t_for, lang), subject=subject, when=when,
-                   audience=audience, email=sub.email)
+                   audience=audience, email=sub.email, web_links=None)  # links: digests only
     return build_message(mail_settings(config), to=[sub.email], subject=subject,
                          text=render("reminder.txt", **context),
                          html=render("reminder.html", **context), key=key, date=now)
