@@ -200,3 +200,14 @@ def test_links_keep_the_chosen_language_and_filters(client):  # noqa: ANN001, F8
     assert doc.select("a.lang")[0].get("href") == "/?committee=bun"
     assert doc.select("input[name=lang]")[0].get("value") == "en"
     assert doc.select("select[name=committee] option[selected]")[0].get("value") == "bun"
+
+
+def test_a_server_error_is_a_plain_page_without_a_traceback(config, seeded):  # noqa: ANN001, F811
+    broken_client = make_client(config, raise_server_exceptions=False)
+    seeded.conn.execute("DROP TABLE tags")  # a database broken under the running page
+    with broken_client as broken:
+        page = broken.get("/")
+        api = broken.get("/api/calls")
+    assert page.status_code == 500 and "Något gick fel på servern" in page.text
+    assert "Traceback" not in page.text and "tags" not in text(page.text)
+    assert api.status_code == 500 and api.json()["status"] == 500

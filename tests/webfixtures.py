@@ -21,9 +21,10 @@ with warnings.catch_warnings():  # Starlette 1.x prefers "httpx2" for its test c
     from starlette.testclient import TestClient
 
 
-def make_client(config) -> TestClient:  # noqa: ANN001
+def make_client(config, **options: bool) -> TestClient:  # noqa: ANN001
+    """A test client of the app on ``config``'s database, the clock at NOW."""
     from monitor.web.app import create_app
-    return TestClient(create_app(config, database_path(config), clock=lambda: NOW))
+    return TestClient(create_app(config, database_path(config), clock=lambda: NOW), **options)
 
 
 @pytest.fixture

@@ -82,8 +82,9 @@ add_messages({
     "web.next_step": {"sv": "Nästa steg", "en": "Next step"},
     "web.none": {"sv": "Inga.", "en": "None."},
     "web.sources_title": {"sv": "Källornas hälsa", "en": "Health of the sources"},
-    "web.health_ok": {"sv": "ok", "en": "ok"},
-    "web.health_degraded": {"sv": "försämrad", "en": "degraded"},
+    "web.outcome_ok": {"sv": "ok", "en": "ok"},
+    "web.outcome_unchanged": {"sv": "oförändrad", "en": "unchanged"},
+    "web.outcome_error": {"sv": "misslyckades", "en": "failed"},
     "web.legislation_title": {"sv": "Lagstiftning, förslag och remisser",
                               "en": "Legislation, proposals and consultations"},
     "web.unknown_item": {"sv": "Ingen post med id {id!r}.", "en": "No item with id {id!r}."},
@@ -93,6 +94,24 @@ add_messages({
 })
 
 BOARD = (INTENT, KS_APPROVED, SUBMITTED, "decision")
+# What the sources' own fields (Item.extra) are called on a call page; others show their key.
+EXTRA_LABELS = {
+    "budget": ("Budget", "Budget"), "budget_sek": ("Budget (kr)", "Budget (SEK)"),
+    "call_identifier": ("Utlysningens beteckning", "Call identifier"),
+    "call_title": ("Utlysningens titel", "Call title"),
+    "deadline_model": ("Modell för sista dag", "Deadline model"),
+    "identifier": ("Beteckning", "Identifier"), "keywords": ("Nyckelord", "Keywords"),
+    "parent_title": ("Överordnad utlysning", "Parent call"), "project": ("Projekt", "Project"),
+    "project_acronym": ("Projektets förkortning", "Project acronym"),
+    "types_of_action": ("Typ av insats", "Types of action"),
+    "ministry": ("Departement", "Ministry"), "page_title": ("Sidans titel", "Page title"),
+    "planned": ("Planerad", "Planned"), "evidence": ("Ur texten", "From the text"),
+}
+
+
+def extra_label(key: str, lang: str) -> str:
+    labels = EXTRA_LABELS.get(key)
+    return labels[1 if lang == "en" else 0] if labels else key
 
 
 def why_line(row: dict[str, Any], names: dict[str, str], lang: str) -> str:
@@ -183,6 +202,7 @@ def call(web: WebContext, request: Request) -> HTMLResponse:
         deadlines=deadlines, other_dates=other_dates, history=web.store.history(row["id"]),
         also=[link for link in row["links"] if link["id"] != row["id"]],
         applications=apps, status_label=status_label, committees=known,
+        extra_label=lambda key: extra_label(key, lang),
         api=("/api" + item_path(row["id"]), []))
 
 
