@@ -9,16 +9,14 @@ from monitor.dispatch import send_digests
 from monitor.errors import ConfigError
 from monitor.web.links import web_links
 from tests.conftest import NOW
+from tests.hermetic import edit_file
 from tests.mailfixtures import mail_env, outbox_messages, seeded  # noqa: F401 - fixtures
 
 BASE = "https://omvarld.intranat.example.org/"
 
 
 def _with_base_url(config_dir, value: str):  # noqa: ANN001, ANN202
-    settings = config_dir / "settings.toml"
-    text = settings.read_text(encoding="utf-8")
-    assert 'base_url = ""' in text
-    settings.write_text(text.replace('base_url = ""', f"base_url = {value!r}"), encoding="utf-8")
+    edit_file(config_dir / "settings.toml", ('base_url = ""', f"base_url = {value!r}"))
     return load_config(config_dir)
 
 
