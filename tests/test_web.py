@@ -186,6 +186,12 @@ def test_nothing_but_reading_is_allowed(client, seeded, method, path):  # noqa: 
         assert "GET" in response.headers["allow"]
 
 
+def test_head_is_reading_too(client):  # noqa: ANN001, F811
+    for path in ("/", "/feeds/bun.ics", "/api/calls"):
+        response = client.head(path)
+        assert response.status_code == 200 and response.content == b""
+
+
 def test_static_css_is_served_locally(client):  # noqa: ANN001, F811
     response = client.get("/static/style.css")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/css")

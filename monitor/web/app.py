@@ -41,6 +41,7 @@ __all__ = ["create_app", "WebContext", "CSP", "bound", "item_path"]
 HERE = Path(__file__).parent
 PREOPENED = 8  # connections opened at start; more threads than this open their own
 FEED_CACHE_SECONDS = 600  # a feed is rebuilt at least this often (calendars: 10 minutes)
+FEED_CACHE_ENTRIES = 64
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
        "base-uri 'none'; frame-ancestors 'none'")
 SECURITY_HEADERS = [(b"content-security-policy", CSP.encode()),
@@ -120,6 +121,8 @@ class WebContext:
             return cached[2]
         body = build()
         with self._lock:
+            if len(self._feeds) >= FEED_CACHE_ENTRIES:  # keys hold the Host header: bounded
+                self._feeds.clear()
             self._feeds[key] = (self.fingerprint(), now, body)
         return body
 
