@@ -217,3 +217,15 @@ def test_a_server_error_is_a_plain_page_without_a_traceback(config, seeded):  # 
     assert page.status_code == 500 and "Något gick fel på servern" in page.text
     assert "Traceback" not in page.text and "tags" not in text(page.text)
     assert api.status_code == 500 and api.json()["status"] == 500
+
+
+def test_timeline_says_when_it_is_too_late_for_ks(client):  # noqa: ANN001, F811
+    doc = soup(client.get("/calls/eu-funding:A").text)  # closes 10 December 2026
+    steps = doc.select("ol.timeline li")
+    assert [s["class"] for s in steps] == [["step", "step-ks", "state-warning"],
+                                          ["step", "step-application", "state-next"]]
+    assert "För sent för KS-beslut före sista dag." in steps[0].get_text()
+    assert "10 december 2026 kl. 17:00" in steps[1].get_text()
+    legislation = soup(client.get("/calls/eu-funding:E").text)
+    assert not legislation.select("ol.timeline") and "Förslag till ändrad skollag" in \
+        legislation.h1.get_text()
