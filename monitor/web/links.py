@@ -1,7 +1,7 @@
 """``[web]`` settings and the public addresses of a committee's page and feeds.
 
 The digest footer links these when ``base_url`` is set: the address people reach the page at
-through the reverse proxy (e.g. ``https://intranat.tyreso.se/omvarld``).
+through the reverse proxy, at the root of its host (e.g. ``https://omvarld.intranat.tyreso.se``).
 """
 
 from __future__ import annotations

@@ -192,8 +192,8 @@ def call(web: WebContext, request: Request) -> HTMLResponse:
     plan = decide_by_for_row(row, meetings(web.config), committee=owner, now=now)
     known = committees(web.config)
     name = known[plan.committee].display_name(lang) if plan and plan.committee in known else None
-    tags = [{**tag, "name": (known.get(tag["tag"]) or priorities(web.config).get(tag["tag"]))}
-            for tag in row["tags"]]
+    named = {"committee": known, "priority": priorities(web.config)}
+    tags = [{**tag, "name": named.get(tag["dimension"], {}).get(tag["tag"])} for tag in row["tags"]]
     apps = [a for a in list_applications(web.store) if a.item_id == row["id"]]
     deadlines, other_dates = _deadline_rows(row, plan, now, lang)
     return web.render(
