@@ -216,6 +216,7 @@ def test_a_server_error_is_a_plain_page_without_a_traceback(config, seeded):  # 
         api = broken.get("/api/calls")
     assert page.status_code == 500 and "Något gick fel på servern" in page.text
     assert "Traceback" not in page.text and "tags" not in text(page.text)
+    assert page.headers["content-security-policy"] == CSP
     assert api.status_code == 500 and api.json()["status"] == 500
 
 

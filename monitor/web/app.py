@@ -159,7 +159,7 @@ class WebContext:
 
     def render(self, request: Request, template: str, status: int = 200,
                **context: Any) -> HTMLResponse:
-        lang = context.pop("lang", None) or self._safe_lang(request)
+        lang = context.pop("lang", None) or self.safe_lang(request)
         tz = self.tz
 
         def url(path: str, params: list[tuple[str, str]] | dict[str, Any] = (), **more: Any
@@ -182,7 +182,8 @@ class WebContext:
             **context)
         return HTMLResponse(html, status_code=status)
 
-    def _safe_lang(self, request: Request) -> str:
+    def safe_lang(self, request: Request) -> str:
+        """The request's language, or the configured one when ``lang`` itself is bad."""
         try:
             return self.lang(request)
         except BadParameter:
@@ -226,7 +227,7 @@ def create_app(config: Config, db_path: Path, *,
 
     async def http_error(request: Request, exc: Exception) -> Response:
         status = getattr(exc, "status_code", 500)
-        lang = web._safe_lang(request)
+        lang = web.safe_lang(request)
         if status == 404 and getattr(exc, "detail", "") in ("", "Not Found"):
             message = t("web.not_found", lang, path=request.url.path)
         elif status == 405:
@@ -241,6 +242,8 @@ def create_app(config: Config, db_path: Path, *,
                                 headers=headers)
         response = web.render(request, "error.html", status, lang=lang, code=status,
                               message=message)
+        if status >= 500:  # answered outside the middleware (Starlette's error handler)
+            headers.update((k.decode(), v.decode()) for k, v in SECURITY_HEADERS)
         response.headers.update(headers)
         return response
 
