@@ -62,4 +62,11 @@ add_messages({
     "appl.unknown_status": {"sv": "Okänd status {value!r}. Giltiga: {choices}.",
                             "en": "Unknown status {value!r}. Valid: {choices}."},
     "appl.none": {"sv": "(inga)", "en": "(none)"},
+    "appl.unpaired": {
+        "sv": "{partners} --partner men {countries} --country: ange ett land per partner (i "
+              "samma ordning), eller bara länder.",
+        "en": "{partners} --partner but {countries} --country: give one country per partner "
+              "(in the same order), or countries alone."},
+    "appl.unknown_detail": {"sv": "Okänd uppgift {value!r}. Giltiga: {choices}.",
+                            "en": "Unknown detail {value!r}. Valid: {choices}."},
 })

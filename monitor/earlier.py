@@ -1,0 +1,102 @@
+"""Decisions remember why: when a call of a programme opens again, what the funder said the
+last time a committee applied to that programme.
+
+``earlier_decisions(store, row, tz)`` gives the granted and rejected applications for other
+calls of the same programme (same source, programme compared without case), newest first;
+``earlier_lines(...)`` says it as people read it: "Tidigare ansökan (2016) avslogs: <the
+funder's reason>. Nästa omgång: 15 september 2017–15 oktober 2017."
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+from zoneinfo import ZoneInfo
+
+from .applications import GRANTED, REJECTED, Application, list_applications
+from .i18n import add_messages, t
+from .longdates import long_day
+from .model import from_iso
+from .store import Store
+
+__all__ = ["Earlier", "earlier_decisions", "earlier_lines", "decided_applications",
+           "earlier_for_row"]
+
+
+@dataclass(frozen=True)
+class Earlier:
+    application_id: int
+    item_id: str
+    title: str
+    committee: str
+    status: str
+    year: int
+    reason: str
+
+
+def decided_applications(store: Store) -> list[Application]:
+    """Every granted or rejected application (load once for a list of calls)."""
+    return list_applications(store, statuses=(GRANTED, REJECTED))
+
+
+def earlier_decisions(store: Store, row: Mapping[str, Any], tz: ZoneInfo, *,
+                      decided: list[Application] | None = None) -> list[Earlier]:
+    """Decided applications for other calls of ``row``'s programme, newest decision first."""
+    programme = (row.get("programme") or "").strip().casefold()
+    if row.get("kind") not in (None, "call") or not programme:
+        return []
+    decided = decided_applications(store) if decided is None else decided
+    if not decided:
+        return []
+    others = {r[0] for r in store.db.execute(
+        "SELECT id FROM items WHERE source = ? AND lower(programme) = ? AND id != ?",
+        (row.get("source") or row["id"].split(":", 1)[0], programme, row["id"])).fetchall()}
+    if not others:
+        return []
+    found = []
+    for app in decided:
+        decision = app.decision
+        if app.item_id in others and decision is not None:
+            found.append((decision.at, Earlier(app.id, app.item_id, app.title, app.committee,
+                                               decision.status, decision.at.astimezone(tz).year,
+                                               decision.reason or decision.note)))
+    return [e for _, e in sorted(found, key=lambda pair: pair[0], reverse=True)]
+
+
+add_messages({
+    "earlier.rejected": {"sv": "Tidigare ansökan ({year}) avslogs", "en":
+                         "An earlier application ({year}) was rejected"},
+    "earlier.granted": {"sv": "Tidigare ansökan ({year}) beviljades",
+                        "en": "An earlier application ({year}) was granted"},
+    "earlier.next_round": {"sv": "Nästa omgång: {window}.", "en": "Next round: {window}."},
+})
+
+
+def earlier_lines(earlier: list[Earlier], row: Mapping[str, Any], lang: str, tz: ZoneInfo
+                  ) -> list[str]:
+    """One sentence per earlier decision; the call's own window as the next round."""
+    if not earlier:
+        return []
+    lines = []
+    for e in earlier:
+        head = t(f"earlier.{e.status}", lang, year=e.year)
+        lines.append(f"{head}: {e.reason.rstrip('.')}." if e.reason else f"{head}.")
+    window = _window(row, lang, tz)
+    if window and row.get("status") != "closed":
+        lines[0] += " " + t("earlier.next_round", lang, window=window)
+    return lines
+
+
+def _window(row: Mapping[str, Any], lang: str, tz: ZoneInfo) -> str:
+    opens = from_iso(row.get("opens")) if row.get("opens") else None
+    deadlines = [from_iso(d) for d in row.get("deadlines") or []]
+    deadline = from_iso(row["deadline"]) if row.get("deadline") else (
+        max(deadlines) if deadlines else None)
+    first, last = long_day(opens, lang, tz), long_day(deadline, lang, tz)
+    return f"{first}–{last}" if first and last else last
+
+
+def earlier_for_row(store: Store, row: Mapping[str, Any], lang: str, tz: ZoneInfo, *,
+                    decided: list[Application] | None = None) -> list[str]:
+    """:func:`earlier_lines` of :func:`earlier_decisions` for one item row."""
+    return earlier_lines(earlier_decisions(store, row, tz, decided=decided), row, lang, tz)
