@@ -32,7 +32,8 @@ SUMMARY_CHARS = 600
 
 def partner_text(pairs: list[tuple[str, str | None]], countries: list[str], lang: str) -> str:
     """"Cēsis (Lettland), Savigny-le-Temple (Frankrike)"; countries without a partner after."""
-    named = [f"{p} ({country_name(c, lang)})" if c else p for p, c in pairs]
+    named = [(f"{p} ({country_name(c, lang)})" if p else country_name(c, lang)) if c else p
+             for p, c in pairs if p or c]
     paired = {c for _, c in pairs if c}
     alone = [country_name(c, lang) for c in countries if c not in paired]
     return ", ".join(named + alone)

@@ -30,14 +30,16 @@ from .report import YearReport, money
 __all__ = ["report_blocks"]
 
 
-def _activity_line(a: Activity, lang: str, committee_name: str, tz: ZoneInfo) -> str:
+def _activity_line(a: Activity, lang: str, committee_name: str, tz: ZoneInfo, *,
+                   title: bool = True) -> str:
     parts = [kind_label(a.kind, lang), committee_name]
     period = period_text(a.period_from, a.period_to, lang)
     if period:
         parts.append(period)
     if a.funding:
         parts.append(t("rdoc.funding", lang, funding=a.funding))
-    text = f"{a.title} ({', '.join(parts)})"
+    joined = ", ".join(parts)
+    text = f"{a.title} ({joined})" if title else joined[:1].upper() + joined[1:]
     partners = partner_text(list(a.pairs), [], lang)
     if partners:
         text += f"; {t('report.partners', lang).lower()}: {partners}"
@@ -78,6 +80,8 @@ def report_blocks(report: YearReport, lang: str, tz: ZoneInfo, *,
     org = report.organisation
     blocks: list[Block] = [Heading(_("report.title", year=report.year), 1),
                            Para(_("report.generated", date=long_day(report.generated, lang, tz)))]
+    if not report.committees and not report.assessment:
+        return blocks + [Para(_("report.nothing", year=report.year))]
     activities = report.activities
     partnerships = [a for a in activities if a.kind == "partnership"]
     twinning = [a for a in activities if report.is_twinning(a)]
@@ -89,7 +93,8 @@ def report_blocks(report: YearReport, lang: str, tz: ZoneInfo, *,
     used: set[int] = set()
     for p in partnerships:
         blocks.append(Heading(p.title, 3))
-        blocks.append(Para(_activity_line(p, lang, names.get(p.committee, p.committee), tz)))
+        blocks.append(Para(_activity_line(p, lang, names.get(p.committee, p.committee), tz,
+                                          title=False)))
         linked = [a for a in apps if any(same_name(x, y) for x in a.partners
                                          for y, _c in p.pairs)]
         used.update(a.id for a in linked)
@@ -104,6 +109,7 @@ def report_blocks(report: YearReport, lang: str, tz: ZoneInfo, *,
                            for a in twinning]) if twinning else Para(_("rdoc.no_twinning")))
     with_towns = [a for a in apps if a.id not in used
                   and any(org.is_twinning_town(x) for x in a.partners)]
+    used.update(a.id for a in with_towns)
     if with_towns:
         blocks.append(Para(_("rdoc.twinning_applications")))
         blocks.append(Bullets([_application_line(a, lang, tz, committee_name=names[a.committee])
@@ -117,10 +123,13 @@ def report_blocks(report: YearReport, lang: str, tz: ZoneInfo, *,
         projects = [a for a in own if a.kind == "project"]
         others = [a for a in own if a.kind != "project"]
         section_apps = [a for a in section.applications if a.id not in used]
+        name = section.committee.display_name(lang)
         if not (projects or others or section_apps):
+            if len(report.committees) == 1:  # the one committee asked for: say it is empty
+                blocks += [Heading(name, 3), Para(_("report.no_applications"))]
+                any_section = True
             continue
         any_section = True
-        name = section.committee.display_name(lang)
         blocks.append(Heading(name, 3))
         for key, items in (("rdoc.projects", [_activity_line(a, lang, name, tz)
                                               for a in projects]),
@@ -129,8 +138,7 @@ def report_blocks(report: YearReport, lang: str, tz: ZoneInfo, *,
                            ("report.col_applications", [_application_line(a, lang, tz)
                                                         for a in section_apps])):
             if items:
-                blocks.append(Para(_(key), label=""))
-                blocks.append(Bullets(items))
+                blocks += [Heading(_(key), 4), Bullets(items)]
     if not any_section:
         blocks.append(Para(_("report.none")))
 
@@ -216,7 +224,7 @@ add_messages({
                                    "en": "Applications with twinning towns:"},
     "rdoc.departments": {"sv": "Internationellt samarbete inom förvaltningarna",
                          "en": "International cooperation within the departments"},
-    "rdoc.projects": {"sv": "Pågående projekt:", "en": "Running projects:"},
+    "rdoc.projects": {"sv": "Pågående projekt", "en": "Running projects"},
     "rdoc.activities": {"sv": "Aktiviteter", "en": "Activities"},
     "rdoc.funding": {"sv": "finansiering: {funding}", "en": "funding: {funding}"},
     "rdoc.reported": {"sv": "Redovisat för KS {date}", "en": "Reported to KS on {date}"},

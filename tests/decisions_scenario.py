@@ -88,7 +88,8 @@ def add_digests(store: Store, committees=("bun", "ks", "aon", "kfn"), year: int 
 
     from monitor.deliveries import SENT
 
-    monday = datetime(year, 1, 5, 6, tzinfo=UTC)
+    monday = datetime(year, 1, 1, 6, tzinfo=UTC)
+    monday += timedelta(days=(7 - monday.weekday()) % 7)  # the year's first Monday
     last = datetime.fromisoformat(until).replace(hour=6, tzinfo=UTC)
     with store.write() as conn:
         while monday <= last:

@@ -157,10 +157,10 @@ def test_applications_list_filters_and_formats(cli, scenario):
 def test_report_formats_and_languages(cli, scenario, tmp_path):
     md = cli("report", "--year", "2026")
     assert md.exit_code == 0, md.output
-    assert md.output.startswith("# Internationellt arbete 2026")
-    assert "| **Summa** | **4** | **1** | **990\u00a0000\u00a0kr** |" in md.output
+    assert md.output.startswith("# Rapport internationellt samarbete 2026")
+    assert "| Summa | 4 | 1 | 990\u00a0000\u00a0kr |" in md.output
     en = cli("report", "--year", "2026", "--committee", "bun", lang="en").output
-    assert "## Committee for Children and Education (bun)" in en and "Kommunstyrelsen" not in en
+    assert "### Committee for Children and Education" in en and "Kommunstyrelsen" not in en
     assert "SEK 420,000" in en and "Calls shown but not pursued (3)" in en
     out = tmp_path / "r.html"
     result = cli("report", "--year", "2026", "--format", "html", "-o", str(out))
