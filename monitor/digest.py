@@ -328,7 +328,8 @@ class _Builder:
             why=list(why), changes=[self.describe(c) for c in changes],
             also=[f"{link['source']}: {link['url']}" for link in row.get("links", [])[1:]],
             decide_by=self.decide_by(row),
-            earlier=earlier_for_row(self.store, row, self.lang, self.tz, decided=self.decided)
+            earlier=earlier_for_row(self.store, row, self.lang, self.tz, self.until,
+                                    decided=self.decided)
             if row["kind"] == CALL else [])
 
     def decide_by(self, row: dict) -> str:

@@ -10,6 +10,7 @@ funder's reason>. Nästa omgång: 15 september 2017–15 oktober 2017."
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo
 
@@ -72,31 +73,35 @@ add_messages({
 })
 
 
-def earlier_lines(earlier: list[Earlier], row: Mapping[str, Any], lang: str, tz: ZoneInfo
-                  ) -> list[str]:
-    """One sentence per earlier decision; the call's own window as the next round."""
+def earlier_lines(earlier: list[Earlier], row: Mapping[str, Any], lang: str, tz: ZoneInfo,
+                  now: datetime) -> list[str]:
+    """One sentence per earlier decision; the call's own window as the next round when its
+    deadline is still to come at ``now``."""
     if not earlier:
         return []
     lines = []
     for e in earlier:
         head = t(f"earlier.{e.status}", lang, year=e.year)
         lines.append(f"{head}: {e.reason.rstrip('.')}." if e.reason else f"{head}.")
-    window = _window(row, lang, tz)
-    if window and row.get("status") != "closed":
+    window = _window(row, lang, tz, now)
+    if window:
         lines[0] += " " + t("earlier.next_round", lang, window=window)
     return lines
 
 
-def _window(row: Mapping[str, Any], lang: str, tz: ZoneInfo) -> str:
+def _window(row: Mapping[str, Any], lang: str, tz: ZoneInfo, now: datetime) -> str:
+    """"15 september 2017–15 oktober 2017": opening to the next deadline ("" when none)."""
+    coming = sorted(d for d in (from_iso(x) for x in row.get("deadlines") or [])
+                    if d is not None and d >= now)
+    if not coming:
+        return ""
     opens = from_iso(row.get("opens")) if row.get("opens") else None
-    deadlines = [from_iso(d) for d in row.get("deadlines") or []]
-    deadline = from_iso(row["deadline"]) if row.get("deadline") else (
-        max(deadlines) if deadlines else None)
-    first, last = long_day(opens, lang, tz), long_day(deadline, lang, tz)
-    return f"{first}–{last}" if first and last else last
+    last = long_day(coming[0], lang, tz)
+    return f"{long_day(opens, lang, tz)}–{last}" if opens and opens < coming[0] else last
 
 
-def earlier_for_row(store: Store, row: Mapping[str, Any], lang: str, tz: ZoneInfo, *,
-                    decided: list[Application] | None = None) -> list[str]:
+def earlier_for_row(store: Store, row: Mapping[str, Any], lang: str, tz: ZoneInfo,
+                    now: datetime, *, decided: list[Application] | None = None) -> list[str]:
     """:func:`earlier_lines` of :func:`earlier_decisions` for one item row."""
-    return earlier_lines(earlier_decisions(store, row, tz, decided=decided), row, lang, tz)
+    return earlier_lines(earlier_decisions(store, row, tz, decided=decided), row, lang, tz,
+                         now)

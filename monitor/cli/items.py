@@ -13,7 +13,7 @@ from ..decide import decide_by_cell, decide_by_for_row, decide_by_json
 from ..earlier import decided_applications, earlier_for_row
 from ..i18n import format_date, format_datetime, t
 from ..meetings import meetings
-from ..model import CALL, LEGISLATION, STATUSES
+from ..model import CALL, LEGISLATION, STATUSES, utcnow
 from .common import FormatOption, State, app, cli_errors, console, emit, err, state
 
 JSON_FIELDS = ("id", "source", "kind", "title", "url", "programme", "status", "opens",
@@ -57,10 +57,10 @@ def _list_items(ctx: typer.Context, *, kind: str, fmt: str, limit: Optional[int]
     tz, lang = st.tz, st.lang
     if kind == CALL:
         calendar = meetings(st.config)
-        decided = decided_applications(store)
+        decided, now = decided_applications(store), utcnow()
         for row in rows:
             row["decide_by"] = decide_by_for_row(row, calendar, committee=filters["committee"])
-            row["earlier"] = earlier_for_row(store, row, lang, tz, decided=decided)
+            row["earlier"] = earlier_for_row(store, row, lang, tz, now, decided=decided)
         columns = [("deadline", t("col_deadline", lang)), ("status", t("col_status", lang)),
                    ("decide_by", t("decide.column", lang)),
                    ("title", t("col_title", lang)), ("programme", t("col_programme", lang)),
@@ -155,7 +155,7 @@ def show(ctx: typer.Context, item_id: str = typer.Argument(..., metavar="ID"),
     if fmt == "json":
         out = public_row(row)
         if row["kind"] == CALL:
-            out["earlier"] = earlier_for_row(store, row, lang, tz)
+            out["earlier"] = earlier_for_row(store, row, lang, tz, utcnow())
         out.update(history=history, first_poll=first, last_poll=last, tags=row["tags"])
         typer.echo(json.dumps(out, ensure_ascii=False, indent=2, default=str))
         return
@@ -172,7 +172,7 @@ def show(ctx: typer.Context, item_id: str = typer.Argument(..., metavar="ID"),
         lines.append(Text(f"{t('show_deadlines', lang)}: {shown}"))
     if row["summary"]:
         lines += [Text(""), Text(row["summary"])]
-    earlier = earlier_for_row(store, row, lang, tz)
+    earlier = earlier_for_row(store, row, lang, tz, utcnow())
     if earlier:
         lines += [Text("")] + [Text(line, style="bold") for line in earlier]
     lines += [Text(""), Text(t("show_tags", lang), style="bold")]
