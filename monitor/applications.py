@@ -31,9 +31,7 @@ from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
-from .errors import MonitorError
-from . import applications_text  # noqa: F401  (registers the messages)
-from .i18n import t
+from .applications_text import STATUS_IDS, ApplicationError, IllegalStep, status_label
 from .model import CALL, from_iso, to_iso, utcnow
 from .store import SCHEMA_HOOKS, Store
 
@@ -44,7 +42,7 @@ __all__ = ["Application", "Event", "ApplicationError", "IllegalStep", "STATUSES"
 
 INTENT, KS_APPROVED, SUBMITTED = "intent", "ks-approved", "submitted"
 GRANTED, REJECTED, WITHDRAWN = "granted", "rejected", "withdrawn"
-STATUSES = (INTENT, KS_APPROVED, SUBMITTED, GRANTED, REJECTED, WITHDRAWN)
+STATUSES = STATUS_IDS  # intent, ks-approved, submitted, granted, rejected, withdrawn
 OPEN_STATUSES = (INTENT, KS_APPROVED, SUBMITTED)
 NEXT_STEPS = {INTENT: (KS_APPROVED, WITHDRAWN), KS_APPROVED: (SUBMITTED, WITHDRAWN),
               SUBMITTED: (GRANTED, REJECTED, WITHDRAWN)}
@@ -80,31 +78,6 @@ def create_tables(db: sqlite_utils.Database) -> None:
 
 
 SCHEMA_HOOKS.append(create_tables)
-
-class ApplicationError(MonitorError):
-    """A request the register refuses; :meth:`message` renders it in Swedish or English."""
-
-    def __init__(self, key: str, **values: Any) -> None:
-        self.key, self.values = key, values
-        super().__init__(self.message("en"))
-
-    def message(self, lang: str = "sv") -> str:
-        shown = {k: status_label(v, lang) if k in ("current", "target", "required") else v
-                 for k, v in self.values.items()}
-        if isinstance(self.values.get("choices"), (list, tuple)):  # ids, as they are typed
-            shown["choices"] = ", ".join(map(str, self.values["choices"])) or t("appl.none", lang)
-        return t(self.key, lang, **shown)
-
-
-class IllegalStep(ApplicationError):
-    """A status change the rules do not allow; ``key`` names the rule."""
-
-
-def status_label(status: str, lang: str = "sv") -> str:
-    """The status as people read it (``ks-approved`` → "godkänd av KS")."""
-    key = f"appl.status.{status}"
-    return t(key, lang) if status in STATUSES else str(status)
-
 
 @dataclass(frozen=True)
 class Event:
@@ -426,11 +399,3 @@ def _load(store: Store, where: str, params: list[Any]) -> list[Application]:
         history=events.get(r["id"], []), partners=extras.get((r["id"], "partner"), []),
         countries=extras.get((r["id"], "country"), []), partner_countries=paired.get(r["id"], {}),
         details=details.get(r["id"], {})) for r in rows]
-
-
-def by_committee(apps: Iterable[Application]) -> Mapping[str, list[Application]]:
-    """Applications grouped by committee, in the order first seen."""
-    grouped: dict[str, list[Application]] = {}
-    for app in apps:
-        grouped.setdefault(app.committee, []).append(app)
-    return grouped
