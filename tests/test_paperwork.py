@@ -19,6 +19,7 @@ from monitor.document import Bullets, Heading, Para, Table, to_docx, to_html, to
 from monitor.earlier import earlier_decisions, earlier_lines
 from monitor.store import Store
 from tests.decisions_scenario import COMMITTEES, add_calls, build
+from tests.hermetic import edit_file
 
 UTC = timezone.utc
 
@@ -62,11 +63,8 @@ def test_apply_refuses_unpaired_partners_and_stores_nothing(cli, with_calls):
 
 def test_by_defaults_to_the_coordinator_from_settings(cli, config_dir, with_calls):
     assert cli("apply", "junior-2027", "--committee", "bun").exit_code == 0
-    settings = config_dir / "settings.toml"
-    text = settings.read_text(encoding="utf-8")
-    assert 'coordinator = "internationell samordnare"' in text
-    settings.write_text(text.replace('coordinator = "internationell samordnare"',
-                                     'coordinator = "Karin Samordnare"'), encoding="utf-8")
+    edit_file(config_dir / "settings.toml", ('coordinator = "internationell samordnare"',
+                                             'coordinator = "Karin Samordnare"'))
     assert cli("application", "1", "--status", "ks-approved").exit_code == 0
     history = json.loads(cli("application", "1", "--format", "json").stdout)["history"]
     assert [e["by"] for e in history] == ["internationell samordnare", "Karin Samordnare"]

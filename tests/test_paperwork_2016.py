@@ -8,7 +8,6 @@ ICLD said last time. The report and the KS draft are golden files (sv); both ope
 from __future__ import annotations
 
 import json
-import os
 import shlex
 import shutil
 from datetime import datetime, timedelta, timezone
@@ -22,8 +21,9 @@ from typer.testing import CliRunner
 from monitor.cli import app
 from monitor.model import CALL, Item, Tag
 from monitor.store import Store
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES, copy_config
 from tests.decisions_scenario import add_digests
+from tests.hermetic import check_golden, clear_environment
 
 SCENARIO = FIXTURES / "decisions" / "2016"
 GOLDEN_REPORT = FIXTURES / "decisions" / "report-2016.md"
@@ -54,14 +54,7 @@ class Year:
 
     def __init__(self, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         self.root, self.mp = root, monkeypatch
-        self.config = root / "config"
-        shutil.copytree(ROOT / "config", self.config)
-        settings = self.config / "settings.toml"
-        text = settings.read_text(encoding="utf-8")
-        assert 'database = "data/monitor.db"' in text
-        settings.write_text(text.replace('database = "data/monitor.db"',
-                                         f'database = "{(root / "monitor.db").as_posix()}"'),
-                            encoding="utf-8")
+        self.config = copy_config(root)
         shutil.copy(SCENARIO / "meetings.toml", self.config / "meetings.toml")
         self.runner = CliRunner()
         self.results: list[tuple[str, object]] = []
@@ -88,9 +81,10 @@ class Year:
 @pytest.fixture(scope="module")
 def year(tmp_path_factory: pytest.TempPathFactory) -> Year:
     with pytest.MonkeyPatch.context() as mp:
-        for name in [n for n in os.environ if n.startswith("MONITOR_")]:
-            mp.delenv(name)
-        scenario = Year(tmp_path_factory.mktemp("year2016"), mp)
+        clear_environment(mp)
+        root = tmp_path_factory.mktemp("year2016")
+        mp.chdir(root)  # module-scoped: before the per-test working directory exists
+        scenario = Year(root, mp)
         scenario.replay()
         yield scenario
 
@@ -110,9 +104,7 @@ def test_report_matches_the_golden_file(year):
     result = year.run("report", "--year", "2016", "--assessment",
                       str(SCENARIO / "assessment.txt"))
     assert result.exit_code == 0, result.output
-    if os.environ.get("UPDATE_GOLDEN"):
-        GOLDEN_REPORT.write_text(result.stdout, encoding="utf-8")
-    assert result.stdout == GOLDEN_REPORT.read_text(encoding="utf-8")
+    check_golden(GOLDEN_REPORT, result.stdout)
 
 
 def test_report_has_the_2016_sections_and_facts(year):
@@ -177,9 +169,7 @@ def test_report_as_docx_and_xlsx(year, tmp_path):
 
 def test_ks_draft_golden_and_docx(year):
     md = (year.root / "ks-underlag-3.md").read_text(encoding="utf-8")
-    if os.environ.get("UPDATE_GOLDEN"):
-        GOLDEN_DRAFT.write_text(md, encoding="utf-8")
-    assert md == GOLDEN_DRAFT.read_text(encoding="utf-8")
+    check_golden(GOLDEN_DRAFT, md)
     body = _docx_text(year.root / "ks-underlag-3.docx")
     for fact in ("Godkännande av att Social- och arbetsmarknadsnämnden ansöker om medverkan i "
                  "Ungas delaktighet i Tyresö och Theewaterskloof",
