@@ -161,6 +161,8 @@ def unreported_visits(store: Store) -> list[Activity]:
 
 
 def _load(store: Store, where: str, params: list[Any]) -> list[Activity]:
+    if "activities" not in store.db.table_names():  # a store opened before this module
+        return []
     rows = list(store.db.query(f"SELECT * FROM activities {where} ORDER BY id", params))
     pairs: dict[int, list[tuple[str, str | None]]] = {}
     if rows:

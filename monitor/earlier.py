@@ -47,20 +47,17 @@ def earlier_decisions(store: Store, row: Mapping[str, Any], tz: ZoneInfo, *,
     if row.get("kind") not in (None, "call") or not programme:
         return []
     decided = decided_applications(store) if decided is None else decided
-    if not decided:
-        return []
-    others = {r[0] for r in store.db.execute(
-        "SELECT id FROM items WHERE source = ? AND lower(programme) = ? AND id != ?",
-        (row.get("source") or row["id"].split(":", 1)[0], programme, row["id"])).fetchall()}
-    if not others:
-        return []
+    source = row.get("source") or row["id"].split(":", 1)[0]
     found = []
-    for app in decided:
+    for app in decided:  # the application carries its call's programme: no query per row
         decision = app.decision
-        if app.item_id in others and decision is not None:
-            found.append((decision.at, Earlier(app.id, app.item_id, app.title, app.committee,
-                                               decision.status, decision.at.astimezone(tz).year,
-                                               decision.reason or decision.note)))
+        if (decision is None or app.item_id == row["id"]
+                or app.item_id.split(":", 1)[0] != source
+                or (app.programme or "").strip().casefold() != programme):
+            continue
+        found.append((decision.at, Earlier(app.id, app.item_id, app.title, app.committee,
+                                           decision.status, decision.at.astimezone(tz).year,
+                                           decision.reason or decision.note)))
     return [e for _, e in sorted(found, key=lambda pair: pair[0], reverse=True)]
 
 
