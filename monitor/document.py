@@ -40,7 +40,7 @@ class Bullets:
 @dataclass(frozen=True)
 class Table:
     header: Sequence[str]
-    rows: Sequence[Sequence[str]]
+    rows: Sequence[Sequence[str | int]]  # numbers stay numbers in Excel
     title: str = ""  # the sheet's name in Excel
     numeric: Sequence[int] = field(default_factory=tuple)  # right-aligned columns
 
@@ -83,9 +83,10 @@ def to_html(blocks: Sequence[Block], title: str, lang: str = "sv") -> str:
         elif isinstance(block, Bullets):
             body.append("<ul>" + "".join(f"<li>{e(i)}</li>" for i in block.items) + "</ul>")
         else:
-            head = "".join(f"<th>{e(h)}</th>" for h in block.header)
+            head = "".join(f"<th>{e(str(h))}</th>" for h in block.header)
             rows = "".join("<tr>" + "".join(
-                f'<td class="num">{e(c)}</td>' if i in block.numeric else f"<td>{e(c)}</td>"
+                f'<td class="num">{e(str(c))}</td>' if i in block.numeric
+                else f"<td>{e(str(c))}</td>"
                 for i, c in enumerate(row)) + "</tr>" for row in block.rows)
             body.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
     style = ("body{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.4}"

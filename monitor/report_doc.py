@@ -143,9 +143,10 @@ def report_blocks(report: YearReport, lang: str, tz: ZoneInfo, *,
         blocks.append(Para(_("report.none")))
 
     blocks.append(Heading(_("report.col_applications"), 2))
-    blocks.append(_summary_table(report, lang))
+    amount = _kronor if for_sheets else (lambda v: money(v, lang))  # Excel gets numbers
+    blocks.append(_summary_table(report, lang, amount))
     if apps:
-        blocks.append(_applications_table(apps, names, lang, tz))
+        blocks.append(_applications_table(apps, names, lang, tz, amount))
     if for_sheets and activities:
         blocks.append(_activities_table(activities, names, lang))
 
@@ -168,14 +169,18 @@ def report_blocks(report: YearReport, lang: str, tz: ZoneInfo, *,
     return blocks
 
 
-def _summary_table(report: YearReport, lang: str) -> Table:
+def _kronor(value: int | None) -> int | str:
+    return "" if value is None else value
+
+
+def _summary_table(report: YearReport, lang: str, amount) -> Table:  # noqa: ANN001
     _ = lambda key, **v: t(key, lang, **v)  # noqa: E731
-    rows = [[s.committee.display_name(lang), str(s.total.count), str(len(s.granted)),
-             money(s.total.applied, lang), money(s.total.granted, lang)]
+    rows = [[s.committee.display_name(lang), s.total.count, len(s.granted),
+             amount(s.total.applied), amount(s.total.granted)]
             for s in report.committees if s.applications]
     total = report.total
-    rows.append([_("report.total"), str(total.count), str(report.granted_count),
-                 money(total.applied, lang), money(total.granted, lang)])
+    rows.append([_("report.total"), total.count, report.granted_count,
+                 amount(total.applied), amount(total.granted)])
     return Table([_("report.col_committee"), _("report.col_applications"),
                   _("report.col_granted_count"), _("report.col_applied"),
                   _("report.col_granted")], rows, title=_("report.summary"),
@@ -183,14 +188,14 @@ def _summary_table(report: YearReport, lang: str) -> Table:
 
 
 def _applications_table(apps: list[Application], names: dict[str, str], lang: str,
-                        tz: ZoneInfo) -> Table:
+                        tz: ZoneInfo, amount) -> Table:  # noqa: ANN001
     _ = lambda key, **v: t(key, lang, **v)  # noqa: E731
     return Table(
         ["#", _("report.col_call"), _("report.col_committee"), _("report.col_status"),
          _("report.col_applied"), _("report.col_granted"), _("report.partners"),
          _("report.col_steps")],
         [[str(a.id), a.title, names.get(a.committee, a.committee), status_label(a.status, lang),
-          money(a.amount_applied, lang), money(a.amount_granted, lang),
+          amount(a.amount_applied), amount(a.amount_granted),
           partner_text(a.pairs, a.countries, lang),
           ", ".join(f"{status_label(e.status, lang)} {format_date(e.at, tz)}"
                     for e in a.history)] for a in apps],

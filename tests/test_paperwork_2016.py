@@ -164,6 +164,9 @@ def test_report_as_docx_and_xlsx(year, tmp_path):
         strings = book.read("xl/sharedStrings.xml").decode("utf-8")
     assert sum(n.startswith("xl/worksheets/sheet") for n in names) == 4
     assert "DIGIT: digital kompetens för omsorgspersonal" in strings and "Visad för" in strings
+    with zipfile.ZipFile(sheet) as book:
+        summary = book.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert "<v>1240000</v>" in summary  # amounts are numbers in Excel, not text
     assert year.run("report", "--year", "2016", "--format", "docx").exit_code == 2  # needs -o
 
 
