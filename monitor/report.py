@@ -229,7 +229,7 @@ add_messages({
     "report.col_status": {"sv": "Status", "en": "Status"},
     "report.col_count": {"sv": "Antal", "en": "Number"},
     "report.col_applied": {"sv": "Sökt belopp", "en": "Applied for"},
-    "report.col_granted": {"sv": "Beviljat belopp", "en": "Granted"},
+    "report.col_granted": {"sv": "Beviljat belopp", "en": "Amount granted"},
     "report.total": {"sv": "Summa", "en": "Total"},
     "report.no_applications": {"sv": "Inga ansökningar.", "en": "No applications."},
     "report.granted_projects": {"sv": "Beviljade projekt", "en": "Granted projects"},
