@@ -8,14 +8,16 @@ A document is a list of blocks: :class:`Heading`, :class:`Para`, :class:`Bullets
 
 from __future__ import annotations
 
-import html
 import io
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Sequence, Union
 
-__all__ = ["Heading", "Para", "Bullets", "Table", "Block", "to_markdown", "to_html", "to_docx",
-           "to_xlsx", "PLACEHOLDER"]
+__all__ = ["Heading", "Para", "Bullets", "Table", "Link", "Block", "to_markdown", "to_html",
+           "to_docx", "to_xlsx", "PLACEHOLDER"]
+
+TEMPLATES = Path(__file__).resolve().parent / "templates_report"
 
 PLACEHOLDER = re.compile(r"\[[^\]\n]+\]")  # "[medfinansiering]": a fact the register lacks
 
@@ -33,14 +35,25 @@ class Para:
 
 
 @dataclass(frozen=True)
+class Link:
+    """A list item or table cell that links (in HTML) to ``url``; elsewhere its text."""
+
+    text: str
+    url: str | None
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
 class Bullets:
-    items: Sequence[str]
+    items: Sequence[str | Link]
 
 
 @dataclass(frozen=True)
 class Table:
     header: Sequence[str]
-    rows: Sequence[Sequence[str | int]]  # numbers stay numbers in Excel
+    rows: Sequence[Sequence[str | int | Link]]  # numbers stay numbers in Excel
     title: str = ""  # the sheet's name in Excel
     numeric: Sequence[int] = field(default_factory=tuple)  # right-aligned columns
 
@@ -71,30 +84,19 @@ def to_markdown(blocks: Sequence[Block]) -> str:
 
 
 def to_html(blocks: Sequence[Block], title: str, lang: str = "sv") -> str:
-    e = html.escape
-    body: list[str] = []
-    for block in blocks:
-        if isinstance(block, Heading):
-            level = min(block.level, 6)
-            body.append(f"<h{level}>{e(block.text)}</h{level}>")
-        elif isinstance(block, Para):
-            label = f"<strong>{e(block.label)}</strong> " if block.label else ""
-            body.append(f"<p>{label}{e(block.text)}</p>")
-        elif isinstance(block, Bullets):
-            body.append("<ul>" + "".join(f"<li>{e(i)}</li>" for i in block.items) + "</ul>")
-        else:
-            head = "".join(f"<th>{e(str(h))}</th>" for h in block.header)
-            rows = "".join("<tr>" + "".join(
-                f'<td class="num">{e(str(c))}</td>' if i in block.numeric
-                else f"<td>{e(str(c))}</td>"
-                for i, c in enumerate(row)) + "</tr>" for row in block.rows)
-            body.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
-    style = ("body{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.4}"
-             "table{border-collapse:collapse;margin:.5em 0}th,td{border:1px solid #bbb;"
-             "padding:.2em .5em;text-align:left;vertical-align:top}td.num{text-align:right}")
-    return (f'<!DOCTYPE html>\n<html lang="{e(lang)}">\n<head><meta charset="utf-8">'
-            f"<title>{e(title)}</title><style>{style}</style></head>\n<body>\n"
-            + "\n".join(body) + "\n</body>\n</html>\n")
+    """A standalone page from ``templates_report/document.html.j2``: every value escaped,
+    links only where :func:`monitor.mail.safe_href` allows them (absolute http(s))."""
+    import jinja2
+
+    from .mail import safe_href
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                             undefined=jinja2.StrictUndefined)
+    env.tests.update(heading=lambda b: isinstance(b, Heading), para=lambda b: isinstance(b, Para),
+                     bullets=lambda b: isinstance(b, Bullets), link=lambda v: isinstance(v, Link))
+    return env.get_template("document.html.j2").render(blocks=blocks, title=title, lang=lang,
+                                                       href=safe_href)
 
 
 def to_docx(blocks: Sequence[Block]) -> bytes:
@@ -114,7 +116,7 @@ def to_docx(blocks: Sequence[Block]) -> bytes:
             paragraph.add_run(block.text)
         elif isinstance(block, Bullets):
             for item in block.items:
-                document.add_paragraph(item, style="List Bullet")
+                document.add_paragraph(str(item), style="List Bullet")
         else:
             table = document.add_table(rows=1, cols=len(block.header))
             table.style = "Table Grid"

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from .activities import Activity, kind_label
 from .applications import Application, status_label
-from .document import Block, Bullets, Heading, Para, Table
+from .document import Block, Bullets, Heading, Link, Para, Table
 from .i18n import add_messages, format_date, t
 from .ks_draft import partner_text
 from .longdates import long_day, period_text
@@ -194,7 +194,8 @@ def _applications_table(apps: list[Application], names: dict[str, str], lang: st
         ["#", _("report.col_call"), _("report.col_committee"), _("report.col_status"),
          _("report.col_applied"), _("report.col_granted"), _("report.partners"),
          _("report.col_steps")],
-        [[str(a.id), a.title, names.get(a.committee, a.committee), status_label(a.status, lang),
+        [[str(a.id), Link(a.title, a.url), names.get(a.committee, a.committee),
+          status_label(a.status, lang),
           amount(a.amount_applied), amount(a.amount_granted),
           partner_text(a.pairs, a.countries, lang),
           ", ".join(f"{status_label(e.status, lang)} {format_date(e.at, tz)}"
