@@ -179,3 +179,17 @@ def test_decision_reason_is_kept(store):
     build(store)
     app = advance_application(store, 3, "rejected", by="a", reason="För få partner")
     assert app.decision is not None and app.decision.reason == "För få partner"
+
+
+def test_apply_warns_in_both_languages_and_still_records(cli, with_calls):
+    # Nordplus Junior 2027 closes 1 February 2027; the last KS meeting that fits is
+    # 8 December 2026, whose hand-in day (17 November) passed before 22 November
+    sv = cli("apply", "junior-2027", "--committee", "bun")
+    assert sv.exit_code == 0
+    assert ("Varning: KS hinner inte besluta före sista dag 1 februari 2027: sista "
+            "KS-sammanträde som hade räckt var 8 december 2026.") in sv.stderr
+    assert "ordförandebeslut" in sv.stderr and "Ansökan 1 registrerad" in sv.stdout
+    en = cli("apply", "junior-2027", "--committee", "kfn", lang="en")
+    assert "Warning: KS cannot decide before the deadline 1 February 2027" in en.stderr
+    in_time = cli("apply", "esf:2027-kompetens", "--committee", "aon")
+    assert in_time.exit_code == 0 and "Varning" not in in_time.stderr

@@ -7,6 +7,8 @@ ICLD said last time. The report and the KS draft are golden files (sv); both ope
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 import shlex
 import shutil
@@ -232,10 +234,15 @@ def test_activities_listed_and_unreported_visit_in_the_overview(year, tmp_path):
     result = year.run("digest", "--committee", "all", "--preview", str(preview),
                       "--period", "2017-W03")
     assert result.exit_code == 0, result.output
-    [mail] = [p for p in preview.iterdir() if p.suffix == ".eml" and "all" in p.name] or \
-        [p for p in preview.iterdir() if p.suffix == ".eml"]
-    text = mail.read_text(encoding="utf-8", errors="replace")
-    assert "Vänortsbesök att redovisa för KS" in text or "V=C3=A4nortsbes" in text
-    assert "Fotbollslag" in text and "Körbesök" not in text
+    [mail] = [p for p in preview.iterdir() if p.suffix == ".eml"]
+    message = email.message_from_bytes(mail.read_bytes(), policy=email.policy.default)
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert "Vänortsbesök att redovisa för KS" in text and "Fotbollslag" in text
+    assert "Körbesök" not in text  # reported to KS on 18 October
+    assert "Vänortsbesök att redovisa för KS (1)" in html
+    # the next ICLD round's entry says what ICLD said last time
+    assert "Tidigare ansökan (2016) avslogs: Partnerskapets gemensamma mål" in text
+    assert "Nästa omgång: 15 september 2017–15 oktober 2017." in html
     english = year.run("activity", "5", lang="en").stdout
     assert "received visit" in english and "not been reported to KS" in english
