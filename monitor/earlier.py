@@ -71,7 +71,7 @@ add_messages({
 
 
 def earlier_lines(earlier: list[Earlier], row: Mapping[str, Any], lang: str, tz: ZoneInfo,
-                  now: datetime) -> list[str]:
+                  now: datetime, *, next_round: bool = True) -> list[str]:
     """One sentence per earlier decision; the call's own window as the next round when its
     deadline is still to come at ``now``."""
     if not earlier:
@@ -80,7 +80,7 @@ def earlier_lines(earlier: list[Earlier], row: Mapping[str, Any], lang: str, tz:
     for e in earlier:
         head = t(f"earlier.{e.status}", lang, year=e.year)
         lines.append(f"{head}: {e.reason.rstrip('.')}." if e.reason else f"{head}.")
-    window = _window(row, lang, tz, now)
+    window = _window(row, lang, tz, now) if next_round else ""
     if window:
         lines[0] += " " + t("earlier.next_round", lang, window=window)
     return lines
@@ -98,7 +98,8 @@ def _window(row: Mapping[str, Any], lang: str, tz: ZoneInfo, now: datetime) -> s
 
 
 def earlier_for_row(store: Store, row: Mapping[str, Any], lang: str, tz: ZoneInfo,
-                    now: datetime, *, decided: list[Application] | None = None) -> list[str]:
+                    now: datetime, *, decided: list[Application] | None = None,
+                    next_round: bool = True) -> list[str]:
     """:func:`earlier_lines` of :func:`earlier_decisions` for one item row."""
     return earlier_lines(earlier_decisions(store, row, tz, decided=decided), row, lang, tz,
-                         now)
+                         now, next_round=next_round)

@@ -78,8 +78,10 @@ def timeline_lines(plan: DecideBy | None, committee: Committee, meetings: Meetin
 
 def ks_draft(app: Application, item: Mapping[str, Any] | None, *, committee: Committee,
              priorities: Mapping[str, Priority], meetings: Meetings, org: Organisation,
-             now: datetime, lang: str = "sv", by: str = "") -> list[Block]:
-    """The draft for ``app`` (its call ``item``, as ``Store.get_item`` gives it)."""
+             now: datetime, lang: str = "sv", by: str = "",
+             earlier: list[str] = ()) -> list[Block]:
+    """The draft for ``app`` (its call ``item``, as ``Store.get_item`` gives it); ``earlier``:
+    what the funder decided on earlier applications to the programme (monitor.earlier)."""
     tz: ZoneInfo = meetings.tz
     item = item or {}
     _ = lambda key, **v: t(key, lang, **v)  # noqa: E731
@@ -114,6 +116,7 @@ def ks_draft(app: Application, item: Mapping[str, Any] | None, *, committee: Com
                  f"{_('ks.deadline')}: {deadline_text}"]),
         Para(_("ks.timeline"), label=""),
         Bullets(timeline_lines(plan, committee, meetings, deadline, lang)),
+        *([Para(_("ks.earlier")), Bullets(list(earlier))] if earlier else []),
         Heading(_("ks.the_project"), 3),
         Bullets([f"{_('ks.project')}: {project}", f"{_('ks.amount')}: {amount}",
                  f"{_('ks.cofinancing')}: {cofinancing_text}",
@@ -198,6 +201,8 @@ add_messages({
               "decision or the next round"},
     "ks.deadline_step": {"sv": "Ansökan ska vara inskickad senast {deadline}",
                          "en": "The application must be in by {deadline}"},
+    "ks.earlier": {"sv": "Tidigare ansökningar till programmet:",
+                   "en": "Earlier applications to the programme:"},
     "ks.the_project": {"sv": "Projektet", "en": "The project"},
     "ks.project": {"sv": "Projekt", "en": "Project"},
     "ks.amount": {"sv": "Sökt belopp", "en": "Amount applied for"},

@@ -185,6 +185,8 @@ def test_ks_draft_golden_and_docx(year):
                  "400\u00a0000\u00a0kr", "mars 2017–februari 2018", "[medfinansiering]",
                  "Förslag till beslut", "Beskrivning av ärendet",
                  "Koppling till den internationella policyn", "Ekonomi", "Beslutsunderlag",
+                 "Tidigare ansökningar till programmet:", "Tidigare ansökan (2016) avslogs: "
+                 "Projektets mål och aktiviteter hänger inte tydligt ihop",
                  "Verksamhetsutveckling"):
         assert fact in body, fact
 

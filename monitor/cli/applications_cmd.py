@@ -17,6 +17,7 @@ from ..applications import (STATUSES, Application, ApplicationError, advance_app
 from ..committees import committees, priorities
 from ..decide import decide_by
 from ..document import to_docx, to_markdown
+from ..earlier import earlier_for_row
 from ..i18n import add_messages, format_date, t
 from ..ks_draft import ks_draft, partner_text
 from ..longdates import check_month_or_day, long_date, long_day
@@ -278,10 +279,12 @@ def _write_ks_draft(st: State, current: Application, fmt: str, output: Optional[
         raise typer.BadParameter(f"{fmt!r}: md, docx", param_hint="--format")
     if fmt == "docx" and output is None:
         raise typer.BadParameter(t("applcli.docx_needs_output", st.lang), param_hint="--output")
-    blocks = ks_draft(current, st.store.get_item(current.item_id),
-                      committee=committees(st.config)[current.committee],
+    item, now = st.store.get_item(current.item_id), utcnow()
+    blocks = ks_draft(current, item, committee=committees(st.config)[current.committee],
                       priorities=priorities(st.config), meetings=meetings(st.config),
-                      org=organisation(st.config), now=utcnow(), lang=st.lang)
+                      org=organisation(st.config), now=now, lang=st.lang,
+                      earlier=earlier_for_row(st.store, item, st.lang, st.tz, now,
+                                              next_round=False) if item else [])
     if fmt == "md" and output is None:
         typer.echo(to_markdown(blocks), nl=False)
         return
