@@ -33,12 +33,12 @@ def check_month_or_day(text: str) -> str | None:
     """None when ``text`` is ``YYYY-MM`` or ``YYYY-MM-DD`` (a real one), else the problem."""
     match = _MONTH_OR_DAY.match(text.strip())
     if not match:
-        return f"{text!r}: YYYY-MM eller YYYY-MM-DD"
+        return f"{text!r}: YYYY-MM / YYYY-MM-DD"
     year, month, day = (int(g) if g else 1 for g in match.groups())
     try:
         date(year, month, day)
     except ValueError:
-        return f"{text!r}: YYYY-MM eller YYYY-MM-DD"
+        return f"{text!r}: YYYY-MM / YYYY-MM-DD"
     return None
 
 

@@ -107,7 +107,7 @@ def activity(
                              committees=committees(st.config), kind=kind or "",
                              title=title or "", by=by or organisation(st.config).coordinator,
                              partners=partner, countries=country, period_from=start,
-                             period_to=end, funding=funding, note=note)
+                             period_to=end, funding=funding, note=note, now=utcnow())
         if fmt != "json":
             console.print(t("actcli.recorded", st.lang, id=found.id,
                             kind=kind_label(found.kind, st.lang), committee=found.committee,
