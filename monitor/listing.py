@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from .config import Config
 from .decide import decide_by_for_row, decide_by_json
+from .earlier import decided_applications, earlier_for_row
 from .meetings import meetings
-from .model import CALL
+from .model import CALL, utcnow
 from .store import Store
 
 __all__ = ["JSON_FIELDS", "public_row", "item_json", "list_items"]
@@ -30,31 +32,40 @@ def public_row(row: dict[str, Any]) -> dict[str, Any]:
     out["links"] = row.get("links", [])  # every source that has this call (monitor.dedup)
     if "decide_by" in row:  # calls: when KS must decide (monitor.decide)
         out["decide_by"] = decide_by_json(row["decide_by"])
+    if "earlier" in row:  # what the funder said about an earlier application (monitor.earlier)
+        out["earlier"] = row["earlier"]
     for key, value in row["extra"].items():
         out.setdefault(key, value)
     return out
 
 
 def list_items(config: Config, store: Store, *, kind: str, order: str,
-               limit: int | None = None, now: datetime | None = None,
+               limit: int | None = None, now: datetime | None = None, lang: str = "sv",
                **filters: Any) -> list[dict[str, Any]]:
     """``Store.query_items`` rows after rolling status forward; a call row also carries
     ``decide_by`` (:func:`monitor.decide.decide_by_for_row`, owned by ``committee`` when that
-    filter is given)."""
+    filter is given) and ``earlier`` (:func:`monitor.earlier.earlier_for_row`, in ``lang``)."""
+    now = now or utcnow()
     store.roll_forward(now)
     rows = store.query_items(kind=kind, order=order, limit=limit, now=now, **filters)
     if kind == CALL:
-        calendar = meetings(config)
+        calendar, tz = meetings(config), config.settings.tz
+        decided = decided_applications(store)
         for row in rows:
             row["decide_by"] = decide_by_for_row(row, calendar,
                                                  committee=filters.get("committee"), now=now)
+            row["earlier"] = earlier_for_row(store, row, lang, tz, now, decided=decided)
     return rows
 
 
-def item_json(store: Store, row: dict[str, Any]) -> dict[str, Any]:
-    """One item as ``monitor show --format json`` prints it: the listing's object plus its
-    change history, the polls that first and last saw it, and the tags in full."""
+def item_json(store: Store, row: dict[str, Any], *, lang: str, tz: ZoneInfo,
+              now: datetime) -> dict[str, Any]:
+    """One item as ``monitor show --format json`` prints it: the listing's object (a call's
+    with ``earlier``) plus its change history, the polls that first and last saw it, and the
+    tags in full."""
     out = public_row(row)
+    if row["kind"] == CALL:
+        out["earlier"] = earlier_for_row(store, row, lang, tz, now)
     out.update(history=store.history(row["id"]), first_poll=store.poll(row["first_poll"]),
                last_poll=store.poll(row["last_poll"]), tags=row["tags"])
     return out

@@ -230,3 +230,21 @@ def test_timeline_says_when_it_is_too_late_for_ks(client):  # noqa: ANN001, F811
     legislation = soup(client.get("/calls/eu-funding:E").text)
     assert not legislation.select("ol.timeline") and "Förslag till ändrad skollag" in \
         legislation.h1.get_text()
+
+
+def test_earlier_decisions_of_the_programme_are_shown_and_in_the_api(client, seeded, config,  # noqa: ANN001, F811
+                                                                     cli):
+    from monitor.applications import advance_application
+    app = start_application(seeded, "eu-funding:A", "bun", committees=committees(config),
+                            by="test", now=NOW)
+    advance_application(seeded, app.id, "rejected", by="test", force=True,
+                        reason="Svag koppling till programmets mål", now=NOW)
+    page = text(client.get("/calls/eu-funding:D").text)  # D is Erasmus+ too
+    assert "Tidigare ansökningar till programmet" in page
+    assert "Tidigare ansökan (2026) avslogs: Svag koppling till programmets mål." in page
+    listing = {r["id"]: r for r in client.get("/api/calls?committee=bun").json()}
+    assert listing["eu-funding:D"]["earlier"] and listing["eu-funding:B"]["earlier"]
+    assert list(listing.values()) == json.loads(
+        cli("calls", "--committee", "bun", "--format", "json").stdout)
+    assert client.get("/api/calls/eu-funding:D").json() == json.loads(
+        cli("show", "eu-funding:D", "--format", "json").stdout)

@@ -10,10 +10,12 @@ from rich.text import Text
 
 from ..committees import committees, priorities
 from ..decide import decide_by_cell
+from ..earlier import earlier_for_row
 from ..i18n import format_date, format_datetime, t
 from ..listing import JSON_FIELDS, item_json, list_items, public_row
-from ..model import CALL, LEGISLATION, STATUSES
+from ..model import CALL, LEGISLATION, STATUSES, utcnow
 from .common import FormatOption, State, app, cli_errors, console, emit, err, state
+
 
 def _status(row: dict[str, Any], lang: str) -> str:
     return t(f"status_{row['status']}", lang) if row.get("status") in STATUSES else ""
@@ -31,8 +33,9 @@ def _list_items(ctx: typer.Context, *, kind: str, fmt: str, limit: Optional[int]
                 order: str, **filters: Any) -> None:
     st: State = state(ctx)
     _check_tag_ids(st, filters.get("committee"), filters.get("priority"))
-    rows = list_items(st.config, st.store, kind=kind, order=order, limit=limit, **filters)
     tz, lang = st.tz, st.lang
+    rows = list_items(st.config, st.store, kind=kind, order=order, limit=limit, lang=lang,
+                      **filters)
     if kind == CALL:
         columns = [("deadline", t("col_deadline", lang)), ("status", t("col_status", lang)),
                    ("decide_by", t("decide.column", lang)),
@@ -56,6 +59,10 @@ def _list_items(ctx: typer.Context, *, kind: str, fmt: str, limit: Optional[int]
         rows = [public_row(r) for r in rows]
         columns = [(k, k) for k in JSON_FIELDS]
     emit(rows, fmt, columns=columns, table_rows=cells, empty=t("no_items", lang))
+    if fmt.lower() not in ("json", "csv"):
+        for row in rows:
+            for line in row.get("earlier") or []:
+                console.print(f"{row['id']}: {line}", markup=False, soft_wrap=True)
 
 
 @app.command()
@@ -120,7 +127,8 @@ def show(ctx: typer.Context, item_id: str = typer.Argument(..., metavar="ID"),
         err.print(t("item_not_found", lang, id=item_id), markup=False)
         raise typer.Exit(1)
     if fmt == "json":
-        typer.echo(json.dumps(item_json(store, row), ensure_ascii=False, indent=2, default=str))
+        out = item_json(store, row, lang=lang, tz=tz, now=utcnow())
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=2, default=str))
         return
     history = store.history(row["id"])
     first, last = store.poll(row["first_poll"]), store.poll(row["last_poll"])
@@ -137,6 +145,9 @@ def show(ctx: typer.Context, item_id: str = typer.Argument(..., metavar="ID"),
         lines.append(Text(f"{t('show_deadlines', lang)}: {shown}"))
     if row["summary"]:
         lines += [Text(""), Text(row["summary"])]
+    earlier = earlier_for_row(store, row, lang, tz, utcnow())
+    if earlier:
+        lines += [Text("")] + [Text(line, style="bold") for line in earlier]
     lines += [Text(""), Text(t("show_tags", lang), style="bold")]
     if row["tags"]:
         for tag in row["tags"]:

@@ -41,7 +41,7 @@ def api_calls(web: WebContext, request: Request) -> Response:
     filters = parse_filters(request.query_params, web.config, lang, CALL_PARAMS)
     limit = filters.limit or DEFAULT_LIMIT
     rows = list_items(web.config, web.store, kind=CALL, order="deadline", limit=limit,
-                      now=web.clock(), **filters.call_query())
+                      now=web.clock(), lang=lang, **filters.call_query())
     return json_response([public_row(r) for r in rows], {"x-limit": str(limit)})
 
 
@@ -61,7 +61,7 @@ def api_item(web: WebContext, request: Request) -> Response:
     row = web.store.get_item(item_id)
     if row is None:
         raise HTTPException(404, t("web.unknown_item", lang, id=item_id))
-    return json_response(item_json(web.store, row))
+    return json_response(item_json(web.store, row, lang=lang, tz=web.tz, now=web.clock()))
 
 
 def routes(web: WebContext) -> list[Route]:

@@ -14,6 +14,7 @@ from ..applications import (GRANTED, INTENT, KS_APPROVED, REJECTED, SUBMITTED, W
                             list_applications, status_label)
 from ..committees import committees, priorities
 from ..decide import decide_by_cell, decide_by_for_row
+from ..earlier import earlier_for_row
 from ..health import source_status
 from ..i18n import add_messages, t
 from ..listing import list_items
@@ -67,6 +68,8 @@ add_messages({
                         "en": "No timeline: no coming deadline or no meeting calendar."},
     "web.tags": {"sv": "Taggar och varför", "en": "Tags and why"},
     "web.history": {"sv": "Ändringar", "en": "Changes"},
+    "web.earlier": {"sv": "Tidigare ansökningar till programmet",
+                    "en": "Earlier applications to the programme"},
     "web.also_at": {"sv": "Även hos", "en": "Also at"},
     "web.open_source": {"sv": "Till källan", "en": "At the source"},
     "web.details": {"sv": "Uppgifter", "en": "Details"},
@@ -146,7 +149,7 @@ def index(web: WebContext, request: Request) -> HTMLResponse:
     filters = parse_filters(request.query_params, web.config, lang, CALL_PARAMS)
     limit = filters.limit or PAGE_SIZE
     rows = list_items(web.config, web.store, kind=CALL, order="deadline", limit=limit + 1,
-                      now=web.clock(), **filters.call_query())
+                      now=web.clock(), lang=lang, **filters.call_query())
     more = len(rows) > limit
     return web.render(request, "index.html", lang=lang, filters=filters,
                       rows=_call_rows(web, rows[:limit], lang), more=more, limit=limit,
@@ -199,7 +202,8 @@ def call(web: WebContext, request: Request) -> HTMLResponse:
     return web.render(
         request, "call.html", lang=lang, row=row, plan=plan, tags=tags,
         steps=timeline_steps(plan, committee_name=name, lang=lang, tz=web.tz, now=now),
-        deadlines=deadlines, other_dates=other_dates, history=web.store.history(row["id"]),
+        deadlines=deadlines, other_dates=other_dates,
+        earlier=earlier_for_row(web.store, row, lang, web.tz, now) if row["kind"] == CALL else [], history=web.store.history(row["id"]),
         also=[link for link in row["links"] if link["id"] != row["id"]],
         applications=apps, status_label=status_label, committees=known,
         extra_label=lambda key: extra_label(key, lang),
@@ -251,7 +255,7 @@ def committee_page(web: WebContext, request: Request) -> HTMLResponse:
         raise HTTPException(404, exc.detail) from None
     now = web.clock()
     calls = list_items(web.config, web.store, kind=CALL, order="deadline", limit=PAGE_SIZE,
-                       now=now, include_closed=False, committee=ident)
+                       now=now, lang=lang, include_closed=False, committee=ident)
     laws = list_items(web.config, web.store, kind=LEGISLATION, order="published", limit=30,
                       now=now, committee=ident)
     names = _short_names(web)

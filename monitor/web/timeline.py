@@ -14,9 +14,10 @@ from zoneinfo import ZoneInfo
 
 from ..decide import DecideBy
 from ..i18n import add_messages, t
-from ..mail import MONTHS, display_day, long_date
+from ..longdates import long_day
+from ..mail import display_day, long_date
 
-__all__ = ["timeline_steps", "day_text"]
+__all__ = ["timeline_steps"]
 
 add_messages({
     "web.tl_submission": {"sv": "Ärendet in senast", "en": "Matter in by"},
@@ -37,13 +38,7 @@ add_messages({
 def _line(label: str, day: date | None, lang: str) -> dict[str, Any] | None:
     if day is None:
         return None
-    return {"label": label, "day": day, "text": day_text(day, lang)}
-
-
-def day_text(day: date, lang: str) -> str:
-    """``2 december 2026``: a meeting or cut-off day, as mail writes days."""
-    months = MONTHS.get(lang, MONTHS["sv"])
-    return f"{day.day} {months[day.month - 1]} {day.year}"
+    return {"label": label, "day": day, "text": long_day(day, lang)}
 
 
 def _step(phase: str, title: str, lines: list[dict[str, Any] | None], note: str = "",
