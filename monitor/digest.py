@@ -357,7 +357,8 @@ class _Builder:
         entries = []
         for row in self.store.query_items(kind=CALL, include_closed=False,
                                           sources=list(self.sub.sources), now=self.until,
-                                          touched=(self.since, self.until)):
+                                          touched=(self.since, self.until),
+                                          eligible_only=True):
             if row["committees"] or not _in_window(row["first_seen"], self.since, self.until):
                 continue
             status = t(f"status_{row['status']}", self.lang) if row["status"] else "?"

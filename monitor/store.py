@@ -21,6 +21,7 @@ import sqlite_utils
 
 from . import dedup
 from .errors import StoreError
+from .eligibility import read_eligibility
 from .model import CLOSED, Item, Tag, derive_status, from_iso, next_deadline, to_iso, utcnow
 
 __all__ = ["Store", "UpsertResult", "TRACKED_FIELDS", "SCHEMA_HOOKS"]
@@ -264,7 +265,8 @@ class Store:
                     limit: int | None = None, now: datetime | None = None,
                     collapse_duplicates: bool = True,
                     touched: tuple[datetime, datetime] | None = None,
-                    closing_until: datetime | None = None) -> list[dict[str, Any]]:
+                    closing_until: datetime | None = None,
+                    eligible_only: bool = False) -> list[dict[str, Any]]:
         """Items filtered as the CLI and digests ask; each row carries its tags and links.
 
         The same call stored from two sources comes back once (the richer row), its
@@ -273,6 +275,8 @@ class Store:
         seen in that window or whose deadlines, opening or status changed in it, and (with
         ``closing_until``) open calls whose deadline is after ``until`` and by
         ``closing_until``: what a digest can report, without reading every row it follows.
+        ``eligible_only`` leaves out calls the municipality cannot apply for (the eligibility
+        step's tag ``eligibility:no``).
         """
         now = now or utcnow()
         where: list[str] = []
@@ -300,6 +304,9 @@ class Store:
                 where.append("items.rowid IN (SELECT rowid FROM items_fts "
                              "WHERE items_fts MATCH :search)")
                 params["search"] = fts
+        if eligible_only:
+            where.append("id NOT IN (SELECT item_id FROM tags WHERE dimension = 'eligibility'"
+                         " AND tag = 'no')")
         for dimension, value in (("committee", committee), ("priority", priority)):
             if value:
                 where.append(f"id IN (SELECT item_id FROM tags WHERE dimension = '{dimension}'"
@@ -333,6 +340,7 @@ class Store:
             row["tags"] = item_tags
             row["committees"] = [t["tag"] for t in item_tags if t["dimension"] == "committee"]
             row["priorities"] = [t["tag"] for t in item_tags if t["dimension"] == "priority"]
+            row.update(read_eligibility(item_tags))
         return rows
 
     # ------------------------------------------------------------------ tags

@@ -42,6 +42,8 @@ class Rules:
     lexicon: Lexicon
     threshold: float = 3.0
     relative_cut: float = 0.0
+    #: ``[municipality]`` of settings.toml (name, region), for the eligibility step
+    municipality: Mapping[str, Any] = field(default_factory=dict)
 
     def error(self, message: str, key: str, valid: list[str] | None = None) -> ConfigError:
         return ConfigError(message, file=str(self.file), key=key, valid=valid)
@@ -94,6 +96,12 @@ class Analysis:
     youth: dict[str, list[str]] = field(default_factory=dict)
     committees: dict[str, float] = field(default_factory=dict)
     priorities: dict[str, list[str]] = field(default_factory=dict)
+    #: what the eligibility step decided (:class:`~monitor.matchers.eligibility.Eligibility`)
+    eligibility: Any = None
+
+    @property
+    def ineligible(self) -> bool:
+        return self.eligibility is not None and self.eligibility.eligible is False
 
     def owned(self, owner: str) -> list[Match]:
         return self.matches.get(owner, [])
@@ -123,7 +131,7 @@ class Matcher:
     """Base class; subclasses document their table in their docstring."""
 
     kind: ClassVar[str] = ""
-    #: order in the pipeline: exclusions 10, scorers 50, priority rules 90
+    #: order in the pipeline: eligibility 5, exclusions 10, scorers 50, priority rules 90
     stage: ClassVar[int] = 50
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
