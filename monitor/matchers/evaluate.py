@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
 from ..model import KINDS, Item
+from .codes import CODE_FIELDS
 from .tagger import Tagger, tags_of
 
 __all__ = ["Record", "LineError", "read_items", "LabelScore", "FieldReport", "Miss",
@@ -42,8 +43,6 @@ class Record:
 # The sources' own codes a line may carry beside the text (as item.extra holds them):
 # EU portal typesOfAction, keywords, tags, crossCuttingPriorities; Riksdagen organ; Have your
 # say topics; EUR-Lex subject descriptors. An ``extra`` object is read as well.
-CODE_FIELDS = ("types_of_action", "keywords", "tags", "cross_cutting_priorities", "organ",
-               "topics", "subjects")
 _TEXT_FIELDS = {"source": "file", "language": None, "summary": "", "programme": None}
 
 

@@ -1,0 +1,62 @@
+"""The sources' own codes (Riksdagen organ, Have your say topics, EU portal codes) as
+committee hints, shown in the evidence like any rule, also after a re-tag."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.config import database_path, load_config
+from monitor.errors import ConfigError
+from monitor.matchers import build_tagger
+from monitor.matchers.retag import retag
+from monitor.model import Item
+from monitor.store import Store
+from tests.conftest import NOW
+
+
+def report(**extra: object) -> Item:
+    # "ensamhet" alone (weak, +1.5 in a title) does not reach the threshold of 3
+    return Item(source="riksdagen", native_id="bet-1", kind="legislation", url="u",
+                title="Åtgärder mot ensamhet", language="sv", extra=dict(extra))
+
+
+def test_riksdagen_organ_is_a_hint_with_evidence(config):
+    tagger = build_tagger(config)
+    assert not tagger.analyse(report()).committees
+    analysis = tagger.analyse(report(organ="SoU"))
+    assert set(analysis.committees) == {"aon"}  # words + hint; san has only the hint
+    evidence = [c.evidence for c in analysis.scores["aon"]]
+    assert "code organ=SoU (Riksdagen: socialutskottet) → aon (+2)" in evidence
+    assert analysis.score("san") == 2  # the hint alone stays below the threshold
+    assert list(analysis.priorities) == ["omvarldsbevakning"]
+
+
+def test_have_your_say_topics_and_codes_case_ignored(config):
+    tagger = build_tagger(config)
+    item = Item(source="haveyoursay", native_id="1", kind="legislation", url="u",
+                language="en", title="Revision of the rules on water reuse",
+                extra={"topics": ["environment"]})
+    analysis = tagger.analyse(item)
+    assert "shn" in analysis.committees
+    assert any(c.evidence.startswith("code topics=environment") for c in analysis.scores["shn"])
+
+
+def test_retag_reads_the_stored_codes(config):
+    with Store(database_path(config)) as store:
+        store.upsert_items([report(organ="SoU")], now=NOW)
+        retag(store, build_tagger(config), now=NOW)
+        tags = store.tags_for(["riksdagen:bet-1"])["riksdagen:bet-1"]
+    committee = [t for t in tags if t["dimension"] == "committee"]
+    assert [t["tag"] for t in committee] == ["aon"]
+    assert any("organ=SoU" in e for e in committee[0]["evidence"])
+
+
+def test_a_bad_code_table_names_its_key(config_dir):
+    rules = config_dir / "matching.toml"
+    text = rules.read_text(encoding="utf-8")
+    assert 'field = "organ"\nvalues = ["UbU"]' in text
+    rules.write_text(text.replace('field = "organ"\nvalues = ["UbU"]',
+                                  'field = "colour"\nvalues = ["UbU"]', 1), encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(config_dir)
+    assert caught.value.key == "code[1].field" and "organ" in str(caught.value)
