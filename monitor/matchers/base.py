@@ -67,6 +67,14 @@ class Rules:
             raise self.error(f"unknown committee {ident!r}", where, list(self.committees))
         return ident
 
+    def committee_points(self, table: Mapping[str, Any], where: str) -> None:
+        """``committees = { id = points }``: known ids, numbers as points."""
+        for ident, points in table.items():
+            self.committee(ident, f"{where}.committees.{ident}")
+            if isinstance(points, bool) or not isinstance(points, (int, float)):
+                raise self.error(f"points must be a number, got {points!r}",
+                                 f"{where}.committees.{ident}")
+
     def priority(self, ident: str, where: str) -> str:
         if ident not in self.priorities:
             raise self.error(f"unknown priority area {ident!r}", where, list(self.priorities))

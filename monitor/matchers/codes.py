@@ -58,11 +58,7 @@ class CodeMatcher(Matcher):
         super().__init__(table, rules)
         self.codes: list[dict[str, Any]] = []
         for where, code in rules.array(table, self.kind, CODE_SCHEMA):
-            for ident, points in code["committees"].items():
-                rules.committee(ident, f"{where}.committees.{ident}")
-                if isinstance(points, bool) or not isinstance(points, (int, float)):
-                    raise rules.error(f"points must be a number, got {points!r}",
-                                      f"{where}.committees.{ident}")
+            rules.committee_points(code["committees"], where)
             values = [v.strip().casefold() for v in code["values"]]
             code["exact"] = {v for v in values if not v.endswith("*")}
             code["prefixes"] = tuple(v[:-1] for v in values if v.endswith("*"))
