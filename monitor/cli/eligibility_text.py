@@ -9,13 +9,14 @@ from rich.text import Text
 from ..eligibility import read_eligibility, reason_text
 from ..i18n import add_messages, t
 
-__all__ = ["eligibility_lines", "item_eligibility", "not_eligible_reason",
+__all__ = ["eligibility_lines", "correction_lines", "item_eligibility", "not_eligible_reason",
            "eligibility_of_tags"]
 
 add_messages({
     "show_regions": {"sv": "Områden", "en": "Areas"},
     "eligibility_no": {"sv": "Ej sökbar för kommunen: {reason}",
                        "en": "Not open to the municipality: {reason}"},
+    "show_corrections": {"sv": "Rättelser", "en": "Corrections"},
     "eligibility_not": {"sv": "Ej sökbar för kommunen", "en": "Not open to the municipality"},
     "eligibility_yes": {"sv": "Sökbar för kommunen", "en": "Open to the municipality"},
     "eligibility_unknown": {"sv": "Okänt om kommunen kan söka (programområdet anges inte)",
@@ -47,3 +48,15 @@ def eligibility_of_tags(tags: list[Any]) -> dict[str, Any]:
     """:func:`read_eligibility` of tags not yet stored (Tag objects)."""
     return read_eligibility([{"dimension": x.dimension, "tag": x.tag,
                               "evidence": list(x.evidence)} for x in tags])
+
+
+def correction_lines(row: dict[str, Any], lang: str) -> list[Text]:
+    """"Rättad av anna.l (2026-11-22): Läsfrämjande är kultur (+kfn, −bun)" per correction."""
+    lines = []
+    for c in row.get("corrections", ()):
+        changes = [f"+{x}" for x in c["add"] + c["add_priorities"]] + \
+            [f"−{x}" for x in c["remove"] + c["remove_priorities"]]
+        who = c["text_en"] if lang == "en" else c["text"]
+        head, _, why = who.partition(": ")
+        lines.append(Text(f"  {head} ({c['at'][:10]}): {why} ({', '.join(changes)})"))
+    return [Text(t("show_corrections", lang), style="bold"), *lines] if lines else []

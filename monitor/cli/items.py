@@ -9,7 +9,7 @@ import typer
 from rich.text import Text
 
 from ..committees import committees, priorities
-from .eligibility_text import eligibility_lines
+from .eligibility_text import correction_lines, eligibility_lines
 from ..decide import decide_by_cell, decide_by_for_row, decide_by_json
 from ..i18n import format_date, format_datetime, t
 from ..meetings import meetings
@@ -28,6 +28,8 @@ def public_row(row: dict[str, Any]) -> dict[str, Any]:
     # why the municipality cannot apply (monitor.eligibility), Swedish and English
     out["eligibility_reason"] = row.get("eligibility_reason")
     out["eligibility_reason_en"] = row.get("eligibility_reason_en")
+    # people's corrections (monitor.corrections): "Rättad av …: …" for mail and web
+    out["corrections"] = row.get("corrections", [])
     out["links"] = row.get("links", [])  # every source that has this call (monitor.dedup)
     if "decide_by" in row:  # calls: when KS must decide (monitor.decide)
         out["decide_by"] = decide_by_json(row["decide_by"])
@@ -176,6 +178,8 @@ def show(ctx: typer.Context, item_id: str = typer.Argument(..., metavar="ID"),
                               + "; ".join(tag["evidence"])))
     else:
         lines.append(Text("  " + t("show_no_tags", lang)))
+    corrected = correction_lines(row, lang)
+    lines += [Text(""), *corrected] if corrected else []
     lines += [Text(""), Text(t("show_history", lang), style="bold")]
     if history:
         for change in history:

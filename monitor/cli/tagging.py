@@ -6,7 +6,7 @@ import json
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Optional
 
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
@@ -49,6 +49,8 @@ add_messages({
                         "en": "Priority areas (macro-F1 {f1:.3f})"},
     "eval_none": {"sv": "Poster utan nämnd som ändå fick en: {tagged} av {total}",
                   "en": "Items labelled with no committee that got one: {tagged} of {total}"},
+    "eval_needs_file": {"sv": "ange en fil med märkta poster, eller --corrections",
+                        "en": "give a file of labelled items, or --corrections"},
     "eval_ineligible": {"sv": "Utlysningar som kommunen inte kan söka: {count} (varav {labelled} "
                               "märkta med en nämnd)",
                         "en": "Calls the municipality cannot apply for: {count} ({labelled} of "
@@ -151,18 +153,29 @@ def tag(ctx: typer.Context,
 @app.command(name="eval")
 @cli_errors
 def eval_(ctx: typer.Context,
-          file: str = typer.Argument(..., metavar="FILE", help="Märkta poster (JSON Lines)"),
-          fmt: str = typer.Option("table", "--format", "-f", help="table eller json")) -> None:
+          file: Optional[str] = typer.Argument(None, metavar="FILE",
+                                               help="Märkta poster (JSON Lines)"),
+          fmt: str = typer.Option("table", "--format", "-f", help="table eller json"),
+          corrections: bool = typer.Option(False, "--corrections",
+                                           help="Visa var reglerna avviker från sparade "
+                                                "rättelser")) -> None:
     """Jämför taggningen med märkta poster: precision, täckning och F1 per etikett,
     makro-F1 för nämnder och prioriterade områden, och missarna med motivering.
 
-    Raderna har samma fält som för monitor tag plus committees och priorities.
+    Raderna har samma fält som för monitor tag plus committees och priorities. Med
+    --corrections (utan fil): de lagrade poster där reglerna avviker från en rättelse.
 
     Example: monitor eval labelled.jsonl --format json
     """
     st = state(ctx)
     if fmt not in ("table", "json"):
         raise typer.BadParameter(f"{fmt!r}: table, json", param_hint="--format")
+    if corrections:
+        from .corrections_cmd import print_disagreements
+        print_disagreements(st, fmt)
+        return
+    if file is None:
+        raise typer.BadParameter(t("eval_needs_file", st.lang), param_hint="FILE")
     tagger = _tagger(st)
     records, errors = _read(file, st.lang, labels=True)
     report = evaluate(tagger, records)

@@ -57,8 +57,7 @@ def retag(store: Store, tagger: Tagger, *, batch_size: int = 500,
         before = store.tags_for([row["id"] for row in rows])
         with store.write():
             for row in rows:
-                tags = tagger.tag(item_from_row(row))
-                store.replace_tags(row["id"], tags, now=now)
+                tags = store.replace_tags(row["id"], tagger.tag(item_from_row(row)), now=now)
                 old = {(t["dimension"], t["tag"]) for t in before.get(row["id"], ())}
                 result.changed += old != {(t.dimension, t.tag) for t in tags}
                 result.tagged += any(t.dimension == "committee" for t in tags)
