@@ -42,6 +42,7 @@ class Rules:
     lexicon: Lexicon
     threshold: float = 3.0
     relative_cut: float = 0.0
+    secondary_support: bool = False
     #: ``[municipality]`` of settings.toml (name, region), for the eligibility step
     municipality: Mapping[str, Any] = field(default_factory=dict)
 
@@ -88,6 +89,7 @@ class Contribution:
     points: float
     evidence: str
     matcher: str
+    field: str = ""   # where a term was found (title, summary, programme); "" for hints
 
 
 @dataclass
@@ -115,9 +117,9 @@ class Analysis:
         return self.matches.get(owner, [])
 
     def add(self, committee: str, points: float, evidence: str, matcher: str, *,
-            fallback: bool = False) -> None:
+            fallback: bool = False, field: str = "") -> None:
         target = self.fallback if fallback else self.scores
-        target.setdefault(committee, []).append(Contribution(points, evidence, matcher))
+        target.setdefault(committee, []).append(Contribution(points, evidence, matcher, field))
 
     def use_fallback(self) -> bool:
         """Count the fallback points as ordinary ones; False when there are none."""

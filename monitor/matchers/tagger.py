@@ -46,6 +46,9 @@ SCORING_SCHEMA: dict[str, Key] = {
     "threshold": Key(float, 3.0, _positive, doc="points a committee needs to be tagged"),
     "relative_cut": Key(float, 0.0, _fraction,
                         doc="a committee also needs this share of the best one's points"),
+    "secondary_support": Key(bool, False,
+                             doc="a committee beside the best one needs more than one term "
+                                 "found only in the summary"),
     "min_compound_part": Key(int, 4, _positive,
                              doc="shortest Swedish stem that matches inside compounds"),
     "weights": Key(dict, lambda: {"strong": 3.0, "medium": 2.0, "weak": 1.0}, _numbers,
@@ -100,8 +103,17 @@ class Tagger:
         best = max(totals.values(), default=0.0)
         floor = max(self.threshold, self.relative_cut * best)
         order = {c: i for i, c in enumerate(self.rules.committees)}
+        top = max(totals, key=lambda c: (totals[c], -order[c]), default=None)
         analysis.committees = {c: s for c, s in sorted(totals.items(), key=lambda x: order[x[0]])
-                               if s >= floor}
+                               if s >= floor and (c == top or self._supported(analysis, c))}
+
+    def _supported(self, analysis: Analysis, committee: str) -> bool:
+        """A second committee from one word of the summary is an actor the text mentions
+        ("civil society", "carers", "housing"), not what the item is about."""
+        if not self.rules.secondary_support:
+            return True
+        parts = analysis.scores.get(committee, ())
+        return len(parts) > 1 or any(c.field != "summary" for c in parts)
 
     def tag(self, item: Item) -> list[Tag]:
         """The item's tags: committees first (in configuration order), then priorities."""
@@ -165,7 +177,8 @@ def _rules(path: Path, table: Any, config_dir: Path) -> Rules:
                   weights={k: float(v) for k, v in scoring["weights"].items()},
                   field_factors={k: float(v) for k, v in scoring["fields"].items()},
                   lexicon=Lexicon(min_part=scoring["min_compound_part"]),
-                  threshold=scoring["threshold"], relative_cut=scoring["relative_cut"])
+                  threshold=scoring["threshold"], relative_cut=scoring["relative_cut"],
+                  secondary_support=scoring["secondary_support"])
     bad = sorted(set(rules.field_factors) - {"title", "summary", "programme"})
     if bad:
         raise rules.error("unknown field", f"scoring.fields.{bad[0]}",
