@@ -17,6 +17,7 @@ from monitor.model import Item
 from monitor.store import Store
 from monitor.subscriptions import Subscription
 from tests.conftest import FIXTURES, NOW
+from tests.hermetic import edit_file
 
 REAL = FIXTURES / "tagging" / "genuine"
 
@@ -71,11 +72,7 @@ def test_own_area_and_national_calls_are_eligible(config):
 
 
 def test_the_region_setting_decides(config_dir: Path):
-    settings = config_dir / "settings.toml"
-    text = settings.read_text(encoding="utf-8")
-    assert 'region = "Stockholm"' in text
-    settings.write_text(text.replace('region = "Stockholm"', 'region = "Västerbotten"'),
-                        encoding="utf-8")
+    edit_file(config_dir / "settings.toml", ('region = "Stockholm"', 'region = "Västerbotten"'))
     title, body = real_text("tillvaxtverket_7085_cirkular-ekonomi-ovre-norrland.text.txt")
     analysis, result = judged(load_config(config_dir), call("7085", title, body))
     assert result.eligible is True and "shn" in analysis.committees
@@ -86,9 +83,7 @@ def test_the_region_setting_decides(config_dir: Path):
 
 def test_a_bad_municipality_section_names_file_and_key(config_dir: Path):
     from monitor.errors import ConfigError
-    settings = config_dir / "settings.toml"
-    text = settings.read_text(encoding="utf-8")
-    settings.write_text(text.replace('region = "Stockholm"', "region = 7"), encoding="utf-8")
+    edit_file(config_dir / "settings.toml", ('region = "Stockholm"', "region = 7"))
     with pytest.raises(ConfigError) as caught:
         load_config(config_dir)
     assert caught.value.key == "municipality.region" and "settings.toml" in str(caught.value)

@@ -12,6 +12,7 @@ from monitor.matchers.retag import retag
 from monitor.model import Item
 from monitor.store import Store
 from tests.conftest import NOW
+from tests.hermetic import edit_file
 
 
 def report(**extra: object) -> Item:
@@ -52,11 +53,8 @@ def test_retag_reads_the_stored_codes(config):
 
 
 def test_a_bad_code_table_names_its_key(config_dir):
-    rules = config_dir / "matching.toml"
-    text = rules.read_text(encoding="utf-8")
-    assert 'field = "organ"\nvalues = ["UbU"]' in text
-    rules.write_text(text.replace('field = "organ"\nvalues = ["UbU"]',
-                                  'field = "colour"\nvalues = ["UbU"]', 1), encoding="utf-8")
+    edit_file(config_dir / "matching.toml",
+              ('field = "organ"\nvalues = ["UbU"]', 'field = "colour"\nvalues = ["UbU"]'))
     with pytest.raises(ConfigError) as caught:
         load_config(config_dir)
     assert caught.value.key == "code[1].field" and "organ" in str(caught.value)

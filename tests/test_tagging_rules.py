@@ -6,6 +6,7 @@ from __future__ import annotations
 from monitor.config import load_config
 from monitor.matchers import build_tagger
 from monitor.model import Item
+from tests.hermetic import edit_file
 
 
 def tag(config, title: str, summary: str = "", *, kind: str = "call", programme=None,
@@ -24,11 +25,8 @@ def test_one_summary_word_for_a_second_committee_is_an_actor(config, config_dir)
     analysis = tag(config, *SOCIAL)
     assert list(analysis.committees) == ["san"]
     assert analysis.score("aon") >= 3  # enough points, but from one word of the summary
-    rules = config_dir / "matching.toml"
-    text = rules.read_text(encoding="utf-8")
-    assert "secondary_support = true" in text
-    rules.write_text(text.replace("secondary_support = true", "secondary_support = false"),
-                     encoding="utf-8")
+    edit_file(config_dir / "matching.toml",
+              ("secondary_support = true", "secondary_support = false"))
     assert set(tag(load_config(config_dir), *SOCIAL).committees) == {"san", "aon"}
 
 
