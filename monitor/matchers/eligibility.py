@@ -59,6 +59,7 @@ class Eligibility:
     reason: dict[str, str] = field(default_factory=dict)   # sv / en, when not eligible
     evidence: list[str] = field(default_factory=list)
     rule: str = ""
+    judged: bool = False  # calls are judged; legislation only carries its regions
 
     @property
     def eligible(self) -> bool | None:
@@ -143,6 +144,7 @@ class EligibilityMatcher(Matcher):
         result.regions = [self.areas[i]["name"] for i in sorted(found)]
         if analysis.item.kind != CALL:
             return
+        result.judged = True
         rule = self._rule(analysis)
         if rule is not None:
             index, evidence = rule
@@ -196,10 +198,12 @@ def eligibility_tags(result: Eligibility | None) -> list[Tag]:
     Swedish and English reason first when not eligible) and one ``region`` tag per area."""
     if result is None:
         return []
+    tags = []
     evidence = tuple(result.evidence)
     if result.status == NOT_ELIGIBLE:
         evidence = (result.reason.get("sv", ""), result.reason.get("en", ""), *evidence)
-    tags = [Tag(DIMENSION, result.status, 0.0, evidence, result.rule or "eligibility")]
+    if result.judged:
+        tags.append(Tag(DIMENSION, result.status, 0.0, evidence, result.rule or "eligibility"))
     # the score keeps the areas in the order of the configuration (tags are read by score)
     return tags + [Tag(REGION_DIMENSION, name, float(len(result.regions) - i), (), "eligibility")
                    for i, name in enumerate(result.regions)]
