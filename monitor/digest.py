@@ -261,8 +261,9 @@ class _Builder:
                     continue
                 chosen[row["id"]] = (row, self.tag_reasons(row, committee))
         for topic in topics:
+            # a call the municipality cannot apply for is never mailed (monitor.eligibility)
             for row in self.store.query_items(search=topic, sources=sources, now=self.until,
-                                              **narrow):
+                                              eligible_only=True, **narrow):
                 reason = t("digest_why_topic", self.lang, topic=topic)
                 chosen.setdefault(row["id"], (row, []))[1].append(reason)
         return chosen

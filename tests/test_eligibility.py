@@ -168,3 +168,19 @@ def test_sources_test_json_has_regions_and_eligible(cli, tmp_path):
     assert result.exit_code == 0, result.output
     [row] = json.loads(result.stdout)
     assert row["eligible"] is False and "Övre Norrland" in row["regions"]
+
+
+def test_a_topic_subscription_does_not_mail_a_refused_call(config, cli):
+    title, body = real_text("tillvaxtverket_7085_cirkular-ekonomi-ovre-norrland.text.txt")
+    other = call("7085", title, body, "Regionalfonden")
+    own = call("5", "Cirkulär ekonomi i Stockholms län", "Kommuner kan söka stöd för "
+               "cirkulär ekonomi och minskat avfall.", "Regionalfonden")
+    with _stored(config, [other, own]) as store:
+        period = Period.containing(NOW, "weekly", config.settings.tz)
+        sub = Subscription("shn", "miljo@example.org", topics=("cirkulär",))
+        digest = build_digest(config, store, sub, period, since=NOW - timedelta(days=7),
+                              until=NOW)
+        mailed = {e.item_id for g in digest.groups for s in g.sections for e in s.entries}
+    assert own.id in mailed and other.id not in mailed
+    ics = cli("calendar").stdout
+    assert "Stockholms län" in ics and "Övre Norrland" not in ics
