@@ -58,3 +58,32 @@ def test_a_bad_code_table_names_its_key(config_dir):
     with pytest.raises(ConfigError) as caught:
         load_config(config_dir)
     assert caught.value.key == "code[1].field" and "organ" in str(caught.value)
+
+
+CONSTRUCTED_RSS = b"""<?xml version="1.0" encoding="UTF-8"?>
+<!-- CONSTRUCTED: a EUR-Lex RSS entry in the documented shape, with <category> descriptors -->
+<rss version="2.0"><channel><title>EUR-Lex</title>
+<link>https://eur-lex.europa.eu/EN/display-feed.rss?rssId=162</link>
+<item><title>CELEX:32026R0999: Regulation (EU) 2026/999 on the collection of textiles</title>
+<link>https://eur-lex.europa.eu/./legal-content/AUTO/?uri=CELEX:32026R0999</link>
+<category>waste management</category><category>textile industry</category>
+<guid isPermaLink="false">x-1</guid><pubDate>Fri, 20 Nov 2026 10:05:12 +0100</pubDate>
+</item></channel></rss>"""
+
+
+def test_eurlex_subject_descriptors_are_kept_and_hint(config, tmp_path):
+    from tests.source_helpers import make_source, parse_file
+    feed = tmp_path / "feed.rss"
+    feed.write_bytes(CONSTRUCTED_RSS)
+    source = make_source("eurlex", "https://eur-lex.europa.eu/EN/display-feed.rss?rssId=162")
+    [item] = parse_file(source, feed)
+    assert item.extra["subjects"] == ["waste management", "textile industry"]
+    analysis = build_tagger(config).analyse(item)
+    assert any(c.evidence.startswith("code subjects=waste management")
+               for c in analysis.scores.get("shn", ()))
+
+
+def test_a_code_kept_only_in_the_raw_row_counts(config):
+    item = report()
+    item.raw = {"organ": "SoU", "titel": item.title}
+    assert set(build_tagger(config).analyse(item).committees) == {"aon"}

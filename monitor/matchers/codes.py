@@ -65,11 +65,14 @@ class CodeMatcher(Matcher):
             self.codes.append(code)
 
     def apply(self, analysis: Analysis) -> None:
-        extra = analysis.item.extra
-        if not extra:
+        extra, raw = analysis.item.extra, analysis.item.raw
+        if not extra and not isinstance(raw, dict):
             return
         for code in self.codes:
-            found = _values(extra.get(code["field"]))
+            value = extra.get(code["field"])
+            if value is None and isinstance(raw, dict):  # a source that kept only its raw row
+                value = raw.get(code["field"])
+            found = _values(value)
             hit = next((v for v in found if v.casefold() in code["exact"]
                         or (code["prefixes"] and v.casefold().startswith(code["prefixes"]))),
                        None)
