@@ -19,7 +19,7 @@ from typing import Any, Iterable, Sequence
 
 import sqlite_utils
 
-from .eligibility import DIMENSION as ELIGIBILITY, ELIGIBLE
+from .eligibility import DIMENSION as ELIGIBILITY, ELIGIBLE, NOT_ELIGIBLE
 from .model import Tag, to_iso
 
 __all__ = ["Correction", "schema", "add", "for_items", "every", "apply", "text", "MATCHER"]
@@ -125,9 +125,9 @@ def apply(tags: list[Tag], corrections: Sequence[Correction]) -> list[Tag]:
                 if ("committee", ident) not in have]
         out += [Tag("priority", ident, 0.0, evidence, MATCHER) for ident in c.add_priorities
                 if ("priority", ident) not in have]
-        if c.add_committees:  # a person says the municipality can take it up
+        if c.add_committees:  # a person says the municipality can take up a refused call
             out = [Tag(ELIGIBILITY, ELIGIBLE, 0.0, evidence, MATCHER)
-                   if t.dimension == ELIGIBILITY else t for t in out]
+                   if t.dimension == ELIGIBILITY and t.tag == NOT_ELIGIBLE else t for t in out]
     if not any(t.dimension == "committee" for t in out):  # no committee, no priority
         out = [t for t in out if t.dimension != "priority"]
     return out
