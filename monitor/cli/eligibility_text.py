@@ -9,8 +9,7 @@ from rich.text import Text
 from ..eligibility import read_eligibility, reason_text
 from ..i18n import add_messages, t
 
-__all__ = ["eligibility_lines", "correction_lines", "item_eligibility", "not_eligible_reason",
-           "eligibility_of_tags"]
+__all__ = ["eligibility_lines", "correction_lines", "item_eligibility", "eligibility_of_tags"]
 
 add_messages({
     "show_regions": {"sv": "Områden", "en": "Areas"},
@@ -33,10 +32,6 @@ def eligibility_lines(row: dict[str, Any], lang: str) -> list[Text]:
     if row.get("eligible") is False:
         return [Text(t("eligibility_no", lang, reason=reason_text(row, lang)), style="bold")]
     return [Text(t("eligibility_yes" if row.get("eligible") else "eligibility_unknown", lang))]
-
-
-def not_eligible_reason(row: dict[str, Any], lang: str) -> str | None:
-    return reason_text(row, lang)
 
 
 def item_eligibility(tagger: Any, item: Any) -> dict[str, Any]:

@@ -13,9 +13,10 @@ from ..health import reason_text, source_health
 from ..i18n import add_messages, format_datetime, t
 from ..model import Item, to_iso
 from ..sources import registry
+from ..eligibility import reason_text as eligibility_reason
 from ..matchers import build_tagger
 from .common import FormatOption, app, cli_errors, console, emit, state
-from .eligibility_text import item_eligibility, not_eligible_reason
+from .eligibility_text import item_eligibility
 
 add_messages({
     "col_dates": {"sv": "Datum (text)", "en": "Dates (text)"},
@@ -171,7 +172,7 @@ def _print_record(row: dict[str, Any], lang: str, tz: Any) -> None:
               ("col_opens", format_datetime(row["opens"], tz)),
               ("col_deadline", ", ".join(format_datetime(d, tz) for d in row["deadlines"])),
               ("show_regions", ", ".join(row.get("regions") or ())),
-              ("eligibility_not", not_eligible_reason(row, lang))]
+              ("eligibility_not", eligibility_reason(row, lang))]
     lines = ["", row["title"]]
     lines += [f"  {t(key, lang)}: {value}" for key, value in fields if value]
     if row["dates"]:
