@@ -8,13 +8,13 @@ from typing import Any, Optional
 
 import typer
 
+from ..eligibility import reason_text as eligibility_reason
 from ..errors import ConfigError
 from ..health import reason_text, source_health
 from ..i18n import add_messages, format_datetime, t
+from ..matchers import build_tagger
 from ..model import Item, to_iso
 from ..sources import registry
-from ..eligibility import reason_text as eligibility_reason
-from ..matchers import build_tagger
 from .common import FormatOption, app, cli_errors, console, emit, state
 from .eligibility_text import item_eligibility
 
