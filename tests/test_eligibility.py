@@ -184,3 +184,16 @@ def test_a_topic_subscription_does_not_mail_a_refused_call(config, cli):
     assert own.id in mailed and other.id not in mailed
     ics = cli("calendar").stdout
     assert "Stockholms län" in ics and "Övre Norrland" not in ics
+
+
+def test_an_area_named_in_passing_does_not_refuse_a_national_call(config):
+    _, passing = judged(config, call("v", "Innovationer för hållbara och attraktiva kommuner",
+                                     "Kommuner kan söka; tidigare projekt i Västra Götaland "
+                                     "och Skåne visar vägen.", "Vinnova", source="vinnova"))
+    assert passing.eligible is True and passing.regions == ["Västra Götaland", "Skåne"]
+    _, esf = judged(config, call("e", "Kompetensutveckling i välfärden",
+                                 "Arbetsgivare i Västra Götaland kan söka.", None, source="esf"))
+    assert esf.eligible is False  # the source's calls are for programme areas
+    _, unknown = judged(config, call("u", "Kompetensutveckling i välfärden", "", None,
+                                     source="esf"))
+    assert unknown.eligible is None and "source esf" in unknown.evidence[0]

@@ -43,6 +43,8 @@ TABLE_SCHEMA = {
     "regional": Key(list, list, PATTERN_LIST.check,
                     doc="programmes whose calls are for one programme area"),
     "national": Key(list, list, PATTERN_LIST.check, doc="words saying a call is national"),
+    "regional_sources": Key(list, list, PATTERN_LIST.check,
+                            doc="sources whose calls are for programme areas (esf ...)"),
     "rule": Key(list, list),
     "area": Key(list, list),
 }
@@ -86,10 +88,12 @@ class EligibilityMatcher(Matcher):
 
     A ``rule`` found in ``fields`` (or whose ``types_of_action`` the source gives), with
     none of its ``unless`` words, makes a call not eligible with its ``reason``. An ``area``
-    named in the item is one of its ``regions``; a call that names areas, none of which is
-    national or holds the municipality's ``region`` (``[municipality]`` in settings.toml),
-    is not eligible. A call naming no area is eligible, except one of a ``regional``
-    programme that does not say it is ``national``: unknown. Legislation is never judged.
+    named in the item is one of its ``regions``; a call of a ``regional`` programme (or from
+    one of the ``regional_sources``), or one naming an area in its title, that names areas
+    none of which is national or holds the municipality's ``region`` (``[municipality]`` in
+    settings.toml) is not eligible; an area named in passing by another call changes
+    nothing. A regional programme's call naming no area and not saying it is ``national``
+    is unknown; any other call is eligible. Legislation is never judged.
     """
 
     kind = "eligibility"
@@ -129,6 +133,7 @@ class EligibilityMatcher(Matcher):
                                "counties": [self.region], "national": False})
             add_patterns(rules, [short], lang="any", owner=f"{self.kind}.area",
                          payload=len(self.areas) - 1, where="municipality.name")
+        self.regional_sources = frozenset(checked["regional_sources"])
         for key in ("regional", "national"):
             add_patterns(rules, checked[key], lang="any", owner=f"{self.kind}.{key}",
                          payload=key, where=f"{self.kind}.{key}")
@@ -151,7 +156,12 @@ class EligibilityMatcher(Matcher):
             self._refuse(analysis, self.rules_[index]["name"], self.rules_[index]["reason"],
                          [evidence])
             return
-        if found:
+        regional = analysis.owned(f"{self.kind}.regional")
+        # An area named in passing (a national call's example, a partner's county) does not
+        # refuse a call: only a regional programme's call, or one naming the area in its title.
+        context = bool(regional) or analysis.item.source in self.regional_sources or any(
+            m.field == "title" for m in analysis.owned(f"{self.kind}.area"))
+        if found and context:
             if any(self.areas[i]["home"] for i in found) or not self.own:
                 result.status = ELIGIBLE
                 result.evidence = [f"area {self.areas[i]['name']}: {found[i]}" for i in found
@@ -163,9 +173,10 @@ class EligibilityMatcher(Matcher):
             self._refuse(analysis, "region", reason,
                          [f"area {self.areas[i]['name']}: {found[i]}" for i in found])
             return
-        regional = analysis.owned(f"{self.kind}.regional")
-        if regional and not analysis.owned(f"{self.kind}.national"):
-            result.evidence = [f"regional programme, no area named: {where_text(regional[0])}"]
+        if (regional or analysis.item.source in self.regional_sources) and not found and \
+                not analysis.owned(f"{self.kind}.national"):
+            result.evidence = ["regional programme, no area named: " + (
+                where_text(regional[0]) if regional else f"source {analysis.item.source}")]
             return  # unknown: the programme area is not said
         result.status = ELIGIBLE
 
