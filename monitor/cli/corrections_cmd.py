@@ -15,7 +15,7 @@ from ..matchers.retag import item_from_row
 from ..matchers.suggest import disagreements, suggest_diff
 from ..matchers.tagger import FILE_NAME
 from ..model import LEGISLATION, utcnow
-from .applications_cmd import _who  # the logged-in user when --by is not given
+from .applications_cmd import _who  # --by, else [organisation] coordinator
 from .common import app, cli_errors, console, err, state
 from .tagging import _tagger
 
@@ -55,7 +55,7 @@ def correct(ctx: typer.Context,
             remove_priority: List[str] = typer.Option([], "--remove-priority",
                                                       help="Prioriterat område att ta bort"),
             reason: str = typer.Option(..., "--reason", help="Varför (visas som 'Rättad av')"),
-            by: Optional[str] = typer.Option(None, "--by", help="Vem (standard: inloggad)")
+            by: Optional[str] = typer.Option(None, "--by", help="Vem (standard: samordnaren i inställningarna)")
             ) -> None:
     """Rätta en posts taggar: rättelsen går före reglerna och finns kvar efter retag och
     nya hämtningar. Vem, när och varför sparas och visas som "Rättad av …: …".
@@ -85,7 +85,7 @@ def correct(ctx: typer.Context,
     with store.write() as conn:
         done = fixes.add(conn, row["id"], add_committees=add, remove_committees=remove,
                          add_priorities=[p for p in priority if p], remove_priorities=remove_priority,
-                         reason=reason.strip(), by=_who(by), now=now)
+                         reason=reason.strip(), by=_who(st, by), now=now)
         store.replace_tags(row["id"], rules, now=now)
     after = store.get_item(row["id"])["committees"]
     none = t("correct_none", lang)
