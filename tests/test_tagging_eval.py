@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from monitor.matchers import build_tagger
@@ -82,3 +84,15 @@ def test_the_genuine_set_counts_refused_calls(config):
 
 def test_every_labelled_set_has_a_floor():
     assert sorted(p.name for p in TAGGING.glob("*.jsonl")) == sorted(FLOORS)
+
+
+def test_eval_prints_the_refused_calls_in_swedish_and_english(cli):
+    path = str(TAGGING / "genuine.jsonl")
+    swedish = cli("eval", path).output
+    assert "Utlysningar som kommunen inte kan söka: " in swedish
+    assert "(varav 0 märkta med en nämnd)" in swedish and "  region: " in swedish
+    english = cli("eval", path, lang="en").output
+    assert "Calls the municipality cannot apply for: " in english
+    data = json.loads(cli("eval", path, "--format", "json").stdout)
+    assert data["not_eligible"]["items"] >= 9 and data["not_eligible"]["rules"]["region"] >= 3
+    assert cli("eval").exit_code == 2  # neither a file nor --corrections
