@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 from ..config import Key, check_http_url
 from ..fetch import SourceHTTP
-from ..model import Item
+from ..model import Item, to_iso
 from ._shared import (ITEM_OPTIONS, TextItemSource, apply_dates, compact, css_selector,
-                      find_item_dates, native_id_for, read_changed, soup, text_of)
+                      find_item_dates, native_id_for, page_date, read_changed, soup, text_of)
 
 SUMMARY_CHARS = 4000
 
@@ -69,21 +70,23 @@ class PageSource(TextItemSource):
         return await read_changed(
             http, [p["url"] for p in pages],
             lambda response, index: self.items_from_page(response.content, response.url,
-                                                         pages[index]))
+                                                         pages[index], response.headers))
 
     def parse(self, body: bytes, *, url: str, content_type: str = "") -> list[Item]:
         known = {p["url"]: p for p in self.page_list()}
         return self.items_from_page(body, url, known.get(url, {"url": url}))
 
-    def page_text(self, body: bytes, url: str) -> tuple[str, str]:
-        """The page's title and the text of its content element."""
+    def page_text(self, body: bytes, url: str, headers: Any = None
+                  ) -> tuple[str, str, datetime | None]:
+        """The page's title, the text of its content element and the page's own date."""
         page = soup(body, url)
         region = page.select_one(self.option("content")) or page.body or page
         heading = page.select_one(self.option("title")) or page.select_one("title")
-        return compact(text_of(heading)), text_of(region)
+        return compact(text_of(heading)), text_of(region), page_date(page, headers)
 
-    def items_from_page(self, body: bytes, url: str, page: dict[str, Any]) -> list[Item]:
-        heading, text = self.page_text(body, url)
+    def items_from_page(self, body: bytes, url: str, page: dict[str, Any],
+                        headers: Any = None) -> list[Item]:
+        heading, text, written = self.page_text(body, url, headers)
         title = page.get("title") or heading
         if not title or not text:
             raise self.parse_error("page has no title or no text (check the 'title' and "
@@ -94,6 +97,8 @@ class PageSource(TextItemSource):
                     title=title, url=url, summary=text[:SUMMARY_CHARS],
                     programme=page.get("programme") or self.option("programme") or None,
                     language=self.option("language") or None)
+        if written is not None:
+            item.extra["page_date"] = to_iso(written)
         if self.option("find_dates"):
-            apply_dates(item, find_item_dates(text, language=item.language))
+            apply_dates(item, find_item_dates(text, language=item.language, anchor=written))
         return [item]

@@ -102,9 +102,13 @@ class WordPressSource(TextItemSource):
         item = Item(source=self.name, native_id=str(post["id"]), kind=self.items_kind(),
                     title=title, url=str(post["link"]),
                     summary=(content or excerpt)[:SUMMARY_CHARS], published=published,
-                    raw={k: post.get(k) for k in ("id", "date", "modified", "slug", "link")},
+                    raw={k: post.get(k) for k in ("id", "date", "modified", "slug", "link", "type")},
                     extra={k: v for k, v in {"slug": post.get("slug")}.items() if v})
-        return self.finish(item, f"{title}\n{content or excerpt}")
+        # A page is kept up to date in place, a post (news) speaks of the day it was written.
+        modified = local_datetime(post.get("modified_gmt"), timezone.utc) or local_datetime(
+            post.get("modified"), STOCKHOLM)
+        anchor = (modified or published) if post.get("type") == "page" else published
+        return self.finish(item, f"{title}\n{content or excerpt}", anchor)
 
 
 def _rendered(value: Any) -> str:
