@@ -81,6 +81,9 @@ class FoundDate:
     approximate: bool
     has_time: bool
     text: str
+    #: the clause states a yearly rule ("1 February every year"): the date is its next
+    #: occurrence from today, not something the page says of one round
+    recurring: bool = False
 
 
 @dataclass
@@ -586,7 +589,8 @@ def _find(text: str, *, today: date | datetime, language: str | None, tz: tzinfo
             role=role, when=when, end=end,
             approximate=raw.day is None or bool(raw.until and raw.until.day is None),
             has_time=bool(raw.clock or (raw.until and raw.until.clock)),
-            text=_snippet(text, raw.start, raw.stop, first, min(last, len(text)))))
+            text=_snippet(text, raw.start, raw.stop, first, min(last, len(text))),
+            recurring=recurring and not raw.year))
     return found
 
 

@@ -163,6 +163,8 @@ def date_evidence(found: Iterable[Any]) -> list[dict[str, Any]]:
                  "text": f.text}
         if getattr(f, "end", None) is not None:
             entry["end"] = to_iso(f.end)
+        if getattr(f, "recurring", False):
+            entry["recurring"] = True
         out.append(entry)
     return out
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from ..config import Key
 from ..dates import yearly_deadline
-from ..model import Item, utcnow
+from ..model import Item, to_iso, utcnow
 from .pages import PageSource, _check_pages, slug
 
 BRUSSELS = ZoneInfo("Europe/Brussels")  # "23:59 CET" in the funder's words
@@ -86,7 +86,7 @@ class NordplusSource(PageSource):
         programme = page_item.programme or page_item.title
         month_days = page.get("deadlines") or self.option("deadlines")
         stated: dict[tuple[int, str], list[datetime]] = {}
-        for when in page_item.deadlines:
+        for when in self.stated_deadlines(page_item):
             stated.setdefault(round_of(when, month_days), []).append(when)
         items = []
         for month_day in month_days:
@@ -108,6 +108,14 @@ class NordplusSource(PageSource):
                        "deadline_rule": f"every year on {month_day}, 23:59 CET, next working day",
                        "deadline_from": "page text" if from_page else "rule"}))
         return items
+
+    @staticmethod
+    def stated_deadlines(page_item: Item) -> list[datetime]:
+        """Deadlines the page gives for a round; the rule restated ("1 February every
+        year") is not one: the rule itself (with its working-day move) says that better."""
+        restated = {e["when"] for e in page_item.extra.get("dates", [])
+                    if e.get("recurring") and e.get("role") == "deadline"}
+        return [d for d in page_item.deadlines if to_iso(d) not in restated]
 
     def rule_deadline(self, month_day: str) -> datetime:
         month, day = (int(part) for part in month_day.split("-"))

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..config import Key, check_http_url
 from ..fetch import SourceHTTP
-from ..model import Item, to_iso
+from ..model import CLOSED, Item, to_iso
 from ._shared import (ITEM_OPTIONS, TextItemSource, apply_dates, compact, css_selector,
                       find_item_dates, native_id_for, page_date, read_changed, soup, text_of)
 
@@ -31,6 +31,16 @@ def _check_pages(value: list) -> str | None:
         if any(not isinstance(entry.get(k, ""), str) for k in ("programme", "title")):
             return f"entry {index}: programme and title must be text"
     return None
+
+
+# A page saying that no round is open now ("Just nu går det inte att ansöka till
+# programmet"). A word for "now" is required: "efter sista dag går det inte att ansöka" is a
+# rule, not a status.
+NOT_OPEN_RE = re.compile(
+    r"\b(?:just nu|för närvarande|i nuläget|tills vidare)\b[^.\n]{0,20}?\b(?:går|är) det inte "
+    r"(?:möjligt )?att (?:ansöka|söka)[^.\n]*"
+    r"|\b(?:it is )?not (?:currently|at the moment) possible to apply[^.\n]*"
+    r"|\bapplications are (?:currently|at the moment) closed[^.\n]*", re.I)
 
 
 def slug(text: str) -> str:
@@ -99,6 +109,10 @@ class PageSource(TextItemSource):
                     language=self.option("language") or None)
         if written is not None:
             item.extra["page_date"] = to_iso(written)
+        closed = NOT_OPEN_RE.search(text)
+        if closed:  # "Just nu går det inte att ansöka": the page's own word on its status
+            item.status = CLOSED
+            item.extra["status_text"] = compact(closed.group(0))
         if self.option("find_dates"):
             apply_dates(item, find_item_dates(text, language=item.language, anchor=written))
         return [item]
