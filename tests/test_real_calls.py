@@ -276,3 +276,13 @@ def test_every_text_copy_is_read_by_a_test():
     source = "".join((here / f).read_text(encoding="utf-8")
                      for f in ("test_real_calls.py", "test_real_legislation.py"))
     assert not [n for n in names if n.split(".")[0] not in source], "unused genuine file"
+
+
+def test_a_page_without_a_date_in_its_markup_is_anchored_by_its_text(monkeypatch):
+    at(monkeypatch, TODAY)
+    source = make_source("page", "https://example.se/utlysning/", language="sv")
+    body = ("<html><main><h1>Utlysning</h1><p>Publicerad 3 september 2021</p><p>Ansökningsperioden "
+            "sträcker sig till 20 oktober.</p></main></html>").encode()  # constructed
+    [item] = source.check_items(source.parse(body, url=source.url))
+    assert item.deadlines == [end_of(2021, 10, 20)]
+    assert item.extra["page_date"] == "2021-09-02T22:00:00+00:00"

@@ -181,6 +181,21 @@ def find_item_dates(text: str, *, language: str | None = None,
     return find_dates(text, today=utcnow(), language=language or None, anchor=anchor)
 
 
+def dates_with_anchor(text: str, *, language: str | None = None,
+                      anchor: datetime | None = None) -> tuple[list[Any], datetime | None]:
+    """The dates in a page's text read with its own date as anchor; without a date in its
+    markup, the page's text may give one ("Publicerad 3 september 2021", "Uppdaterad …")."""
+    found = find_item_dates(text, language=language, anchor=anchor)
+    if anchor is None:
+        stated = [f for f in found if f.role in ("published", "updated") and not f.approximate]
+        own = next((f for f in stated if f.role == "published"), None) or (
+            max(stated, key=lambda f: f.when) if stated else None)
+        if own is not None:
+            anchor = own.when
+            found = find_item_dates(text, language=language, anchor=anchor)
+    return found, anchor
+
+
 # Where a page says when it was written, most specific first.
 _PAGE_DATE_META = ("article:published_time", "og:published_time", "datePublished",
                    "dcterms.date", "dcterms.created", "DC.date", "dc.date", "date", "pubdate",

@@ -11,7 +11,7 @@ from ..dates import parse_date
 from ..fetch import NotModified, SourceHTTP
 from ..model import Item, utcnow
 from ._shared import (ITEM_OPTIONS, TextItemSource, absolute, apply_dates, compact,
-                      css_selector, fetch_details, find_item_dates, native_id_for,
+                      css_selector, dates_with_anchor, fetch_details, native_id_for,
                       optional_css_selector, page_date, soup, text_of)
 
 SUMMARY_CHARS = 4000
@@ -128,5 +128,6 @@ class HtmlSource(TextItemSource):
         if not item.summary:
             item.summary = text[:SUMMARY_CHARS]
         if self.option("find_dates"):
-            written = page_date(page) or item.published
-            apply_dates(item, find_item_dates(text, language=item.language, anchor=written))
+            found, _ = dates_with_anchor(text, language=item.language,
+                                         anchor=page_date(page) or item.published)
+            apply_dates(item, found)

@@ -10,7 +10,8 @@ from ..config import Key, check_http_url
 from ..fetch import SourceHTTP
 from ..model import CLOSED, Item, to_iso
 from ._shared import (ITEM_OPTIONS, TextItemSource, apply_dates, compact, css_selector,
-                      find_item_dates, native_id_for, page_date, read_changed, soup, text_of)
+                      dates_with_anchor, native_id_for, page_date, read_changed, soup,
+                      text_of)
 
 SUMMARY_CHARS = 4000
 
@@ -107,6 +108,7 @@ class PageSource(TextItemSource):
                     title=title, url=url, summary=text[:SUMMARY_CHARS],
                     programme=page.get("programme") or self.option("programme") or None,
                     language=self.option("language") or None)
+        found, written = dates_with_anchor(text, language=item.language, anchor=written)
         if written is not None:
             item.extra["page_date"] = to_iso(written)
         closed = NOT_OPEN_RE.search(text)
@@ -114,5 +116,5 @@ class PageSource(TextItemSource):
             item.status = CLOSED
             item.extra["status_text"] = compact(closed.group(0))
         if self.option("find_dates"):
-            apply_dates(item, find_item_dates(text, language=item.language, anchor=written))
+            apply_dates(item, found)
         return [item]
