@@ -349,52 +349,92 @@ _LABEL_VALUE = re.compile(r"[ \t]*:[ \t]*\S[^\n]*\n")
 _PARALLEL = re.compile(r"^[^.;\n]{0,80}?(?:(?:[–—]|\s-)\s*|:\s*)$"
                        r"|^[^.;\n]{0,20}\b(?:whereas|while|medan|respektive)\b[^.;\n]{0,60}$",
                        re.I)
-# A date alone on its line ("14 February 2023" then "Deadline for submitting …").
-_LINE_START = re.compile(r"(?:^|\n)[ \t•·*\-–]*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day"
-                         r"|måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag)?[ \t,]*$", re.I)
-_LINE_END = re.compile(r"[ \t.,]*\n[ \t]*(?=\S)")
+# A timeline line: a date alone ("14 February 2023", "Monday 3 February 2025 23:59").
+_DAY_NAME = (r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|måndag|tisdag|onsdag|torsdag"
+             r"|fredag|lördag|söndag)")
+_DATE_LINE_EDGE = re.compile(r"[\s•·*\-–:,.]*(?:" + _DAY_NAME + r"[\s,]*)?", re.I)
+_LABEL_CHARS = 90  # a longer line is prose, not a label
 _ROLE_AFTER = re.compile(r"[ \t,:]*(?:\(|är|is|was|var|blir)[ \t]*(?:den\s+|the\s+)?", re.I)
 _LIST_GAP = re.compile(r"[\s,;:•·/&+]*(?:och|samt|and|eller|or|respektive|resp\.)?"
                        r"[\s,;:•·]*(?:den\s+|the\s+)?", re.I)
 
 
-def _alone_on_line(text: str, raw: _Raw) -> bool:
-    return (_LINE_START.search(text, max(0, raw.start - 30), raw.start) is not None
-            and _LINE_END.match(text, raw.stop) is not None)
+@lru_cache(maxsize=4)
+def _lines(text: str) -> tuple[tuple[tuple[int, int], ...], list[int]]:
+    """Each line's (start, stop) in text, and the starts alone (for bisect)."""
+    spans, at = [], 0
+    for line in text.split("\n"):
+        spans.append((at, at + len(line)))
+        at += len(line) + 1
+    return tuple(spans), [start for start, _ in spans]
 
 
-def _next_line_role(text: str, raw: _Raw) -> str | None:
-    """The role a label on the line after a date alone on its line gives it (timelines)."""
-    after = _LINE_END.match(text, raw.stop)
-    end = text.find("\n", after.end())
-    line = text[after.end():end if end >= 0 else len(text)]
-    if _scan(line, None):
-        return None  # the next line is a date of its own, not a label
-    word = _ROLE_WORDS.match(line) or _ROLE_WORDS.search(line, 0, 40)
-    return word.lastgroup if word else None
+def _line_kind(text: str, start: int, stop: int) -> str:
+    """"date" (a date alone), "label" (short, no date), "blank" or "prose"."""
+    line = text[start:stop]
+    if not line.strip():
+        return "blank"
+    raws = _scan(line, None)
+    if not raws:
+        return "label" if len(line.strip()) <= _LABEL_CHARS else "prose"
+    raw = _add_time(line, raws[0])
+    alone = (len(raws) == 1 or (len(raws) == 2 and raws[0].stop <= raws[1].start
+                                and _WINDOW_GAP.fullmatch(line, raws[0].stop, raws[1].start)))
+    last = raws[-1] if len(raws) == 2 else raw
+    if (alone and _DATE_LINE_EDGE.fullmatch(line, 0, raw.start)
+            and _DATE_LINE_EDGE.fullmatch(line, max(last.stop, raw.stop))):
+        return "date"
+    return "prose"
 
 
-def _labels_of_dates_above(text: str, since: int, start: int) -> int:
-    """Where the lines that label a date alone on the line above end, within text[since:start]:
-    in a timeline the label under one date is not the label of the next."""
-    lines = text[since:start].split("\n")
-    offset, cut = since, since
-    for index, line in enumerate(lines[:-1]):
-        above = lines[index - 1] if index else ""
-        if line.strip() and _scan(above, None) and _LINE_START.search(
-                above[:_scan(above, None)[0].start]) and not _ROLE_WORDS.search(above):
-            cut = offset + len(line) + 1
-        offset += len(line) + 1
-    return cut
+def _timeline_role(text: str, raw: _Raw) -> str | None:
+    """The role of a date alone on its line, from the label line above or below it.
+
+    Lines alternating date / label are one block. Labels come before their dates when the
+    block starts with a label that has a role word ("Sista ansökningsdag" / "15 oktober
+    2026"); after them when it starts with a date or with a heading without one ("Timeline"
+    / "14 February 2023" / "Deadline for …" / "20 March 2023" / "Opening …"). None when the
+    date is not alone on its line, or its label says nothing and no other date shares the
+    block (the ordinary rules then apply).
+    """
+    line_start = text.rfind("\n", 0, raw.start) + 1
+    line_stop = text.find("\n", raw.stop)
+    line_stop = len(text) if line_stop < 0 else line_stop
+    if not (_DATE_LINE_EDGE.fullmatch(text, line_start, raw.start)
+            and _DATE_LINE_EDGE.fullmatch(text, raw.stop, line_stop)):
+        return None  # the cheap test first: most dates stand in prose
+    spans, starts = _lines(text)
+    index = bisect.bisect_right(starts, raw.start) - 1
+    if _line_kind(text, *spans[index]) != "date":
+        return None
+    block = {index: "date"}
+    for step in (-1, 1):
+        expect, at = "label", index + step
+        while 0 <= at < len(spans):
+            kind = _line_kind(text, *spans[at])
+            if kind != "blank":
+                if kind != expect:
+                    break
+                block[at] = kind
+                expect = "date" if expect == "label" else "label"
+            at += step
+    order = sorted(block)
+    first = order[0]
+    below = block[first] == "date" or _ROLE_WORDS.search(text, *spans[first]) is None
+    near = [i for i in order if (i > index if below else i < index)]
+    words = list(_ROLE_WORDS.finditer(text, *spans[near[0] if below else near[-1]])) \
+        if near else []
+    if words:
+        return (words[0] if below else words[-1]).lastgroup or "unknown"
+    several = sum(1 for kind in block.values() if kind == "date") > 1
+    return "unknown" if several and below else None
 
 
 def _role(text: str, raw: _Raw, since: int, previous_role: str | None) -> str:
     """The role the words before (or right after) a date give it."""
-    if _alone_on_line(text, raw):
-        below = _next_line_role(text, raw)
-        if below:
-            return below
-        since = max(since, _labels_of_dates_above(text, since, raw.start))
+    timeline = _timeline_role(text, raw)
+    if timeline:
+        return timeline
     near = _ROLE_NEXT_TO.search(text, since, raw.start)
     changed = near and _CHANGED_TO.search(text, max(since, raw.start - 40), raw.start)
     if near and not changed:
