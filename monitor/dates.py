@@ -346,9 +346,8 @@ _CHANGED_TO = re.compile(r"(?<!\w)(?:ändra[dts]?|ändrades|flytta[dts]?|flyttad
 _LABEL_VALUE = re.compile(r"[ \t]*:[ \t]*\S[^\n]*\n")
 # Parallel clauses keep the role of the date before: "9 March 2022, whereas for the core
 # projects – 15 March 2022"; "not later than 30 March and, for core projects – 26 April".
-_PARALLEL = re.compile(r"^[^.;\n]{0,80}?(?:(?:[–—]|\s-)\s*|:\s*)$"
-                       r"|^[^.;\n]{0,20}\b(?:whereas|while|medan|respektive)\b[^.;\n]{0,60}$",
-                       re.I)
+_PARALLEL = re.compile(r"^[^.;\n]{0,60}\b(?:for|för|whereas|while|medan|respektive)\b[^.;\n]{0,60}"
+                       r"(?:[–—]|\s-)\s*$", re.I)
 # A timeline line: a date alone ("14 February 2023", "Monday 3 February 2025 23:59").
 _DAY_NAME = (r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|måndag|tisdag|onsdag|torsdag"
              r"|fredag|lördag|söndag)")
