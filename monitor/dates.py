@@ -23,9 +23,10 @@ Conventions a caller can rely on:
   page read today does not grow next year's deadline. A clause about a yearly rule ("1 February
   every year", "varje år") counts from ``today`` instead. A window keeps start ≤ end, crossing
   a year boundary if needed.
-- Roles come from the words before the date, or right after it; a date alone on its line
-  takes the label on the next line (timelines: "14 February 2023" / "Deadline for …"); a
-  label with a value of its own ("Stänger: Ej bestämt") gives no role to dates on later lines;
+- Roles come from the words before the date, or right after it. A date alone on its line
+  takes the label line next to it: above it ("Sista ansökningsdag" / "15 oktober 2026"), or
+  below it in a timeline that starts with a date or a heading ("14 February 2023" /
+  "Deadline for …"). A label with a value of its own ("Stänger: Ej bestämt") gives no role to dates on later lines;
   "ändrat till"/"changed to" is not "till" (until): "öppningsdatum ändrat till 13 februari"
   is an opening; a parallel clause ("…, whereas for the core projects – 15 March 2022") keeps
   the role of the date before.
@@ -610,8 +611,8 @@ def _find(text: str, *, today: date | datetime, language: str | None, tz: tzinfo
         since = max(first, same[0] if same else 0, raw.start - _LOOKBACK)
         role = _role(text, raw, since, same and same[1])
         role = default_role if role == "unknown" else role
-        recurring = _EVERY_YEAR.search(text, text.rfind("\n\n", 0, raw.start) + 1,
-                                       _paragraph_end(text, raw.stop)) is not None
+        recurring = not raw.year and _EVERY_YEAR.search(
+            text, text.rfind("\n\n", 0, raw.start) + 1, _paragraph_end(text, raw.stop)) is not None
         origin = today_date if recurring else page_date
         hint = None if raw.year else _hint_year(text, since, raw.start, origin)
         if not raw.year and _THIS_YEAR.match(text, raw.stop):
@@ -629,7 +630,7 @@ def _find(text: str, *, today: date | datetime, language: str | None, tz: tzinfo
             approximate=raw.day is None or bool(raw.until and raw.until.day is None),
             has_time=bool(raw.clock or (raw.until and raw.until.clock)),
             text=_snippet(text, raw.start, raw.stop, first, min(last, len(text))),
-            recurring=recurring and not raw.year))
+            recurring=recurring))
     return found
 
 
