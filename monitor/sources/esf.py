@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -11,8 +11,8 @@ from ..config import Key, check_http_url
 from ..dates import parse_date
 from ..fetch import NotModified, SourceHTTP
 from ..model import CLOSED, FORTHCOMING, OPEN, Item, from_iso, utcnow
-from ._shared import (STOCKHOLM, apply_dates, compact, earliest_per_day, find_item_dates,
-                      page_date, soup, text_of)
+from ._shared import (apply_dates, compact, earliest_per_day, find_item_dates, page_date,
+                      soup, text_of)
 from .pages import slug
 from .wordpress import WordPressSource
 
@@ -41,12 +41,12 @@ def labelled_fields(text: str) -> dict[str, str]:
     return found
 
 
-def _month_of(entry: dict[str, Any]) -> str | None:
+def _month_of(entry: dict[str, Any], tz: tzinfo) -> str | None:
     when = from_iso(entry.get("when"))
-    return when.astimezone(STOCKHOLM).strftime("%Y-%m") if when else None
+    return when.astimezone(tz).strftime("%Y-%m") if when else None
 
 
-def read_announcement(item: Item, now: datetime) -> bool:
+def read_announcement(item: Item, now: datetime, tz: tzinfo) -> bool:
     """A news post announcing a coming call ("beräknas öppna den 2 december 2022 och stänga i
     början av mars 2023"): keep its opening day, and the month it is to close in as
     ``closes_approximately`` (no day is invented). False when the post announces no round."""
@@ -56,15 +56,15 @@ def read_announcement(item: Item, now: datetime) -> bool:
     if not (opens or item.opens or item.deadlines) or not ANNOUNCES.search(item.summary):
         return False
     if closes:
-        item.extra["closes_approximately"] = _month_of(closes[0])
+        item.extra["closes_approximately"] = _month_of(closes[0], tz)
     approximate_opening = [d for d in opens if d.get("approximate")]
     if approximate_opening and not item.opens:
-        item.extra["opens_approximately"] = _month_of(approximate_opening[0])
+        item.extra["opens_approximately"] = _month_of(approximate_opening[0], tz)
     item.extra["announcement"] = True
     if not item.deadlines and closes:
         # Open once opened, until the month it is to close in has passed.
         month_end = from_iso(closes[-1].get("end") or closes[-1]["when"])
-        passed = month_end is not None and _next_month(month_end) <= now
+        passed = month_end is not None and _next_month(month_end, tz) <= now
         item.status = CLOSED if passed else OPEN
     if item.opens and item.opens > now:
         item.status = FORTHCOMING
@@ -72,8 +72,8 @@ def read_announcement(item: Item, now: datetime) -> bool:
     return True
 
 
-def _next_month(moment: datetime) -> datetime:
-    local = moment.astimezone(STOCKHOLM)
+def _next_month(moment: datetime, tz: tzinfo) -> datetime:
+    local = moment.astimezone(tz)
     return local.replace(year=local.year + local.month // 12, month=local.month % 12 + 1, day=1,
                          hour=0, minute=0, second=0)
 
@@ -152,7 +152,7 @@ class EsfSource(WordPressSource):
         if post.get("type") == "post" or "/nyheter/" in urlsplit(item.url).path:
             # News: a coming call is announced here before it has a page of its own.
             self.apply_labels(item, fields)
-            return item if read_announcement(item, utcnow()) else None
+            return item if read_announcement(item, utcnow(), self.settings.tz) else None
         path = urlsplit(item.url).path.rstrip("/")
         listing = urlsplit(self.option("plan_url") or "").path.rstrip("/")
         is_call = bool(fields.keys() & {"call_number", "starts", "ends"}) or (
