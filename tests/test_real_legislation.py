@@ -181,3 +181,14 @@ def test_riksdagen_sfs_designations_links_and_organ():
     assert "organ" not in no_organ.extra  # "" in the data: nothing to tag by
     listing = json.loads(path("riksdagen_dokumentlista_sfs_1880-1900.json").read_text("utf-8"))
     assert listing["dokumentlista"]["@sidor"] == "548"  # the answer pages on; read elsewhere
+
+
+def test_bodies_listed_on_the_remiss_page_itself():
+    # Genuine page, constructed list: the names under the heading instead of a PDF link.
+    html = REMISS.read_text(encoding="utf-8").replace(
+        '<h2 class="h4">Remissinstanser:</h2>',
+        '<h2 class="h4">Remissinstanser:</h2><ul><li>Kronofogdemyndigheten</li>'
+        '<li>Tyresö kommun</li></ul>', 1)
+    source = make_source("regeringen-remisser", "https://www.regeringen.se/remisser/")
+    [item] = source.test_parse(html.encode(), url="https://www.regeringen.se" + DS_PATH)
+    assert item.extra["invited"] is True and item.extra["invited_as"] == "Tyresö kommun"

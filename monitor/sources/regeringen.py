@@ -56,15 +56,23 @@ def heading_parts(heading: Tag) -> tuple[str, str | None]:
     return compact(text_of(BeautifulSoup(title_html, "lxml"))), case
 
 
+def _invitee_boxes(page: BeautifulSoup) -> list[Tag]:
+    """What follows each "Remissinstanser" heading: a list of links, or the bodies named."""
+    boxes = []
+    for heading in page.find_all(re.compile(r"^h[2-4]$")):
+        if re.match(r"\s*remissinstanser", text_of(heading), re.I):
+            box = heading.find_next_sibling()
+            if box is not None:
+                boxes.append(box)
+    return boxes
+
+
 def invitee_links(page: BeautifulSoup, base: str) -> list[str]:
     """Links to the list of bodies asked to answer: documents under the "Remissinstanser"
     heading, and any link named "remissinstanser" (usually a PDF)."""
     links: list[str] = []
-    for heading in page.find_all(re.compile(r"^h[2-4]$")):
-        if not re.match(r"\s*remissinstanser", text_of(heading), re.I):
-            continue
-        box = heading.find_next_sibling()
-        for anchor in (box.select("a[href]") if box is not None else []):
+    for box in _invitee_boxes(page):
+        for anchor in box.select("a[href]"):
             links.append(absolute(base, anchor.get("href")))
     for anchor in page.select("a[href]"):
         href = str(anchor.get("href"))
@@ -290,3 +298,6 @@ class RegeringenRemisserSource(Source):
         invitees = invitee_links(page, url)
         if invitees:
             item.extra["remissinstanser"] = invitees
+        named = "\n".join(text_of(box) for box in _invitee_boxes(page))
+        if self.municipality() and names_municipality(named, self.municipality()):
+            self.mark_invited(item, named, self.municipality())  # listed on the page itself
