@@ -286,3 +286,17 @@ def test_a_page_without_a_date_in_its_markup_is_anchored_by_its_text(monkeypatch
     [item] = source.check_items(source.parse(body, url=source.url))
     assert item.deadlines == [end_of(2021, 10, 20)]
     assert item.extra["page_date"] == "2021-09-02T22:00:00+00:00"
+
+
+def test_nordplus_a_later_stated_round_stays_open_after_the_rule_date(monkeypatch):
+    # 15 February 2017: past the rule's 1 February, before the stated 1 March.
+    at(monkeypatch, "2017-02-15T08:00:00+00:00")
+    source = make_source("nordplus", "https://nordplusonline.org/news/2017/", language="en",
+                         programme="Nordplus Adult")
+    body = (b"<html><main><h1>Application round 2017</h1><p>The deadline for applications is "
+            b"March 1st 2017.</p></main></html>")  # constructed around the wording
+    [item] = source.check_items(source.parse(body, url=source.url))
+    assert item.deadlines == [end_of(2017, 3, 1)] and item.extra["deadline_from"] == "page text"
+    at(monkeypatch, "2017-03-05T08:00:00+00:00")  # that round is over: the next one by the rule
+    [item] = source.check_items(source.parse(body, url=source.url))
+    assert item.deadlines == [end_of(2018, 2, 1, BRUSSELS)] and item.extra["deadline_from"] == "rule"

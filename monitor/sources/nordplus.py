@@ -85,18 +85,15 @@ class NordplusSource(PageSource):
         [page_item] = super().items_from_page(body, url, page, headers)
         programme = page_item.programme or page_item.title
         month_days = page.get("deadlines") or self.option("deadlines")
-        stated: dict[tuple[int, str], list[datetime]] = {}
+        stated: dict[str, dict[int, datetime]] = {}
         for when in self.stated_deadlines(page_item):
-            stated.setdefault(round_of(when, month_days), []).append(when)
+            year, month_day = round_of(when, month_days)
+            rounds = stated.setdefault(month_day, {})
+            rounds[year] = min(when, rounds.get(year, when))
         items = []
+        now = utcnow()
         for month_day in month_days:
-            rule = self.rule_deadline(month_day)
-            # The round the rule's next date is in, or a later one the page already names.
-            rounds = sorted(key for key in stated if key[1] == month_day
-                            and key[0] >= rule.year)
-            year = rounds[0][0] if rounds else rule.year
-            from_page = stated.get((year, month_day))
-            deadline = min(from_page) if from_page else rule
+            deadline, year, from_page = self.next_round(month_day, stated.get(month_day, {}), now)
             day = deadline.date().isoformat()
             items.append(Item(
                 source=self.name, native_id=f"{slug(programme)}-{year}-{month_day}",
@@ -117,6 +114,22 @@ class NordplusSource(PageSource):
                     if e.get("recurring") and e.get("role") == "deadline"}
         return [d for d in page_item.deadlines if to_iso(d) not in restated]
 
-    def rule_deadline(self, month_day: str) -> datetime:
+    def next_round(self, month_day: str, stated: dict[int, datetime], now: datetime
+                   ) -> tuple[datetime, int, bool]:
+        """(deadline, round year, whether the page said so) of the round still to close
+        first. A round the page dates is that date; a round it does not, the rule's; a round
+        the page dates earlier than the rule that has closed is over."""
+        rule = self.rule_deadline(month_day, now)
+        year = rule.year
+        while year in stated and stated[year] < now:
+            year += 1
+            rule = self.rule_deadline(month_day, datetime(year, 1, 1, tzinfo=BRUSSELS))
+        options = [(when, round_year, True) for round_year, when in stated.items()
+                   if when >= now]
+        if year not in stated:
+            options.append((rule, year, False))
+        return min(options)
+
+    def rule_deadline(self, month_day: str, now: datetime) -> datetime:
         month, day = (int(part) for part in month_day.split("-"))
-        return yearly_deadline(month, day, today=utcnow(), tz=BRUSSELS)
+        return yearly_deadline(month, day, today=now, tz=BRUSSELS)
