@@ -221,13 +221,17 @@ def test_nordplus_programme_page_without_dates(monkeypatch):
     assert item.deadlines == [end_of(2024, 2, 1, BRUSSELS)] and item.extra["deadline_from"] == "rule"
 
 
-def test_nordplus_stated_date_beats_the_rule_whatever_the_distance(monkeypatch):
-    at(monkeypatch, "2016-12-01T08:00:00+00:00")
+def round_2017() -> list:
     source = make_source("nordplus", "https://nordplusonline.org/news/2017/", language="en",
                          programme="Nordplus Adult")
     body = (b"<html><main><h1>Application round 2017</h1><p>The deadline for applications is "
             b"March 1st 2017.</p></main></html>")  # constructed around the wording
-    [item] = source.check_items(source.parse(body, url=source.url))
+    return source.check_items(source.parse(body, url=source.url))
+
+
+def test_nordplus_stated_date_beats_the_rule_whatever_the_distance(monkeypatch):
+    at(monkeypatch, "2016-12-01T08:00:00+00:00")
+    [item] = round_2017()
     assert item.deadlines == [end_of(2017, 3, 1)] and item.native_id == "nordplus-adult-2017-02-01"
 
 
@@ -291,12 +295,8 @@ def test_a_page_without_a_date_in_its_markup_is_anchored_by_its_text(monkeypatch
 def test_nordplus_a_later_stated_round_stays_open_after_the_rule_date(monkeypatch):
     # 15 February 2017: past the rule's 1 February, before the stated 1 March.
     at(monkeypatch, "2017-02-15T08:00:00+00:00")
-    source = make_source("nordplus", "https://nordplusonline.org/news/2017/", language="en",
-                         programme="Nordplus Adult")
-    body = (b"<html><main><h1>Application round 2017</h1><p>The deadline for applications is "
-            b"March 1st 2017.</p></main></html>")  # constructed around the wording
-    [item] = source.check_items(source.parse(body, url=source.url))
+    [item] = round_2017()
     assert item.deadlines == [end_of(2017, 3, 1)] and item.extra["deadline_from"] == "page text"
     at(monkeypatch, "2017-03-05T08:00:00+00:00")  # that round is over: the next one by the rule
-    [item] = source.check_items(source.parse(body, url=source.url))
+    [item] = round_2017()
     assert item.deadlines == [end_of(2018, 2, 1, BRUSSELS)] and item.extra["deadline_from"] == "rule"
