@@ -41,19 +41,13 @@ def heading_parts(heading: Tag) -> tuple[str, str | None]:
     """A remiss heading's title and the registration number some pages put inside it
     (``<span class="h1-vignette">Diarienummer: KN2026/00741</span>``), never part of the
     title."""
-    vignettes = heading.select(".h1-vignette")
+    copy = BeautifulSoup(str(heading), "lxml")
     case = None
-    texts = []
-    for vignette in vignettes:
-        texts.append(compact(text_of(vignette)))
-    title_html = heading.decode_contents()
-    for vignette in vignettes:
-        title_html = title_html.replace(str(vignette), " ")
-    for text in texts:
-        match = VIGNETTE_CASE_RE.search(text)
-        if match:
-            case = match.group(1)
-    return compact(text_of(BeautifulSoup(title_html, "lxml"))), case
+    for vignette in copy.select(".h1-vignette"):
+        match = VIGNETTE_CASE_RE.search(compact(text_of(vignette)))
+        case = case or (match.group(1) if match else None)
+        vignette.replace_with(" ")
+    return compact(text_of(copy.body or copy)), case
 
 
 def _invitee_boxes(page: BeautifulSoup) -> list[Tag]:
