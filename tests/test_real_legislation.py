@@ -16,6 +16,7 @@ from monitor.mail import message_bytes
 from monitor.model import LEGISLATION, Item, Tag
 from monitor.subscriptions import Subscription
 from tests.conftest import NOW
+from tests.hermetic import replaced
 from tests.mailfixtures import SECOND_POLL, mail_env, parse, seeded  # noqa: F401 - fixtures
 from tests.pdf_helpers import text_pdf
 from tests.real_pages import path
@@ -185,10 +186,9 @@ def test_riksdagen_sfs_designations_links_and_organ():
 
 def test_bodies_listed_on_the_remiss_page_itself():
     # Genuine page, constructed list: the names under the heading instead of a PDF link.
-    html = REMISS.read_text(encoding="utf-8").replace(
-        '<h2 class="h4">Remissinstanser:</h2>',
-        '<h2 class="h4">Remissinstanser:</h2><ul><li>Kronofogdemyndigheten</li>'
-        '<li>Tyresö kommun</li></ul>', 1)
+    html = replaced(REMISS.read_text(encoding="utf-8"), '<h2 class="h4">Remissinstanser:</h2>',
+                    '<h2 class="h4">Remissinstanser:</h2><ul><li>Kronofogdemyndigheten</li>'
+                    '<li>Tyresö kommun</li></ul>', 1)
     source = make_source("regeringen-remisser", "https://www.regeringen.se/remisser/")
     [item] = source.test_parse(html.encode(), url="https://www.regeringen.se" + DS_PATH)
     assert item.extra["invited"] is True and item.extra["invited_as"] == "Tyresö kommun"
