@@ -163,8 +163,14 @@ HTTP_SCHEMA: dict[str, Key] = {
     "max_pages": Key(int, 50, _positive, doc="page limit per source and poll"),
 }
 
+MUNICIPALITY_SCHEMA: dict[str, Key] = {
+    "name": Key(str, "Tyresö kommun",
+                doc="the municipality as funders and ministries write it (remissinstans lists)"),
+}
+
 # Other modules add their sections here (mail, schedule, ...) before settings are loaded.
-SECTION_SCHEMAS: dict[str, dict[str, Key]] = {"http": HTTP_SCHEMA}
+SECTION_SCHEMAS: dict[str, dict[str, Key]] = {"http": HTTP_SCHEMA,
+                                              "municipality": MUNICIPALITY_SCHEMA}
 
 
 @dataclass(frozen=True)
