@@ -10,18 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .config import SECTION_SCHEMAS, Key
+from .config import MUNICIPALITY_SCHEMA  # [municipality]: name, region
 
 __all__ = ["MUNICIPALITY_SCHEMA", "DIMENSION", "REGION_DIMENSION", "ELIGIBLE", "NOT_ELIGIBLE",
            "UNKNOWN", "read_eligibility", "reason_text"]
-
-# settings.toml: who the municipality is. ``region`` is the programme area it lies in, as
-# the regional programmes name it (ESF+, the regional fund: "Stockholm").
-MUNICIPALITY_SCHEMA: dict[str, Key] = {
-    "name": Key(str, "", doc="the municipality's name, as funders and remiss lists write it"),
-    "region": Key(str, "", doc="its county / programme area (ESF+, the regional fund)"),
-}
-SECTION_SCHEMAS.setdefault("municipality", {}).update(MUNICIPALITY_SCHEMA)
 
 # Stored as tags: dimension "eligibility" (yes / no / unknown) and one "region" tag per area.
 DIMENSION, REGION_DIMENSION = "eligibility", "region"
