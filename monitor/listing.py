@@ -22,13 +22,18 @@ __all__ = ["JSON_FIELDS", "public_row", "item_json", "list_items"]
 
 JSON_FIELDS = ("id", "source", "kind", "title", "url", "programme", "status", "opens",
                "deadline", "deadlines", "published", "committees", "priorities", "first_seen",
-               "updated", "summary", "language")
+               "updated", "summary", "language", "regions", "eligible")
 
 
 def public_row(row: dict[str, Any]) -> dict[str, Any]:
     """An item as JSON/CSV output shows it: stable keys, ISO 8601 dates, evidence per tag."""
     out = {key: row.get(key) for key in JSON_FIELDS}
     out["why"] = {f"{tag['dimension']}:{tag['tag']}": tag["evidence"] for tag in row["tags"]}
+    # why the municipality cannot apply (monitor.eligibility), Swedish and English
+    out["eligibility_reason"] = row.get("eligibility_reason")
+    out["eligibility_reason_en"] = row.get("eligibility_reason_en")
+    # people's corrections (monitor.corrections): "Rättad av …: …" for mail and web
+    out["corrections"] = row.get("corrections", [])
     out["links"] = row.get("links", [])  # every source that has this call (monitor.dedup)
     if "decide_by" in row:  # calls: when KS must decide (monitor.decide)
         out["decide_by"] = decide_by_json(row["decide_by"])

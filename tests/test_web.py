@@ -248,3 +248,18 @@ def test_earlier_decisions_of_the_programme_are_shown_and_in_the_api(client, see
         cli("calls", "--committee", "bun", "--format", "json").stdout)
     assert client.get("/api/calls/eu-funding:D").json() == json.loads(
         cli("show", "eu-funding:D", "--format", "json").stdout)
+
+
+def test_calls_the_municipality_cannot_apply_for_as_in_the_cli(client, seeded, cli):  # noqa: ANN001, F811
+    from monitor.model import Tag
+    seeded.replace_tags("eu-funding:F", [Tag("eligibility", "no", 1.0, (
+        "bara för regioner i Norrland", "only for regions in Norrland"), "test")], now=NOW)
+    assert "Cesis vänort kulturutbyte" not in titles(client.get("/").text)
+    assert "Cesis vänort kulturutbyte" in titles(client.get("/?all=1").text)
+    for query, args in (("", []), ("all=1", ["--all"])):
+        assert client.get(f"/api/calls?{query}").json() == json.loads(
+            cli("calls", *args, "--format", "json").stdout)
+    page = text(client.get("/calls/eu-funding:F").text)
+    assert "Kommunen kan inte söka: bara för regioner i Norrland" in page
+    english = text(client.get("/calls/eu-funding:F?lang=en").text)
+    assert "The municipality cannot apply: only for regions in Norrland" in english

@@ -9,6 +9,7 @@ import typer
 from rich.text import Text
 
 from ..committees import committees, priorities
+from .eligibility_text import correction_lines, eligibility_lines
 from ..decide import decide_by_cell
 from ..earlier import earlier_for_row
 from ..i18n import format_date, format_datetime, t
@@ -69,7 +70,8 @@ def _list_items(ctx: typer.Context, *, kind: str, fmt: str, limit: Optional[int]
 @cli_errors
 def calls(
     ctx: typer.Context,
-    all_: bool = typer.Option(False, "--all", help="Även stängda utlysningar"),
+    all_: bool = typer.Option(False, "--all", help="Även stängda utlysningar och de som "
+                                                   "kommunen inte kan söka"),
     status: List[str] = typer.Option([], "--status", help="forthcoming, open, closed"),
     source: List[str] = typer.Option([], "--source", help="Källans namn (flera går)"),
     programme: Optional[str] = typer.Option(None, "--programme", help="Program, del av namnet"),
@@ -90,7 +92,8 @@ def calls(
         raise typer.BadParameter(f"{bad[0]!r}: {', '.join(STATUSES)}", param_hint="--status")
     _list_items(ctx, kind=CALL, fmt=fmt, limit=limit, order="deadline", statuses=status,
                 include_closed=all_, sources=source, programme=programme, search=search,
-                closing_within_days=closing_within, committee=committee, priority=priority)
+                closing_within_days=closing_within, committee=committee, priority=priority,
+                eligible_only=not all_)
 
 
 @app.command()
@@ -138,8 +141,10 @@ def show(ctx: typer.Context, item_id: str = typer.Argument(..., metavar="ID"),
               ("col_opens", format_datetime(row["opens"], tz)),
               ("col_deadline", format_datetime(row["deadline"], tz)),
               ("col_published", format_date(row["published"], tz)),
-              ("col_committees", ", ".join(row["committees"]))]
+              ("col_committees", ", ".join(row["committees"])),
+              ("show_regions", ", ".join(row["regions"]))]
     lines += [Text(f"{t(key, lang)}: {value}") for key, value in fields if value]
+    lines += eligibility_lines(row, lang)
     if len(row["deadlines"]) > 1:
         shown = ", ".join(format_datetime(d, tz) for d in row["deadlines"])
         lines.append(Text(f"{t('show_deadlines', lang)}: {shown}"))
@@ -155,6 +160,8 @@ def show(ctx: typer.Context, item_id: str = typer.Argument(..., metavar="ID"),
                               + "; ".join(tag["evidence"])))
     else:
         lines.append(Text("  " + t("show_no_tags", lang)))
+    corrected = correction_lines(row, lang)
+    lines += [Text(""), *corrected] if corrected else []
     lines += [Text(""), Text(t("show_history", lang), style="bold")]
     if history:
         for change in history:

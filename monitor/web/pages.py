@@ -15,6 +15,7 @@ from ..applications import (GRANTED, INTENT, KS_APPROVED, REJECTED, SUBMITTED, W
 from ..committees import committees, priorities
 from ..decide import decide_by_cell, decide_by_for_row
 from ..earlier import earlier_for_row
+from ..eligibility import reason_text
 from ..health import source_status
 from ..i18n import add_messages, t
 from ..listing import list_items
@@ -43,7 +44,7 @@ add_messages({
     "web.any": {"sv": "alla", "en": "any"},
     "web.search": {"sv": "Sök", "en": "Search"},
     "web.closing_within": {"sv": "Sista dag inom (dagar)", "en": "Deadline within (days)"},
-    "web.include_closed": {"sv": "Även stängda", "en": "Include closed"},
+    "web.include_closed": {"sv": "Även stängda och ej sökbara", "en": "Also closed and not open to us"},
     "web.count": {"sv": "{n} utlysningar visas", "en": "{n} calls shown"},
     "web.count_legislation": {"sv": "{n} poster visas", "en": "{n} items shown"},
     "web.more": {"sv": "Visa fler", "en": "Show more"},
@@ -74,6 +75,9 @@ add_messages({
     "web.open_source": {"sv": "Till källan", "en": "At the source"},
     "web.details": {"sv": "Uppgifter", "en": "Details"},
     "web.language": {"sv": "Språk", "en": "Language"},
+    "web.not_eligible": {"sv": "Kommunen kan inte söka: {reason}",
+                         "en": "The municipality cannot apply: {reason}"},
+    "web.corrections": {"sv": "Rättelser", "en": "Corrections"},
     "web.summary": {"sv": "Beskrivning", "en": "Summary"},
     "web.feeds": {"sv": "Prenumerera", "en": "Subscribe"},
     "web.feed_ics": {"sv": "Kalender (Outlook: lägg till kalender från internet)",
@@ -206,7 +210,7 @@ def call(web: WebContext, request: Request) -> HTMLResponse:
         earlier=earlier_for_row(web.store, row, lang, web.tz, now) if row["kind"] == CALL else [], history=web.store.history(row["id"]),
         also=[link for link in row["links"] if link["id"] != row["id"]],
         applications=apps, status_label=status_label, committees=known,
-        extra_label=lambda key: extra_label(key, lang),
+        extra_label=lambda key: extra_label(key, lang), refused=reason_text(row, lang),
         api=("/api" + item_path(row["id"]), []))
 
 
@@ -255,7 +259,8 @@ def committee_page(web: WebContext, request: Request) -> HTMLResponse:
         raise HTTPException(404, exc.detail) from None
     now = web.clock()
     calls = list_items(web.config, web.store, kind=CALL, order="deadline", limit=PAGE_SIZE,
-                       now=now, lang=lang, include_closed=False, committee=ident)
+                       now=now, lang=lang, include_closed=False, eligible_only=True,
+                       committee=ident)
     laws = list_items(web.config, web.store, kind=LEGISLATION, order="published", limit=30,
                       now=now, committee=ident)
     names = _short_names(web)

@@ -113,7 +113,7 @@ class Filters:
         return dict(statuses=self.statuses, include_closed=self.include_closed,
                     sources=self.sources, programme=self.programme, search=self.search,
                     closing_within_days=self.closing_within_days, committee=self.committee,
-                    priority=self.priority)
+                    priority=self.priority, eligible_only=not self.include_closed)
 
     def legislation_query(self) -> dict[str, Any]:
         return dict(sources=self.sources, search=self.search, committee=self.committee,
