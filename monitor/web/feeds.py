@@ -77,7 +77,8 @@ def atom_feed(web: WebContext, request: Request) -> Response:
 
     def build() -> bytes:
         rows = web.store.query_items(committee=committee, order="first_seen",
-                                     limit=ATOM_ENTRIES, now=web.clock())
+                                     limit=ATOM_ENTRIES, now=web.clock(),
+                                     eligible_only=True)  # as the calendar and digests
         return build_atom(web, request, rows, committee, lang)
     return _cached(web, request, ("atom", committee or ALL, lang, str(request.url)), build,
                    "application/atom+xml; charset=utf-8")
