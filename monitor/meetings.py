@@ -38,6 +38,10 @@ class Body:
     id: str
     dates: tuple[date, ...]
     submission_days: int
+    #: every date comes from the file's example plan (``example_dates = true``)
+    example: bool = False
+    #: where each date came from: "meetings.toml", "ks-2027.ics", a URL
+    origins: Mapping[date, str] = field(default_factory=dict)
 
     def submission_date(self, meeting: date) -> date:
         """The last day a matter can be handed in for ``meeting``."""
@@ -85,6 +89,7 @@ TOP_SCHEMA = {
                            doc="default days before a meeting that a matter must be in"),
     "application_days": Key(int, DEFAULT_APPLICATION_DAYS, _not_negative,
                             doc="days after the board's meeting to finish and send"),
+    "example_dates": Key(bool, False, doc="the dates written in this file are examples"),
     "committee": Key(dict, dict, doc="[committee.<id>] tables"),
 }
 BODY_SCHEMA = {
@@ -114,13 +119,16 @@ def load_meetings(config_dir: Path) -> Meetings:
         if not isinstance(raw, dict):
             raise ConfigError("must be a table", file=str(path), key=where)
         body = check_table(raw, BODY_SCHEMA, file=path, where=where)
-        dates = {d if isinstance(d, date) else date.fromisoformat(d) for d in body["dates"]}
+        origins = {d if isinstance(d, date) else date.fromisoformat(d): FILE_NAME
+                   for d in body["dates"]}
         if body["ics"]:
-            dates |= read_ics_dates(config_dir / body["ics"], settings.tz, file=path,
-                                    key=f"{where}.ics")
+            origins.update(dict.fromkeys(sorted(read_ics_dates(
+                config_dir / body["ics"], settings.tz, file=path, key=f"{where}.ics")),
+                body["ics"]))
         days = body["submission_days"]
-        bodies[ident] = Body(id=ident, dates=tuple(sorted(dates)),
-                             submission_days=top["submission_days"] if days is None else days)
+        bodies[ident] = Body(id=ident, dates=tuple(sorted(origins)),
+                             submission_days=top["submission_days"] if days is None else days,
+                             example=top["example_dates"] and not body["ics"], origins=origins)
     return Meetings(bodies=bodies, board=top["board"], application_days=top["application_days"],
                     timezone=settings.timezone, file=path)
 

@@ -76,7 +76,7 @@ def test_toml_impossible_date_is_a_syntax_error_with_line(config_dir):
 def test_unknown_top_level_key(config_dir):
     write(config_dir, "lead_days = 3\n")
     with pytest.raises(ConfigError, match=r"lead_days: unknown key \(valid: application_days, "
-                                          r"board, committee, submission_days\)"):
+                                          r"board, committee, example_dates, submission_days\)"):
         load_config(config_dir)
 
 

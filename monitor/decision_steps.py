@@ -1,0 +1,118 @@
+"""Decision steps coming up: the hand-in days for the committee's and the board's decision on
+the calls a subscription follows. Digests list them under "Att besluta de närmaste veckorna";
+reminders go out 14 and 3 days before each (:mod:`monitor.dispatch`).
+
+Also the one-line warning that decide-by rests on example meeting dates, or on a calendar that
+ends within three months (:func:`meeting_note`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Iterable, Mapping
+from zoneinfo import ZoneInfo
+
+from .decide import COMMITTEE_HANDIN, KS_HANDIN, Step, timeline_for_row
+from .i18n import add_messages, t
+from .meetings import Meetings
+from .when import prose, prose_day
+
+__all__ = ["DueStep", "due_steps", "due_step_text", "meeting_note", "CALENDAR_WARN_DAYS"]
+
+#: a body's calendar ending this close (about three months) is worth a warning
+CALENDAR_WARN_DAYS = 92
+
+add_messages({
+    "steps.heading": {"sv": "Att besluta de närmaste veckorna",
+                      "en": "To decide in the coming weeks"},
+    "steps.line": {"sv": "{day}: ärendet till {body} senast – {title} (sista dag {deadline})",
+                   "en": "{day}: last day for the matter to reach {body} – {title} "
+                         "(deadline {deadline})"},
+    "steps.days_left": {"sv": "om {n} dagar", "en": "in {n} days"},
+    "steps.days_left_one": {"sv": "i morgon", "en": "tomorrow"},
+    "steps.days_left_zero": {"sv": "i dag", "en": "today"},
+    "meetings.example": {
+        "sv": "Besluta senast bygger på exempeldatum{bodies} – lägg in sammanträdesplanen "
+              "({file}).",
+        "en": "Decide-by rests on example dates{bodies} – add the meeting plan ({file})."},
+    "meetings.for": {"sv": " för {bodies}", "en": " for {bodies}"},
+    "meetings.ends": {
+        "sv": "Sammanträdesplanen för {bodies} slutar {day} – lägg in nästa plan ({file}).",
+        "en": "The meeting plan for {bodies} ends {day} – add the next plan ({file})."},
+})
+
+
+@dataclass(frozen=True)
+class DueStep:
+    """A hand-in day ahead for one followed call: ``days`` from today to ``step.day``."""
+
+    step: Step
+    row: Mapping[str, Any]
+    days: int
+
+
+def due_steps(rows: Iterable[Mapping[str, Any]], meetings: Meetings, now: datetime, *,
+              within_days: int, committee: str | None = None) -> list[DueStep]:
+    """Committee and board hand-in days from today up to ``within_days`` ahead, soonest first.
+
+    ``committee``: the owning committee (a committee's digest); None takes each row's first
+    committee (the overview).
+    """
+    today = now.astimezone(meetings.tz).date()
+    out = []
+    seen = set()
+    for row in rows:
+        line = timeline_for_row(row, meetings, committee=committee, now=now)
+        if line is None or line.too_late:
+            continue
+        for step in line.steps:
+            days = (step.day - today).days
+            if step.kind in (COMMITTEE_HANDIN, KS_HANDIN) and not step.missed \
+                    and 0 <= days <= within_days and (row["id"], step.kind) not in seen:
+                seen.add((row["id"], step.kind))
+                out.append(DueStep(step, row, days))
+    return sorted(out, key=lambda d: (d.step.day, d.step.kind != COMMITTEE_HANDIN,
+                                      str(d.row.get("title"))))
+
+
+def due_step_text(due: DueStep, lang: str, names: Mapping[str, str], tz: ZoneInfo,
+                  title: str | None = None) -> str:
+    """``5 januari 2027: ärendet till Kommunstyrelsen senast – Erasmus+ skolutbildning
+    (sista dag 18 februari 2027)``."""
+    body = names.get(due.step.body or "", (due.step.body or "").upper())
+    return t("steps.line", lang, day=prose_day(due.step.day, lang), body=body,
+             title=title or due.row.get("title"),
+             deadline=prose(due.row.get("deadline"), tz, lang, with_time=False))
+
+
+def days_phrase(days: int, lang: str) -> str:
+    """``om 14 dagar`` / ``i morgon`` / ``i dag``."""
+    if days <= 0:
+        return t("steps.days_left_zero", lang)
+    if days == 1:
+        return t("steps.days_left_one", lang)
+    return t("steps.days_left", lang, n=days)
+
+
+def meeting_note(meetings: Meetings, now: datetime, lang: str,
+                 names: Mapping[str, str] | None = None) -> str:
+    """One line when any body's decide-by rests on example dates, or its calendar ends within
+    :data:`CALENDAR_WARN_DAYS`; "" otherwise (and when there is no calendar at all)."""
+    names = names or {}
+    today = now.astimezone(meetings.tz).date()
+    example = [b for b in meetings.bodies.values() if b.dates and b.example]
+    ending = [b for b in meetings.bodies.values() if b.dates and not b.example
+              and b.dates[-1] < today + timedelta(days=CALENDAR_WARN_DAYS)]
+    where = meetings.file.name if meetings.file else "meetings.toml"
+    parts = []
+    if example:
+        every = len(example) == sum(1 for b in meetings.bodies.values() if b.dates)
+        bodies = "" if every else t("meetings.for", lang, bodies=", ".join(
+            names.get(b.id, b.id.upper()) for b in example))
+        parts.append(t("meetings.example", lang, file=where, bodies=bodies))
+    if ending:
+        last = min(b.dates[-1] for b in ending)
+        parts.append(t("meetings.ends", lang, file=where, day=prose_day(last, lang),
+                       bodies=", ".join(names.get(b.id, b.id.upper()) for b in ending)))
+    return " ".join(parts)
