@@ -1,0 +1,266 @@
+"""Mail a committee secretary acts on: plain "Varför", entry facts, the decision timeline,
+one day rule, catch-up, closing remisser, example-dates note; checked on the shipped replay
+with the shipped tagging rules, and on pure functions at their edges."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from monitor import when
+from monitor.config import database_path
+from monitor.decide import decide_by, decision_timeline, timeline_json
+from monitor.digest import Period, build_digest
+from monitor.dispatch import digest_message, send_digests
+from monitor.entry_facts import deadline_lines, matched_words, plain_why, summary_opening
+from monitor.mail import message_bytes
+from monitor.meetings import Body, Meetings
+from monitor.store import Store
+from monitor.subscriptions import Subscription
+from monitor.timeline_text import late_line, timeline_lines
+from tests.conftest import NOW, REPLAY
+from tests.mailfixtures import mail_env, outbox_messages, parse  # noqa: F401 - fixtures
+
+STHLM = ZoneInfo("Europe/Stockholm")
+ENGINE_WORDS = re.compile(r"\bterm\b|→|\(\+|\bcall for\b|\bin (title|summary)\b"
+                          r"|\bfallback\b|\blegislation or\b|\bacross borders\b|\bown exchange\b")
+
+
+# ------------------------------------------------------------------ one day rule
+@pytest.mark.parametrize("value,day,shown_time,prose,iso", [
+    ("2027-02-18", date(2027, 2, 18), None, "18 februari 2027", "2027-02-18"),  # date only
+    (date(2027, 2, 18), date(2027, 2, 18), None, "18 februari 2027", "2027-02-18"),
+    # a date the source gave as midnight UTC stays that day (not 01:00 local)
+    ("2027-02-18T00:00:00+00:00", date(2027, 2, 18), None, "18 februari 2027", "2027-02-18"),
+    # 23:59 local is the end of the day
+    ("2027-02-18T22:59:00+00:00", date(2027, 2, 18), None, "18 februari 2027", "2027-02-18"),
+    ("2027-02-18T11:00:00+00:00", date(2027, 2, 18), "12:00", "18 februari 2027 kl. 12:00",
+     "2027-02-18 12:00"),
+    # 23:30 UTC is the next day in Stockholm
+    ("2027-02-01T23:30:00+00:00", date(2027, 2, 2), "00:30", "2 februari 2027 kl. 00:30",
+     "2027-02-02 00:30"),
+])
+def test_one_function_decides_the_day_shown(value, day, shown_time, prose, iso):  # noqa: ANN001
+    got = when.shown(value, STHLM)
+    assert got.day == day
+    assert (got.time.strftime("%H:%M") if got.time else None) == shown_time
+    assert when.prose(value, STHLM) == prose
+    assert when.iso(value, STHLM) == iso
+
+
+def test_every_channel_uses_the_one_rule():
+    from monitor.i18n import format_datetime
+    from monitor.mail import display_day, long_date
+    midnight_utc = "2027-03-05T00:00:00+00:00"
+    assert format_datetime(midnight_utc, STHLM) == "2027-03-05"  # CLI, report (not 01:00)
+    assert long_date(midnight_utc, STHLM, "en") == "5 March 2027"  # mail
+    assert display_day(midnight_utc, STHLM) == date(2027, 3, 5)  # calendar, decide-by
+
+
+def test_iso_dates_in_titles_become_prose():
+    assert when.prose_dates_in("Nordplus Junior – ansökan senast 2027-02-01") == \
+        "Nordplus Junior – ansökan senast 1 februari 2027"
+    assert when.prose_dates_in("deadline 2027-02-01", "en") == "deadline 1 February 2027"
+    assert when.prose_dates_in("Dnr 2027-13-45 och 12027-02-01") == "Dnr 2027-13-45 och 12027-02-01"
+
+
+# ------------------------------------------------------------------ entry facts
+def test_plain_why_names_words_and_programme_never_engine_words():
+    row = {"programme": "Erasmus+ skolutbildning", "tags": [
+        {"dimension": "committee", "tag": "bun", "evidence": [
+            "programme Erasmus+ school education → bun (+3)",
+            'term "skola" in title as "skolutbildning" (+3)',
+            'term "förskola" in summary as "förskolor" (+3)', "something new, unquoted"]},
+        {"dimension": "priority", "tag": "barn-och-unga",
+         "evidence": ["young people and staff across borders → barn-och-unga"]}]}
+    text = plain_why(row, ["bun"], "sv", priority_names={"barn-och-unga": "Barn och unga"},
+                     committee_names={"bun": "BUN"})
+    assert text == ("Matchade: skolutbildning, förskolor · programmet Erasmus+ skolutbildning"
+                    " · prioriterat område: Barn och unga")
+    english = plain_why(row, ["bun"], "en", priority_names={"barn-och-unga": "Children"},
+                        committee_names={})
+    assert english.startswith("Matched: skolutbildning, förskolor · the programme ")
+    assert matched_words(["unknown shape"]) == ([], [])
+    assert plain_why({"tags": []}, ["bun"], "sv", priority_names={}, committee_names={}) == ""
+
+
+def test_summary_opening_skips_title_heading_and_date_sentences():
+    row = {"title": "Erasmus+ skolutbildning", "summary":
+           "Erasmus+ skolutbildning\n\nFörskolor och skolor kan söka stöd för utbyten. "
+           "Sista ansökningsdag för mobilitetsprojekt är 18 februari 2027 kl. 12.00. "
+           "Projekten varar två år.",
+           "extra": {"dates": [{"role": "deadline", "text": "Sista ansökningsdag för "
+                                "mobilitetsprojekt är 18 februari 2027 kl. 12.00."}]}}
+    assert summary_opening(row) == ("Förskolor och skolor kan söka stöd för utbyten. "
+                                    "Projekten varar två år.")
+    long = {"title": "x", "summary": "Ord " * 200 + "."}
+    assert len(summary_opening(long)) <= 300 and summary_opening(long).endswith("…")
+
+
+def test_every_deadline_with_what_it_is_for():
+    row = {"kind": "call", "deadlines": ["2027-02-18T11:00:00+00:00", "2027-03-05T11:00:00+00:00"],
+           "extra": {"dates": [
+               {"role": "deadline", "when": "2027-02-18T11:00:00+00:00",
+                "text": "Sista ansökningsdag för mobilitetsprojekt är 18 februari 2027 kl. 12.00."},
+               {"role": "deadline", "when": "2027-03-05T11:00:00+00:00",
+                "text": "Sista ansökningsdag för samarbetspartnerskap är 5 mars 2027 kl. 12.00."}]}}
+    assert deadline_lines(row, STHLM, "sv", NOW) == [
+        "Sista dag för mobilitetsprojekt: 18 februari 2027 kl. 12:00",
+        "Sista dag för samarbetspartnerskap: 5 mars 2027 kl. 12:00"]
+    two_stage = {"kind": "call", "deadlines": ["2027-01-10T16:00:00+00:00",
+                                               "2027-05-10T16:00:00+00:00"],
+                 "extra": {"deadline_model": "two-stage"}}
+    assert deadline_lines(two_stage, STHLM, "en", NOW) == [
+        "Deadline for stage 1: 10 January 2027, 17:00",
+        "Deadline for stage 2: 10 May 2027, 18:00"]
+    remiss = {"kind": "legislation", "deadlines": ["2027-01-15T22:59:00+00:00"]}
+    assert deadline_lines(remiss, STHLM, "sv", NOW) == ["Sista dag att svara: 15 januari 2027"]
+
+
+# ------------------------------------------------------------------ decision timeline
+KS = Body("ks", (date(2026, 11, 17), date(2026, 12, 8), date(2027, 1, 26), date(2027, 2, 23),
+                 date(2027, 3, 23)), submission_days=21)
+BUN = Body("bun", (date(2026, 11, 25), date(2027, 1, 13), date(2027, 2, 10)), submission_days=14)
+PLAN = Meetings(bodies={"ks": KS, "bun": BUN}, application_days=7)
+NAMES = {"ks": "Kommunstyrelsen", "bun": "BUN"}
+
+
+def local(y: int, m: int, d: int, hour: int = 12) -> datetime:
+    return datetime(y, m, d, hour, tzinfo=STHLM)
+
+
+def test_timeline_dated_steps_in_order():
+    plan = decide_by([local(2027, 3, 5)], "bun", PLAN, NOW)
+    line = decision_timeline(plan, PLAN, NOW)
+    assert [s.kind for s in line.steps] == ["committee_handin", "committee_meeting",
+                                            "ks_handin", "ks_meeting", "deadline"]
+    assert timeline_lines(line, "sv", NAMES, STHLM) == [
+        "30 december 2026: ärendet till BUN senast",
+        "13 januari 2027: BUN sammanträder och beslutar",
+        "2 februari 2027: ärendet till Kommunstyrelsen senast",
+        "23 februari 2027: Kommunstyrelsen sammanträder och godkänner",
+        "5 mars 2027 kl. 12:00: ansökan ska vara inne"]
+    assert late_line(line, "sv", NAMES, STHLM) == ""
+    assert timeline_json(line)["steps"][0] == {"day": "2026-12-30", "kind": "committee_handin",
+                                               "body": "bun", "when": None, "missed": False}
+
+
+def test_too_late_says_by_how_much_and_what_can_still_be_done():
+    plan = decide_by([local(2027, 2, 1)], "bun", PLAN, NOW)  # KS 8 Dec, in by 17 Nov
+    later_round = local(2027, 10, 1)
+    line = decision_timeline(plan, PLAN, NOW, later_rounds=[later_round])
+    assert line.too_late and line.late_by == 5 and line.next_round == later_round
+    assert late_line(line, "sv", NAMES, STHLM) == (
+        "För sent för ordinarie beslut i Kommunstyrelsen före sista dag 1 februari 2027: "
+        "ärendet skulle ha varit inne 17 november 2026, 5 dagar sedan. Det som återstår: "
+        "ordförandebeslut (brådskande ärende), extra sammanträde eller nästa omgång, "
+        "sista dag 1 oktober 2027.")
+    assert "5 days ago" in late_line(line, "en", NAMES, STHLM)
+
+
+def test_committee_missed_and_skipped_deadline():
+    plan = decide_by([local(2027, 2, 4)], "bun", PLAN, NOW)  # KS 26 Jan; BUN 25 Nov passed
+    line = decision_timeline(plan, PLAN, NOW)
+    assert line.committee_missed and line.late_by == 11  # BUN's cut-off was 11 November
+    assert late_line(line, "sv", NAMES, STHLM).startswith(
+        "BUN hinner inte på ordinarie sammanträde: ärendet skulle ha varit inne 11 november 2026")
+    skipped = decision_timeline(decide_by([local(2027, 2, 1), local(2027, 3, 5)], None, PLAN,
+                                          NOW), PLAN, NOW)
+    assert skipped.missed_deadline == local(2027, 2, 1) and skipped.next_round == local(2027, 3, 5)
+    assert late_line(skipped, "sv", NAMES, STHLM).startswith(
+        "För sent för sista dag 1 februari 2027 (5 dagar för sent till Kommunstyrelsen).")
+
+
+# ------------------------------------------------------------------ the shipped replay
+@pytest.fixture
+def replayed(cli, config, mail_env):  # noqa: ANN001, ANN201, F811
+    """The shipped replay polled and tagged with the shipped rules; yields the store."""
+    result = cli("poll", "--replay", str(REPLAY))
+    assert result.exit_code == 0, result.output
+    with Store(database_path(config)) as store:
+        yield store
+
+
+def _text(config, store, committee: str, lang: str = "sv", catch_up: bool = False) -> str:  # noqa: ANN001
+    sub = Subscription(committee, "mottagare@tyreso.se", lang=lang)
+    period = Period.containing(NOW, "weekly", config.settings.tz)
+    digest = build_digest(config, store, sub, period, since=NOW - timedelta(days=7), until=NOW,
+                          catch_up=catch_up)
+    return parse(message_bytes(digest_message(config, digest, NOW))).get_body(
+        ("plain",)).get_content()
+
+
+def _entries(text: str) -> list[str]:
+    return [block for block in re.split(r"\n(?=\* )", text) if block.startswith("* ")]
+
+
+def test_replay_mail_speaks_plainly_and_carries_each_summary(config, replayed):  # noqa: ANN001
+    summaries = {row["title"]: summary_opening(row)
+                 for row in replayed.query_items(kind="call", now=NOW)}
+    checked = 0
+    for committee in ("ks", "bun", "gvn", "san", "aon", "kfn", "shn", "bn", "all"):
+        for lang in ("sv", "en"):
+            text = _text(config, replayed, committee, lang)
+            label = "Varför:" if lang == "sv" else "Why:"
+            why = [line for line in text.splitlines() if line.strip().startswith(label)]
+            bad = [line for line in why if ENGINE_WORDS.search(line)]
+            assert not bad, (committee, lang, bad)
+            if lang == "en":
+                assert "Varför" not in text and "Sista dag" not in text
+            for block in _entries(text):
+                title = when.prose_dates_in(block.splitlines()[0][2:], lang)
+                original = next((t for t in summaries if when.prose_dates_in(t, lang) == title),
+                                None)
+                if original and summaries[original]:
+                    assert summaries[original][:40] in block, (committee, title)
+                    checked += 1
+    assert checked > 20
+
+
+def test_replay_consultation_closing_within_30_days_is_under_closing_soon(config, replayed):  # noqa: ANN001
+    text = _text(config, replayed, "bun")
+    closing = text.split("Stänger inom 30 dagar")[1].split("\n\n\n")[0]
+    assert "Schools – digital education action plan, call for evidence" in closing
+    assert "Sista dag att svara: 8 december 2026" in closing
+
+
+def test_replay_overview_lists_each_call_once_and_erasmus_deadlines(config, replayed):  # noqa: ANN001
+    text = _text(config, replayed, "all")
+    titles = [block.splitlines()[0] for block in _entries(text)]
+    assert len(titles) == len(set(titles)) and len(titles) > 10
+    lines = text.splitlines()
+    headings = [lines[i - 1] for i, line in enumerate(lines)
+                if i and re.fullmatch(r"-+", line) and len(line) == len(lines[i - 1])]
+    assert len(headings) == len(set(headings)) >= 3  # no heading twice
+    erasmus = next(b for b in _entries(text) if b.startswith("* Erasmus+ skolutbildning"))
+    assert "Sista dag för mobilitetsprojekt: 18 februari 2027 kl. 12:00" in erasmus
+    assert "Sista dag för samarbetspartnerskap: 5 mars 2027 kl. 12:00" in erasmus
+    assert "Nämnder: Barn- och utbildningsnämnden" in erasmus
+    assert "* Nordplus Junior – ansökan senast 1 februari 2027" in text  # prose, not ISO
+
+
+def test_replay_example_dates_note_in_digest_and_calls(config, replayed, cli):  # noqa: ANN001
+    note = "Besluta senast bygger på exempeldatum – lägg in sammanträdesplanen"
+    assert note in _text(config, replayed, "bun")
+    assert "Decide-by rests on example dates" in _text(config, replayed, "bun", "en")
+
+
+def test_first_digest_is_a_catch_up(config, replayed, mail_env):  # noqa: ANN001, F811
+    outcomes = send_digests(config, replayed, now=NOW, committee="bun")
+    assert [o.state for o in outcomes] == ["sent"]
+    text = next(iter(outbox_messages(mail_env).values())).get_body(("plain",)).get_content()
+    # published or opened within 14 days: in full; the rest as one count line
+    assert "Schools – digital education action plan" in text  # opened 10 November
+    assert "* Erasmus+ skolutbildning" not in text  # no publication or opening date
+    counted = re.search(r"(\d+) tidigare publicerade poster finns också", text)
+    assert counted and int(counted.group(1)) >= 5
+    from monitor.dispatch import _window
+    monday = NOW + timedelta(days=1, hours=1)  # next week's digest is not a catch-up
+    week = Period.containing(monday, "weekly", config.settings.tz)
+    sub = Subscription("bun", "barn.utbildning@tyreso.se")
+    assert _window(replayed, sub, week, monday)[2] is False
+    assert _window(replayed, sub, Period.containing(NOW, "weekly", config.settings.tz),
+                   NOW)[2] is True  # the recorded first digest stays one
