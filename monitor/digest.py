@@ -113,7 +113,7 @@ class _Builder:
         self.changes = _changes(store, since, until)
         self.committees = committees(config)
         self.priorities = priorities(config)
-        self.meetings = meetings(config)
+        self.meetings = meetings(config, store)
         self.names = {c: com.display_name(self.lang) for c, com in self.committees.items()}
         self.catch_up, self.older = False, 0
 

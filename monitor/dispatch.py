@@ -30,6 +30,7 @@ from .deliveries import SENT, deliver_pending, last_window_end, record, recorded
 from .digest import CATCH_UP_DAYS, Digest, Period, build_digest, count_phrase
 from .i18n import add_messages, t
 from .jobs import AFTER_POLL, StepContext
+from .meeting_sources import meetings_step
 from .mail import build_message, long_date, mail_settings, message_bytes, render
 from .model import to_iso, utcnow
 from .notifications import Channel, DeliveryError, Envelope, build_notifier
@@ -303,6 +304,7 @@ def mail_step(context: StepContext) -> str | None:
     return summary(outcomes, context.lang)
 
 
+AFTER_POLL.append(("meetings", meetings_step))  # real meeting dates before the digests
 AFTER_POLL.append(("mail", mail_step))
 
 from .reminders import send_reminders  # noqa: E402 - it builds on this module's helpers

@@ -95,7 +95,7 @@ def _due_for(config: Config, store: Store, sub: Subscription, now: datetime,
                                      when=days_phrase(days, lang), day=entry.deadline),
                        when, entry))
     entries = {row["id"]: entry for row, entry in followed}
-    for due in due_steps([row for row, _ in followed], meetings(config), now,
+    for due in due_steps([row for row, _ in followed], meetings(config, store), now,
                          within_days=max(thresholds), committee=sub.committee):
         applicable = [d for d in thresholds if due.days <= d]
         mark = (f"{due.step.kind}:{sub.key}:{due.row['id']}:{due.step.day.isoformat()}:"

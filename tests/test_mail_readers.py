@@ -264,3 +264,13 @@ def test_first_digest_is_a_catch_up(config, replayed, mail_env):  # noqa: ANN001
     assert _window(replayed, sub, week, monday)[2] is False
     assert _window(replayed, sub, Period.containing(NOW, "weekly", config.settings.tz),
                    NOW)[2] is True  # the recorded first digest stays one
+
+
+def test_show_keeps_the_full_evidence_and_scores_with_verbose(cli, replayed):  # noqa: ANN001
+    plain = cli("show", "uhr:erasmusplus-skolutbildning")
+    assert plain.exit_code == 0, plain.output
+    text = " ".join(plain.output.split())  # the console wraps long lines
+    assert 'term "förskola" in summary as "förskolor"' in text  # the evidence is there
+    assert "(+3)" not in text and not re.search(r"committee:bun \(\d", text)
+    verbose = " ".join(cli("show", "uhr:erasmusplus-skolutbildning", "--verbose").output.split())
+    assert '"förskolor" (+3)' in verbose and re.search(r"committee:bun \(\d", verbose)

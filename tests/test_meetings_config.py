@@ -59,7 +59,8 @@ def test_unknown_board_id(config_dir):
     ('dates = "2027-01-26"', r"committee.ks.dates: must be list"),
     ("submission_days = -1", r"committee.ks.submission_days: must be 0 or more"),
     ("datum = [2027-01-26]", r"committee.ks.datum: unknown key \(valid: dates, ics, "
-                             r"submission_days\)"),
+                             r"submission_days, url\)"),
+    ('url = "insynsverige.se/tyreso-ks"', r"committee.ks.url: must be an http\(s\) URL"),
 ])
 def test_bad_values_in_a_body(config_dir, body, message):
     write(config_dir, f"[committee.ks]\n{body}\n")

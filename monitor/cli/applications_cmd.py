@@ -84,7 +84,7 @@ def _committee(st: State, ident: Optional[str]) -> Optional[str]:
 
 
 def _next_step(st: State, application: Application) -> str:
-    progress = progress_of(application, meetings(st.config), utcnow())
+    progress = progress_of(application, meetings(st.config, st.store), utcnow())
     return format_next_step(progress, st.lang, st.tz) if progress else ""
 
 

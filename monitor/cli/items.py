@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, List, Optional
 
 import typer
 from rich.text import Text
 
 from ..committees import committees, priorities
-from ..decide import decide_by_cell, decide_by_for_row, decide_by_json
+from ..decide import (decide_by_cell, decide_by_for_row, decide_by_json, decision_timeline,
+                      timeline_json)
+from ..decision_steps import meeting_note
 from ..i18n import format_date, format_datetime, t
 from ..meetings import meetings
-from ..model import CALL, LEGISLATION, STATUSES
+from ..model import CALL, LEGISLATION, STATUSES, utcnow
 from .common import FormatOption, State, app, cli_errors, console, emit, err, state
 
 JSON_FIELDS = ("id", "source", "kind", "title", "url", "programme", "status", "opens",
@@ -27,6 +30,7 @@ def public_row(row: dict[str, Any]) -> dict[str, Any]:
     out["links"] = row.get("links", [])  # every source that has this call (monitor.dedup)
     if "decide_by" in row:  # calls: when KS must decide (monitor.decide)
         out["decide_by"] = decide_by_json(row["decide_by"])
+        out["timeline"] = timeline_json(row.get("timeline"))  # the dated decision steps
     for key, value in row["extra"].items():
         out.setdefault(key, value)
     return out
@@ -53,9 +57,12 @@ def _list_items(ctx: typer.Context, *, kind: str, fmt: str, limit: Optional[int]
     rows = store.query_items(kind=kind, order=order, limit=limit, **filters)
     tz, lang = st.tz, st.lang
     if kind == CALL:
-        calendar = meetings(st.config)
+        calendar = meetings(st.config, store)
+        now = utcnow()
         for row in rows:
-            row["decide_by"] = decide_by_for_row(row, calendar, committee=filters["committee"])
+            row["decide_by"] = decide_by_for_row(row, calendar, committee=filters["committee"],
+                                                 now=now)
+            row["timeline"] = decision_timeline(row["decide_by"], calendar, now)
         columns = [("deadline", t("col_deadline", lang)), ("status", t("col_status", lang)),
                    ("decide_by", t("decide.column", lang)),
                    ("title", t("col_title", lang)), ("programme", t("col_programme", lang)),
@@ -78,6 +85,11 @@ def _list_items(ctx: typer.Context, *, kind: str, fmt: str, limit: Optional[int]
         rows = [public_row(r) for r in rows]
         columns = [(k, k) for k in JSON_FIELDS]
     emit(rows, fmt, columns=columns, table_rows=cells, empty=t("no_items", lang))
+    if kind == CALL:  # decide-by rests on example dates or a calendar ending soon: say so
+        note = meeting_note(calendar, now, lang, names={
+            c: com.display_name(lang) for c, com in committees(st.config).items()})
+        if note:
+            (console if fmt.lower() == "table" else err).print(note, markup=False)
 
 
 @app.command()
@@ -130,7 +142,9 @@ def legislation(
 @app.command()
 @cli_errors
 def show(ctx: typer.Context, item_id: str = typer.Argument(..., metavar="ID"),
-         fmt: str = typer.Option("text", "--format", "-f", help="text eller json")) -> None:
+         fmt: str = typer.Option("text", "--format", "-f", help="text eller json"),
+         verbose: bool = typer.Option(False, "--verbose", "-v",
+                                      help="Visa poäng för varje tagg och belägg")) -> None:
     """En post med alla fält, ändringshistorik, taggar med motivering och hämtningar.
 
     Example: monitor show eu-funding:HORIZON-CL5-2026-09-D4-03
@@ -163,9 +177,12 @@ def show(ctx: typer.Context, item_id: str = typer.Argument(..., metavar="ID"),
         lines += [Text(""), Text(row["summary"])]
     lines += [Text(""), Text(t("show_tags", lang), style="bold")]
     if row["tags"]:
-        for tag in row["tags"]:
-            lines.append(Text(f"  {tag['dimension']}:{tag['tag']} ({tag['score']:.2f}) — "
-                              + "; ".join(tag["evidence"])))
+        for tag in row["tags"]:  # the full evidence; the points only with --verbose
+            score = f" ({tag['score']:.2f})" if verbose else ""
+            evidence = tag["evidence"] if verbose else [
+                re.sub(r" \([+-][\d.]+(, fallback)?\)$", "", e) for e in tag["evidence"]]
+            lines.append(Text(f"  {tag['dimension']}:{tag['tag']}{score} — "
+                              + "; ".join(evidence)))
     else:
         lines.append(Text("  " + t("show_no_tags", lang)))
     lines += [Text(""), Text(t("show_history", lang), style="bold")]
