@@ -20,9 +20,10 @@ from typing import Any, Iterable, Mapping
 from zoneinfo import ZoneInfo
 
 from .i18n import add_messages, t
-from .mail import MONTHS, display_day
+from .mail import display_day
 from .meetings import Meetings
 from .model import from_iso, to_iso, utcnow
+from .when import prose_day
 
 DEFAULT_TZ = ZoneInfo("Europe/Stockholm")
 
@@ -200,8 +201,7 @@ def format_decide_by(plan: DecideBy | None, lang: str = "sv", *,
     if plan is None:
         return ""
     def day(value: date | None) -> str:  # the same "15 januari 2027" as the rest of a mail
-        months = MONTHS.get(lang, MONTHS["sv"])
-        return f"{value.day} {months[value.month - 1]} {value.year}" if value else ""
+        return prose_day(value, lang) if value else ""
 
     deadline = day(display_day(plan.deadline, tz or DEFAULT_TZ))
     if plan.too_late:

@@ -27,7 +27,7 @@ add_messages({
     "steps.heading": {"sv": "Att besluta de närmaste veckorna",
                       "en": "To decide in the coming weeks"},
     "steps.line": {"sv": "{day}: ärendet till {body} senast – {title} (sista dag {deadline})",
-                   "en": "{day}: last day for the matter to reach {body} – {title} "
+                   "en": "{day}: last day for the matter to reach the {body} – {title} "
                          "(deadline {deadline})"},
     "steps.days_left": {"sv": "om {n} dagar", "en": "in {n} days"},
     "steps.days_left_one": {"sv": "i morgon", "en": "tomorrow"},

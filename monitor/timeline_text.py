@@ -19,11 +19,11 @@ __all__ = ["timeline_lines", "late_line", "step_text"]
 add_messages({
     "timeline.heading": {"sv": "Beslutsgång", "en": "Decision steps"},
     "timeline.committee_handin": {"sv": "ärendet till {body} senast",
-                                  "en": "last day for the matter to reach {body}"},
+                                  "en": "last day for the matter to reach the {body}"},
     "timeline.committee_meeting": {"sv": "{body} sammanträder och beslutar",
                                    "en": "{body} meets and decides"},
     "timeline.ks_handin": {"sv": "ärendet till {body} senast",
-                           "en": "last day for the matter to reach {body}"},
+                           "en": "last day for the matter to reach the {body}"},
     "timeline.ks_meeting": {"sv": "{body} sammanträder och godkänner",
                             "en": "{body} meets and approves"},
     "timeline.deadline": {"sv": "ansökan ska vara inne", "en": "application must be in"},
@@ -33,12 +33,12 @@ add_messages({
     "timeline.too_late": {
         "sv": "För sent för ordinarie beslut i {board} före sista dag {deadline}: ärendet "
               "skulle ha varit inne {handin}, {late} sedan.",
-        "en": "Too late for an ordinary decision by {board} before the deadline {deadline}: "
+        "en": "Too late for an ordinary decision by the {board} before the deadline {deadline}: "
               "the matter was due {handin}, {late} ago."},
     "timeline.too_late_no_meeting": {
         "sv": "För sent för ordinarie beslut i {board} före sista dag {deadline}: inget "
               "sammanträde i planen hinns.",
-        "en": "Too late for an ordinary decision by {board} before the deadline {deadline}: "
+        "en": "Too late for an ordinary decision by the {board} before the deadline {deadline}: "
               "no planned meeting is in time."},
     "timeline.committee_late": {
         "sv": "{committee} hinner inte på ordinarie sammanträde: ärendet skulle ha varit "
@@ -47,7 +47,7 @@ add_messages({
               "{late} ago."},
     "timeline.skipped": {
         "sv": "För sent för sista dag {deadline} ({late} för sent till {board}).",
-        "en": "Too late for the deadline {deadline} ({late} too late for {board})."},
+        "en": "Too late for the deadline {deadline} ({late} too late for the {board})."},
     "timeline.can_do": {"sv": "Det som återstår: {options}.", "en": "What can still be done: {options}."},
     "timeline.chair_decision": {"sv": "ordförandebeslut (brådskande ärende)",
                                 "en": "a chair's decision (urgent matter)"},

@@ -274,3 +274,61 @@ def test_show_keeps_the_full_evidence_and_scores_with_verbose(cli, replayed):  #
     assert "(+3)" not in text and not re.search(r"committee:bun \(\d", text)
     verbose = " ".join(cli("show", "uhr:erasmusplus-skolutbildning", "--verbose").output.split())
     assert '"förskolor" (+3)' in verbose and re.search(r"committee:bun \(\d", verbose)
+
+
+def test_digest_lists_the_decisions_of_the_coming_weeks(config, mail_env):  # noqa: ANN001, F811
+    from tests.mailfixtures import seed
+    with Store(database_path(config)) as store:
+        seed(store)
+        monday = datetime(2027, 1, 4, 7, 0, tzinfo=timezone.utc)
+        sub = Subscription("bun", "a@tyreso.se")
+        digest = build_digest(config, store, sub, Period.containing(monday, "weekly", STHLM),
+                              since=monday - timedelta(days=7), until=monday)
+        english = build_digest(config, store, Subscription("bun", "a@tyreso.se", lang="en"),
+                               Period.containing(monday, "weekly", STHLM),
+                               since=monday - timedelta(days=7), until=monday)
+    # B (1 April): BUN's hand-in day 27 January is within four weeks, KS's (2 March) is not
+    assert digest.decisions == ["27 januari 2027: ärendet till Barn- och utbildningsnämnden "
+                                "senast – Digitalisering i förskolan (sista dag 1 april 2027)"]
+    assert english.decisions == [
+        "27 January 2027: last day for the matter to reach the Committee for Children and "
+        "Education – Digitalisering i förskolan (deadline 1 April 2027)"]
+    text = parse(message_bytes(digest_message(config, digest, monday))).get_body(
+        ("plain",)).get_content().replace("\r\n", "\n")
+    assert "Att besluta de närmaste veckorna\n--------------------------------\n* 27 januari" \
+        in text
+
+
+def test_amount_who_may_apply_and_region_when_the_source_gives_them():
+    from monitor.entry_facts import amount_text, regions_text, who_may_apply
+    assert amount_text({"extra": {"budget_sek": 40000000}}, "sv") == "40 000 000 kr"
+    assert amount_text({"extra": {"budget": "30500"}}, "sv") == "30 500 euro"
+    assert amount_text({"extra": {"budget": "EUR 2 million"}}, "sv") == "EUR 2 million"
+    assert amount_text({"extra": {}}, "sv") == ""
+    assert who_may_apply({"extra": {"eligibility": ["kommuner", "regioner"]}}) == \
+        "kommuner, regioner"
+    assert who_may_apply({"eligibility": {"text": "Offentliga aktörer"}, "extra": {}}) == \
+        "Offentliga aktörer"
+    assert regions_text({"regions": ["Östersjöregionen"], "extra": {}}) == "Östersjöregionen"
+    assert regions_text({"extra": {"regions": ["Norden", "Baltikum"]}}) == "Norden, Baltikum"
+    assert regions_text({"extra": {}}) == ""
+
+
+def test_entry_shows_amount_who_and_region_lines(config, mail_env):  # noqa: ANN001, F811
+    from monitor.model import Item, Tag
+    with Store(database_path(config)) as store:
+        store.upsert_items([Item(
+            source="esf", native_id="x", kind="call", title="Kompetens i offentlig sektor",
+            url="https://www.esf.se/x", summary="Stöd för kompetensutveckling. Mer text.",
+            programme="ESF+", deadlines=[datetime(2027, 2, 4, 15, tzinfo=timezone.utc)],
+            opens=datetime(2026, 11, 2, tzinfo=timezone.utc),
+            extra={"budget_sek": 40000000, "eligibility": ["kommuner", "regioner"],
+                   "regions": ["Stockholm"]})], now=NOW - timedelta(hours=1))
+        store.replace_tags("esf:x", [Tag("committee", "ks", 0.8,
+                                         ('term "kompetens" in title (+3)',), "t")])
+        text = _text(config, store, "ks")
+    entry = next(b for b in _entries(text) if b.startswith("* Kompetens i offentlig sektor"))
+    for line in ("Stöd för kompetensutveckling. Mer text.", "Belopp: 40 000 000 kr",
+                 "Vem kan söka: kommuner, regioner", "Region: Stockholm",
+                 "Sista dag: 4 februari 2027 kl. 16:00", "Varför: Matchade: kompetens"):
+        assert line in entry, line
