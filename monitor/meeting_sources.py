@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import sqlite3
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
@@ -111,7 +112,11 @@ def meetings_in_force(calendar: Meetings, store: Store | None) -> Meetings:
     if store is None:
         return calendar
     fetched: dict[str, dict[date, str]] = {}
-    for body, day, origin in store.conn.execute("SELECT body, day, origin FROM meeting_dates"):
+    try:
+        rows = store.conn.execute("SELECT body, day, origin FROM meeting_dates").fetchall()
+    except sqlite3.OperationalError:  # a store opened before this module was imported
+        return calendar
+    for body, day, origin in rows:
         fetched.setdefault(body, {})[date.fromisoformat(day)] = origin
     if not fetched:
         return calendar

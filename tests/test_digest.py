@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -17,6 +16,7 @@ from tests.conftest import NOW, ROOT
 from monitor.model import Tag
 from tests.mailfixtures import item as item_
 from tests.mailfixtures import mail_env, parse, seeded, utc  # noqa: F401 - fixtures
+from tests.hermetic import check_golden
 
 GOLDEN = ROOT / "tests" / "golden"
 TZ = "Europe/Stockholm"
@@ -105,10 +105,8 @@ def test_all_lists_each_item_once_with_its_committees(config, seeded):  # noqa: 
 
 def test_overview_caps_each_section_and_says_where_the_rest_are(config_dir, seeded):  # noqa: ANN001, F811
     from monitor.config import load_config
-    settings = config_dir / "settings.toml"
-    text = settings.read_text(encoding="utf-8")
-    assert "overview_cap = 15" in text
-    settings.write_text(text.replace("overview_cap = 15", "overview_cap = 1"), encoding="utf-8")
+    from tests.hermetic import edit_file
+    edit_file(config_dir / "settings.toml", ("overview_cap = 15", "overview_cap = 1"))
     config = load_config(config_dir)
     later = Subscription("all", "k@tyreso.se")
     seeded.upsert_items([item_("H", "Fler lärarutbyten", deadlines=[utc(2027, 3, 3)],
@@ -149,16 +147,13 @@ def _scrubbed(data: bytes) -> tuple[str, str]:
 
 @pytest.mark.parametrize("committee,lang", [("bun", "sv"), ("bun", "en"), ("all", "sv")])
 def test_golden_digest(config, seeded, committee, lang):  # noqa: ANN001, F811
-    """Regenerate with MONITOR_REGEN_GOLDEN=1 after a deliberate template change."""
+    """Regenerate with MONITOR_REGEN_GOLDEN=1 after a deliberate template change (the test
+    then fails, so the rewritten files are reviewed before they are committed)."""
     sub = Subscription(committee, "mottagare@tyreso.se", lang=lang)
     message = digest_message(config, _digest(config, seeded, sub), NOW)
     text, html = _scrubbed(message_bytes(message))
     for suffix, actual in (("txt", text), ("html", html)):
-        path = GOLDEN / f"digest_{committee}_{lang}.{suffix}"
-        if os.environ.get("MONITOR_REGEN_GOLDEN"):
-            path.parent.mkdir(exist_ok=True)
-            path.write_text(actual, encoding="utf-8")
-        assert actual == path.read_text(encoding="utf-8"), f"{path} differs"
+        check_golden(GOLDEN / f"digest_{committee}_{lang}.{suffix}", actual)
 
 
 def test_html_is_safe_for_mail_clients(config, seeded):  # noqa: ANN001, F811

@@ -16,6 +16,7 @@ from monitor.meeting_sources import parse_meeting_page, refresh_meetings
 from monitor.meetings import meetings
 from monitor.store import Store
 from tests.conftest import FIXTURES, NOW
+from tests.hermetic import edit_file
 
 STHLM = ZoneInfo("Europe/Stockholm")
 INSYN = (FIXTURES / "meetings" / "insyn_ks_sammantraden.html").read_bytes()
@@ -40,11 +41,8 @@ def ics_feed() -> bytes:
 
 
 def set_url(config_dir, body: str, url: str) -> None:  # noqa: ANN001
-    path = config_dir / "meetings.toml"
-    text = path.read_text(encoding="utf-8")
     old = f"[committee.{body}]\n"
-    assert old in text
-    path.write_text(text.replace(old, f'{old}url = "{url}"\n', 1), encoding="utf-8")
+    edit_file(config_dir / "meetings.toml", (old, f'{old}url = "{url}"\n'))
 
 
 def test_insyn_page_and_ics_feed_are_read():
@@ -106,10 +104,7 @@ def test_server_error_is_reported_by_the_step_and_other_steps_run(config_dir, ht
 
 
 def test_calendar_ending_within_three_months_is_noted(config_dir):  # noqa: ANN001
-    path = config_dir / "meetings.toml"
-    text = path.read_text(encoding="utf-8")
-    assert "example_dates = true\n" in text
-    path.write_text(text.replace("example_dates = true\n", ""), encoding="utf-8")
+    edit_file(config_dir / "meetings.toml", ("example_dates = true\n", ""))
     calendar = meetings(load_config(config_dir))
     assert meeting_note(calendar, NOW, "sv") == ""  # the plan runs to December 2027
     late = datetime(2027, 10, 1, tzinfo=timezone.utc)
