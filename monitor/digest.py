@@ -41,6 +41,10 @@ __all__ = ["Period", "Digest", "DigestGroup", "DigestSection", "DigestEntry", "S
 CATCH_UP_DAYS = 14
 #: "Att besluta de närmaste veckorna" looks this far ahead
 DECISION_DAYS = 28
+#: Decision steps and reminders read open calls closing within this many days: a hand-in day
+#: in the coming weeks belongs to a deadline a few months away at most (KS meets monthly).
+OPEN_CALLS_AHEAD: dict[str, Any] = {"kind": "call", "statuses": ("open",),
+                                    "closing_within_days": 240}
 CHANGE_FIELDS = ("deadlines", "opens", "status")
 
 add_messages({
@@ -143,7 +147,7 @@ class _Builder:
         for owner in owners:
             topics = self.sub.topics if owner == self.sub.committee else ()
             rows.update({key: row for key, (row, _) in self.follow(
-                owner, topics, reported_only=False).items()})
+                owner, topics, reported_only=False, **OPEN_CALLS_AHEAD).items()})
         calls = [r for r in rows.values() if r["kind"] == CALL and r["status"] == OPEN]
         due = due_steps(calls, self.meetings, self.until, within_days=DECISION_DAYS,
                         committee=None if self.sub.committee == ALL else self.sub.committee)
@@ -151,17 +155,19 @@ class _Builder:
                               title=prose_dates_in(d.row["title"], self.lang)) for d in due]
 
     def follow(self, committee: str | None, topics: Iterable[str], *,
-               reported_only: bool = True) -> dict[str, tuple[dict, list[str]]]:
+               reported_only: bool = True, **filters: Any) -> dict[str, tuple[dict, list[str]]]:
         """Rows the subscription follows for ``committee`` (and ``topics``), with reasons.
 
         ``reported_only``: only rows a section can take (new, changed or closing in the
         window), so a digest reads what it may report, not every item it follows.
+        ``filters`` go to ``Store.query_items`` as they are.
         """
         chosen: dict[str, tuple[dict, list[str]]] = {}
         sources = list(self.sub.sources)
         narrow: dict[str, Any] = dict(
             touched=(self.since, self.until),
             closing_until=self.until + timedelta(days=self.closing_days)) if reported_only else {}
+        narrow.update(filters)
         if committee is not None:
             for row in self.store.query_items(committee=committee, sources=sources,
                                               now=self.until, **narrow):
@@ -354,6 +360,6 @@ def followed_calls(config: Config, store: Store, sub: Subscription,
     """Open calls with a coming deadline that ``sub`` follows, as rows and entries."""
     period = Period.containing(now, sub.frequency, config.settings.tz)
     builder = _Builder(config, store, sub, period, now, now)
-    chosen = builder.follow(sub.committee, sub.topics, reported_only=False)
+    chosen = builder.follow(sub.committee, sub.topics, reported_only=False, **OPEN_CALLS_AHEAD)
     return [(row, builder.entry(row, why)) for row, why in chosen.values()
             if row["kind"] == CALL and row["status"] == OPEN and row["deadline"]]
