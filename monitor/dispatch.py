@@ -10,9 +10,9 @@ the last sent one ended, so nothing is lost. ``monitor digest --send`` sends the
 at once, due or not.
 
 Each digest covers the window from the end of the subscription's previous digest to the moment
-it is built; a first digest looks back one period. Reminders: a call the subscription follows
-gets one short mail when its next deadline is ``[digest] reminder_days`` (14, then 3) days
-away or less, one per threshold and deadline; the ``all`` overview gets none.
+it is built; a first digest looks back one period, and the first digests after install are a
+catch-up (:func:`monitor.digest.build_digest`). Reminders (deadlines and decision hand-in
+days, one mail per address and day) are in :mod:`monitor.reminders`.
 """
 
 from __future__ import annotations
