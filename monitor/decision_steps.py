@@ -10,18 +10,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from .decide import COMMITTEE_HANDIN, KS_HANDIN, Step, timeline_for_row
 from .i18n import add_messages, t
 from .meetings import Meetings
+from .model import to_iso
 from .when import prose, prose_day
 
-__all__ = ["DueStep", "due_steps", "due_step_text", "meeting_note", "CALENDAR_WARN_DAYS"]
+__all__ = ["DueStep", "due_steps", "due_step_text", "meeting_note", "open_calls",
+           "CALENDAR_WARN_DAYS", "CALLS_AHEAD_DAYS"]
 
 #: a body's calendar ending this close (about three months) is worth a warning
 CALENDAR_WARN_DAYS = 92
+#: hand-in days in the coming weeks belong to deadlines a few months away at most (KS meets
+#: about monthly); decision steps and reminders read the open calls closing this soon
+CALLS_AHEAD_DAYS = 240
 
 add_messages({
     "steps.heading": {"sv": "Att besluta de närmaste veckorna",
@@ -50,6 +55,60 @@ class DueStep:
     step: Step
     row: Mapping[str, Any]
     days: int
+
+
+def open_calls(store: Any, now: datetime, *, committee: str | None = None,
+               sources: Sequence[str] = (), ids: Iterable[str] | None = None,
+               days: int = CALLS_AHEAD_DAYS) -> list[dict[str, Any]]:
+    """Open calls tagged to ``committee`` (None: to any committee; ``ids``: only these, tagged
+    or not), closing within ``days``: light rows (id, kind, status, title, programme, source, deadline,
+    deadlines, committees, priorities), one per duplicate group (the richer row).
+
+    A lean query on purpose: the digest and the reminders read these for every subscription,
+    and the decorated ``Store.query_items`` rows (evidence, links) are not needed to find a
+    hand-in day.
+    """
+    import json
+
+    where = ["kind = 'call'", "status = 'open'", "deadline > :now", "deadline <= :until"]
+    if ids is None or committee:
+        where.append("items.id IN (SELECT item_id FROM tags WHERE dimension = 'committee'"
+                     + (" AND tag = :committee)" if committee else ")"))
+    params: dict[str, Any] = {"now": to_iso(now), "until": to_iso(now + timedelta(days=days)),
+                              "committee": committee}
+    if sources:
+        where.append(f"source IN ({', '.join(f':s{i}' for i in range(len(sources)))})")
+        params.update({f"s{i}": s for i, s in enumerate(sources)})
+    if ids is not None:
+        wanted = list(ids)
+        where.append(f"items.id IN ({', '.join(f':i{i}' for i in range(len(wanted)))})"
+                     if wanted else "0")
+        params.update({f"i{i}": v for i, v in enumerate(wanted)})
+    rows = list(store.db.query(
+        "SELECT items.id, kind, status, title, programme, source, deadline, deadlines,"
+        " g.group_id, g.richness FROM items LEFT JOIN item_groups g ON g.item_id = items.id"
+        " WHERE " + " AND ".join(where) + " ORDER BY deadline, title", params))
+    best: dict[Any, dict[str, Any]] = {}
+    for row in rows:  # one per duplicate group: the richer, then the smaller id
+        key = row["group_id"] if row["group_id"] is not None else ("id", row["id"])
+        old = best.get(key)
+        if old is None or (row["richness"] or 0, old["id"]) > (old["richness"] or 0, row["id"]):
+            best[key] = row
+    kept = [r for r in rows if best.get(r["group_id"] if r["group_id"] is not None
+                                        else ("id", r["id"])) is r]
+    tags: dict[str, dict[str, list[str]]] = {}
+    for start in range(0, len(kept), 400):
+        chunk = [r["id"] for r in kept[start:start + 400]]
+        for tag in store.db.query(
+                "SELECT item_id, dimension, tag FROM tags WHERE item_id IN "
+                f"({', '.join('?' * len(chunk))}) ORDER BY dimension, score DESC, tag", chunk):
+            tags.setdefault(tag["item_id"], {}).setdefault(tag["dimension"], []).append(
+                tag["tag"])
+    for row in kept:
+        row["deadlines"] = json.loads(row["deadlines"] or "[]")
+        row["committees"] = tags.get(row["id"], {}).get("committee", [])
+        row["priorities"] = tags.get(row["id"], {}).get("priority", [])
+    return kept
 
 
 def due_steps(rows: Iterable[Mapping[str, Any]], meetings: Meetings, now: datetime, *,

@@ -11,6 +11,7 @@ no committee got.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from datetime import datetime, timedelta
@@ -19,7 +20,7 @@ from typing import Any, Iterable
 from .committees import committees, priorities
 from .config import Config
 from .decide import decide_by_for_row, decision_timeline, format_decide_by
-from .decision_steps import due_step_text, due_steps, meeting_note
+from .decision_steps import due_step_text, due_steps, meeting_note, open_calls
 from .entry_facts import (amount_text, deadline_lines, plain_why, regions_text,
                           summary_opening, who_may_apply)
 from .i18n import add_messages, t
@@ -35,16 +36,12 @@ from .store import Store
 from .subscriptions import ALL, Subscription, digest_settings
 
 __all__ = ["Period", "Digest", "DigestGroup", "DigestSection", "DigestEntry", "Subscription",
-           "build_digest", "followed_calls", "count_phrase", "SECTIONS", "CATCH_UP_DAYS"]
+           "build_digest", "reminder_builder", "count_phrase", "SECTIONS", "CATCH_UP_DAYS"]
 
 #: a subscription's first digest lists in full what was published or opened this recently
 CATCH_UP_DAYS = 14
 #: "Att besluta de närmaste veckorna" looks this far ahead
 DECISION_DAYS = 28
-#: Decision steps and reminders read open calls closing within this many days: a hand-in day
-#: in the coming weeks belongs to a deadline a few months away at most (KS meets monthly).
-OPEN_CALLS_AHEAD: dict[str, Any] = {"kind": "call", "statuses": ("open",),
-                                    "closing_within_days": 240}
 CHANGE_FIELDS = ("deadlines", "opens", "status")
 
 add_messages({
@@ -120,6 +117,7 @@ class _Builder:
         self.meetings = meetings(config, store)
         self.names = {c: com.display_name(self.lang) for c, com in self.committees.items()}
         self.catch_up, self.older = False, 0
+        self._rounds: dict[tuple[str, str], dict[str, list[tuple[str, str]]]] | None = None
 
     def is_older(self, row: dict) -> bool:
         """Catch-up: neither published nor opened in the last :data:`CATCH_UP_DAYS` days, and
@@ -140,19 +138,43 @@ class _Builder:
             del chosen[key]
         return len(older)
 
+    def followed_open_calls(self) -> list[dict]:
+        """Light rows of the open calls this subscription follows (closing within
+        :data:`monitor.decision_steps.CALLS_AHEAD_DAYS`); a topic's rows carry ``topic``."""
+        sources = list(self.sub.sources)
+        if self.sub.committee == ALL:
+            return open_calls(self.store, self.until, sources=sources)
+        rows = [r for r in open_calls(self.store, self.until, committee=self.sub.committee,
+                                      sources=sources)
+                if not self.sub.priorities or set(r["priorities"]) & set(self.sub.priorities)]
+        seen = {r["id"] for r in rows}
+        for topic in self.sub.topics:
+            found = {r["id"] for r in self.store.query_items(
+                search=topic, kind=CALL, statuses=(OPEN,), sources=sources, now=self.until)}
+            for row in open_calls(self.store, self.until, ids=found - seen, sources=sources):
+                seen.add(row["id"])
+                rows.append(dict(row, topic=topic))
+        return rows
+
     def decisions(self) -> list[str]:
         """Hand-in days of the next :data:`DECISION_DAYS` days for the open calls followed."""
-        owners = list(self.committees) if self.sub.committee == ALL else [self.sub.committee]
-        rows: dict[str, dict] = {}
-        for owner in owners:
-            topics = self.sub.topics if owner == self.sub.committee else ()
-            rows.update({key: row for key, (row, _) in self.follow(
-                owner, topics, reported_only=False, **OPEN_CALLS_AHEAD).items()})
-        calls = [r for r in rows.values() if r["kind"] == CALL and r["status"] == OPEN]
-        due = due_steps(calls, self.meetings, self.until, within_days=DECISION_DAYS,
+        due = due_steps(self.followed_open_calls(), self.meetings, self.until,
+                        within_days=DECISION_DAYS,
                         committee=None if self.sub.committee == ALL else self.sub.committee)
         return [due_step_text(d, self.lang, self.names, self.tz,
                               title=prose_dates_in(d.row["title"], self.lang)) for d in due]
+
+    def entries_for(self, rows: Iterable[dict]) -> dict[str, DigestEntry]:
+        """Full entries of these (light) rows, with the subscription's reasons."""
+        out = {}
+        for light in rows:
+            row = self.store.get_item(light["id"])
+            if row is None:
+                continue
+            why = [t("digest_why_topic", self.lang, topic=light["topic"])] \
+                if light.get("topic") else self.tag_reasons(row, self.sub.committee)
+            out[row["id"]] = self.entry(row, why)
+        return out
 
     def follow(self, committee: str | None, topics: Iterable[str], *,
                reported_only: bool = True, **filters: Any) -> dict[str, tuple[dict, list[str]]]:
@@ -256,17 +278,27 @@ class _Builder:
                 late_line(line, self.lang, names, self.tz, board=self.meetings.board))
 
     def later_rounds(self, row: dict) -> list[datetime]:
-        """Deadlines of the same call's other rounds: open calls of the same programme and
-        source whose titles differ only in dates ("Nordplus Junior – ansökan senast …")."""
-        if not row["programme"]:
+        """The next deadline of the same call's other rounds after this row's: open or
+        forthcoming calls of the same programme and source whose titles differ only in dates
+        ("Nordplus Junior – ansökan senast …")."""
+        if not row["programme"] or not row["deadline"]:
             return []
-        out = []
-        for other in self.store.query_items(kind=CALL, include_closed=False, now=self.until,
-                                            programme=row["programme"],
-                                            sources=[row["source"]]):
-            if other["id"] != row["id"] and _undated(other["title"]) == _undated(row["title"]):
-                out += [d for d in map(from_iso, other["deadlines"]) if d]
-        return out
+        key = (row["programme"], row["source"])
+        if self._rounds is None:  # one light query for every round ahead, not one per row
+            rounds: dict[tuple[str, str], dict[str, list[tuple[str, str]]]] = {}
+            for ident, title, deadlines, programme, source in self.store.conn.execute(
+                    "SELECT id, title, deadlines, programme, source FROM items WHERE kind ="
+                    " 'call' AND status IN ('open', 'forthcoming') AND deadline > ? AND"
+                    " programme IS NOT NULL", [to_iso(self.until)]):
+                rounds.setdefault((programme, source), {}).setdefault(
+                    _undated(title), []).extend((d, ident) for d in json.loads(deadlines))
+            self._rounds = {k: {title: sorted(v) for title, v in by_title.items()}
+                            for k, by_title in rounds.items()}
+        later = self._rounds.get(key, {}).get(_undated(row["title"]), [])
+        start = bisect.bisect_right(later, (row["deadline"], "\uffff"))
+        nxt = next((later[i][0] for i in range(start, len(later))
+                    if later[i][1] != row["id"]), None)
+        return [from_iso(nxt)] if nxt else []  # type: ignore[list-item]
 
     def decide_by(self, row: dict) -> str:
         """When KS must decide for an open call: for the subscription's committee, or (the
@@ -355,11 +387,8 @@ def build_digest(config: Config, store: Store, sub: Subscription, period: Period
                                                          builder.names))
 
 
-def followed_calls(config: Config, store: Store, sub: Subscription,
-                   now: datetime) -> list[tuple[dict[str, Any], DigestEntry]]:
-    """Open calls with a coming deadline that ``sub`` follows, as rows and entries."""
+def reminder_builder(config: Config, store: Store, sub: Subscription, now: datetime) -> _Builder:
+    """What the reminders need for one subscription at ``now``: ``followed_open_calls()``,
+    ``entries_for(rows)``, ``meetings`` and the committee ``names``."""
     period = Period.containing(now, sub.frequency, config.settings.tz)
-    builder = _Builder(config, store, sub, period, now, now)
-    chosen = builder.follow(sub.committee, sub.topics, reported_only=False, **OPEN_CALLS_AHEAD)
-    return [(row, builder.entry(row, why)) for row, why in chosen.values()
-            if row["kind"] == CALL and row["status"] == OPEN and row["deadline"]]
+    return _Builder(config, store, sub, period, now, now)

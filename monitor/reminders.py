@@ -23,11 +23,12 @@ from .committees import committees
 from .config import Config
 from .decision_steps import days_phrase, due_step_text, due_steps
 from .deliveries import record, state_of
-from .digest import DigestEntry, count_phrase, followed_calls
+from .digest import DigestEntry, count_phrase, reminder_builder
 from .dispatch import Outcome, _deliver, _name, footer_lines, t_for
 from .i18n import add_messages, t
 from .mail import build_message, mail_settings, render
-from .meetings import meetings
+from .mail import display_day
+from .when import prose_day
 from .model import to_iso, utcnow
 from .notifications import Channel, build_notifier
 from .store import SCHEMA_HOOKS, Store
@@ -78,42 +79,45 @@ def _due_for(config: Config, store: Store, sub: Subscription, now: datetime,
              thresholds: list[int]) -> list[Due]:
     """What is due for one subscription today and not yet reminded."""
     lang, tz = sub.lang, config.settings.tz
-    names = {c: com.display_name(lang) for c, com in committees(config).items()}
-    out = []
-    followed = followed_calls(config, store, sub, now)
-    for row, entry in followed:
-        days = entry.days_left
-        applicable = [d for d in thresholds if days is not None and 0 <= days <= d]
+    builder = reminder_builder(config, store, sub, now)
+    names = builder.names
+    today = now.astimezone(tz).date()
+    rows = builder.followed_open_calls()
+    found: list[tuple[str, int, dict, Any]] = []  # (mark, days, row, step or None)
+    for row in rows:
+        days = (display_day(row["deadline"], tz) - today).days
+        applicable = [d for d in thresholds if 0 <= days <= d]
         if not applicable:
             continue
         legacy = f"reminder:{sub.key}:{row['id']}:{row['deadline']}:{min(applicable)}"
         mark = f"deadline:{legacy.split(':', 1)[1]}"
-        if _marked(store, mark, legacy):
-            continue
-        when = _deadline_phrase(days, lang)
-        out.append(Due(mark, days, t("reminder_deadline_line", lang, title=entry.title,
-                                     when=days_phrase(days, lang), day=entry.deadline),
-                       when, entry))
-    entries = {row["id"]: entry for row, entry in followed}
-    for due in due_steps([row for row, _ in followed], meetings(config, store), now,
-                         within_days=max(thresholds), committee=sub.committee):
+        if not _marked(store, mark, legacy):
+            found.append((mark, days, row, None))
+    for due in due_steps(rows, builder.meetings, now, within_days=max(thresholds),
+                         committee=sub.committee):
         applicable = [d for d in thresholds if due.days <= d]
         mark = (f"{due.step.kind}:{sub.key}:{due.row['id']}:{due.step.day.isoformat()}:"
                 f"{min(applicable)}")
-        if _marked(store, mark):
+        if not _marked(store, mark):
+            found.append((mark, due.days, due.row, due))
+    entries = builder.entries_for({row["id"]: row for _, _, row, _ in found}.values())
+    out = []
+    for mark, days, row, due in found:
+        entry = entries.get(row["id"])
+        if entry is None:
             continue
-        entry = entries[due.row["id"]]
-        body = names.get(due.step.body or "", (due.step.body or "").upper())
-        phrase = t("reminder_step", lang, body=body, day=_day(due.step.day, lang),
-                   when=days_phrase(due.days, lang))
-        out.append(Due(mark, due.days, due_step_text(due, lang, names, tz, title=entry.title),
-                       phrase, entry))
+        if due is None:
+            when = _deadline_phrase(days, lang)
+            out.append(Due(mark, days, t("reminder_deadline_line", lang, title=entry.title,
+                                         when=days_phrase(days, lang), day=entry.deadline),
+                           when, entry))
+        else:
+            body = names.get(due.step.body or "", (due.step.body or "").upper())
+            phrase = t("reminder_step", lang, body=body, day=prose_day(due.step.day, lang),
+                       when=days_phrase(due.days, lang))
+            out.append(Due(mark, due.days, due_step_text(due, lang, names, tz,
+                                                         title=entry.title), phrase, entry))
     return out
-
-
-def _day(day: Any, lang: str) -> str:
-    from .when import prose_day
-    return prose_day(day, lang)
 
 
 def _deadline_phrase(days: int, lang: str) -> str:
