@@ -332,3 +332,27 @@ def test_entry_shows_amount_who_and_region_lines(config, mail_env):  # noqa: ANN
                  "Vem kan söka: kommuner, regioner", "Region: Stockholm",
                  "Sista dag: 4 februari 2027 kl. 16:00", "Varför: Matchade: kompetens"):
         assert line in entry, line
+
+
+def test_replay_reminders_name_the_ks_hand_in_day_once_a_day_per_address(config, replayed,  # noqa: ANN001
+                                                                         mail_env):  # noqa: F811
+    from monitor.dispatch import send_reminders
+    # Erasmus+ skolutbildning (bun, 18 February 2027): KS meets 26 January, hand-in 5 January
+    day = datetime(2026, 12, 22, 6, 0, tzinfo=timezone.utc)  # 14 days before 5 January
+    sent = [o for o in send_reminders(config, replayed, now=day) if o.state == "sent"]
+    bun = [o for o in sent if o.email == "barn.utbildning@tyreso.se"]
+    assert len(bun) == 1
+    text = outbox_messages(mail_env)
+    body = next(m for m in text.values() if m["To"] == "barn.utbildning@tyreso.se").get_body(
+        ("plain",)).get_content()
+    assert ("* 5 januari 2027: ärendet till Kommunstyrelsen senast – Erasmus+ skolutbildning "
+            "(sista dag 18 februari 2027)") in body
+    # runs through the following weeks, twice a day: never two reminder mails a day
+    for offset in range(1, 30, 2):
+        for hours in (0, 9):
+            send_reminders(config, replayed, now=day + timedelta(days=offset, hours=hours))
+    per_day = replayed.conn.execute(
+        "SELECT recipients, period, count(*) FROM deliveries WHERE kind = 'reminder'"
+        " GROUP BY recipients, period").fetchall()
+    assert per_day and all(n == 1 for _, _, n in per_day)
+    assert len({r for r, _, _ in per_day}) >= 3  # several addresses got reminders
