@@ -377,12 +377,17 @@ def build_digest(config: Config, store: Store, sub: Subscription, period: Period
             section.cap = cap
             section.see = t("digest_see_legislation" if section.key == "legislation"
                             else "digest_see_calls", lang)
+    decisions = builder.decisions()
+    if sub.committee == ALL and len(decisions) > digest_settings(config)["overview_cap"]:
+        cap = digest_settings(config)["overview_cap"]
+        decisions = decisions[:cap] + [t("digest_more", lang, n=len(decisions) - cap,
+                                         see=t("digest_see_calls", lang))]
     groups = [DigestGroup(None, [s for s in sections if s.entries])]
     groups = [g for g in groups if g.sections]
     applications = progress_lines(store, None if sub.committee == ALL else sub.committee, until,
                                   meetings=builder.meetings, lang=lang, tz=builder.tz)
     return Digest(subscription=sub, period=period, since=since, until=until, audience=audience,
-                  groups=groups, applications=applications, decisions=builder.decisions(),
+                  groups=groups, applications=applications, decisions=decisions,
                   older=older, meeting_note=meeting_note(builder.meetings, until, lang,
                                                          builder.names))
 
