@@ -78,6 +78,9 @@ add_messages({
 })
 
 
+_YEAR = re.compile(r"20\d\d")
+
+
 def _undated(title: str) -> str:
     """A title without its dates and numbers, to tell rounds of one call apart from others."""
     return " ".join(re.sub(r"[\d\W_]+", " ", title.lower()).split())
@@ -243,7 +246,7 @@ class _Builder:
     def entry(self, row: dict, why: list[str], changes: list[dict] = ()) -> DigestEntry:
         deadline = from_iso(row["deadline"])
         status = row["status"]
-        timeline, late = self.timeline(row)
+        timeline, late, decide_text = self.timeline(row)
         return DigestEntry(
             item_id=row["id"], title=prose_dates_in(row["title"], self.lang),
             url=row["url"] or "",
@@ -258,38 +261,42 @@ class _Builder:
                        .days if deadline else None),
             why=list(why), changes=[self.describe(c) for c in changes],
             also=[f"{link['source']}: {link['url']}" for link in row.get("links", [])[1:]],
-            decide_by=self.decide_by(row), summary=summary_opening(row),
+            decide_by=decide_text, summary=summary_opening(row),
             deadlines=deadline_lines(row, self.tz, self.lang, self.until),
             amount=amount_text(row, self.lang), who=who_may_apply(row),
             region=regions_text(row), timeline=timeline, late=late,
             committees=[self.committees[c].display_name(self.lang)
                         for c in row["committees"] if c in self.committees])
 
-    def timeline(self, row: dict) -> tuple[list[str], str]:
-        """The decision steps of an open call and what is late (monitor.decide)."""
+    def timeline(self, row: dict) -> tuple[list[str], str, str]:
+        """An open call's decision steps, what is late, and the one-line decide-by
+        (monitor.decide): for the subscription's committee, or (the ``all`` overview) the
+        call's first committee tag."""
         if row["kind"] != CALL or row["status"] == CLOSED:
-            return [], ""
+            return [], "", ""
         owner = self.sub.committee if self.sub.committee != ALL else None
         plan = decide_by_for_row(row, self.meetings, committee=owner, now=self.until)
         later = self.later_rounds(row) if plan is not None and plan.too_late else ()
         line = decision_timeline(plan, self.meetings, self.until, later_rounds=later)
-        names = {c: com.display_name(self.lang) for c, com in self.committees.items()}
-        return (timeline_lines(line, self.lang, names, self.tz),
-                late_line(line, self.lang, names, self.tz, board=self.meetings.board))
+        name = self.names.get(plan.committee or "") if plan else None
+        return (timeline_lines(line, self.lang, self.names, self.tz),
+                late_line(line, self.lang, self.names, self.tz, board=self.meetings.board),
+                format_decide_by(plan, self.lang, committee_name=name, tz=self.tz))
 
     def later_rounds(self, row: dict) -> list[datetime]:
         """The next deadline of the same call's other rounds after this row's: open or
         forthcoming calls of the same programme and source whose titles differ only in dates
         ("Nordplus Junior – ansökan senast …")."""
-        if not row["programme"] or not row["deadline"]:
-            return []
+        if not row["programme"] or not row["deadline"] or not _YEAR.search(row["title"]):
+            return []  # rounds of one call are told apart by the dates in their titles
         key = (row["programme"], row["source"])
         if self._rounds is None:  # one light query for every round ahead, not one per row
             rounds: dict[tuple[str, str], dict[str, list[tuple[str, str]]]] = {}
             for ident, title, deadlines, programme, source in self.store.conn.execute(
                     "SELECT id, title, deadlines, programme, source FROM items WHERE kind ="
                     " 'call' AND status IN ('open', 'forthcoming') AND deadline > ? AND"
-                    " programme IS NOT NULL", [to_iso(self.until)]):
+                    " programme IS NOT NULL AND title GLOB '*20[0-9][0-9]*'",
+                    [to_iso(self.until)]):
                 rounds.setdefault((programme, source), {}).setdefault(
                     _undated(title), []).extend((d, ident) for d in json.loads(deadlines))
             self._rounds = {k: {title: sorted(v) for title, v in by_title.items()}
@@ -299,17 +306,6 @@ class _Builder:
         nxt = next((later[i][0] for i in range(start, len(later))
                     if later[i][1] != row["id"]), None)
         return [from_iso(nxt)] if nxt else []  # type: ignore[list-item]
-
-    def decide_by(self, row: dict) -> str:
-        """When KS must decide for an open call: for the subscription's committee, or (the
-        ``all`` overview) the call's first committee tag."""
-        if row["kind"] != CALL or row["status"] == CLOSED:
-            return ""
-        owner = self.sub.committee if self.sub.committee != ALL else None
-        plan = decide_by_for_row(row, self.meetings, committee=owner, now=self.until)
-        name = self.committees[plan.committee].display_name(self.lang) \
-            if plan and plan.committee in self.committees else None
-        return format_decide_by(plan, self.lang, committee_name=name, tz=self.tz)
 
     def describe(self, change: dict[str, Any]) -> str:
         """``Sista dag: 15 januari 2027 → 1 februari 2027`` (only the dates that differ)."""
