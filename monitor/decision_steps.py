@@ -8,6 +8,10 @@ ends within three months (:func:`meeting_note`).
 
 from __future__ import annotations
 
+import bisect
+import json
+import re
+import weakref
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Iterable, Mapping, Sequence
@@ -16,10 +20,11 @@ from zoneinfo import ZoneInfo
 from .decide import COMMITTEE_HANDIN, KS_HANDIN, Step, timeline_for_row
 from .i18n import add_messages, t
 from .meetings import Meetings
-from .model import to_iso
+from .model import from_iso, to_iso
 from .when import prose, prose_day
 
 __all__ = ["DueStep", "due_steps", "due_step_text", "meeting_note", "open_calls",
+           "next_round_after",
            "CALENDAR_WARN_DAYS", "CALLS_AHEAD_DAYS"]
 
 #: a body's calendar ending this close (about three months) is worth a warning
@@ -68,8 +73,6 @@ def open_calls(store: Any, now: datetime, *, committee: str | None = None,
     and the decorated ``Store.query_items`` rows (evidence, links) are not needed to find a
     hand-in day.
     """
-    import json
-
     where = ["kind = 'call'", "status = 'open'", "deadline > :now", "deadline <= :until"]
     if ids is None or committee:
         where.append("items.id IN (SELECT item_id FROM tags WHERE dimension = 'committee'"
@@ -175,3 +178,50 @@ def meeting_note(meetings: Meetings, now: datetime, lang: str,
         parts.append(t("meetings.ends", lang, file=where, day=prose_day(last, lang),
                        bodies=", ".join(names.get(b.id, b.id.upper()) for b in ending)))
     return " ".join(parts)
+
+
+# ------------------------------------------------------------------ the next round of a call
+_YEAR = re.compile(r"20\d\d")
+#: per store: (until, writes seen) → rounds ahead; the digests of one run share one load
+_ROUNDS: "weakref.WeakKeyDictionary[Any, tuple[tuple, dict]]" = weakref.WeakKeyDictionary()
+
+
+def _rounds_ahead(store: Any, until: datetime) -> dict[tuple[str, str], dict[str, list]]:
+    """Every open or forthcoming call ahead whose title carries a year, as
+    {(programme, source): {undated title: sorted [(deadline, id)]}}: one light query,
+    remembered until the store is written (by this connection or another)."""
+    version = (to_iso(until), store.conn.total_changes,
+               store.conn.execute("PRAGMA data_version").fetchone()[0])
+    cached = _ROUNDS.get(store)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    rounds: dict[tuple[str, str], dict[str, list[tuple[str, str]]]] = {}
+    for ident, title, deadlines, programme, source in store.conn.execute(
+            "SELECT id, title, deadlines, programme, source FROM items WHERE kind = 'call' AND"
+            " status IN ('open', 'forthcoming') AND deadline > ? AND programme IS NOT NULL"
+            " AND title GLOB '*20[0-9][0-9]*'", [to_iso(until)]):
+        rounds.setdefault((programme, source), {}).setdefault(_undated(title), []).extend(
+            (d, ident) for d in json.loads(deadlines))
+    result = {k: {title: sorted(v) for title, v in by_title.items()}
+              for k, by_title in rounds.items()}
+    _ROUNDS[store] = (version, result)
+    return result
+
+
+def _undated(title: str) -> str:
+    """A title without its dates and numbers, to tell rounds of one call apart from others."""
+    return " ".join(re.sub(r"[\d\W_]+", " ", title.lower()).split())
+
+
+def next_round_after(store: Any, row: Mapping[str, Any], until: datetime) -> list[datetime]:
+    """The next deadline after ``row``'s of another round of the same call: an open or
+    forthcoming call of the same programme and source whose title differs only in its dates
+    ("Nordplus Junior – ansökan senast 2027-02-01" / "… 2027-10-01"); [] when none."""
+    if not row.get("programme") or not row.get("deadline") or not _YEAR.search(row["title"]):
+        return []  # rounds of one call are told apart by the dates in their titles
+    later = _rounds_ahead(store, until).get((row["programme"], row["source"]), {}).get(
+        _undated(row["title"]), [])
+    start = bisect.bisect_right(later, (row["deadline"], "\uffff"))
+    nxt = next((later[i][0] for i in range(start, len(later)) if later[i][1] != row["id"]),
+               None)
+    return [from_iso(nxt)] if nxt else []  # type: ignore[list-item]

@@ -11,16 +11,15 @@ no committee got.
 
 from __future__ import annotations
 
-import bisect
 import json
-import re
 from datetime import datetime, timedelta
 from typing import Any, Iterable
 
 from .committees import committees, priorities
 from .config import Config
 from .decide import decide_by_for_row, decision_timeline, format_decide_by
-from .decision_steps import due_step_text, due_steps, meeting_note, open_calls
+from .decision_steps import (due_step_text, due_steps, meeting_note, next_round_after,
+                             open_calls)
 from .entry_facts import (amount_text, deadline_lines, plain_why, regions_text,
                           summary_opening, who_may_apply)
 from .i18n import add_messages, t
@@ -78,14 +77,6 @@ add_messages({
 })
 
 
-_YEAR = re.compile(r"20\d\d")
-
-
-def _undated(title: str) -> str:
-    """A title without its dates and numbers, to tell rounds of one call apart from others."""
-    return " ".join(re.sub(r"[\d\W_]+", " ", title.lower()).split())
-
-
 def _in_window(stamp: str | None, since: datetime, until: datetime) -> bool:
     when = from_iso(stamp)
     return when is not None and since < when <= until
@@ -120,7 +111,6 @@ class _Builder:
         self.meetings = meetings(config, store)
         self.names = {c: com.display_name(self.lang) for c, com in self.committees.items()}
         self.catch_up, self.older = False, 0
-        self._rounds: dict[tuple[str, str], dict[str, list[tuple[str, str]]]] | None = None
 
     def is_older(self, row: dict) -> bool:
         """Catch-up: neither published nor opened in the last :data:`CATCH_UP_DAYS` days, and
@@ -284,28 +274,8 @@ class _Builder:
                 format_decide_by(plan, self.lang, committee_name=name, tz=self.tz))
 
     def later_rounds(self, row: dict) -> list[datetime]:
-        """The next deadline of the same call's other rounds after this row's: open or
-        forthcoming calls of the same programme and source whose titles differ only in dates
-        ("Nordplus Junior – ansökan senast …")."""
-        if not row["programme"] or not row["deadline"] or not _YEAR.search(row["title"]):
-            return []  # rounds of one call are told apart by the dates in their titles
-        key = (row["programme"], row["source"])
-        if self._rounds is None:  # one light query for every round ahead, not one per row
-            rounds: dict[tuple[str, str], dict[str, list[tuple[str, str]]]] = {}
-            for ident, title, deadlines, programme, source in self.store.conn.execute(
-                    "SELECT id, title, deadlines, programme, source FROM items WHERE kind ="
-                    " 'call' AND status IN ('open', 'forthcoming') AND deadline > ? AND"
-                    " programme IS NOT NULL AND title GLOB '*20[0-9][0-9]*'",
-                    [to_iso(self.until)]):
-                rounds.setdefault((programme, source), {}).setdefault(
-                    _undated(title), []).extend((d, ident) for d in json.loads(deadlines))
-            self._rounds = {k: {title: sorted(v) for title, v in by_title.items()}
-                            for k, by_title in rounds.items()}
-        later = self._rounds.get(key, {}).get(_undated(row["title"]), [])
-        start = bisect.bisect_right(later, (row["deadline"], "\uffff"))
-        nxt = next((later[i][0] for i in range(start, len(later))
-                    if later[i][1] != row["id"]), None)
-        return [from_iso(nxt)] if nxt else []  # type: ignore[list-item]
+        """The next deadline of another round of the same call (monitor.decision_steps)."""
+        return next_round_after(self.store, row, self.until)
 
     def describe(self, change: dict[str, Any]) -> str:
         """``Sista dag: 15 januari 2027 → 1 februari 2027`` (only the dates that differ)."""

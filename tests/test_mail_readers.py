@@ -356,3 +356,27 @@ def test_replay_reminders_name_the_ks_hand_in_day_once_a_day_per_address(config,
         " GROUP BY recipients, period").fetchall()
     assert per_day and all(n == 1 for _, _, n in per_day)
     assert len({r for r, _, _ in per_day}) >= 3  # several addresses got reminders
+
+
+def test_next_round_is_another_round_of_the_same_call_and_follows_new_items(store):  # noqa: ANN001
+    from monitor.decision_steps import next_round_after
+    from monitor.model import Item
+
+    def call(native: str, title: str, deadline: datetime, programme: str = "Nordplus Junior"):  # noqa: ANN202
+        return Item(source="nordplus", native_id=native, kind="call", title=title,
+                    url=f"https://x.example/{native}", programme=programme,
+                    opens=datetime(2026, 10, 1, tzinfo=timezone.utc), deadlines=[deadline])
+    feb = datetime(2027, 2, 1, 22, 59, tzinfo=timezone.utc)
+    store.upsert_items([call("a", "Nordplus Junior – ansökan senast 2027-02-01", feb),
+                        call("b", "Nordplus Adult – ansökan senast 2027-03-01",
+                             datetime(2027, 3, 1, tzinfo=timezone.utc))], now=NOW)
+    row = store.get_item("nordplus:a")
+    assert next_round_after(store, row, NOW) == []  # another call is not a round of this one
+    october = datetime(2027, 10, 1, 21, 59, tzinfo=timezone.utc)
+    store.upsert_items([call("c", "Nordplus Junior – ansökan senast 2027-10-01", october)],
+                       now=NOW)
+    assert next_round_after(store, row, NOW) == [october]  # seen although remembered before
+    other = call("d", "Nordplus Junior – ansökan senast 2027-11-01",
+                 datetime(2027, 11, 1, tzinfo=timezone.utc), programme="Erasmus+")
+    store.upsert_items([other], now=NOW)
+    assert next_round_after(store, row, NOW) == [october]  # same programme and source only
