@@ -110,6 +110,8 @@ class _Builder:
         self.priorities = priorities(config)
         self.meetings = meetings(config, store)
         self.names = {c: com.display_name(self.lang) for c, com in self.committees.items()}
+        self.priority_names = {p: pri.display_name(self.lang)
+                               for p, pri in self.priorities.items()}
         self.catch_up, self.older = False, 0
 
     def is_older(self, row: dict) -> bool:
@@ -199,11 +201,10 @@ class _Builder:
     def tag_reasons(self, row: dict, committee: str | Iterable[str]) -> list[str]:
         """Why the row is here, in plain words (monitor.entry_facts.plain_why)."""
         wanted = [committee] if isinstance(committee, str) else list(committee)
-        names = {c: com.display_name(self.lang) for c, com in self.committees.items()}
-        text = plain_why(row, wanted, self.lang, committee_names=names, priority_names={
-            p: pri.display_name(self.lang) for p, pri in self.priorities.items()})
+        text = plain_why(row, wanted, self.lang, committee_names=self.names,
+                         priority_names=self.priority_names)
         return [text] if text else [t("digest_why_tagged", self.lang, name=", ".join(
-            names.get(c, c) for c in wanted))]
+            self.names.get(c, c) for c in wanted))]
 
     def sections(self, chosen: dict[str, tuple[dict, list[str]]]) -> list[DigestSection]:
         new, closing, changed, legislation = [], [], [], []
