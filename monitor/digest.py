@@ -37,7 +37,8 @@ from .subscriptions import ALL, Subscription, digest_settings
 __all__ = ["Period", "Digest", "DigestGroup", "DigestSection", "DigestEntry", "Subscription",
            "build_digest", "reminder_builder", "count_phrase", "SECTIONS", "CATCH_UP_DAYS"]
 
-#: a subscription's first digest lists in full what was published or opened this recently
+#: the first digests list in full what was published or opened this recently (the default
+#: of ``[digest] catch_up_days``)
 CATCH_UP_DAYS = 14
 #: "Att besluta de närmaste veckorna" looks this far ahead
 DECISION_DAYS = 28
@@ -105,6 +106,7 @@ class _Builder:
         self.since, self.until, self.period = since, until, period
         self.lang, self.tz = sub.lang, config.settings.tz
         self.closing_days = digest_settings(config)["closing_days"]
+        self.catch_up_days = digest_settings(config)["catch_up_days"]
         self.changes = _changes(store, since, until)
         self.committees = committees(config)
         self.priorities = priorities(config)
@@ -117,7 +119,7 @@ class _Builder:
     def is_older(self, row: dict) -> bool:
         """Catch-up: neither published nor opened in the last :data:`CATCH_UP_DAYS` days, and
         not closing soon (a call that closes soon is always shown)."""
-        start = self.until - timedelta(days=CATCH_UP_DAYS)
+        start = self.until - timedelta(days=self.catch_up_days)
         if any(when and when > start for when in (from_iso(row.get("published")),
                                                   from_iso(row.get("opens")))):
             return False
@@ -321,7 +323,7 @@ def build_digest(config: Config, store: Store, sub: Subscription, period: Period
     ``Digest.older``.
     """
     builder = _Builder(config, store, sub, period, since, until)
-    builder.catch_up = catch_up
+    builder.catch_up = catch_up and builder.catch_up_days > 0
     lang = sub.lang
     if sub.committee != ALL:
         audience = builder.committees[sub.committee].display_name(lang)
@@ -334,7 +336,7 @@ def build_digest(config: Config, store: Store, sub: Subscription, period: Period
                 chosen.setdefault(key, (row, builder.tag_reasons(row, row["committees"])))
         for key, (row, why) in builder.follow(None, sub.topics).items():
             chosen.setdefault(key, (row, []))[1].extend(why)
-    older = builder.drop_older(chosen) if catch_up else 0
+    older = builder.drop_older(chosen) if builder.catch_up else 0
     sections = builder.sections(chosen)
     if sub.committee == ALL:
         sections.append(builder.section("unassigned", builder.unassigned()))

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from .config import Config
 from .deliveries import SENT, deliver_pending, last_window_end, record, recorded_window, state_of
-from .digest import CATCH_UP_DAYS, Digest, Period, build_digest, count_phrase
+from .digest import Digest, Period, build_digest, count_phrase
 from .i18n import add_messages, t
 from .jobs import AFTER_POLL, StepContext
 from .meeting_sources import meetings_step
@@ -167,7 +167,8 @@ def digest_message(config: Config, digest: Digest, now: datetime) -> EmailMessag
         subject=digest.subject(), period_title=digest.period.title(lang),
         audience=digest.audience, email=sub.email,
         since=long_date(digest.since, config.settings.tz, lang), summary=digest.summary(),
-        footer=footer_lines(config, sub, digest.audience), catch_up_days=CATCH_UP_DAYS,
+        footer=footer_lines(config, sub, digest.audience),
+        catch_up_days=digest_settings(config)["catch_up_days"],
         show_committees=sub.committee == ALL)
     return build_message(settings, to=[sub.email], subject=context["subject"],
                          text=render("digest.txt", **context),
