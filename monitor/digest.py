@@ -15,11 +15,13 @@ import json
 from datetime import datetime, timedelta
 from typing import Any, Iterable
 
+from .activities import unreported_visits
 from .committees import committees, priorities
 from .config import Config
 from .decide import decide_by_for_row, decision_timeline, format_decide_by
 from .decision_steps import (due_step_text, due_steps, meeting_note, next_round_after,
                              open_calls)
+from .earlier import decided_applications, earlier_for_row
 from .entry_facts import (amount_text, deadline_lines, plain_why, regions_text,
                           summary_opening, who_may_apply)
 from .i18n import add_messages, t
@@ -64,6 +66,9 @@ add_messages({
     "digest_change_opens": {"sv": "Öppnar", "en": "Opens"},
     "digest_change_status": {"sv": "Status", "en": "Status"},
     "digest_none_value": {"sv": "ingen", "en": "none"},
+    "digest_invited": {"sv": "{name} är remissinstans – svar senast {deadline}",
+                       "en": "{name} is asked to respond – reply by {deadline}"},
+    "digest_invited_undated": {"sv": "{name} är remissinstans", "en": "{name} is asked to respond"},
     "digest_see_calls": {"sv": "se alla med `monitor calls`", "en": "see all with `monitor calls`"},
     "digest_see_legislation": {"sv": "se alla med `monitor legislation`",
                                "en": "see all with `monitor legislation`"},
@@ -115,6 +120,7 @@ class _Builder:
         self.priority_names = {p: pri.display_name(self.lang)
                                for p, pri in self.priorities.items()}
         self.catch_up, self.older = False, 0
+        self.decided = decided_applications(store)
 
     def is_older(self, row: dict) -> bool:
         """Catch-up: neither published nor opened in the last :data:`CATCH_UP_DAYS` days, and
@@ -194,8 +200,9 @@ class _Builder:
                     continue
                 chosen[row["id"]] = (row, self.tag_reasons(row, committee))
         for topic in topics:
+            # a call the municipality cannot apply for is never mailed (monitor.eligibility)
             for row in self.store.query_items(search=topic, sources=sources, now=self.until,
-                                              **narrow):
+                                              eligible_only=True, **narrow):
                 reason = t("digest_why_topic", self.lang, topic=topic)
                 chosen.setdefault(row["id"], (row, []))[1].append(reason)
         return chosen
@@ -232,7 +239,8 @@ class _Builder:
             if s.entries]
 
     def section(self, key: str, entries: list[DigestEntry]) -> DigestSection:
-        entries.sort(key=lambda e: (e.deadline_iso is None, e.deadline_iso or "", e.title))
+        entries.sort(key=lambda e: (not e.invited, e.deadline_iso is None, e.deadline_iso or "",
+                                    e.title))  # remisser the municipality must answer first
         heading = t(f"digest_section_{key}", self.lang, days=self.closing_days)
         return DigestSection(key=key, heading=heading, entries=entries)
 
@@ -259,7 +267,20 @@ class _Builder:
             amount=amount_text(row, self.lang), who=who_may_apply(row),
             region=regions_text(row), timeline=timeline, late=late,
             committees=[self.committees[c].display_name(self.lang)
-                        for c in row["committees"] if c in self.committees])
+                        for c in row["committees"] if c in self.committees],
+            invited=self.invited(row),
+            earlier=earlier_for_row(self.store, row, self.lang, self.tz, self.until,
+                                    decided=self.decided)
+            if row["kind"] == CALL else [])
+
+    def invited(self, row: dict) -> str:
+        """The line saying the municipality is a remissinstans, for a remiss that lists it."""
+        if not (row.get("extra") or {}).get("invited"):
+            return ""
+        name = self.config.settings.section("municipality").get("name") or "Tyresö kommun"
+        deadline = long_date(row["deadline"], self.tz, self.lang)
+        key = "digest_invited" if deadline else "digest_invited_undated"
+        return t(key, self.lang, name=name, deadline=deadline)
 
     def timeline(self, row: dict) -> tuple[list[str], str, str]:
         """An open call's decision steps, what is late, and the one-line decide-by
@@ -303,7 +324,8 @@ class _Builder:
         entries = []
         for row in self.store.query_items(kind=CALL, include_closed=False,
                                           sources=list(self.sub.sources), now=self.until,
-                                          touched=(self.since, self.until)):
+                                          touched=(self.since, self.until),
+                                          eligible_only=True):
             if row["committees"] or not _in_window(row["first_seen"], self.since, self.until):
                 continue
             if self.catch_up and self.is_older(row):
@@ -355,10 +377,23 @@ def build_digest(config: Config, store: Store, sub: Subscription, period: Period
     groups = [g for g in groups if g.sections]
     applications = progress_lines(store, None if sub.committee == ALL else sub.committee, until,
                                   meetings=builder.meetings, lang=lang, tz=builder.tz)
+    unreported = unreported_lines(store, builder.committees, lang) if sub.committee == ALL \
+        else []
     return Digest(subscription=sub, period=period, since=since, until=until, audience=audience,
                   groups=groups, applications=applications, decisions=decisions,
                   older=older, meeting_note=meeting_note(builder.meetings, until, lang,
-                                                         builder.names))
+                                                         builder.names),
+                  unreported=unreported)
+
+
+def unreported_lines(store: Store, known: dict, lang: str) -> list[str]:
+    """The coordinator's reminder: each twinning visit not yet reported to KS, one line."""
+    from .longdates import period_text
+
+    return [t("activity.unreported_line", lang, id=a.id, title=a.title,
+              committee=known[a.committee].display_name(lang) if a.committee in known
+              else a.committee, when=period_text(a.period_from, a.period_to, lang) or "–")
+            for a in unreported_visits(store)]
 
 
 def reminder_builder(config: Config, store: Store, sub: Subscription, now: datetime) -> _Builder:

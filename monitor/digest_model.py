@@ -129,6 +129,9 @@ class DigestEntry:
     late: str = ""
     #: the committees the item is tagged to (the ``all`` overview lists them)
     committees: list[str] = field(default_factory=list)
+    earlier: list[str] = field(default_factory=list)  # earlier decisions (monitor.earlier)
+    #: "Tyresö kommun är remissinstans – svar senast …": the municipality is asked to answer
+    invited: str = ""
 
 
 @dataclass
@@ -179,6 +182,8 @@ class Digest:
     older: int = 0
     #: one line when decide-by rests on example dates or a calendar ending soon
     meeting_note: str = ""
+    #: the overview only: twinning visits not yet reported to KS (monitor.activities)
+    unreported: list[str] = field(default_factory=list)
 
     @property
     def lang(self) -> str:
