@@ -154,7 +154,7 @@ def footer_lines(config: Config, sub: Subscription, audience: str) -> list[str]:
     contact = ", ".join(p for p in (name, address) if p) or t("mail_footer_nobody", lang)
     return [t("mail_footer", lang, email=sub.email, audience=audience),
             t("mail_footer_contact", lang, contact=contact),
-            t("mail_footer_change", lang, contact=name or address or contact,
+            t("mail_footer_change", lang, contact=address or contact,
               committee=sub.committee, email=sub.email)]
 
 

@@ -380,3 +380,25 @@ def test_next_round_is_another_round_of_the_same_call_and_follows_new_items(stor
                  datetime(2027, 11, 1, tzinfo=timezone.utc), programme="Erasmus+")
     store.upsert_items([other], now=NOW)
     assert next_round_after(store, row, NOW) == [october]  # same programme and source only
+
+
+def test_footer_names_the_coordinator_from_settings(config_dir, mail_env):  # noqa: ANN001, F811
+    from monitor.config import load_config
+    from tests.hermetic import edit_file
+    from tests.mailfixtures import seed
+    edit_file(config_dir / "settings.toml",
+              ('coordinator = "internationell samordnare"', 'coordinator = "Anna Svensson"'),
+              ('admin = "kommunstyrelseforvaltningen@tyreso.se"',
+               'admin = "anna.svensson@tyreso.se"'))
+    config = load_config(config_dir)
+    with Store(database_path(config)) as store:
+        seed(store)
+        sv = _text(config, store, "bun")
+        en = _text(config, store, "bun", "en")
+    footer = sv.replace("\r\n", "\n").split("\n-- \n")[1]
+    assert "Du får det här mejlet för att mottagare@tyreso.se bevakar Barn- och " \
+           "utbildningsnämnden." in footer
+    assert "Frågor om bevakningen: Anna Svensson, anna.svensson@tyreso.se." in footer
+    assert "sluta få mejlet? Hör av dig till anna.svensson@tyreso.se" in footer
+    assert "`monitor unsubscribe bun --email mottagare@tyreso.se`" in footer
+    assert "Questions about the monitoring: Anna Svensson, anna.svensson@tyreso.se." in en
