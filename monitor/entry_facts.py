@@ -24,6 +24,7 @@ __all__ = ["plain_why", "summary_opening", "deadline_lines", "amount_text", "who
 add_messages({
     "why.matched": {"sv": "Matchade: {words}", "en": "Matched: {words}"},
     "why.programme": {"sv": "programmet {name}", "en": "the programme {name}"},
+    "why.code": {"sv": "källans klassning {names}", "en": "the source's classification {names}"},
     "why.priorities": {"sv": "prioriterat område: {names}", "en": "priority area: {names}"},
     "why.tagged": {"sv": "hör till {name}", "en": "belongs to {name}"},
     "entry.deadline": {"sv": "Sista dag", "en": "Deadline"},
@@ -39,6 +40,7 @@ add_messages({
 _QUOTED = re.compile(r'"([^"]{1,60})"')
 _TERM = re.compile(r'"([^"]{1,60})" in \w+(?: as "([^"]{1,60})")?')
 _PROGRAMME = re.compile(r"^programme (.+?) → ")
+_CODE = re.compile(r"^code \S+=.+? \(([^()]+)\) → ")
 
 
 def matched_words(evidence: Iterable[str]) -> tuple[list[str], list[str]]:
@@ -51,6 +53,8 @@ def matched_words(evidence: Iterable[str]) -> tuple[list[str], list[str]]:
     words: list[str] = []
     programmes: list[str] = []
     for text in evidence:
+        if _CODE.match(text):
+            continue  # named by plain_why as the source's classification
         programme = _PROGRAMME.match(text)
         if programme:
             programmes.append(programme.group(1))
@@ -74,7 +78,8 @@ def _unique(values: Iterable[str]) -> list[str]:
 def plain_why(row: Mapping[str, Any], committees: Iterable[str], lang: str, *,
               priority_names: Mapping[str, str], committee_names: Mapping[str, str]) -> str:
     """``Matchade: skola, förskola · programmet Erasmus+ skolutbildning · prioriterat område:
-    Barn och unga`` for the row's tags to ``committees``; "" when the row has none."""
+    Barn och unga`` for the row's tags to ``committees``; "" when the row has none. A
+    correction that added one of them is quoted ("Rättad av anna.l: Läsfrämjande")."""
     wanted = set(committees)
     evidence: list[str] = []
     tagged = []
@@ -93,6 +98,12 @@ def plain_why(row: Mapping[str, Any], committees: Iterable[str], lang: str, *,
         parts.append(t("why.matched", lang, words=", ".join(words[:6])))
     if programmes:  # the item's own programme name reads better than the rule's name
         parts.append(t("why.programme", lang, name=row.get("programme") or programmes[0]))
+    codes = _unique(m.group(1) for m in map(_CODE.match, evidence) if m)
+    if codes:  # the source's own classification ("code keywords=EDU (Education) → bun")
+        parts.append(t("why.code", lang, names=", ".join(codes)))
+    for fix in row.get("corrections") or []:  # a person's correction: said in their words
+        if set(fix.get("add") or ()) & wanted:
+            parts.append(str(fix.get("text_en" if lang == "en" else "text") or ""))
     if not parts:
         parts.append(t("why.tagged", lang, name=", ".join(
             committee_names.get(c, c) for c in tagged)))

@@ -84,6 +84,14 @@ def test_plain_why_names_words_and_programme_never_engine_words():
                         committee_names={})
     assert english.startswith("Matched: skolutbildning, förskolor · the programme ")
     assert matched_words(["unknown shape"]) == ([], [])
+    coded = {"programme": None, "tags": [{"dimension": "committee", "tag": "bun", "evidence": [
+        "code keywords=School education (Schools and learning) → bun (+3)"]}],
+        "corrections": [{"add": ["bun"], "text": "Rättad av anna.l: Skolan",
+                         "text_en": "Corrected by anna.l: Skolan"}]}
+    assert plain_why(coded, ["bun"], "sv", priority_names={}, committee_names={}) == (
+        "källans klassning Schools and learning · Rättad av anna.l: Skolan")
+    assert plain_why(coded, ["bun"], "en", priority_names={}, committee_names={}).endswith(
+        "Corrected by anna.l: Skolan")
     assert plain_why({"tags": []}, ["bun"], "sv", priority_names={}, committee_names={}) == ""
 
 
