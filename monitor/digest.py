@@ -83,6 +83,11 @@ add_messages({
 })
 
 
+def _unless_in(text: str, shown: str) -> str:
+    """``text``, unless ``shown`` already says it (a sentence of the summary's opening)."""
+    return "" if text and text.rstrip(".") in shown else text
+
+
 def _in_window(stamp: str | None, since: datetime, until: datetime) -> bool:
     when = from_iso(stamp)
     return when is not None and since < when <= until
@@ -248,6 +253,7 @@ class _Builder:
         deadline = from_iso(row["deadline"])
         status = row["status"]
         timeline, late, decide_text = self.timeline(row)
+        summary = summary_opening(row)
         return DigestEntry(
             item_id=row["id"], title=prose_dates_in(row["title"], self.lang),
             url=row["url"] or "",
@@ -262,9 +268,9 @@ class _Builder:
                        .days if deadline else None),
             why=list(why), changes=[self.describe(c) for c in changes],
             also=[f"{link['source']}: {link['url']}" for link in row.get("links", [])[1:]],
-            decide_by=decide_text, summary=summary_opening(row),
+            decide_by=decide_text, summary=summary,
             deadlines=deadline_lines(row, self.tz, self.lang, self.until),
-            amount=amount_text(row, self.lang), who=who_may_apply(row),
+            amount=amount_text(row, self.lang), who=_unless_in(who_may_apply(row), summary),
             region=regions_text(row), timeline=timeline, late=late,
             committees=[self.committees[c].display_name(self.lang)
                         for c in row["committees"] if c in self.committees],

@@ -226,15 +226,24 @@ def _listed(value: Any) -> str:
     return str(value or "").strip()
 
 
+_WHO = re.compile(r"\b(kan söka|kan ansöka|får söka|riktar sig till|är öppen för|"
+                  r"may apply|can apply|is open to|are eligible)\b", re.I)
+
+
 def who_may_apply(row: Mapping[str, Any]) -> str:
-    """Who may apply, when the source (or the eligibility step) says so."""
+    """Who may apply: what the source gives as a field, else the summary's sentence that
+    says it ("Utlysningen riktar sig till arbetsgivare i offentlig sektor ...")."""
     extra = row.get("extra") or {}
-    for key in ("eligibility", "who_may_apply", "applicants"):
+    for key in ("who_may_apply", "applicants", "eligibility"):
         value = row.get(key) or extra.get(key)
         if isinstance(value, Mapping):
             value = value.get("text") or value.get("applicants") or ""
-        if _listed(value):
+        if isinstance(value, (str, list, tuple)) and _listed(value):
             return _listed(value)
+    for paragraph in str(row.get("summary") or "").split("\n"):
+        for sentence in _SENTENCE.split(" ".join(paragraph.split())):
+            if _WHO.search(sentence) and len(sentence) <= 240 and not sentence.endswith("?"):
+                return sentence
     return ""
 
 

@@ -320,6 +320,11 @@ def test_amount_who_may_apply_and_region_when_the_source_gives_them():
     assert regions_text({"regions": ["Östersjöregionen"], "extra": {}}) == "Östersjöregionen"
     assert regions_text({"extra": {"regions": ["Norden", "Baltikum"]}}) == "Norden, Baltikum"
     assert regions_text({"extra": {}}) == ""
+    # else the summary's own sentence saying it (not a question, not a heading)
+    assert who_may_apply({"extra": {}, "summary": "ICLD\n\nVem kan ansöka?\n\nKommuner och "
+                          "regioner i Sverige kan ansöka om partnerskap. Mer text."}) == \
+        "Kommuner och regioner i Sverige kan ansöka om partnerskap."
+    assert who_may_apply({"extra": {}, "summary": "Stöd till forskning."}) == ""
 
 
 def test_entry_shows_amount_who_and_region_lines(config, mail_env):  # noqa: ANN001, F811
