@@ -24,7 +24,7 @@ from .model import from_iso, to_iso
 from .when import prose, prose_day
 
 __all__ = ["DueStep", "due_steps", "due_step_text", "meeting_note", "open_calls",
-           "next_round_after",
+           "next_round_after", "decision_horizon",
            "CALENDAR_WARN_DAYS", "CALLS_AHEAD_DAYS"]
 
 #: a body's calendar ending this close (about three months) is worth a warning
@@ -112,6 +112,39 @@ def open_calls(store: Any, now: datetime, *, committee: str | None = None,
         row["committees"] = tags.get(row["id"], {}).get("committee", [])
         row["priorities"] = tags.get(row["id"], {}).get("priority", [])
     return kept
+
+
+def decision_horizon(meetings: Meetings, now: datetime, within_days: int) -> int:
+    """Days ahead within which a call's (next) deadline must lie for a hand-in day of its
+    decision path to fall in the next ``within_days`` days; 0 without a board calendar.
+
+    A board hand-in by day E means a board meeting M <= E + its lead, and a deadline D is
+    planned on the last meeting <= D - application_days, so D < (the meeting after M) +
+    application_days. A committee hand-in by E means its meeting c <= E + its lead; the
+    board's hand-in then lies on or before the committee's next meeting after c. Where a plan
+    ends, the bound is :data:`CALLS_AHEAD_DAYS`.
+    """
+    board = meetings.body(meetings.board)
+    if board is None or not board.dates:
+        return 0
+    today = now.astimezone(meetings.tz).date()
+    end = today + timedelta(days=within_days)
+
+    def after(dates: tuple, day: Any) -> Any:
+        return next((d for d in dates if d > day), None)
+    latest = [end + timedelta(days=board.submission_days)]  # the last board meeting in reach
+    for body in meetings.bodies.values():
+        if body.id == board.id or not body.dates:
+            continue
+        following = after(body.dates, end + timedelta(days=body.submission_days))
+        if following is None:
+            return CALLS_AHEAD_DAYS
+        latest.append(following + timedelta(days=board.submission_days))
+    following = after(board.dates, max(latest))
+    if following is None:
+        return CALLS_AHEAD_DAYS
+    return min(CALLS_AHEAD_DAYS,
+               (following + timedelta(days=meetings.application_days) - today).days + 1)
 
 
 def due_steps(rows: Iterable[Mapping[str, Any]], meetings: Meetings, now: datetime, *,

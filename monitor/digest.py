@@ -19,8 +19,8 @@ from .activities import unreported_visits
 from .committees import committees, priorities
 from .config import Config
 from .decide import decide_by_for_row, decision_timeline, format_decide_by
-from .decision_steps import (due_step_text, due_steps, meeting_note, next_round_after,
-                             open_calls)
+from .decision_steps import (decision_horizon, due_step_text, due_steps, meeting_note,
+                             next_round_after, open_calls)
 from .earlier import decided_applications, earlier_for_row
 from .entry_facts import (amount_text, deadline_lines, plain_why, regions_text,
                           summary_opening, who_may_apply)
@@ -146,27 +146,32 @@ class _Builder:
             del chosen[key]
         return len(older)
 
-    def followed_open_calls(self) -> list[dict]:
-        """Light rows of the open calls this subscription follows (closing within
-        :data:`monitor.decision_steps.CALLS_AHEAD_DAYS`); a topic's rows carry ``topic``."""
+    def followed_open_calls(self, days: int | None = None) -> list[dict]:
+        """Light rows of the open calls this subscription follows, closing within ``days``
+        (:data:`monitor.decision_steps.CALLS_AHEAD_DAYS`); a topic's rows carry ``topic``."""
         sources = list(self.sub.sources)
+        ahead: dict[str, Any] = {"sources": sources} if days is None else {
+            "sources": sources, "days": days}
         if self.sub.committee == ALL:
-            return open_calls(self.store, self.until, sources=sources)
+            return open_calls(self.store, self.until, **ahead)
         rows = [r for r in open_calls(self.store, self.until, committee=self.sub.committee,
-                                      sources=sources)
+                                      **ahead)
                 if not self.sub.priorities or set(r["priorities"]) & set(self.sub.priorities)]
         seen = {r["id"] for r in rows}
         for topic in self.sub.topics:
             found = {r["id"] for r in self.store.query_items(
                 search=topic, kind=CALL, statuses=(OPEN,), sources=sources, now=self.until)}
-            for row in open_calls(self.store, self.until, ids=found - seen, sources=sources):
+            for row in open_calls(self.store, self.until, ids=found - seen, **ahead):
                 seen.add(row["id"])
                 rows.append(dict(row, topic=topic))
         return rows
 
     def decisions(self) -> list[str]:
         """Hand-in days of the next :data:`DECISION_DAYS` days for the open calls followed."""
-        due = due_steps(self.followed_open_calls(), self.meetings, self.until,
+        horizon = decision_horizon(self.meetings, self.until, DECISION_DAYS)
+        if not horizon:
+            return []
+        due = due_steps(self.followed_open_calls(horizon), self.meetings, self.until,
                         within_days=DECISION_DAYS,
                         committee=None if self.sub.committee == ALL else self.sub.committee)
         return [due_step_text(d, self.lang, self.names, self.tz,

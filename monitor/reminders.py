@@ -21,7 +21,7 @@ from typing import Any
 
 from .committees import committees
 from .config import Config
-from .decision_steps import days_phrase, due_step_text, due_steps
+from .decision_steps import days_phrase, decision_horizon, due_step_text, due_steps
 from .deliveries import record, state_of
 from .digest import DigestEntry, count_phrase, reminder_builder
 from .dispatch import Outcome, _deliver, _name, footer_lines, t_for
@@ -82,7 +82,9 @@ def _due_for(config: Config, store: Store, sub: Subscription, now: datetime,
     builder = reminder_builder(config, store, sub, now)
     names = builder.names
     today = now.astimezone(tz).date()
-    rows = builder.followed_open_calls()
+    # deadlines within the largest threshold, and those whose hand-in days can be that near
+    rows = builder.followed_open_calls(max(max(thresholds) + 1, decision_horizon(
+        builder.meetings, now, max(thresholds))))
     found: list[tuple[str, int, dict, Any]] = []  # (mark, days, row, step or None)
     for row in rows:
         days = (display_day(row["deadline"], tz) - today).days

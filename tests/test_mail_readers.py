@@ -415,3 +415,30 @@ def test_footer_names_the_coordinator_from_settings(config_dir, mail_env):  # no
     assert "sluta få mejlet? Hör av dig till anna.svensson@tyreso.se" in footer
     assert "`monitor unsubscribe bun --email mottagare@tyreso.se`" in footer
     assert "Questions about the monitoring: Anna Svensson, anna.svensson@tyreso.se." in en
+
+
+def test_decision_horizon_never_hides_a_hand_in_day(config):  # noqa: ANN001
+    """The digest reads only calls closing within the horizon: on the shipped plan, for a
+    year of weeks and deadlines every other day, that finds every hand-in day of 28 days."""
+    from monitor.decision_steps import CALLS_AHEAD_DAYS, decision_horizon, due_steps
+    from monitor.meetings import meetings
+    from monitor.model import to_iso
+    plan = meetings(config)
+    start = datetime(2026, 11, 23, 7, 0, tzinfo=timezone.utc)
+    rows = [{"id": f"{committee}{day}", "kind": "call", "status": "open", "title": "x",
+             "committees": [committee], "deadline": to_iso(start + timedelta(days=day)),
+             "deadlines": [to_iso(start + timedelta(days=day))]}
+            for committee in ("bun", "ks", "san") for day in range(1, 400, 2)]
+    checked = 0
+    for week in range(0, 52, 3):
+        now = start + timedelta(weeks=week)
+        horizon = decision_horizon(plan, now, 28)
+        assert 0 < horizon <= CALLS_AHEAD_DAYS
+        near = [r for r in rows if now < datetime.fromisoformat(r["deadline"])
+                <= now + timedelta(days=horizon)]
+        ahead = [r for r in rows if datetime.fromisoformat(r["deadline"]) > now]
+        for owner in (None, "bun"):
+            full = due_steps(ahead, plan, now, within_days=28, committee=owner)
+            assert due_steps(near, plan, now, within_days=28, committee=owner) == full
+            checked += len(full)
+    assert checked > 100
