@@ -280,6 +280,8 @@ def test_show_keeps_the_full_evidence_and_scores_with_verbose(cli, replayed):  #
     text = " ".join(plain.output.split())  # the console wraps long lines
     assert 'term "förskola" in summary as "förskolor"' in text  # the evidence is there
     assert "(+3)" not in text and not re.search(r"committee:bun \(\d", text)
+    assert "Beslutsgång 11 november 2026: ärendet till Barn- och utbildningsnämnden senast" \
+        in text and "18 februari 2027 kl. 12:00: ansökan ska vara inne" in text
     verbose = " ".join(cli("show", "uhr:erasmusplus-skolutbildning", "--verbose").output.split())
     assert '"förskolor" (+3)' in verbose and re.search(r"committee:bun \(\d", verbose)
 

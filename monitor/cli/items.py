@@ -12,7 +12,7 @@ from rich.text import Text
 from ..committees import committees, priorities
 from .eligibility_text import correction_lines, eligibility_lines
 from ..decide import (decide_by_cell, decide_by_for_row, decide_by_json, decision_timeline,
-                      timeline_json)
+                      timeline_for_row, timeline_json)
 from ..decision_steps import meeting_note
 from ..earlier import decided_applications, earlier_for_row
 from ..i18n import format_date, format_datetime, t
@@ -198,6 +198,7 @@ def show(ctx: typer.Context, item_id: str = typer.Argument(..., metavar="ID"),
     earlier = earlier_for_row(store, row, lang, tz, utcnow())
     if earlier:
         lines += [Text("")] + [Text(line, style="bold") for line in earlier]
+    lines += _timeline_text(st, row, lang)
     lines += [Text(""), Text(t("show_tags", lang), style="bold")]
     if row["tags"]:
         for tag in row["tags"]:  # the full evidence; the points only with --verbose
@@ -224,6 +225,21 @@ def show(ctx: typer.Context, item_id: str = typer.Argument(..., metavar="ID"),
                                 poll=_poll_label(last))))
     for line in lines:
         console.print(line)
+
+
+def _timeline_text(st: State, row: dict[str, Any], lang: str) -> list[Text]:
+    """The call's decision steps and what is late, as the digest shows them."""
+    from ..timeline_text import late_line, timeline_lines
+
+    calendar = meetings(st.config, st.store)
+    line = timeline_for_row(row, calendar, now=utcnow())
+    if line is None:
+        return []
+    names = {c: com.display_name(lang) for c, com in committees(st.config).items()}
+    late = late_line(line, lang, names, st.tz, board=calendar.board)
+    return [Text(""), Text(t("timeline.heading", lang), style="bold"),
+            *(Text("  " + step) for step in timeline_lines(line, lang, names, st.tz)),
+            *([Text("  " + late)] if late else [])]
 
 
 def _poll_label(poll: dict[str, Any] | None) -> str:
