@@ -72,12 +72,13 @@ def _event(row: dict[str, Any], role: str, when: datetime, summary: str, descrip
 
 
 def _decide_by_events(config: Config, row: dict[str, Any], committee: str | None, lang: str,
-                      now: datetime, sequence: int, description: str,
-                      ks_step: bool) -> list[Event]:
+                      now: datetime, sequence: int, description: str, ks_step: bool,
+                      plan_meetings: Any = None) -> list[Event]:
     """The first cut-off of the KS decision the call needs (monitor.decide), if still open;
     with ``ks_step`` also KS's own cut-off when the committee's comes first."""
     tz = config.settings.tz
-    plan = decide_by_for_row(row, meetings(config), committee=committee, now=now)
+    plan = decide_by_for_row(row, plan_meetings or meetings(config), committee=committee,
+                             now=now)
     action = first_action(plan)
     if action is None:
         return []
@@ -114,6 +115,7 @@ def build_calendar(config: Config, store: Store, *, committee: str | None = None
     calendar.add("x-wr-calname", name)
     rows = store.query_items(kind=CALL, include_closed=False, committee=committee, now=now,
                              eligible_only=True)  # as `monitor calls`: refused calls left out
+    in_force = meetings(config, store)  # the file's dates and the fetched calendars
     for row in rows:
         sequence = _sequence(store, row, now)
         lines = [row["url"] or "", row["programme"] or "", row["id"]]
@@ -125,7 +127,7 @@ def build_calendar(config: Config, store: Store, *, committee: str | None = None
                                           t("calendar_deadline", lang, title=title), description,
                                           sequence, tz))
         for decision in _decide_by_events(config, row, committee, lang, now, sequence,
-                                          description, ks_step):
+                                          description, ks_step, in_force):
             calendar.add_component(decision)
         opens = from_iso(row["opens"])
         if opens is not None and opens > now:

@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from .config import Config
-from .decide import decide_by_for_row, decide_by_json
+from .decide import decide_by_for_row, decide_by_json, decision_timeline, timeline_json
 from .earlier import decided_applications, earlier_for_row
 from .meetings import meetings
 from .model import CALL, utcnow
@@ -37,6 +37,7 @@ def public_row(row: dict[str, Any]) -> dict[str, Any]:
     out["links"] = row.get("links", [])  # every source that has this call (monitor.dedup)
     if "decide_by" in row:  # calls: when KS must decide (monitor.decide)
         out["decide_by"] = decide_by_json(row["decide_by"])
+        out["timeline"] = timeline_json(row.get("timeline"))  # the dated decision steps
     if "earlier" in row:  # what the funder said about an earlier application (monitor.earlier)
         out["earlier"] = row["earlier"]
     for key, value in row["extra"].items():
@@ -49,16 +50,17 @@ def list_items(config: Config, store: Store, *, kind: str, order: str,
                **filters: Any) -> list[dict[str, Any]]:
     """``Store.query_items`` rows after rolling status forward; a call row also carries
     ``decide_by`` (:func:`monitor.decide.decide_by_for_row`, owned by ``committee`` when that
-    filter is given) and ``earlier`` (:func:`monitor.earlier.earlier_for_row`, in ``lang``)."""
+    filter is given), its ``timeline`` (:func:`monitor.decide.decision_timeline`) and ``earlier`` (:func:`monitor.earlier.earlier_for_row`, in ``lang``)."""
     now = now or utcnow()
     store.roll_forward(now)
     rows = store.query_items(kind=kind, order=order, limit=limit, now=now, **filters)
     if kind == CALL:
-        calendar, tz = meetings(config), config.settings.tz
+        calendar, tz = meetings(config, store), config.settings.tz
         decided = decided_applications(store)
         for row in rows:
             row["decide_by"] = decide_by_for_row(row, calendar,
                                                  committee=filters.get("committee"), now=now)
+            row["timeline"] = decision_timeline(row["decide_by"], calendar, now)
             row["earlier"] = earlier_for_row(store, row, lang, tz, now, decided=decided)
     return rows
 

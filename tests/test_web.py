@@ -54,7 +54,10 @@ def test_front_page_lists_open_calls_soonest_first_with_decide_by_and_why(client
                             "Klimatanpassning i kommuner", "Digitalisering i förskolan",
                             "Cesis vänort kulturutbyte"]  # G is closed, E legislation
     page = text(html)
-    assert "Besluta senast:" in page and "Varför: BUN: \"grundskola\" i texten; GVN:" in page
+    assert "Besluta senast:" in page
+    # the digest's plain words (monitor.entry_facts.plain_why), never the matcher's rule
+    assert "Varför: BUN: Matchade: grundskolan · programmet Erasmus+; GVN: Matchade: " \
+        "lärarutbyten" in page and "(+3)" not in page
     assert "ingen nämnd matchade" in page  # F has no committee: said so, not hidden
     english = text(client.get("/?lang=en").text)
     assert "Open and forthcoming calls" in english and "Decide by:" in english
@@ -116,20 +119,29 @@ def test_call_page_has_fields_deadlines_timeline_evidence_history_and_also_at(  
     html = client.get("/calls/eu-funding:B").text
     doc = soup(html)
     steps = [" ".join(li.get_text(" ").split()) for li in doc.select("ol.timeline li")]
-    assert len(steps) == 3 and steps[-1] == "Ansökan Sista dag: 1 april 2027"
-    assert steps[1].startswith("Kommunstyrelsen (KS) Ärendet in senast: 2 mars 2027")
-    assert steps[0] == ("Barn- och utbildningsnämnden Ärendet in senast: 27 januari 2027 "
-                        "Sammanträde: 10 februari 2027")  # the committee decides first
-    assert doc.select("ol.timeline li.state-next")
+    assert steps == [  # the digest's steps (monitor.decide.decision_timeline), by body
+        "Barn- och utbildningsnämnden 27 januari 2027: ärendet till Barn- och "
+        "utbildningsnämnden senast 10 februari 2027: Barn- och utbildningsnämnden sammanträder "
+        "och beslutar",
+        "Kommunstyrelsen 2 mars 2027: ärendet till Kommunstyrelsen senast 23 mars 2027: "
+        "Kommunstyrelsen sammanträder och godkänner",
+        "Ansökan 1 april 2027: ansökan ska vara inne"]
+    assert [li["class"][-1] for li in doc.select("ol.timeline li")] == [
+        "state-next", "state-later", "state-later"]
+    assert not doc.select("p.late")  # nothing is late
     page = text(html)
     assert "1 april 2027 (planen siktar på denna)" in page
-    assert '"förskola" i titeln' in page and "Verksamhetsutveckling" in page  # tag evidence
+    tag = soup(html).select("ul.tags li")[0].get_text(" ")
+    assert "Barn- och utbildningsnämnden" in tag and "(nämnd, 0.80)" in tag
+    assert "Matchade: förskolan" in tag
+    assert 'term "förskola" in title as "förskolan" (+3)' in page  # and the rule behind it
+    assert "Verksamhetsutveckling (prioriterat område, 0.60)" in page
     history = doc.select("ul.history li")[0].get_text(" ")
     assert "deadlines" in history and "2027-03-01" in history and "2027-04-01" in history
     also = doc.select("a[href='https://www.esf.se/utlysning-b']")
     assert also and "Även hos" in page
     english = text(client.get("/calls/eu-funding:B?lang=en").text)
-    assert "Decision timeline" in english and "Application Deadline: 1 April 2027" in english
+    assert "Decision timeline" in english and "1 April 2027: application must be in" in english
 
 
 def test_legislation_committee_sources_and_applications_pages(client, seeded, config):  # noqa: ANN001, F811
@@ -225,8 +237,13 @@ def test_timeline_says_when_it_is_too_late_for_ks(client):  # noqa: ANN001, F811
     steps = doc.select("ol.timeline li")
     assert [s["class"] for s in steps] == [["step", "step-ks", "state-warning"],
                                           ["step", "step-application", "state-next"]]
-    assert "För sent för KS-beslut före sista dag." in steps[0].get_text()
+    assert "27 oktober 2026: ärendet till Kommunstyrelsen senast (passerat)" in \
+        steps[0].get_text()
     assert "10 december 2026 kl. 17:00" in steps[1].get_text()
+    late = doc.select("p.late")[0].get_text()
+    assert late.startswith("För sent för ordinarie beslut i Kommunstyrelsen före sista dag "
+                           "10 december 2026: ärendet skulle ha varit inne 27 oktober 2026, "
+                           "26 dagar sedan.") and "ordförandebeslut" in late
     legislation = soup(client.get("/calls/eu-funding:E").text)
     assert not legislation.select("ol.timeline") and "Förslag till ändrad skollag" in \
         legislation.h1.get_text()

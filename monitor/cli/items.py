@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, List, Optional
 
 import typer
@@ -10,10 +11,12 @@ from rich.text import Text
 
 from ..committees import committees, priorities
 from .eligibility_text import correction_lines, eligibility_lines
-from ..decide import decide_by_cell
+from ..decide import decide_by_cell, timeline_for_row
+from ..decision_steps import meeting_note
 from ..earlier import earlier_for_row
 from ..i18n import format_date, format_datetime, t
 from ..listing import JSON_FIELDS, item_json, list_items, public_row
+from ..meetings import meetings
 from ..model import CALL, LEGISLATION, STATUSES, utcnow
 from .common import FormatOption, State, app, cli_errors, console, emit, err, state
 
@@ -34,10 +37,11 @@ def _list_items(ctx: typer.Context, *, kind: str, fmt: str, limit: Optional[int]
                 order: str, **filters: Any) -> None:
     st: State = state(ctx)
     _check_tag_ids(st, filters.get("committee"), filters.get("priority"))
-    tz, lang = st.tz, st.lang
-    rows = list_items(st.config, st.store, kind=kind, order=order, limit=limit, lang=lang,
-                      **filters)
+    tz, lang, now = st.tz, st.lang, utcnow()
+    rows = list_items(st.config, st.store, kind=kind, order=order, limit=limit, now=now,
+                      lang=lang, **filters)
     if kind == CALL:
+        calendar = meetings(st.config, st.store)
         columns = [("deadline", t("col_deadline", lang)), ("status", t("col_status", lang)),
                    ("decide_by", t("decide.column", lang)),
                    ("title", t("col_title", lang)), ("programme", t("col_programme", lang)),
@@ -64,6 +68,11 @@ def _list_items(ctx: typer.Context, *, kind: str, fmt: str, limit: Optional[int]
         for row in rows:
             for line in row.get("earlier") or []:
                 console.print(f"{row['id']}: {line}", markup=False, soft_wrap=True)
+    if kind == CALL:  # decide-by rests on example dates or a calendar ending soon: say so
+        note = meeting_note(calendar, now, lang, names={
+            c: com.display_name(lang) for c, com in committees(st.config).items()})
+        if note:
+            (console if fmt.lower() == "table" else err).print(note, markup=False)
 
 
 @app.command()
@@ -118,7 +127,9 @@ def legislation(
 @app.command()
 @cli_errors
 def show(ctx: typer.Context, item_id: str = typer.Argument(..., metavar="ID"),
-         fmt: str = typer.Option("text", "--format", "-f", help="text eller json")) -> None:
+         fmt: str = typer.Option("text", "--format", "-f", help="text eller json"),
+         verbose: bool = typer.Option(False, "--verbose", "-v",
+                                      help="Visa poäng för varje tagg och belägg")) -> None:
     """En post med alla fält, ändringshistorik, taggar med motivering och hämtningar.
 
     Example: monitor show eu-funding:HORIZON-CL5-2026-09-D4-03
@@ -153,11 +164,15 @@ def show(ctx: typer.Context, item_id: str = typer.Argument(..., metavar="ID"),
     earlier = earlier_for_row(store, row, lang, tz, utcnow())
     if earlier:
         lines += [Text("")] + [Text(line, style="bold") for line in earlier]
+    lines += _timeline_text(st, row, lang)
     lines += [Text(""), Text(t("show_tags", lang), style="bold")]
     if row["tags"]:
-        for tag in row["tags"]:
-            lines.append(Text(f"  {tag['dimension']}:{tag['tag']} ({tag['score']:.2f}) — "
-                              + "; ".join(tag["evidence"])))
+        for tag in row["tags"]:  # the full evidence; the points only with --verbose
+            score = f" ({tag['score']:.2f})" if verbose else ""
+            evidence = tag["evidence"] if verbose else [
+                re.sub(r" \([+-][\d.]+(, fallback)?\)$", "", e) for e in tag["evidence"]]
+            lines.append(Text(f"  {tag['dimension']}:{tag['tag']}{score} — "
+                              + "; ".join(evidence)))
     else:
         lines.append(Text("  " + t("show_no_tags", lang)))
     corrected = correction_lines(row, lang)
@@ -176,6 +191,21 @@ def show(ctx: typer.Context, item_id: str = typer.Argument(..., metavar="ID"),
                                 poll=_poll_label(last))))
     for line in lines:
         console.print(line)
+
+
+def _timeline_text(st: State, row: dict[str, Any], lang: str) -> list[Text]:
+    """The call's decision steps and what is late, as the digest shows them."""
+    from ..timeline_text import late_line, timeline_lines
+
+    calendar = meetings(st.config, st.store)
+    line = timeline_for_row(row, calendar, now=utcnow())
+    if line is None:
+        return []
+    names = {c: com.display_name(lang) for c, com in committees(st.config).items()}
+    late = late_line(line, lang, names, st.tz, board=calendar.board)
+    return [Text(""), Text(t("timeline.heading", lang), style="bold"),
+            *(Text("  " + step) for step in timeline_lines(line, lang, names, st.tz)),
+            *([Text("  " + late)] if late else [])]
 
 
 def _poll_label(poll: dict[str, Any] | None) -> str:

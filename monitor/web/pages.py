@@ -13,9 +13,11 @@ from starlette.routing import Route
 from ..applications import (GRANTED, INTENT, KS_APPROVED, REJECTED, SUBMITTED, WITHDRAWN,
                             list_applications, status_label)
 from ..committees import committees, priorities
-from ..decide import decide_by_cell, decide_by_for_row
+from ..decide import decide_by_cell, decide_by_for_row, decision_timeline
+from ..decision_steps import next_round_after
 from ..earlier import earlier_for_row
 from ..eligibility import reason_text
+from ..entry_facts import plain_why
 from ..health import source_status
 from ..i18n import add_messages, t
 from ..listing import list_items
@@ -25,7 +27,7 @@ from ..progress import format_next_step, progress_of
 from .app import WebContext, bound, item_path
 from .params import CALL_PARAMS, LEGISLATION_PARAMS, check_params, parse_filters, \
     resolve_committee
-from .timeline import timeline_steps
+from .timeline import timeline_boxes
 
 __all__ = ["routes", "why_line"]
 
@@ -121,13 +123,17 @@ def extra_label(key: str, lang: str) -> str:
     return labels[1 if lang == "en" else 0] if labels else key
 
 
-def why_line(row: dict[str, Any], names: dict[str, str], lang: str) -> str:
-    """The committee tags' evidence in one line: "BUN: skola, elever; GVN: vuxenutbildning"."""
+def why_line(row: dict[str, Any], names: dict[str, str], lang: str, *,
+             priority_names: dict[str, str], only: str | None = None) -> str:
+    """Why the row is listed, per committee tag, in the digest's plain words
+    (:func:`monitor.entry_facts.plain_why`): "BUN: Matchade: skola · programmet Erasmus+"."""
     parts = []
-    for tag in row["tags"]:
-        if tag["dimension"] == "committee":
-            name = names.get(tag["tag"], tag["tag"])
-            parts.append(f"{name}: {', '.join(tag['evidence'])}" if tag["evidence"] else name)
+    for ident in row["committees"]:
+        if only and ident != only:
+            continue
+        why = plain_why(row, [ident], lang, priority_names=priority_names,
+                        committee_names=names)
+        parts.append(f"{names.get(ident, ident)}: {why}" if why else names.get(ident, ident))
     return "; ".join(parts) or t("web.untagged", lang)
 
 
@@ -135,11 +141,14 @@ def _short_names(web: WebContext) -> dict[str, str]:
     return {ident: ident.upper() for ident in committees(web.config)}
 
 
-def _call_rows(web: WebContext, rows: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+def _why_lines(web: WebContext, rows: list[dict[str, Any]], lang: str,
+               only: str | None = None) -> list[dict[str, Any]]:
     names = _short_names(web)
+    priority_names = {ident: p.display_name(lang) for ident, p in priorities(web.config).items()}
     for row in rows:
-        row["decide_cell"] = decide_by_cell(row.get("decide_by"), lang, web.tz)
-        row["why_line"] = why_line(row, names, lang)
+        row["why_line"] = why_line(row, names, lang, priority_names=priority_names, only=only)
+        if row["kind"] == CALL:
+            row["decide_cell"] = decide_by_cell(row.get("decide_by"), lang, web.tz)
     return rows
 
 
@@ -156,7 +165,8 @@ def index(web: WebContext, request: Request) -> HTMLResponse:
                       now=web.clock(), lang=lang, **filters.call_query())
     more = len(rows) > limit
     return web.render(request, "index.html", lang=lang, filters=filters,
-                      rows=_call_rows(web, rows[:limit], lang), more=more, limit=limit,
+                      rows=_why_lines(web, rows[:limit], lang, filters.committee), more=more,
+                      limit=limit,
                       api=("/api/calls", filters.as_params()), **_form_context(web, lang))
 
 
@@ -195,17 +205,23 @@ def call(web: WebContext, request: Request) -> HTMLResponse:
         raise HTTPException(404, t("web.unknown_item", lang, id=item_id))
     owner = request.query_params.get("committee")
     owner = resolve_committee(web.config, owner, lang) if owner else None
-    now = web.clock()
-    plan = decide_by_for_row(row, meetings(web.config), committee=owner, now=now)
+    now, calendar = web.clock(), meetings(web.config, web.store)
+    plan = decide_by_for_row(row, calendar, committee=owner, now=now)
+    later = next_round_after(web.store, row, now) if plan is not None and plan.too_late else ()
     known = committees(web.config)
-    name = known[plan.committee].display_name(lang) if plan and plan.committee in known else None
+    names = {ident: c.display_name(lang) for ident, c in known.items()}
+    boxes, late = timeline_boxes(decision_timeline(plan, calendar, now, later_rounds=later),
+                                 names=names, board=calendar.board, lang=lang, tz=web.tz,
+                                 now=now)
     named = {"committee": known, "priority": priorities(web.config)}
-    tags = [{**tag, "name": named.get(tag["dimension"], {}).get(tag["tag"])} for tag in row["tags"]]
+    tags = [{**tag, "name": named.get(tag["dimension"], {}).get(tag["tag"]),
+             "plain": plain_why(row, [tag["tag"]], lang, priority_names={},
+                                committee_names=names) if tag["dimension"] == "committee"
+             else ""} for tag in row["tags"]]
     apps = [a for a in list_applications(web.store) if a.item_id == row["id"]]
     deadlines, other_dates = _deadline_rows(row, plan, now, lang)
     return web.render(
-        request, "call.html", lang=lang, row=row, plan=plan, tags=tags,
-        steps=timeline_steps(plan, committee_name=name, lang=lang, tz=web.tz, now=now),
+        request, "call.html", lang=lang, row=row, plan=plan, tags=tags, steps=boxes, late=late,
         deadlines=deadlines, other_dates=other_dates,
         earlier=earlier_for_row(web.store, row, lang, web.tz, now) if row["kind"] == CALL else [], history=web.store.history(row["id"]),
         also=[link for link in row["links"] if link["id"] != row["id"]],
@@ -220,11 +236,8 @@ def legislation(web: WebContext, request: Request) -> HTMLResponse:
     limit = filters.limit or PAGE_SIZE
     rows = list_items(web.config, web.store, kind=LEGISLATION, order="published",
                       limit=limit + 1, now=web.clock(), **filters.legislation_query())
-    names = _short_names(web)
-    for row in rows:
-        row["why_line"] = why_line(row, names, lang)
     return web.render(request, "legislation.html", lang=lang, filters=filters,
-                      rows=rows[:limit], more=len(rows) > limit, limit=limit,
+                      rows=_why_lines(web, rows[:limit], lang, filters.committee), more=len(rows) > limit, limit=limit,
                       api=("/api/legislation", filters.as_params()), **_form_context(web, lang))
 
 
@@ -233,7 +246,7 @@ def applications(web: WebContext, request: Request) -> HTMLResponse:
     check_params(request.query_params, ("committee", "lang"), lang)
     committee = request.query_params.get("committee")
     committee = resolve_committee(web.config, committee, lang) if committee else None
-    calendar, now = meetings(web.config), web.clock()
+    calendar, now = meetings(web.config, web.store), web.clock()
     columns: dict[str, list[dict[str, Any]]] = {column: [] for column in BOARD}
     for app in list_applications(web.store, committee=committee):
         progress = progress_of(app, calendar, now)
@@ -263,11 +276,9 @@ def committee_page(web: WebContext, request: Request) -> HTMLResponse:
                        committee=ident)
     laws = list_items(web.config, web.store, kind=LEGISLATION, order="published", limit=30,
                       now=now, committee=ident)
-    names = _short_names(web)
-    for row in laws:
-        row["why_line"] = why_line(row, names, lang)
     return web.render(request, "committee.html", lang=lang, committee=known[ident],
-                      calls=_call_rows(web, calls, lang), laws=laws, more=len(calls) == PAGE_SIZE)
+                      calls=_why_lines(web, calls, lang, ident),
+                      laws=_why_lines(web, laws, lang, ident), more=len(calls) == PAGE_SIZE)
 
 
 def sources(web: WebContext, request: Request) -> HTMLResponse:

@@ -1,88 +1,61 @@
-"""The decision timeline of one call, for the call page: committee → KS → application.
+"""The decision timeline of one call as the call page draws it: committee → KS → application.
 
-Built from :func:`monitor.decide.decide_by_for_row`'s plan. Each step has a phase, a title,
-dated lines (a cut-off, a meeting, the deadline) and a state relative to today: ``done``
-(every date passed), ``next`` (the first step still to act on), ``later``, or ``warning``
-(the committee has no ordinary meeting in time; too late for KS).
+The steps are :func:`monitor.decide.decision_timeline`'s (the same as the digest's), worded by
+:mod:`monitor.timeline_text`; here they are grouped in three boxes, one per body, each with a
+state relative to today: ``done`` (every day passed), ``next`` (the first box still to act
+on), ``later``, or ``warning`` (a step the path needed has passed). What is late and what can
+still be done is :func:`monitor.timeline_text.late_line`.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any
+from datetime import datetime
+from typing import Any, Mapping
 from zoneinfo import ZoneInfo
 
-from ..decide import DecideBy
+from ..decide import COMMITTEE_HANDIN, COMMITTEE_MEETING, DEADLINE, KS_HANDIN, KS_MEETING, \
+    Timeline
 from ..i18n import add_messages, t
-from ..longdates import long_day
-from ..mail import display_day, long_date
+from ..timeline_text import late_line, step_text
 
-__all__ = ["timeline_steps"]
+__all__ = ["timeline_boxes"]
 
-add_messages({
-    "web.tl_submission": {"sv": "Ärendet in senast", "en": "Matter in by"},
-    "web.tl_meeting": {"sv": "Sammanträde", "en": "Meeting"},
-    "web.tl_ks": {"sv": "Kommunstyrelsen (KS)", "en": "Municipal Executive Board (KS)"},
-    "web.tl_application": {"sv": "Ansökan", "en": "Application"},
-    "web.tl_deadline": {"sv": "Sista dag", "en": "Deadline"},
-    "web.tl_committee_missed": {
-        "sv": "Inget ordinarie sammanträde hinns: extra sammanträde eller ordförandebeslut.",
-        "en": "No ordinary meeting in time: an extra meeting or a chair's decision."},
-    "web.tl_too_late": {"sv": "För sent för KS-beslut före sista dag.",
-                        "en": "Too late for a KS decision before the deadline."},
-    "web.tl_beyond_plan": {"sv": "Sammanträdesplanen slutar före; ett senare möte kan finnas.",
-                           "en": "The meeting plan ends before; a later meeting may exist."},
-})
+add_messages({"web.tl_application": {"sv": "Ansökan", "en": "Application"}})
+
+PHASES = (("committee", (COMMITTEE_HANDIN, COMMITTEE_MEETING)),
+          ("ks", (KS_HANDIN, KS_MEETING)), ("application", (DEADLINE,)))
 
 
-def _line(label: str, day: date | None, lang: str) -> dict[str, Any] | None:
-    if day is None:
-        return None
-    return {"label": label, "day": day, "text": long_day(day, lang)}
-
-
-def _step(phase: str, title: str, lines: list[dict[str, Any] | None], note: str = "",
-          warning: bool = False) -> dict[str, Any]:
-    return {"phase": phase, "title": title, "lines": [x for x in lines if x], "note": note,
-            "state": "warning" if warning else ""}
-
-
-def timeline_steps(plan: DecideBy | None, *, committee_name: str | None, lang: str,
-                   tz: ZoneInfo, now: datetime) -> list[dict[str, Any]]:
-    """The steps to show; empty when there is no plan (no coming deadline, no calendar)."""
-    if plan is None:
-        return []
-    deadline_day = display_day(plan.deadline, tz)
-    application = _step("application", t("web.tl_application", lang), [
-        {"label": t("web.tl_deadline", lang), "day": deadline_day,
-         "text": long_date(plan.deadline, tz, lang)}])
-    steps = []
-    if plan.too_late:
-        steps.append(_step("ks", t("web.tl_ks", lang), [], t("web.tl_too_late", lang), True))
-    else:
-        if plan.committee and plan.committee_meeting != plan.ks_meeting or plan.committee_missed:
-            name = committee_name or (plan.committee or "").upper()
-            if plan.committee_missed:
-                steps.append(_step("committee", name, [], t("web.tl_committee_missed", lang),
-                                   True))
-            elif plan.committee_meeting:
-                steps.append(_step("committee", name, [
-                    _line(t("web.tl_submission", lang), plan.committee_submission, lang),
-                    _line(t("web.tl_meeting", lang), plan.committee_meeting, lang)]))
-        steps.append(_step("ks", t("web.tl_ks", lang), [
-            _line(t("web.tl_submission", lang), plan.ks_submission, lang),
-            _line(t("web.tl_meeting", lang), plan.ks_meeting, lang)],
-            t("web.tl_beyond_plan", lang) if plan.beyond_plan else ""))
-    steps.append(application)
+def timeline_boxes(timeline: Timeline | None, *, names: Mapping[str, str], board: str,
+                   lang: str, tz: ZoneInfo, now: datetime) -> tuple[list[dict[str, Any]], str]:
+    """The boxes to draw (``phase``, ``title``, ``lines``, ``state``) and the late line;
+    ``([], "")`` without a timeline (no coming deadline or no meeting calendar)."""
+    if timeline is None:
+        return [], ""
     today = now.astimezone(tz).date()
+    boxes = []
+    for phase, kinds in PHASES:
+        steps = [s for s in timeline.steps if s.kind in kinds]
+        missed = (phase == "committee" and timeline.committee_missed) or \
+            (phase == "ks" and timeline.too_late)
+        if not steps and not (missed and (phase == "ks" or timeline.committee)):
+            continue  # a box without days only to say that its step cannot be made
+        title = {"committee": names.get(timeline.committee or "",
+                                        (timeline.committee or "").upper()),
+                 "ks": names.get(board, board.upper()),
+                 "application": t("web.tl_application", lang)}[phase]
+        lines = [{"day": s.day, "text": step_text(s, lang, names, tz)} for s in steps]
+        missed = missed or any(s.missed for s in steps)
+        boxes.append({"phase": phase, "title": title, "lines": lines,
+                      "state": "warning" if missed else ""})
     marked = False
-    for step in steps:
-        if step["state"]:
+    for box in boxes:
+        if box["state"]:
             continue
-        if step["lines"] and all(line["day"] < today for line in step["lines"]):
-            step["state"] = "done"
+        if box["lines"] and all(line["day"] < today for line in box["lines"]):
+            box["state"] = "done"
         elif not marked:
-            step["state"], marked = "next", True
+            box["state"], marked = "next", True
         else:
-            step["state"] = "later"
-    return steps
+            box["state"] = "later"
+    return boxes, late_line(timeline, lang, names, tz, board=board)
