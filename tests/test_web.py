@@ -58,6 +58,7 @@ def test_front_page_lists_open_calls_soonest_first_with_decide_by_and_why(client
     # the digest's plain words (monitor.entry_facts.plain_why), never the matcher's rule
     assert "Varför: BUN: Matchade: grundskolan · programmet Erasmus+; GVN: Matchade: " \
         "lärarutbyten" in page and "(+3)" not in page
+    assert "Varför: BUN: Matchade: förskolan · prioriterat område: Verksamhetsutveckling" in page
     assert "ingen nämnd matchade" in page  # F has no committee: said so, not hidden
     english = text(client.get("/?lang=en").text)
     assert "Open and forthcoming calls" in english and "Decide by:" in english

@@ -131,10 +131,14 @@ def why_line(row: dict[str, Any], names: dict[str, str], lang: str, *,
     for ident in row["committees"]:
         if only and ident != only:
             continue
-        why = plain_why(row, [ident], lang, priority_names=priority_names,
-                        committee_names=names)
+        why = plain_why(row, [ident], lang, priority_names={}, committee_names=names)
         parts.append(f"{names.get(ident, ident)}: {why}" if why else names.get(ident, ident))
-    return "; ".join(parts) or t("web.untagged", lang)
+    if not parts:
+        return t("web.untagged", lang)
+    areas = [priority_names[p] for p in row["priorities"] if p in priority_names]
+    if areas:  # the item's, not a committee's: said once
+        parts[-1] += " · " + t("why.priorities", lang, names=", ".join(areas))
+    return "; ".join(parts)
 
 
 def _short_names(web: WebContext) -> dict[str, str]:
