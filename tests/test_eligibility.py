@@ -71,6 +71,25 @@ def test_own_area_and_national_calls_are_eligible(config):
     assert eu.eligible is True
 
 
+def test_a_regional_call_for_the_own_area_is_also_cohesion_policy(config, config_dir: Path):
+    """ESF+ for Stockholm: KS (regional development, cohesion policy) beside the theme's
+    committee; a national programme area (Interreg Baltic Sea Region) gives no such points."""
+    title, body = real_text("esf_nyheter_kommande-utlysningar-stockholm.text.txt")
+    analysis, _ = judged(config, call("s", title, body, "ESF+", source="esf"))
+    assert set(analysis.committees) == {"ks", "san"}
+    assert any("regional programme for Stockholm (own area) → ks (+3)" in c.evidence
+               for c in analysis.scores["ks"])
+    bsr, _ = judged(config, call("b", "Small projects call: water-smart societies",
+                                 "Wastewater and stormwater in the Baltic Sea region.",
+                                 "Interreg Baltic Sea Region", source="eu"))
+    assert list(bsr.committees) == ["shn"]
+    # the same call from another municipality's region: refused, no committee at all
+    edit_file(config_dir / "settings.toml", ('region = "Stockholm"', 'region = "Skåne"'))
+    refused, result = judged(load_config(config_dir), call("s", title, body, "ESF+",
+                                                           source="esf"))
+    assert result.eligible is False and not refused.committees
+
+
 def test_the_region_setting_decides(config_dir: Path):
     edit_file(config_dir / "settings.toml", ('region = "Stockholm"', 'region = "Västerbotten"'))
     title, body = real_text("tillvaxtverket_7085_cirkular-ekonomi-ovre-norrland.text.txt")

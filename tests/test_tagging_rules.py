@@ -52,3 +52,27 @@ def test_acts_for_state_agencies_only_are_excluded(config):
     kept = tag(config, "Remiss av Polismyndighetens hemställan om samverkan med kommunernas "
                        "socialtjänst kring unga lagöverträdare", kind="legislation")
     assert "san" in kept.committees and not kept.excluded
+
+
+def test_an_act_naming_municipalities_goes_to_ks_unless_its_title_names_a_theme(config):
+    """What the municipality must do (answer for, supervise, pay) is in the title's
+    "kommuner", not in a committee's words: KS; a theme in the title decides instead."""
+    duty = tag(config, "Remiss av promemorian Kommunal avgift för prövning, Fi2026/00111",
+               kind="legislation")
+    assert list(duty.committees) == ["ks"] and "omvarldsbevakning" in duty.priorities
+    themed = tag(config, "Remiss av SOU 2026:12 Skyfall och översvämning – kommunernas "
+                         "ansvar för klimatanpassning", kind="legislation")
+    assert list(themed.committees) == ["shn"]
+    call = tag(config, "Stöd till kommuner för ökad trygghet", "Kommuner kan söka.")
+    assert "ks" not in call.scores or all("act or remiss" not in c.evidence
+                                           for c in call.scores["ks"])
+
+
+def test_the_municipalitys_own_administration_is_ks(config):
+    """The elected, records and public access, the alternative to procurement, terms of
+    employment: KS matters a remiss title names without saying "kommun"."""
+    for title in ("Remiss av promemorian Ett starkare skydd för förtroendevalda",
+                  "Remiss av SOU 2026:3 En ny arkivlag",
+                  "Remiss av betänkandet En förbättrad lag om valfrihetssystem",
+                  "Remiss av Ds 2026:9 Sjuklöneansvar och anställningsvillkor"):
+        assert list(tag(config, title, kind="legislation").committees) == ["ks"], title
