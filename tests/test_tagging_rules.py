@@ -76,3 +76,16 @@ def test_the_municipalitys_own_administration_is_ks(config):
                   "Remiss av betänkandet En förbättrad lag om valfrihetssystem",
                   "Remiss av Ds 2026:9 Sjuklöneansvar och anställningsvillkor"):
         assert list(tag(config, title, kind="legislation").committees) == ["ks"], title
+
+
+def test_the_yearly_nordplus_round_has_pupils_travel_but_a_sub_programmes_round_need_not(config):
+    whole = tag(config, "Nordplus application round 2026 is open!",
+                "Institutions working with education and training can apply for mobility "
+                "and projects.", programme="Nordplus", language="en")
+    assert {"bun", "gvn"} <= set(whole.committees)
+    assert set(whole.priorities) == {"barn-och-unga", "verksamhetsutveckling"}
+    adult = tag(config, "Nordplus Adult – application round 2026",
+                "Adult learning organisations can apply.", programme="Nordplus Adult",
+                language="en")
+    assert list(adult.committees) == ["gvn"] and list(adult.priorities) == [
+        "verksamhetsutveckling"]
