@@ -70,11 +70,12 @@ def test_an_act_naming_municipalities_goes_to_ks_unless_its_title_names_a_theme(
 
 def test_the_municipalitys_own_administration_is_ks(config):
     """The elected, records and public access, the alternative to procurement, terms of
-    employment: KS matters a remiss title names without saying "kommun"."""
+    employment, extraordinary events: KS matters a remiss title names without "kommun"."""
     for title in ("Remiss av promemorian Ett starkare skydd för förtroendevalda",
                   "Remiss av SOU 2026:3 En ny arkivlag",
                   "Remiss av betänkandet En förbättrad lag om valfrihetssystem",
-                  "Remiss av Ds 2026:9 Sjuklöneansvar och anställningsvillkor"):
+                  "Remiss av Ds 2026:9 Sjuklöneansvar och anställningsvillkor",
+                  "Remiss av SOU 2026:5 Åtgärder inför och vid extraordinära händelser"):
         assert list(tag(config, title, kind="legislation").committees) == ["ks"], title
 
 
@@ -89,3 +90,11 @@ def test_the_yearly_nordplus_round_has_pupils_travel_but_a_sub_programmes_round_
                 language="en")
     assert list(adult.committees) == ["gvn"] and list(adult.priorities) == [
         "verksamhetsutveckling"]
+
+
+def test_riksdagens_business_committee_is_a_ks_hint(config):
+    item = Item(source="riksdagen", native_id="nu", kind="legislation", url="u",
+                title="Regional tillväxtpolitik", language="sv", extra={"organ": "NU"})
+    analysis = build_tagger(config).analyse(item)
+    assert list(analysis.committees) == ["ks"]
+    assert any("organ=NU" in c.evidence for c in analysis.scores["ks"])
