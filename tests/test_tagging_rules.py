@@ -98,3 +98,10 @@ def test_riksdagens_business_committee_is_a_ks_hint(config):
     analysis = build_tagger(config).analyse(item)
     assert list(analysis.committees) == ["ks"]
     assert any("organ=NU" in c.evidence for c in analysis.scores["ks"])
+
+
+def test_the_regional_funds_urban_strand_is_cohesion_policy_and_urban_development(config):
+    analysis = tag(config, "EUI-IA-2026 Innovative Actions: call for proposals",
+                   "Urban authorities test innovative solutions.",
+                   programme="European Urban Initiative", language="en")
+    assert set(analysis.committees) == {"ks", "shn"}
