@@ -105,3 +105,14 @@ def test_the_regional_funds_urban_strand_is_cohesion_policy_and_urban_developmen
                    "Urban authorities test innovative solutions.",
                    programme="European Urban Initiative", language="en")
     assert set(analysis.committees) == {"ks", "shn"}
+
+
+def test_what_the_municipality_does_in_planning_and_registers(config):
+    """Street costs, development agreements, parking, health protection (SHN); the
+    apartment and address registers the municipality keeps (BN)."""
+    for title, committee in (("Remiss av promemorian Gatukostnader och exploateringsavtal",
+                              "shn"),
+                             ("Remiss av förordning om hälsoskydd vid bassängbad", "shn"),
+                             ("Remiss av promemorian Ändringar i lagen om lägenhetsregister",
+                              "bn")):
+        assert list(tag(config, title, kind="legislation").committees) == [committee], title
