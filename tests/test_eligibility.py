@@ -90,6 +90,17 @@ def test_a_regional_call_for_the_own_area_is_also_cohesion_policy(config, config
     assert result.eligible is False and not refused.committees
 
 
+def test_the_city_names_the_area_only_in_a_title(config):
+    analysis, result = judged(config, call("r", "Regionalfonden Stockholm: stärkt innovation",
+                                           "Kommuner och regioner kan söka.", "Regionalfonden"))
+    assert result.eligible is True and result.regions == ["Stockholm"]
+    assert "ks" in analysis.committees
+    _, other = judged(config, call("o", "Regionalfonden Östra Mellansverige: innovation",
+                                   "Frågor besvaras av kontoret i Stockholm.",
+                                   "Regionalfonden"))
+    assert other.eligible is False and other.regions == ["Östra Mellansverige"]
+
+
 def test_the_region_setting_decides(config_dir: Path):
     edit_file(config_dir / "settings.toml", ('region = "Stockholm"', 'region = "Västerbotten"'))
     title, body = real_text("tillvaxtverket_7085_cirkular-ekonomi-ovre-norrland.text.txt")

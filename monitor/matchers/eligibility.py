@@ -155,7 +155,8 @@ class EligibilityMatcher(Matcher):
             area = self.areas[match.pattern.payload]
             if match.field in area["fields"]:
                 found.setdefault(match.pattern.payload, where_text(match))
-        result.regions = [self.areas[i]["name"] for i in sorted(found)]
+        # one name once (an area may have two entries: its names anywhere, the city in a title)
+        result.regions = list(dict.fromkeys(self.areas[i]["name"] for i in sorted(found)))
         if analysis.item.kind != CALL:
             return
         result.judged = True
