@@ -116,3 +116,9 @@ def test_what_the_municipality_does_in_planning_and_registers(config):
                              ("Remiss av promemorian Ändringar i lagen om lägenhetsregister",
                               "bn")):
         assert list(tag(config, title, kind="legislation").committees) == [committee], title
+
+
+def test_the_social_services_act_also_governs_elderly_care(config):
+    analysis = tag(config, "Remiss av promemorian Ändringar i socialtjänstlagen",
+                   kind="legislation")
+    assert set(analysis.committees) == {"san", "aon"}
