@@ -118,7 +118,10 @@ def test_what_the_municipality_does_in_planning_and_registers(config):
         assert list(tag(config, title, kind="legislation").committees) == [committee], title
 
 
-def test_the_social_services_act_also_governs_elderly_care(config):
-    analysis = tag(config, "Remiss av promemorian Ändringar i socialtjänstlagen",
-                   kind="legislation")
-    assert set(analysis.committees) == {"san", "aon"}
+def test_acts_that_govern_the_services_of_two_committees_reach_both(config):
+    """The Social Services Act also governs elderly and disability care; the Education Act
+    preschool and compulsory school as well as upper secondary and adult education."""
+    for title, committees in (("Remiss av promemorian Ändringar i socialtjänstlagen",
+                               {"san", "aon"}),
+                              ("Remiss av promemorian Ändringar i skollagen", {"bun", "gvn"})):
+        assert set(tag(config, title, kind="legislation").committees) == committees, title
