@@ -75,7 +75,9 @@ def test_the_municipalitys_own_administration_is_ks(config):
                   "Remiss av SOU 2026:3 En ny arkivlag",
                   "Remiss av betänkandet En förbättrad lag om valfrihetssystem",
                   "Remiss av Ds 2026:9 Sjuklöneansvar och anställningsvillkor",
-                  "Remiss av SOU 2026:5 Åtgärder inför och vid extraordinära händelser"):
+                  "Remiss av SOU 2026:5 Åtgärder inför och vid extraordinära händelser",
+                  "Remiss av promemorian Ändringar i offentlighets- och sekretesslagen",
+                  "Remiss av SOU 2026:7 En ny förvaltningslag"):
         assert list(tag(config, title, kind="legislation").committees) == ["ks"], title
 
 
