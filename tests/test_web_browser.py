@@ -55,7 +55,10 @@ def _fits(driver, element) -> bool:  # noqa: ANN001
 @pytest.mark.parametrize("width", [400, 1280])
 def test_filter_by_committee_open_a_call_and_see_its_timeline(config, seeded, browser, width):  # noqa: ANN001, F811
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select
+    from selenium.webdriver.support import expected_conditions as until
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    wait = WebDriverWait(browser, 20)
 
     browser.set_window_size(width, 900)
     with live_server(config) as base:
@@ -63,13 +66,16 @@ def test_filter_by_committee_open_a_call_and_see_its_timeline(config, seeded, br
         assert "Cesis vänort kulturutbyte" in browser.page_source
         Select(browser.find_element(By.ID, "committee")).select_by_value("bun")
         browser.find_element(By.ID, "apply-filter").click()
-        assert "committee=bun" in browser.current_url
-        shown = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "a.title")]
-        assert shown == ["Skolutveckling i Europa", "Lärarutbyten inom Erasmus+",
-                         "Digitalisering i förskolan"]
+        wait.until(until.url_contains("committee=bun"))  # the form's GET, no script
+        bun = ["Skolutveckling i Europa", "Lärarutbyten inom Erasmus+",
+               "Digitalisering i förskolan"]
+        wait.until(lambda d: [a.text for a in d.find_elements(By.CSS_SELECTOR, "a.title")]
+                   == bun)  # the filtered list has loaded: only bun's calls
         browser.find_element(By.LINK_TEXT, "Digitalisering i förskolan").click()
+        wait.until(until.url_contains("/calls/eu-funding:B"))
         assert browser.current_url.startswith(base + "/calls/eu-funding:B")
-        timeline = browser.find_element(By.CSS_SELECTOR, "ol.timeline")
+        timeline = wait.until(until.presence_of_element_located((By.CSS_SELECTOR,
+                                                                 "ol.timeline")))
         assert timeline.is_displayed() and _fits(browser, timeline)
         steps = timeline.find_elements(By.CSS_SELECTOR, "li")
         assert [s.find_element(By.TAG_NAME, "h3").text for s in steps] == [
