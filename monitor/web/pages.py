@@ -156,7 +156,7 @@ def _why_lines(web: WebContext, rows: list[dict[str, Any]], lang: str,
     return rows
 
 
-def _form_context(web: WebContext, lang: str) -> dict[str, Any]:
+def _form_context(web: WebContext) -> dict[str, Any]:
     return {"committees": committees(web.config), "priorities": priorities(web.config),
             "sources": [s.name for s in web.config.sources]}
 
@@ -171,7 +171,7 @@ def index(web: WebContext, request: Request) -> HTMLResponse:
     return web.render(request, "index.html", lang=lang, filters=filters,
                       rows=_why_lines(web, rows[:limit], lang, filters.committee), more=more,
                       limit=limit,
-                      api=("/api/calls", filters.as_params()), **_form_context(web, lang))
+                      api=("/api/calls", filters.as_params()), **_form_context(web))
 
 
 def _deadline_rows(row: dict[str, Any], plan: Any, now: Any, lang: str
@@ -226,8 +226,8 @@ def call(web: WebContext, request: Request) -> HTMLResponse:
     deadlines, other_dates = _deadline_rows(row, plan, now, lang)
     return web.render(
         request, "call.html", lang=lang, row=row, plan=plan, tags=tags, steps=boxes, late=late,
-        deadlines=deadlines, other_dates=other_dates,
-        earlier=earlier_for_row(web.store, row, lang, web.tz, now) if row["kind"] == CALL else [], history=web.store.history(row["id"]),
+        deadlines=deadlines, other_dates=other_dates, history=web.store.history(row["id"]),
+        earlier=earlier_for_row(web.store, row, lang, web.tz, now) if row["kind"] == CALL else [],
         also=[link for link in row["links"] if link["id"] != row["id"]],
         applications=apps, status_label=status_label, committees=known,
         extra_label=lambda key: extra_label(key, lang), refused=reason_text(row, lang),
@@ -242,7 +242,7 @@ def legislation(web: WebContext, request: Request) -> HTMLResponse:
                       limit=limit + 1, now=web.clock(), **filters.legislation_query())
     return web.render(request, "legislation.html", lang=lang, filters=filters,
                       rows=_why_lines(web, rows[:limit], lang, filters.committee), more=len(rows) > limit, limit=limit,
-                      api=("/api/legislation", filters.as_params()), **_form_context(web, lang))
+                      api=("/api/legislation", filters.as_params()), **_form_context(web))
 
 
 def applications(web: WebContext, request: Request) -> HTMLResponse:
