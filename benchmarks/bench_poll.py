@@ -10,9 +10,9 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Iterator
 
-from monitor.config import load_config
+from monitor.app import load_config
 from monitor.ingest import poll
-from monitor.store import Store
+from monitor.app import open_store
 
 from .common import Figure, scratch_config
 
@@ -68,7 +68,7 @@ def _sources_toml(servers: list[ThreadingHTTPServer]) -> str:
 
 
 def _timed_poll(config, names=()) -> float:  # noqa: ANN001
-    with Store(config.settings.database) as store:
+    with open_store(config.settings.database) as store:
         started = time.perf_counter()
         reports = poll(config, store, names=names)
         elapsed = time.perf_counter() - started

@@ -9,11 +9,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Iterator
 
-from monitor.config import load_config
+from monitor.app import load_config
 from monitor.dedup import update_groups
 from monitor.ingest import poll
 from monitor.model import CALL, Item
-from monitor.store import Store
+from monitor.app import open_store
 
 from .common import ROOT, Figure, median_time, scratch_config
 
@@ -23,7 +23,7 @@ CALLS, SOURCES, DAYS = 5000, 10, 60
 
 def _replay_poll(config_dir: Path) -> None:
     config = load_config(config_dir)
-    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "replay.db") as store:
+    with tempfile.TemporaryDirectory() as tmp, open_store(Path(tmp) / "replay.db") as store:
         reports = poll(config, store, replay=REPLAY)
     failed = [r for r in reports if r.failed]
     if failed:
@@ -55,7 +55,7 @@ def run() -> Iterator[Figure]:
         seconds = median_time(lambda: _replay_poll(config_dir), runs=3)
     yield Figure("replay_poll_11_shipped_sources", seconds, "s",
                  baseline="every shipped source, fresh database, no network")
-    with Store(":memory:") as store:
+    with open_store(":memory:") as store:
         store.upsert_items(_calls(random.Random(7)))
         grouped = update_groups(store)
         seconds = median_time(lambda: update_groups(store), runs=5)

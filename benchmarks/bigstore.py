@@ -24,11 +24,12 @@ from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
 
-from monitor.config import load_config
+from monitor.app import load_config
 from monitor.dedup import update_groups
 from monitor.ingest import tag_items
 from monitor.model import CALL, Item
 from monitor.store import Store
+from monitor.app import open_store
 
 from .common import ROOT
 from .synthetic import synthetic_items
@@ -66,7 +67,7 @@ def build(path: Path) -> dict[str, float]:
     items = _items()
     per_day = -(-len(items) // DAYS)
     timings = {"upsert": 0.0, "tag": 0.0}
-    with Store(path) as store:
+    with open_store(path) as store:
         for day in range(DAYS):
             batch = items[day * per_day:(day + 1) * per_day]
             when = NOW - timedelta(days=DAYS - day, hours=-1)

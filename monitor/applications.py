@@ -29,7 +29,7 @@ from .errors import MonitorError
 from . import applications_text  # noqa: F401  (registers the messages)
 from .i18n import t
 from .model import CALL, from_iso, to_iso, utcnow
-from .store import SCHEMA_HOOKS, Store
+from .store import Store
 
 __all__ = ["Application", "Event", "ApplicationError", "IllegalStep", "STATUSES",
            "OPEN_STATUSES", "start_application", "advance_application", "get_application",
@@ -65,9 +65,6 @@ _TABLES = [
 def create_tables(db: sqlite_utils.Database) -> None:
     for statement in _TABLES:
         db.execute(statement)
-
-
-SCHEMA_HOOKS.append(create_tables)
 
 class ApplicationError(MonitorError):
     """A request the register refuses; :meth:`message` renders it in Swedish or English."""

@@ -31,7 +31,7 @@ __all__ = [
     "HttpSettings",
     "SourceConfig",
     "Config",
-    "load_config",
+    "read_config",
     "check_http_url",
 ]
 
@@ -163,10 +163,6 @@ HTTP_SCHEMA: dict[str, Key] = {
     "max_pages": Key(int, 50, _positive, doc="page limit per source and poll"),
 }
 
-# Other modules add their sections here (mail, schedule, ...) before settings are loaded.
-SECTION_SCHEMAS: dict[str, dict[str, Key]] = {"http": HTTP_SCHEMA}
-
-
 @dataclass(frozen=True)
 class HttpSettings:
     """How the shared HTTP client behaves."""
@@ -257,18 +253,24 @@ def find_config_dir(explicit: str | Path | None = None) -> Path:
                       file=str(local.resolve()))
 
 
-def load_settings(config_dir: Path) -> Settings:
-    """Read ``settings.toml`` (absent file: all defaults)."""
+def load_settings(config_dir: Path,
+                  sections: Mapping[str, Mapping[str, Key]] | None = None) -> Settings:
+    """Read ``settings.toml`` (absent file: all defaults).
+
+    ``sections`` are the schemas of the features' sections (``mail``, ``schedule`` ...), given
+    by the composition root (:mod:`monitor.app`); ``[http]`` is always known.
+    """
+    schemas: dict[str, Mapping[str, Key]] = {"http": HTTP_SCHEMA, **(sections or {})}
     path = config_dir / "settings.toml"
     data = read_toml(path) if path.exists() else {}
-    sections = {name: data.pop(name) for name in list(data) if name in SECTION_SCHEMAS}
+    raw_sections = {name: data.pop(name) for name in list(data) if name in schemas}
     top_schema = dict(TOP_SCHEMA)
-    for name in SECTION_SCHEMAS:
+    for name in schemas:
         top_schema[name] = Key(dict, dict, doc=f"[{name}] section")
     top = check_table(data, top_schema, file=path)
     checked: dict[str, dict[str, Any]] = {}
-    for name, schema in SECTION_SCHEMAS.items():
-        raw = sections.get(name, {})
+    for name, schema in schemas.items():
+        raw = raw_sections.get(name, {})
         if not isinstance(raw, dict):
             raise ConfigError("must be a table ([section])", file=str(path), key=name)
         checked[name] = check_table(raw, schema, file=path, where=name)
@@ -302,10 +304,12 @@ SOURCE_COMMON: dict[str, Key] = {
 }
 
 
-def load_sources(config_dir: Path) -> tuple[SourceConfig, ...]:
-    """Read and validate every ``[[source]]`` block against its kind's declared keys."""
-    from .sources import registry  # the registry needs this module; import late
+def load_sources(config_dir: Path, registry: Any) -> tuple[SourceConfig, ...]:
+    """Read and validate every ``[[source]]`` block against its kind's declared keys.
 
+    ``registry`` is the source classes by kind (:data:`monitor.sources.registry`, passed in by
+    the composition root so that this module imports no feature).
+    """
     path = config_dir / "sources.toml"
     if not path.exists():
         return ()
@@ -346,32 +350,23 @@ def load_sources(config_dir: Path) -> tuple[SourceConfig, ...]:
     return tuple(result)
 
 
-# Loaders for other files (committees, priorities, meetings ...) register here and run in
-# load_config, so a mistake in any file stops the monitor before it writes anything.
-EXTRA_LOADERS: dict[str, Callable[[Path], Any]] = {}
+# A loader reads one more file (committees, priorities, meetings ...) from the folder, given
+# the settings already read; load_config runs them all, so a mistake in any file stops the
+# monitor before it writes anything.
+Loader = Callable[[Path, Settings], Any]
 
 
-# Modules that add settings sections or file loaders; imported before anything is read.
-FEATURE_MODULES = ["monitor.committees"]
-# Mail, digests, subscriptions and the scheduler: their settings sections and the mail step.
-FEATURE_MODULES += ["monitor.mail", "monitor.subscriptions", "monitor.scheduler",
-                    "monitor.dispatch"]
-# Tagging rules (config/matching.toml).
-FEATURE_MODULES += ["monitor.matchers"]
-# Source health notices to the administrator: a step after the poll.
-FEATURE_MODULES += ["monitor.health_mail"]
+def read_config(config_dir: str | Path | None, *, sections: Mapping[str, Mapping[str, Key]],
+                loaders: Mapping[str, Loader], source_kinds: Any) -> Config:
+    """Find and validate the whole configuration with the features' sections and loaders.
 
-
-def load_config(config_dir: str | Path | None = None) -> Config:
-    """Find and validate the whole configuration."""
-    import importlib
-
-    for module in FEATURE_MODULES:
-        importlib.import_module(module)
+    The application calls this through :func:`monitor.app.load_config`, which knows the
+    features; this module knows none of them.
+    """
     directory = find_config_dir(config_dir)
-    settings = load_settings(directory)
-    sources = load_sources(directory)
-    extras = {name: loader(directory) for name, loader in EXTRA_LOADERS.items()}
+    settings = load_settings(directory, sections)
+    sources = load_sources(directory, source_kinds)
+    extras = {name: loader(directory, settings) for name, loader in loaders.items()}
     return Config(dir=directory, settings=settings, sources=sources, extras=extras)
 
 
@@ -384,6 +379,3 @@ def database_path(config: Config, explicit: str | Path | None = None) -> Path:
         return Path(env)
     return config.settings.database
 
-
-# The decision calendar (meetings.toml) and the applications' tables.
-FEATURE_MODULES += ["monitor.meetings", "monitor.applications"]

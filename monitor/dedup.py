@@ -35,7 +35,6 @@ from .model import from_iso
 if TYPE_CHECKING:
     import sqlite_utils
 
-    from .store import Store
 
 __all__ = ["CallKey", "same_call", "title_words", "group_calls", "update_groups", "schema",
            "grouped_select", "links_for"]
@@ -199,7 +198,7 @@ def schema(db: "sqlite_utils.Database") -> None:
     db.execute("CREATE INDEX IF NOT EXISTS item_groups_group ON item_groups(group_id)")
 
 
-def update_groups(store: "Store") -> int:
+def update_groups(store: Any) -> int:
     """Recompute every duplicate group from the stored calls; return the grouped items."""
     rows = store.db.query("SELECT id, source, title, programme, deadlines, summary, opens, "
                           "published FROM items WHERE kind = 'call' AND deadlines != '[]'")

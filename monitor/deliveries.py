@@ -31,7 +31,7 @@ from typing import Any
 from .mail import message_bytes
 from .model import from_iso, to_iso, utcnow
 from .notifications.base import Channel, DeliveryError, Envelope
-from .store import SCHEMA_HOOKS, Store
+from .store import Store
 
 __all__ = ["PENDING", "SENT", "record", "state_of", "deliver_pending", "DeliveryReport",
            "last_window_end", "recorded_window"]
@@ -40,7 +40,7 @@ PENDING, SENT = "pending", "sent"
 KEEP_SENT_BODIES_DAYS = 90
 
 
-def _create_table(db: Any) -> None:
+def create_table(db: Any) -> None:
     db.execute("""
         CREATE TABLE IF NOT EXISTS deliveries (
             key TEXT PRIMARY KEY, kind TEXT NOT NULL, committee TEXT, subscription TEXT,
@@ -51,9 +51,6 @@ def _create_table(db: Any) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS deliveries_state ON deliveries(state, kind)")
     db.execute("CREATE INDEX IF NOT EXISTS deliveries_subscription "
                "ON deliveries(subscription, until)")
-
-
-SCHEMA_HOOKS.append(_create_table)
 
 
 def record(store: Store, message: EmailMessage, *, key: str, kind: str, name: str,

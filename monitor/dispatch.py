@@ -4,7 +4,7 @@ When a period is due: a weekly digest's period is an ISO week, and it is due fro
 time in that week at which ``[schedule] digests`` fires (Monday 07:00 by default) until the week
 ends; a daily digest's period is a day, due from the first ``daily_digests`` time that day. A
 due period is sent by whichever comes first: the scheduled ``digests`` job, or any ``monitor
-run`` / scheduled poll after that time (the step registered in ``AFTER_POLL``). A period missed
+run`` / scheduled poll after that time (the step :mod:`monitor.app` runs after a poll). A period missed
 entirely (the machine was off all week) is not sent late; the next period's digest starts where
 the last sent one ended, so nothing is lost. ``monitor digest --send`` sends the current period
 at once, due or not.
@@ -30,7 +30,7 @@ from .config import Config
 from .deliveries import SENT, deliver_pending, last_window_end, record, recorded_window, state_of
 from .digest import Digest, DigestEntry, Period, build_digest, count_phrase, followed_calls
 from .i18n import add_messages, t
-from .jobs import AFTER_POLL, StepContext
+from .jobs import StepContext
 from .mail import build_message, long_date, mail_settings, message_bytes, render
 from .model import utcnow
 from .notifications import Channel, DeliveryError, Envelope, build_notifier
@@ -311,6 +311,3 @@ def mail_step(context: StepContext) -> str | None:
     if failed:
         raise DeliveryError(f"{summary(outcomes, context.lang)}: {failed[0].error}")
     return summary(outcomes, context.lang)
-
-
-AFTER_POLL.append(("mail", mail_step))

@@ -23,7 +23,7 @@ import sqlite_utils
 from .config import SourceConfig
 from .i18n import add_messages, t
 from .model import to_iso, utcnow
-from .store import SCHEMA_HOOKS, Store
+from .store import Store
 
 __all__ = ["OK", "DEGRADED", "HealthNotice", "record_poll", "source_health", "reason_text",
            "pending_health_notices", "mark_notice_sent"]
@@ -32,7 +32,7 @@ OK, DEGRADED = "ok", "degraded"
 BECAME_DEGRADED, RECOVERED = "degraded", "recovered"
 
 
-def _schema(db: sqlite_utils.Database) -> None:
+def create_tables(db: sqlite_utils.Database) -> None:
     db.execute("""
         CREATE TABLE IF NOT EXISTS source_health (
             source TEXT PRIMARY KEY, state TEXT NOT NULL DEFAULT 'ok',
@@ -41,8 +41,6 @@ def _schema(db: sqlite_utils.Database) -> None:
             notice_created TEXT, notice_sent TEXT
         )""")
 
-
-SCHEMA_HOOKS.append(_schema)
 
 add_messages({
     "health_ok": {"sv": "ok", "en": "ok"},

@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from .committees import check_email
-from .config import SECTION_SCHEMAS, Config, Key
+from .config import Config, Key
 from .errors import ConfigError
 
 __all__ = ["MailSettings", "mail_settings", "clean_header", "safe_href", "long_date",
@@ -69,7 +69,6 @@ MAIL_SCHEMA: dict[str, Key] = {
     "smtp_user": Key(str, "", doc="login name; the password comes from MONITOR_SMTP_PASSWORD"),
     "smtp_timeout": Key(float, 30.0, lambda v: None if v > 0 else "must be greater than 0"),
 }
-SECTION_SCHEMAS["mail"] = MAIL_SCHEMA
 
 # (environment variable, [mail] key, how to convert the text)
 ENV_OVERRIDES: tuple[tuple[str, str, Callable[[str], Any]], ...] = (

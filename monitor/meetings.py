@@ -16,7 +16,7 @@ from typing import Any, Mapping
 from zoneinfo import ZoneInfo
 
 from .committees import load_committees
-from .config import EXTRA_LOADERS, Config, Key, check_table, load_settings, read_toml
+from .config import Config, Key, Settings, check_table, read_toml
 from .errors import ConfigError
 
 __all__ = ["Body", "Meetings", "load_meetings", "meetings", "DEFAULT_SUBMISSION_DAYS",
@@ -94,10 +94,9 @@ BODY_SCHEMA = {
 }
 
 
-def load_meetings(config_dir: Path) -> Meetings:
+def load_meetings(config_dir: Path, settings: Settings) -> Meetings:
     """Read and validate ``meetings.toml``; an absent file means no calendar."""
     path = config_dir / FILE_NAME
-    settings = load_settings(config_dir)
     if not path.exists():
         return Meetings(timezone=settings.timezone)
     top = check_table(read_toml(path), TOP_SCHEMA, file=path)
@@ -154,9 +153,6 @@ def read_ics_dates(ics: Path, tz: ZoneInfo, *, file: Path, key: str) -> set[date
     if not dates:
         raise ConfigError(f"{ics} holds no meetings (no VEVENT)", file=str(file), key=key)
     return dates
-
-
-EXTRA_LOADERS["meetings"] = load_meetings
 
 
 def meetings(config: Config) -> Meetings:

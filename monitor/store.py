@@ -23,7 +23,7 @@ from . import dedup
 from .errors import StoreError
 from .model import CLOSED, Item, Tag, derive_status, from_iso, next_deadline, to_iso, utcnow
 
-__all__ = ["Store", "UpsertResult", "TRACKED_FIELDS", "SCHEMA_HOOKS"]
+__all__ = ["Store", "UpsertResult", "TRACKED_FIELDS", "TableHook"]
 
 # Fields whose change is recorded in item_history (old value, new value, time).
 TRACKED_FIELDS = ("title", "summary", "url", "programme", "status", "opens", "deadlines",
@@ -68,8 +68,9 @@ CREATE INDEX IF NOT EXISTS tags_dimension_tag_item ON tags(dimension, tag, item_
 DROP INDEX IF EXISTS tags_dimension_tag;
 """
 
-# Feature modules append functions that create their own tables; run at every open.
-SCHEMA_HOOKS: list[Callable[[sqlite_utils.Database], None]] = [dedup.schema]
+# A feature's tables: a function creating them (IF NOT EXISTS), run at every open. The
+# composition root (monitor.app) passes every feature's hooks; see monitor.app.open_store.
+TableHook = Callable[[sqlite_utils.Database], None]
 
 
 @dataclass
@@ -88,8 +89,10 @@ def _dumps(value: Any) -> str:
 class Store:
     """Access to one monitor database. Use as a context manager or call :meth:`close`."""
 
-    def __init__(self, path: str | Path, *, busy_timeout: float = 30.0) -> None:
+    def __init__(self, path: str | Path, *, tables: Sequence[TableHook],
+                 busy_timeout: float = 30.0) -> None:
         self.path = str(path)
+        self.tables = tuple(tables)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -123,7 +126,7 @@ class Store:
         if "items_fts" not in self.db.table_names():
             self.db["items"].enable_fts(["title", "summary"], create_triggers=True,
                                         tokenize="unicode61")
-        for hook in SCHEMA_HOOKS:
+        for hook in self.tables:
             hook(self.db)
 
     @contextmanager

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from .committees import check_email, committees, priorities
-from .config import SECTION_SCHEMAS, Config, Key
+from .config import Config, Key
 from .errors import MonitorError
 from .model import to_iso, utcnow
-from .store import SCHEMA_HOOKS, Store
+from .store import Store
 
 __all__ = ["Subscription", "InvalidSubscription", "ALL", "FREQUENCIES", "subscribe",
            "unsubscribe", "effective_subscriptions", "validate", "digest_settings"]
@@ -39,7 +39,7 @@ def _reminder_days(value: list) -> str | None:
     return None
 
 
-SECTION_SCHEMAS["digest"] = {
+DIGEST_SCHEMA: dict[str, Key] = {
     "default_subscriptions": Key(bool, True, doc="each committee's email gets its digest"),
     "send_empty": Key(bool, False, doc="send a digest even when it has nothing to say"),
     "closing_days": Key(int, 30, lambda v: None if v > 0 else "must be greater than 0",
@@ -52,13 +52,13 @@ SECTION_SCHEMAS["digest"] = {
 def digest_settings(config: Config) -> dict[str, Any]:
     """``[digest]`` with defaults (also when settings were read before this module)."""
     values = dict(config.settings.section("digest") or {})
-    for key, spec in SECTION_SCHEMAS["digest"].items():
+    for key, spec in DIGEST_SCHEMA.items():
         if key not in values:
             values[key] = spec.default() if callable(spec.default) else spec.default
     return values
 
 
-def _create_table(db: Any) -> None:
+def create_table(db: Any) -> None:
     db.execute("""
         CREATE TABLE IF NOT EXISTS subscriptions (
             committee TEXT NOT NULL, email TEXT NOT NULL, active INTEGER NOT NULL DEFAULT 1,
@@ -66,9 +66,6 @@ def _create_table(db: Any) -> None:
             sources TEXT NOT NULL DEFAULT '[]', frequency TEXT NOT NULL DEFAULT 'weekly',
             lang TEXT NOT NULL DEFAULT 'sv', created TEXT NOT NULL,
             PRIMARY KEY (committee, email))""")
-
-
-SCHEMA_HOOKS.append(_create_table)
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from monitor.cli import app
-from monitor.config import load_config
-from monitor.store import Store
+from monitor.app import load_config
+from monitor.app import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -47,7 +47,7 @@ def config(config_dir: Path):  # noqa: ANN201
 
 @pytest.fixture
 def store():  # noqa: ANN201
-    with Store(":memory:") as s:
+    with open_store(":memory:") as s:
         yield s
 
 

@@ -11,6 +11,7 @@ from datetime import date, datetime, timezone
 from monitor.applications import advance_application, start_application
 from monitor.model import CALL, Item, Tag
 from monitor.store import Store
+from monitor.app import open_store
 
 UTC = timezone.utc
 COMMITTEES = ("ks", "bun", "gvn", "san", "aon", "kfn", "shn", "bn")
@@ -93,6 +94,6 @@ if __name__ == "__main__":  # pragma: no cover - prints the sample report
 
     os.environ.setdefault("MONITOR_NOW", "2026-11-22T08:00:00+00:00")
     config = Path(__file__).resolve().parent.parent / "config"
-    with Store(":memory:") as db:
+    with open_store(":memory:") as db:
         build(db)
         print(render_report(build_report(db, 2026, load_committees(config))), end="")

@@ -97,6 +97,6 @@ def test_calendar_has_the_first_cutoff_of_the_ks_decision(config, seeded):  # no
     english = events(build_calendar(config, seeded, lang="en", now=NOW))
     assert "Matter to the committee by: Digitalisering i förskolan" in english
     (config.dir / "meetings.toml").unlink()
-    from monitor.config import load_config
+    from monitor.app import load_config
     without = events(build_calendar(load_config(config.dir), seeded, now=NOW))
     assert not any("senast:" in s and "Sista dag" not in s for s in without)

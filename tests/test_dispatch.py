@@ -12,13 +12,13 @@ from monitor import deliveries
 from monitor.config import database_path
 from monitor.digest import Period
 from monitor.dispatch import is_due, send_digests, send_reminders
-from monitor.jobs import AFTER_POLL, run_main_job
+from monitor.app import after_poll_steps, run_main_job
 from monitor.mail import mail_settings
 from monitor.model import Tag
 from monitor.notifications import build_notifier, send_notice
 from monitor.notifications.outbox import OutboxChannel
 from monitor.notifications.smtp import SmtpChannel
-from monitor.store import Store
+from monitor.app import open_store
 from monitor.subscriptions import Subscription, subscribe
 from tests.conftest import NOW, REPLAY
 from tests.source_helpers import keep_only_sources
@@ -43,7 +43,7 @@ REPLAY_TAGS = {
 
 def _replayed(cli, config):  # noqa: ANN001, ANN202
     assert cli("poll", "--replay", str(REPLAY)).exit_code == 0
-    with Store(database_path(config)) as store:
+    with open_store(database_path(config)) as store:
         for item_id, tags in REPLAY_TAGS.items():
             store.replace_tags(item_id, tags)
 
@@ -113,16 +113,16 @@ def test_next_period_starts_where_the_last_digest_ended(config, seeded, mail_env
 
 
 def test_empty_digests_are_not_sent_unless_configured(config_dir, mail_env):  # noqa: ANN001, F811
-    from monitor.config import load_config
+    from monitor.app import load_config
     config = load_config(config_dir)
-    with Store(database_path(config)) as store:
+    with open_store(database_path(config)) as store:
         assert {o.state for o in send_digests(config, store, now=NOW)} == {"empty"}
         assert not mail_env.exists()
     path = config_dir / "settings.toml"
     path.write_text(path.read_text(encoding="utf-8").replace("send_empty = false",
                                                              "send_empty = true"))
     config = load_config(config_dir)
-    with Store(database_path(config)) as store:
+    with open_store(database_path(config)) as store:
         outcomes = send_digests(config, store, now=NOW, committee="bn")
     assert [o.state for o in outcomes] == ["sent"]
     assert "inget nytt" in outcomes[0].subject
@@ -140,7 +140,7 @@ def test_due_follows_the_digest_schedule(config):  # noqa: ANN001
 
 
 def test_run_sends_due_digests_after_the_poll(cli, config, mail_env):  # noqa: ANN001, F811
-    assert ("mail", AFTER_POLL[-1][1]) == AFTER_POLL[-1]
+    assert [name for name, _ in after_poll_steps()] == ["health", "mail"]
     _replayed(cli, config)
     result = cli("run", "--replay", str(REPLAY))
     assert result.exit_code == 0, result.output
@@ -269,7 +269,7 @@ def test_preview_writes_files_and_records_nothing(cli, config, mail_env, tmp_pat
     assert subjects[0] == ("Omvärldsbevakning v.48: 1 ny utlysning för "
                            "Gymnasie- och vuxenutbildningsnämnden")
     assert not mail_env.exists()
-    with Store(database_path(config)) as store:
+    with open_store(database_path(config)) as store:
         assert store.conn.execute("SELECT count(*) FROM deliveries").fetchone()[0] == 0
     listing = cli("digest", "--committee", "ks")  # neither --send nor --preview: a listing
     assert listing.exit_code == 0 and "skulle skickas" in listing.output
@@ -308,10 +308,10 @@ def test_old_sent_bodies_are_forgotten_but_the_record_stays(config, seeded, mail
 
 
 def test_subscription_of_a_removed_committee_is_skipped(config_dir, mail_env, caplog):  # noqa: ANN001, F811
-    from monitor.config import load_config
+    from monitor.app import load_config
     from monitor.subscriptions import effective_subscriptions
     config = load_config(config_dir)
-    with Store(database_path(config)) as store:
+    with open_store(database_path(config)) as store:
         subscribe(config, store, Subscription("bn", "x@tyreso.se"))
         path = config_dir / "committees.toml"
         text = path.read_text(encoding="utf-8")

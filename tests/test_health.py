@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from monitor.config import SourceConfig, load_config
+from monitor.config import SourceConfig
+from monitor.app import load_config
 from monitor.health import (DEGRADED, OK, mark_notice_sent, pending_health_notices,
                             reason_text, record_poll, source_health)
 from monitor.ingest import poll
@@ -127,7 +128,7 @@ def test_status_shows_degraded_with_reason(feed_config, config_dir, cli):
 # ------------------------------------------------------------------ the administrator's mail
 def test_run_mails_the_admin_once_when_degraded_and_once_on_recovery(feed_config, config_dir,
                                                                      store, mail_env):  # noqa: F811
-    from monitor.jobs import run_main_job
+    from monitor.app import run_main_job
     from tests.mailfixtures import outbox_messages
 
     config = load_config(config_dir)
@@ -147,7 +148,7 @@ def test_run_mails_the_admin_once_when_degraded_and_once_on_recovery(feed_config
 
 def test_notice_stays_pending_without_an_admin_address(feed_config, config_dir, store,
                                                        mail_env):  # noqa: F811
-    from monitor.jobs import run_main_job
+    from monitor.app import run_main_job
 
     settings = config_dir / "settings.toml"
     settings.write_text(settings.read_text(encoding="utf-8").replace(

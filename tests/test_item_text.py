@@ -6,7 +6,7 @@ from __future__ import annotations
 from monitor.config import SourceConfig
 from monitor.model import Item, one_line, scrub, storable_text
 from monitor.sources.base import Source
-from monitor.store import Store
+from monitor.app import open_store
 from tests.conftest import NOW
 
 
@@ -34,7 +34,7 @@ def test_checked_items_can_be_stored_whatever_their_text() -> None:
     [checked] = source.check_items([item])
     assert (checked.native_id, checked.title, checked.summary, checked.programme) == (
         "id\ufffd", "Title Bcc: x", "para\n\npara", "P Q")
-    with Store(":memory:") as store:
+    with open_store(":memory:") as store:
         result = store.upsert_items([checked], now=NOW)
         assert result.new == ["s:id\ufffd"]
         assert store.get_item("s:id\ufffd")["title"] == "Title Bcc: x"

@@ -127,7 +127,7 @@ def test_bad_environment_names_the_variable(config, mail_env, monkeypatch, varia
 
 
 def test_bad_mail_settings_file_names_file_and_key(config_dir):  # noqa: ANN001
-    from monitor.config import load_config
+    from monitor.app import load_config
     path = config_dir / "settings.toml"
     path.write_text(path.read_text(encoding="utf-8").replace(
         'smtp_security = "starttls"', 'smtp_security = "maybe"'), encoding="utf-8")
@@ -137,7 +137,7 @@ def test_bad_mail_settings_file_names_file_and_key(config_dir):  # noqa: ANN001
 
 
 def test_password_is_not_a_settings_key(config_dir):  # noqa: ANN001
-    from monitor.config import load_config
+    from monitor.app import load_config
     path = config_dir / "settings.toml"
     path.write_text(path.read_text(encoding="utf-8").replace(
         'smtp_user = ""', 'smtp_user = ""\nsmtp_password = "x"'), encoding="utf-8")

@@ -14,10 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from monitor.config import database_path, load_config
+from monitor.config import database_path
+from monitor.app import load_config
 from monitor.errors import ConfigError
-from monitor.scheduler import AlreadyRunning, build_scheduler, cron_trigger, single_instance
-from monitor.store import Store
+from monitor.app import build_scheduler
+from monitor.scheduler import AlreadyRunning, cron_trigger, single_instance
+from monitor.app import open_store
 from tests.conftest import ROOT
 from tests.mailfixtures import mail_env, outbox_messages, seed  # noqa: F401 - fixture
 from tests.source_helpers import keep_only_sources
@@ -79,7 +81,7 @@ def test_weekday_names_and_ranges_work() -> None:
 
 def test_jobs_called_directly_do_their_work(config, mail_env):  # noqa: ANN001, F811
     db_path = database_path(config)
-    with Store(db_path) as store:
+    with open_store(db_path) as store:
         seed(store)
     scheduler = build_scheduler(config, db_path=db_path)
     # Sunday of week 47 after 07:00 Monday: the weekly digest is due.

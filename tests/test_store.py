@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from monitor.model import Item, Tag
-from monitor.store import Store, fts_query
+from monitor.store import fts_query
+from monitor.app import open_store
 from tests.conftest import NOW
 
 
@@ -152,10 +153,10 @@ def test_failed_write_rolls_back(store):
 
 def test_file_store_uses_wal_and_reopens(tmp_path):
     path = tmp_path / "sub" / "m.db"
-    with Store(path) as s:
+    with open_store(path) as s:
         s.upsert_items([call("a")], now=NOW)
         assert s.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    with Store(path) as s:
+    with open_store(path) as s:
         assert s.count_items() == 1
 
 

@@ -17,7 +17,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..config import Config, database_path, load_config
+from ..app import load_config, open_store
+from ..config import Config, database_path
 from ..errors import ConfigError, MonitorError
 from ..i18n import LANGUAGES, default_language, t
 from ..store import Store
@@ -65,7 +66,7 @@ class State:
     @property
     def store(self) -> Store:
         if self._store is None:
-            self._store = Store(database_path(self.config, self.db))
+            self._store = open_store(database_path(self.config, self.db))
         return self._store
 
     @property

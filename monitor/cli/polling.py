@@ -11,7 +11,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 from ..errors import ConfigError
 from ..i18n import t
 from ..ingest import SourceReport, poll as poll_sources, select_sources
-from ..jobs import run_main_job
+from ..app import run_main_job
 from .common import EXIT_FAILED, app, cli_errors, console, err, state
 
 

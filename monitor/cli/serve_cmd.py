@@ -8,7 +8,8 @@ import typer
 
 from ..config import database_path
 from ..i18n import add_messages, t
-from ..scheduler import AlreadyRunning, serve as run_scheduler
+from ..app import serve as run_scheduler
+from ..scheduler import AlreadyRunning
 from .common import app, cli_errors, state
 from ._mail_common import say
 

@@ -39,6 +39,7 @@ from monitor.dispatch import send_digests
 from monitor.mail import mail_settings
 from monitor.notifications.base import Channel, Envelope
 from monitor.store import Store
+from monitor.app import open_store
 from monitor.subscriptions import Subscription, subscribe
 from tests.conftest import ROOT
 from tests.mailfixtures import mail_env, seeded, smtp_port  # noqa: F401 - fixtures
@@ -128,7 +129,7 @@ def uninterrupted(config, store: Store, tmp_path: Path) -> dict[str, bytes]:  # 
     with sqlite3.connect(copy) as target:
         store.conn.backup(target)
     channel = Collecting(mail_settings(config))
-    with Store(copy) as control:
+    with open_store(copy) as control:
         send_digests(config, control, channel=channel)
     return {message_id(data): data for data in channel.sent}
 
@@ -187,7 +188,7 @@ def test_sigkill_while_sending_digests(stage, config_dir, config, seeded, smtp_p
     for data in handler.accepted:
         # the same message an uninterrupted run sends: same window, same items, same Date
         assert without_boundary(data) == without_boundary(expected[message_id(data)])
-    with Store(database_path(config)) as store:
+    with open_store(database_path(config)) as store:
         states = [row[0] for row in store.conn.execute(
             "SELECT state FROM deliveries WHERE kind = 'digest'")]
     assert states == ["sent"] * 3

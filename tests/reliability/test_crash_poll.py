@@ -10,9 +10,9 @@ import time
 
 from werkzeug import Request, Response
 
-from monitor.config import load_config
+from monitor.app import load_config
 from monitor.ingest import poll
-from monitor.store import Store
+from monitor.app import open_store
 from tests.conftest import NOW, ROOT
 from tests.factories import sedia_page, sedia_row, sources_toml
 
@@ -58,7 +58,7 @@ def test_sigkill_during_polls_loses_and_doubles_nothing(httpserver, config_dir):
             killed_while_running += 1
             process.send_signal(signal.SIGKILL)
         process.wait()
-        with Store(database) as store:
+        with open_store(database) as store:
             assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
             count = store.count_items()
             # each source commits all of its items or none: whole sources only, never fewer
@@ -67,7 +67,7 @@ def test_sigkill_during_polls_loses_and_doubles_nothing(httpserver, config_dir):
             assert store.conn.execute(
                 "SELECT count(*) FROM item_history").fetchone()[0] == 0
     assert killed_while_running >= KILLS // 2, "too few kills landed inside a poll"
-    with Store(database) as store:
+    with open_store(database) as store:
         reports = poll(config, store, now=NOW)
         assert all(r.outcome == "ok" for r in reports)
         assert store.count_items() == SOURCES * PAGES * PER_PAGE

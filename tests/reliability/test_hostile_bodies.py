@@ -32,9 +32,9 @@ LAUGHS = "".join(f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">\n' for n in range(1
 CHILD = textwrap.dedent("""
     import gc, json, re, sys
     import bs4, feedparser, lxml.html  # libraries loaded before the baseline
-    from monitor.config import load_config
+    from monitor.app import load_config
     from monitor.ingest import poll
-    from monitor.store import Store
+    from monitor.app import open_store
 
     def kb(field):  # VmRSS: now; VmHWM: the peak since the last reset
         return int(re.search(field + r":\\s+(\\d+)", open("/proc/self/status").read()).group(1))
@@ -46,7 +46,7 @@ CHILD = textwrap.dedent("""
             handle.write("5")
 
     config = load_config(sys.argv[1])
-    with Store(config.settings.database) as store:
+    with open_store(config.settings.database) as store:
         poll(config, store, names=["good"])  # warm-up: client, tagger, first connection
         reports = {}
         for name in sys.argv[2].split(","):

@@ -21,13 +21,15 @@ from icalendar import Calendar
 from monitor.applications import advance_application, start_application
 from monitor.calendar_export import build_calendar
 from monitor.committees import committees
-from monitor.config import database_path, load_config
+from monitor.config import database_path
+from monitor.app import load_config
 from monitor.dispatch import send_digests, send_reminders
 from monitor.mail import safe_href
 from monitor.ingest import poll
 from monitor.model import Tag
 from monitor.report import build_report, render_report
 from monitor.store import Store
+from monitor.app import open_store
 from monitor.subscriptions import Subscription, subscribe
 from tests.conftest import NOW, ROOT
 from tests.factories import BASE, sedia_page, sedia_row
@@ -122,7 +124,7 @@ def test_script_injection_from_feed_to_every_html_output(config_dir, mail_env, t
     with (config_dir / "sources.toml").open("a", encoding="utf-8") as handle:
         handle.write(f'\n[[source]]\nname = "feed"\nkind = "rss"\nurl = "{FEED_URL}"\n')
     config = load_config(config_dir)
-    with Store(database_path(config)) as store:
+    with open_store(database_path(config)) as store:
         reports = poll(config, store, names=["eu-funding", "feed"], replay=replay,
                        now=NOW - timedelta(hours=1))
         assert [(r.outcome, r.new) for r in reports] == [("ok", 210), ("ok", 200)], reports

@@ -16,12 +16,14 @@ from email import policy
 
 import httpx
 
-from monitor.config import database_path, load_config
+from monitor.config import database_path
+from monitor.app import load_config
 from monitor.dispatch import send_digests, send_reminders
 from monitor.ingest import poll
 from monitor.model import Tag
 from monitor.notifications import build_notifier
 from monitor.store import Store
+from monitor.app import open_store
 from tests.conftest import NOW
 from tests.factories import sedia_page, sedia_row, sources_toml
 from tests.mailfixtures import SmtpServer, mail_env, smtp_port  # noqa: F401 - fixtures
@@ -98,7 +100,7 @@ def test_hostile_titles_reach_smtp_without_breaking_headers(config_dir, config, 
                                                            figure):
     titles = hostile_titles()
     assert len(set(titles)) == 50
-    with Store(database_path(config)) as store, SmtpServer(smtp_port) as server:
+    with open_store(database_path(config)) as store, SmtpServer(smtp_port) as server:
         poll_titles(config_dir, store, titles)
         channel = build_notifier(config)
         digests = send_digests(config, store, committee="bun", channel=channel)
