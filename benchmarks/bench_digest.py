@@ -35,7 +35,7 @@ def prepare(db: Path, config: Config) -> None:
     """Add the two subscriptions beyond the committees' defaults."""
     with open_store(db) as store:
         for sub in EXTRA:
-            subscribe(config, store, sub)
+            subscribe(config, store, sub, now=NOW)
 
 
 def week_digests(config: Config, store: Store) -> tuple[float, float, int, int]:

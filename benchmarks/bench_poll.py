@@ -15,6 +15,7 @@ from monitor.ingest import poll
 from monitor.app import open_store
 
 from .common import Figure, scratch_config
+from .bigstore import NOW
 
 SOURCES = 20
 ROWS = 50
@@ -70,7 +71,7 @@ def _sources_toml(servers: list[ThreadingHTTPServer]) -> str:
 def _timed_poll(config, names=()) -> float:  # noqa: ANN001
     with open_store(config.settings.database) as store:
         started = time.perf_counter()
-        reports = poll(config, store, names=names)
+        reports = poll(config, store, names=names, now=NOW)
         elapsed = time.perf_counter() - started
     failed = [r for r in reports if r.failed]
     if failed:

@@ -16,6 +16,7 @@ from monitor.model import CALL, Item
 from monitor.app import open_store
 
 from .common import ROOT, Figure, median_time, scratch_config
+from .bigstore import NOW
 
 REPLAY = ROOT / "tests" / "fixtures" / "replay"
 CALLS, SOURCES, DAYS = 5000, 10, 60
@@ -24,7 +25,7 @@ CALLS, SOURCES, DAYS = 5000, 10, 60
 def _replay_poll(config_dir: Path) -> None:
     config = load_config(config_dir)
     with tempfile.TemporaryDirectory() as tmp, open_store(Path(tmp) / "replay.db") as store:
-        reports = poll(config, store, replay=REPLAY)
+        reports = poll(config, store, replay=REPLAY, now=NOW)
     failed = [r for r in reports if r.failed]
     if failed:
         raise RuntimeError(f"{failed[0].source}: {failed[0].error}")
@@ -56,7 +57,7 @@ def run() -> Iterator[Figure]:
     yield Figure("replay_poll_11_shipped_sources", seconds, "s",
                  baseline="every shipped source, fresh database, no network")
     with open_store(":memory:") as store:
-        store.upsert_items(_calls(random.Random(7)))
+        store.upsert_items(_calls(random.Random(7)), now=NOW)
         grouped = update_groups(store)
         seconds = median_time(lambda: update_groups(store), runs=5)
     yield Figure(f"regroup_{CALLS}_calls", seconds, "s",

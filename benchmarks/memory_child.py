@@ -20,6 +20,7 @@ from monitor.app import open_store
 from .bench_digest import week_digests
 from .common import peak_rss_mb
 from .localsite import LocalSiteTransport
+from .bigstore import NOW
 
 
 def main(mode: str, config_dir: str, db: str, port: str = "0") -> dict[str, float]:
@@ -28,7 +29,7 @@ def main(mode: str, config_dir: str, db: str, port: str = "0") -> dict[str, floa
     items = 0
     with open_store(db) as store:
         if mode == "poll":
-            reports = poll(config, store, transport=LocalSiteTransport(int(port)))
+            reports = poll(config, store, transport=LocalSiteTransport(int(port)), now=NOW)
             failed = [r.error for r in reports if r.failed]
             if failed:
                 raise SystemExit(f"poll failed: {failed[0]}")

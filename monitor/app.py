@@ -15,6 +15,7 @@ starts without them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
@@ -123,8 +124,10 @@ def run_main_job(config: Config, store: Store, **kwargs: Any) -> JobResult:
     return jobs.run_main_job(config, store, steps=after_poll_steps(), **kwargs)
 
 
-def scheduled_jobs(config: Config, db_path: Path, lang: str) -> dict[str, Callable[[], str]]:
-    """The four jobs of ``monitor serve``; each opens its own connection (a worker thread)."""
+def scheduled_jobs(config: Config, db_path: Path, lang: str,
+                   clock: Callable[[], datetime]) -> dict[str, Callable[[], str]]:
+    """The four jobs of ``monitor serve``; each opens its own connection (a worker thread)
+    and asks ``clock`` (the command line's) for the time it runs at."""
     from . import dispatch
 
     def with_store(work: Callable[[Store], str]) -> Callable[[], str]:
@@ -134,7 +137,7 @@ def scheduled_jobs(config: Config, db_path: Path, lang: str) -> dict[str, Callab
         return job
 
     def poll(store: Store) -> str:
-        result = run_main_job(config, store, lang=lang)
+        result = run_main_job(config, store, lang=lang, now=clock())
         failed = [r.source for r in result.failed_sources]
         parts = [f"{len(result.reports)} sources, {len(failed)} failed"
                  + (f" ({', '.join(failed)})" if failed else "")]
@@ -145,19 +148,22 @@ def scheduled_jobs(config: Config, db_path: Path, lang: str) -> dict[str, Callab
     return {
         "poll": with_store(poll),
         "digests": with_store(lambda s: dispatch.summary(
-            dispatch.send_digests(config, s, due_only=True, frequency="weekly"), "en")),
+            dispatch.send_digests(config, s, due_only=True, frequency="weekly", now=clock()), "en")),
         "daily_digests": with_store(lambda s: dispatch.summary(
-            dispatch.send_digests(config, s, due_only=True, frequency="daily"), "en")),
+            dispatch.send_digests(config, s, due_only=True, frequency="daily", now=clock()), "en")),
         "reminders": with_store(lambda s: dispatch.summary(
-            dispatch.send_reminders(config, s), "en")),
+            dispatch.send_reminders(config, s, now=clock()), "en")),
     }
 
 
-def build_scheduler(config: Config, *, db_path: Path, lang: str = "sv"):  # noqa: ANN201
+def build_scheduler(config: Config, *, db_path: Path, clock: Callable[[], datetime],
+                    lang: str = "sv"):  # noqa: ANN201
     """The scheduler of ``monitor serve`` with the application's jobs, not started."""
-    return scheduler.build_scheduler(config, jobs=scheduled_jobs(config, db_path, lang))
+    return scheduler.build_scheduler(config, jobs=scheduled_jobs(config, db_path, lang, clock))
 
 
-def serve(config: Config, *, db_path: Path, lang: str = "sv") -> None:
+def serve(config: Config, *, db_path: Path, clock: Callable[[], datetime],
+          lang: str = "sv") -> None:
     """``monitor serve``: the application's jobs on their schedule, one instance per database."""
-    scheduler.serve(config, db_path=db_path, jobs=scheduled_jobs(config, db_path, lang))
+    scheduler.serve(config, db_path=db_path, clock=clock,
+                    jobs=scheduled_jobs(config, db_path, lang, clock))

@@ -28,7 +28,7 @@ import sqlite_utils
 from .errors import MonitorError
 from . import applications_text  # noqa: F401  (registers the messages)
 from .i18n import t
-from .model import CALL, from_iso, to_iso, utcnow
+from .model import CALL, from_iso, to_iso
 from .store import Store
 
 __all__ = ["Application", "Event", "ApplicationError", "IllegalStep", "STATUSES",
@@ -183,7 +183,7 @@ def start_application(store: Store, item_id: str, committee: str, *,
                       committees: Iterable[str], by: str, note: str = "",
                       amount: int | None = None, partners: Iterable[str] = (),
                       countries: Iterable[str] = (), on: date | None = None,
-                      tz: ZoneInfo | None = None, now: datetime | None = None) -> Application:
+                      tz: ZoneInfo | None = None, now: datetime) -> Application:
     """Record a committee's intent to apply for a call; returns the new application."""
     valid = list(committees)
     if committee not in valid:
@@ -194,7 +194,6 @@ def start_application(store: Store, item_id: str, committee: str, *,
     if item["kind"] != CALL:
         raise ApplicationError("appl.not_a_call", id=item["id"], kind=item["kind"])
     countries = [_country(c) for c in countries]
-    now = now or utcnow()
     at = _step_time(on, None, tz, now)
     with store.write() as conn:
         clash = conn.execute(
@@ -217,7 +216,7 @@ def advance_application(store: Store, app_id: int | str, status: str, *, by: str
                         note: str = "", amount: int | None = None, force: bool = False,
                         reason: str = "", partners: Iterable[str] = (),
                         countries: Iterable[str] = (), on: date | None = None,
-                        tz: ZoneInfo | None = None, now: datetime | None = None) -> Application:
+                        tz: ZoneInfo | None = None, now: datetime) -> Application:
     """Move an application to ``status`` if the rules allow it (or ``force`` with a reason).
 
     ``status`` may be the current one only to add partners, countries, a note or an amount
@@ -232,7 +231,6 @@ def advance_application(store: Store, app_id: int | str, status: str, *, by: str
     adds_only = status == app.status and (partners or countries or note or amount is not None)
     if not adds_only:
         check_step(app, status, force=force)
-    now = now or utcnow()
     at = _step_time(on, app.history[-1].at if app.history else None, tz, now)
     with store.write() as conn:
         _add_event(conn, app.id, Event(status, at, by, note, amount, force, reason.strip()))

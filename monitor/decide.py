@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from .i18n import add_messages, t
 from .mail import MONTHS, display_day
 from .meetings import Meetings
-from .model import from_iso, to_iso, utcnow
+from .model import from_iso, to_iso
 
 DEFAULT_TZ = ZoneInfo("Europe/Stockholm")
 
@@ -125,7 +125,7 @@ def first_action(plan: DecideBy | None) -> tuple[date, str] | None:
 
 
 def decide_by_for_row(row: Mapping[str, Any], meetings: Meetings, *,
-                      committee: str | None = None, now: datetime | None = None
+                      committee: str | None = None, now: datetime
                       ) -> DecideBy | None:
     """:func:`decide_by` for an item row from ``Store.query_items`` / ``get_item``.
 
@@ -136,7 +136,7 @@ def decide_by_for_row(row: Mapping[str, Any], meetings: Meetings, *,
         return None
     owner = committee or next(iter(row.get("committees") or []), None)
     deadlines = [from_iso(d) for d in row.get("deadlines") or []]
-    return decide_by([d for d in deadlines if d is not None], owner, meetings, now or utcnow())
+    return decide_by([d for d in deadlines if d is not None], owner, meetings, now)
 
 
 def decide_by_json(plan: DecideBy | None) -> dict[str, Any] | None:

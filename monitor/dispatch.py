@@ -32,7 +32,6 @@ from .digest import Digest, DigestEntry, Period, build_digest, count_phrase, fol
 from .i18n import add_messages, t
 from .jobs import StepContext
 from .mail import build_message, long_date, mail_settings, message_bytes, render
-from .model import utcnow
 from .notifications import Channel, DeliveryError, Envelope, build_notifier
 from .notifications.outbox import OutboxChannel
 from .scheduler import first_fire, schedule_settings
@@ -145,12 +144,11 @@ def t_for(lang: str, key: str, **values: object) -> str:
     return t(key, lang, **values)
 
 
-def send_digests(config: Config, store: Store, *, now: datetime | None = None,
+def send_digests(config: Config, store: Store, *, now: datetime,
                  period: str | None = None, committee: str | None = None,
                  frequency: str | None = None, due_only: bool = False,
                  channel: Channel | None = None) -> list[Outcome]:
     """Build, record and deliver the digests of the current (or given) period."""
-    now = now or utcnow()
     send_empty = digest_settings(config)["send_empty"]
     settings = mail_settings(config)
     outcomes: dict[str, Outcome] = {}
@@ -208,14 +206,13 @@ def _subject(store: Store, key: str) -> str:
 
 
 def preview_digests(config: Config, store: Store, folder: Path | None, *,
-                    now: datetime | None = None, period: str | None = None,
+                    now: datetime, period: str | None = None,
                     committee: str | None = None) -> list[Outcome]:
     """Write the digests to ``folder`` as .eml + .html (None: only list them); record nothing.
 
     A digest already recorded is rebuilt over its recorded window, so the preview shows what
     was sent (with today's templates).
     """
-    now = now or utcnow()
     send_empty = digest_settings(config)["send_empty"]
     settings = mail_settings(config)
     channel = OutboxChannel(settings, folder) if folder is not None else None
@@ -246,10 +243,9 @@ def _days_phrase(days: int, lang: str) -> str:
     return count_phrase("reminder_days_left", days, lang)
 
 
-def send_reminders(config: Config, store: Store, *, now: datetime | None = None,
+def send_reminders(config: Config, store: Store, *, now: datetime,
                    committee: str | None = None, channel: Channel | None = None) -> list[Outcome]:
     """Reminders for followed calls whose next deadline is within a threshold, once each."""
-    now = now or utcnow()
     thresholds = sorted(set(digest_settings(config)["reminder_days"]))
     settings = mail_settings(config)
     outcomes: dict[str, Outcome] = {}

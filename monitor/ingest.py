@@ -22,7 +22,7 @@ from .errors import ConfigError, MonitorError
 from .fetch import REVALIDATE_AFTER, Fetcher, NotModified
 from .health import record_poll as record_health
 from .matchers import Tagger, build_tagger
-from .model import Item, utcnow
+from .model import Item
 from .replay import RecordingTransport, ReplayTransport
 from .sources import registry
 from .store import Store
@@ -79,7 +79,7 @@ async def _poll_one(source_config: SourceConfig, config: Config, store: Store, f
     http = fetcher.for_source(source_config.name, source_config.url,
                               source_config.get("allowed_hosts", ()))
     try:
-        source = registry.get(source_config.kind)(source_config, config.settings)
+        source = registry.get(source_config.kind)(source_config, config.settings, now=now)
         items = source.check_items(await source.fetch(http))
         report.items_parsed = len(items)
         with store.write():
@@ -93,10 +93,10 @@ async def _poll_one(source_config: SourceConfig, config: Config, store: Store, f
             report.http_status = http.last_status
             store.finish_poll(poll_id, outcome=OK, http_status=http.last_status,
                               items_parsed=len(items), new=report.new, changed=report.changed,
-                              now=utcnow())
+                              now=now)
     except NotModified:
         report.outcome, report.http_status = UNCHANGED, http.last_status
-        store.finish_poll(poll_id, outcome=UNCHANGED, http_status=http.last_status, now=utcnow())
+        store.finish_poll(poll_id, outcome=UNCHANGED, http_status=http.last_status, now=now)
     except MonitorError as exc:
         report.error, report.http_status = str(exc), http.last_status
     except Exception as exc:  # a parser bug must not stop the other sources; keep its trace
@@ -104,7 +104,7 @@ async def _poll_one(source_config: SourceConfig, config: Config, store: Store, f
         report.http_status = http.last_status
     if report.outcome == ERROR:
         store.finish_poll(poll_id, outcome=ERROR, http_status=report.http_status,
-                          error=report.error, now=utcnow())
+                          error=report.error, now=now)
     report.seconds = time.monotonic() - started
     return report
 
@@ -112,12 +112,11 @@ async def _poll_one(source_config: SourceConfig, config: Config, store: Store, f
 async def poll_async(config: Config, store: Store, *, names: Sequence[str] = (),
                      replay: str | Path | None = None, record: str | Path | None = None,
                      transport: httpx.AsyncBaseTransport | None = None,
-                     now: datetime | None = None,
+                     now: datetime,
                      on_report: Callable[[SourceReport], None] | None = None,
                      ) -> list[SourceReport]:
     """Poll the selected sources concurrently; return one report per source, in config order."""
     selected = select_sources(config, names)
-    now = now or utcnow()
     if replay is not None:
         transport = ReplayTransport(replay)
     elif record is not None:

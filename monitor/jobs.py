@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 from .config import Config
 from .errors import MonitorError
-from .model import utcnow
 from .store import Store
 
 if TYPE_CHECKING:
@@ -66,11 +65,10 @@ def run_steps(steps: Sequence[Step], context: StepContext, result: JobResult) ->
 
 def run_main_job(config: Config, store: Store, *, steps: Sequence[Step],
                  replay: str | Path | None = None, names: Sequence[str] = (),
-                 now: datetime | None = None, lang: str = "sv",
+                 now: datetime, lang: str = "sv",
                  on_report: Callable[[SourceReport], None] | None = None) -> JobResult:
     from .ingest import poll  # the sources and their parsers: only when a poll runs
 
-    now = now or utcnow()
     reports = poll(config, store, names=names, replay=replay, now=now, on_report=on_report)
     result = JobResult(reports=reports)
     context = StepContext(config=config, store=store, now=now, reports=reports, lang=lang)

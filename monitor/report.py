@@ -23,7 +23,7 @@ from .applications import STATUSES, Application, list_applications, status_label
 from .committees import Committee
 from .i18n import add_messages, format_date, t
 from .mail import safe_href
-from .model import CALL, from_iso, next_deadline, utcnow
+from .model import CALL, from_iso, next_deadline
 from .store import Store
 
 __all__ = ["YearReport", "CommitteeReport", "StatusLine", "build_report", "render_report",
@@ -113,10 +113,9 @@ def _sum(values: Any) -> int | None:
 
 def build_report(store: Store, year: int, committees: Mapping[str, Committee], *,
                  committee: str | None = None, tz: ZoneInfo | None = None,
-                 now: datetime | None = None) -> YearReport:
+                 now: datetime) -> YearReport:
     """Collect the report; ``committee`` limits it to one (shown even when empty)."""
     tz = tz or ZoneInfo("Europe/Stockholm")
-    now = now or utcnow()
     year_end = min(datetime(year + 1, 1, 1, tzinfo=tz) - timedelta(microseconds=1), now)
     chosen = [committee] if committee else list(committees)
     sections = []

@@ -141,7 +141,8 @@ def build_scheduler(config: Config, *, jobs: Mapping[str, Callable[[], str]]):  
     return scheduler
 
 
-def serve(config: Config, *, db_path: Path, jobs: Mapping[str, Callable[[], str]]) -> None:
+def serve(config: Config, *, db_path: Path, jobs: Mapping[str, Callable[[], str]],
+          clock: Callable[[], datetime]) -> None:
     """Run the scheduler until SIGTERM or SIGINT; refuse to start twice on one database."""
     with single_instance(db_path) as lock_path:
         scheduler = build_scheduler(config, jobs=jobs)
@@ -154,7 +155,7 @@ def serve(config: Config, *, db_path: Path, jobs: Mapping[str, Callable[[], str]
         try:
             log.info("monitor serve started (pid %d, lock %s, time zone %s)", os.getpid(),
                      lock_path, config.settings.timezone)
-            now = datetime.now(config.settings.tz)
+            now = clock().astimezone(config.settings.tz)
             for job in scheduler.get_jobs():
                 log.info("job %s: %s, next run %s", job.id, job.trigger,
                          job.trigger.get_next_fire_time(None, now))

@@ -21,7 +21,7 @@ import sqlite_utils
 
 from . import dedup
 from .errors import StoreError
-from .model import CLOSED, Item, Tag, derive_status, from_iso, next_deadline, to_iso, utcnow
+from .model import CLOSED, Item, Tag, derive_status, from_iso, next_deadline, to_iso
 
 __all__ = ["Store", "UpsertResult", "TRACKED_FIELDS", "TableHook"]
 
@@ -145,12 +145,11 @@ class Store:
 
     # ----------------------------------------------------------------- items
     def upsert_items(self, items: Iterable[Item], *, poll_id: int | None = None,
-                     now: datetime | None = None) -> UpsertResult:
+                     now: datetime) -> UpsertResult:
         """Insert new items, update changed ones and record each changed field's history.
 
         Idempotent: storing the same items again changes nothing but ``last_seen``.
         """
-        now = now or utcnow()
         stamp = to_iso(now)
         batch = {item.id: item for item in items}  # a source repeating an id: the last wins
         result = UpsertResult()
@@ -207,13 +206,12 @@ class Store:
                 rows[row["id"]] = row
         return rows
 
-    def roll_forward(self, now: datetime | None = None) -> int:
+    def roll_forward(self, now: datetime) -> int:
         """Re-derive status and next deadline for items whose dates have been overtaken.
 
         Time moves on between polls: a cut-off passes, a forthcoming call opens. Returns how
         many items changed; status changes go into the history like any other change.
         """
-        now = now or utcnow()
         stamp = to_iso(now)
         sql = ("SELECT id, status, opens, deadline, deadlines FROM items WHERE kind = 'call' "
                "AND ((deadline IS NOT NULL AND deadline < :now) OR "
@@ -264,7 +262,7 @@ class Store:
                     programme: str | None = None, search: str | None = None,
                     closing_within_days: float | None = None, committee: str | None = None,
                     priority: str | None = None, order: str = "deadline",
-                    limit: int | None = None, now: datetime | None = None,
+                    limit: int | None = None, now: datetime,
                     collapse_duplicates: bool = True,
                     touched: tuple[datetime, datetime] | None = None,
                     closing_until: datetime | None = None) -> list[dict[str, Any]]:
@@ -277,7 +275,6 @@ class Store:
         ``closing_until``) open calls whose deadline is after ``until`` and by
         ``closing_until``: what a digest can report, without reading every row it follows.
         """
-        now = now or utcnow()
         where: list[str] = []
         params: dict[str, Any] = {"now": to_iso(now)}
         if kind:
@@ -339,10 +336,10 @@ class Store:
         return rows
 
     # ------------------------------------------------------------------ tags
-    def replace_tags(self, item_id: str, tags: Iterable[Tag], *, now: datetime | None = None,
+    def replace_tags(self, item_id: str, tags: Iterable[Tag], *, now: datetime,
                      ) -> None:
         """Set an item's tags (all dimensions) to exactly ``tags``."""
-        stamp = to_iso(now or utcnow())
+        stamp = to_iso(now)
         with self.write() as conn:
             conn.execute("DELETE FROM tags WHERE item_id = ?", [item_id])
             conn.executemany(
@@ -364,10 +361,10 @@ class Store:
         return result
 
     # ----------------------------------------------------------------- polls
-    def start_poll(self, source: str, now: datetime | None = None) -> int:
+    def start_poll(self, source: str, now: datetime) -> int:
         """Log the start of a poll. An earlier poll of the source that never finished was cut
         off by a crash or kill: it is marked ``interrupted`` so the log tells the truth."""
-        stamp = to_iso(now or utcnow())
+        stamp = to_iso(now)
         with self.write() as conn:
             conn.execute("UPDATE polls SET outcome = 'interrupted', finished = ?, error = "
                          "'the process stopped before this poll finished' "
@@ -378,12 +375,12 @@ class Store:
 
     def finish_poll(self, poll_id: int, *, outcome: str, http_status: int | None = None,
                     items_parsed: int = 0, new: int = 0, changed: int = 0,
-                    error: str | None = None, now: datetime | None = None) -> None:
+                    error: str | None = None, now: datetime) -> None:
         with self.write() as conn:
             conn.execute(
                 "UPDATE polls SET finished = ?, outcome = ?, http_status = ?, items_parsed = ?,"
                 " new = ?, changed = ?, error = ? WHERE id = ?",
-                (to_iso(now or utcnow()), outcome, http_status, items_parsed, new, changed,
+                (to_iso(now), outcome, http_status, items_parsed, new, changed,
                  error, poll_id))
 
     def polls(self, source: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
@@ -417,8 +414,8 @@ class Store:
         return row[0], row[1]
 
     def save_validators(self, entries: Iterable[tuple[str, str | None, str | None]],
-                        now: datetime | None = None) -> None:
-        stamp = to_iso(now or utcnow())
+                        now: datetime) -> None:
+        stamp = to_iso(now)
         with self.write() as conn:
             conn.executemany(
                 "INSERT INTO http_cache (url, etag, last_modified, updated) VALUES (?, ?, ?, ?)"

@@ -17,12 +17,13 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Sequence
 
 from .committees import check_email, committees, priorities
 from .config import Config, Key
 from .errors import MonitorError
-from .model import to_iso, utcnow
+from .model import to_iso
 from .store import Store
 
 __all__ = ["Subscription", "InvalidSubscription", "ALL", "FREQUENCIES", "subscribe",
@@ -124,7 +125,7 @@ def validate(config: Config, sub: Subscription) -> None:
             raise InvalidSubscription("topic", topic)
 
 
-def subscribe(config: Config, store: Store, sub: Subscription) -> None:
+def subscribe(config: Config, store: Store, sub: Subscription, *, now: datetime) -> None:
     """Add or replace the subscription of ``sub.committee`` at ``sub.email``."""
     validate(config, sub)
     with store.write() as conn:
@@ -136,10 +137,11 @@ def subscribe(config: Config, store: Store, sub: Subscription) -> None:
             " sources = excluded.sources, frequency = excluded.frequency, lang = excluded.lang",
             (sub.committee, sub.email.lower(), json.dumps(list(sub.priorities)),
              json.dumps(list(sub.topics), ensure_ascii=False), json.dumps(list(sub.sources)),
-             sub.frequency, sub.lang, to_iso(utcnow())))
+             sub.frequency, sub.lang, to_iso(now)))
 
 
-def unsubscribe(config: Config, store: Store, committee: str, email: str) -> bool:
+def unsubscribe(config: Config, store: Store, committee: str, email: str, *,
+                now: datetime) -> bool:
     """Stop ``email``'s digest of ``committee``; False when there was none to stop."""
     current = {s.key: s for s in effective_subscriptions(config, store)}
     key = f"{committee}:{email.lower()}"
@@ -150,7 +152,7 @@ def unsubscribe(config: Config, store: Store, committee: str, email: str) -> boo
             conn.execute(
                 "INSERT INTO subscriptions (committee, email, active, created) VALUES (?, ?, 0, ?)"
                 " ON CONFLICT(committee, email) DO UPDATE SET active = 0",
-                (committee, email.lower(), to_iso(utcnow())))
+                (committee, email.lower(), to_iso(now)))
         else:
             conn.execute("DELETE FROM subscriptions WHERE committee = ? AND email = ?",
                          (committee, email.lower()))

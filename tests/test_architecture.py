@@ -14,6 +14,7 @@ from pathlib import Path
 from monitor import app
 from monitor.jobs import JobResult, StepContext, run_steps
 from monitor.store import Store
+from tests.conftest import NOW
 
 PACKAGE = Path(app.__file__).resolve().parent
 ROOT = PACKAGE.parent
@@ -200,5 +201,5 @@ def test_the_main_job_runs_the_declared_steps(config, tmp_path, monkeypatch):
         ("one", lambda c: order.append("one")), ("two", lambda c: order.append("two"))))
     with app.open_store(tmp_path / "m.db") as store:
         result = app.run_main_job(config, store, names=["eu-funding"],
-                                  replay=ROOT / "tests/fixtures/replay")
+                                  replay=ROOT / "tests/fixtures/replay", now=NOW)
     assert order == ["one", "two"] and not result.step_errors

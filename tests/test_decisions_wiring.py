@@ -51,12 +51,12 @@ def test_digest_entries_say_when_ks_must_decide(config, seeded):  # noqa: ANN001
 
 
 def test_digest_lists_applications_in_progress(config, seeded):  # noqa: ANN001, F811
-    mine = start_application(seeded, "eu-funding:B", "bun", committees=COMMITTEES, by="anna")
-    approved = start_application(seeded, "eu-funding:D", "bun", committees=COMMITTEES, by="a")
-    advance_application(seeded, approved.id, "ks-approved", by="kansliet")
-    other = start_application(seeded, "eu-funding:C", "shn", committees=COMMITTEES, by="b")
-    done = start_application(seeded, "eu-funding:A", "bun", committees=COMMITTEES, by="a")
-    advance_application(seeded, done.id, "withdrawn", by="a")
+    mine = start_application(seeded, "eu-funding:B", "bun", committees=COMMITTEES, by="anna", now=NOW)
+    approved = start_application(seeded, "eu-funding:D", "bun", committees=COMMITTEES, by="a", now=NOW)
+    advance_application(seeded, approved.id, "ks-approved", by="kansliet", now=NOW)
+    other = start_application(seeded, "eu-funding:C", "shn", committees=COMMITTEES, by="b", now=NOW)
+    done = start_application(seeded, "eu-funding:A", "bun", committees=COMMITTEES, by="a", now=NOW)
+    advance_application(seeded, done.id, "withdrawn", by="a", now=NOW)
     found = digest(config, seeded, "bun")
     assert [(a.application_id, a.next_step) for a in found.applications] == [
         (approved.id, "skicka ansökan senast 2027-01-15"),
@@ -85,7 +85,7 @@ def events(data: bytes) -> dict[str, object]:
 
 
 def test_calendar_has_the_first_cutoff_of_the_ks_decision(config, seeded):  # noqa: ANN001, F811
-    seeded.replace_tags("eu-funding:F", [Tag("committee", "ks", 0.9, ("cesis",), "t")])
+    seeded.replace_tags("eu-funding:F", [Tag("committee", "ks", 0.9, ("cesis",), "t")], now=NOW)
     found = events(build_calendar(config, seeded, now=NOW))
     b = found["Ärende till nämnden senast: Digitalisering i förskolan"]
     assert b.decoded("DTSTART") == date(2027, 1, 27)  # bun's cut-off for its 02-10 meeting

@@ -148,7 +148,7 @@ def test_hostile_item_is_escaped_and_never_linked(config, seeded):  # noqa: ANN0
     seeded.upsert_items([item("X", '<script>alert(1)</script> & "Bidrag"\r\nBcc: x@y.se',
                               url="javascript:alert(document.cookie)",
                               deadlines=[utc(2027, 1, 20)], opens=utc(2026, 11, 1))], now=NOW)
-    seeded.replace_tags("eu-funding:X", [Tag("committee", "kfn", 0.9, ("<b>fet</b>",))])
+    seeded.replace_tags("eu-funding:X", [Tag("committee", "kfn", 0.9, ("<b>fet</b>",))], now=NOW)
     message = digest_message(config, _digest(config, seeded, Subscription("kfn", "k@tyreso.se")),
                              NOW)
     parsed = parse(message_bytes(message))

@@ -45,7 +45,7 @@ def _replayed(cli, config):  # noqa: ANN001, ANN202
     assert cli("poll", "--replay", str(REPLAY)).exit_code == 0
     with open_store(database_path(config)) as store:
         for item_id, tags in REPLAY_TAGS.items():
-            store.replace_tags(item_id, tags)
+            store.replace_tags(item_id, tags, now=NOW)
 
 
 def test_digest_send_on_replay_writes_one_mail_per_subscription_once(cli, config, mail_env):  # noqa: ANN001, F811
@@ -182,7 +182,7 @@ def test_reminder_found_late_skips_the_larger_threshold(config, seeded, mail_env
 
 
 def test_reminder_in_english(config, seeded, mail_env):  # noqa: ANN001, F811
-    subscribe(config, seeded, Subscription("bun", "eva@tyreso.se", lang="en"))
+    subscribe(config, seeded, Subscription("bun", "eva@tyreso.se", lang="en"), now=NOW)
     when = datetime(2026, 11, 26, 6, 0, tzinfo=timezone.utc)
     outcomes = send_reminders(config, seeded, now=when, committee="bun")
     english = [o for o in outcomes if o.email == "eva@tyreso.se"]
@@ -192,9 +192,9 @@ def test_reminder_in_english(config, seeded, mail_env):  # noqa: ANN001, F811
 
 def test_notice_goes_to_admin_once_per_key(config, seeded, mail_env):  # noqa: ANN001, F811
     assert send_notice(config, seeded, "Källa trasig: esf", "esf har gett 0 poster 3 gånger",
-                       key="health:esf:2026-11-22")
-    assert not send_notice(config, seeded, "Källa trasig: esf", "igen", key="health:esf:2026-11-22")
-    assert send_notice(config, seeded, "Källa trasig: esf", "ny dag", key="health:esf:2026-11-23")
+                       key="health:esf:2026-11-22", now=NOW)
+    assert not send_notice(config, seeded, "Källa trasig: esf", "igen", key="health:esf:2026-11-22", now=NOW)
+    assert send_notice(config, seeded, "Källa trasig: esf", "ny dag", key="health:esf:2026-11-23", now=NOW)
     mails = list(outbox_messages(mail_env).values())
     assert len(mails) == 2 and {m["To"] for m in mails} == {"kommunstyrelseforvaltningen@tyreso.se"}
     assert mails[0].get_content_type() == "text/plain"
@@ -240,7 +240,7 @@ def test_delivery_rechecks_state_under_the_lock(config, seeded, mail_env):  # no
             super().send(envelope)
 
     channel = Counting(mail_settings(config))
-    send_notice(config, seeded, "x", "y", key="k1", channel=_failing(config))
+    send_notice(config, seeded, "x", "y", key="k1", channel=_failing(config), now=NOW)
     key = "notice:k1"
     assert deliveries.state_of(seeded, key) == deliveries.PENDING
     with seeded.write() as conn:  # "the other process" finishes it
@@ -287,7 +287,7 @@ def test_digest_usage_errors(cli, mail_env, args, message):  # noqa: ANN001, F81
 
 
 def test_daily_subscription_gets_daily_periods(config, seeded, mail_env):  # noqa: ANN001, F811
-    subscribe(config, seeded, Subscription("gvn", "dag@tyreso.se", frequency="daily"))
+    subscribe(config, seeded, Subscription("gvn", "dag@tyreso.se", frequency="daily"), now=NOW)
     outcomes = [o for o in send_digests(config, seeded, now=NOW, committee="gvn")
                 if o.email == "dag@tyreso.se"]
     assert [(o.period, o.state) for o in outcomes] == [("2026-11-22", "sent")]
@@ -312,7 +312,7 @@ def test_subscription_of_a_removed_committee_is_skipped(config_dir, mail_env, ca
     from monitor.subscriptions import effective_subscriptions
     config = load_config(config_dir)
     with open_store(database_path(config)) as store:
-        subscribe(config, store, Subscription("bn", "x@tyreso.se"))
+        subscribe(config, store, Subscription("bn", "x@tyreso.se"), now=NOW)
         path = config_dir / "committees.toml"
         text = path.read_text(encoding="utf-8")
         path.write_text(text[:text.index("[committee.bn]")], encoding="utf-8")

@@ -27,7 +27,7 @@ def test_scrub_reaches_nested_values_and_keys() -> None:
 
 
 def test_checked_items_can_be_stored_whatever_their_text() -> None:
-    source = Source(SourceConfig(name="s", kind="x", url="https://example.org/"))
+    source = Source(SourceConfig(name="s", kind="x", url="https://example.org/"), now=NOW)
     item = Item(source="", native_id="id\ud800", kind="call", title="Title\r\nBcc: x\x00",
                 url="https://example.org/1", summary="para\n\npara\x00", programme="P\nQ",
                 raw={"t": "\ud800"}, extra={"e": ["\x00"]})

@@ -64,7 +64,7 @@ def test_one_committee_is_shown_even_when_empty(year):
 def test_a_step_after_new_year_belongs_to_the_next_year(store):
     store.upsert_items([Item("icld", "x", CALL, "Partnerskap", "https://icld.se/x",
                              deadlines=[datetime(2027, 4, 1, tzinfo=timezone.utc)])], now=NOW)
-    store.replace_tags("icld:x", [Tag("committee", "ks", 1.0)])
+    store.replace_tags("icld:x", [Tag("committee", "ks", 1.0)], now=NOW)
     later = datetime(2027, 3, 1, 9, 0, tzinfo=timezone.utc)
     app = start_application(store, "icld:x", "ks", committees=COMMITTEES, by="a",
                             on=date(2026, 12, 31), now=later)
@@ -79,12 +79,12 @@ def test_a_step_after_new_year_belongs_to_the_next_year(store):
 def test_html_is_escaped(store):
     store.upsert_items([Item("x", "1", CALL, "<script>alert(1)</script> & co", "javascript:x",
                              programme="<b>P</b>")], now=NOW)
-    store.replace_tags("x:1", [Tag("committee", "bun", 1.0)])
+    store.replace_tags("x:1", [Tag("committee", "bun", 1.0)], now=NOW)
     app = start_application(store, "x:1", "bun", committees=COMMITTEES, by="a",
-                            partners=["<img src=x onerror=alert(1)>"])
-    advance_application(store, app.id, "ks-approved", by="a")
-    advance_application(store, app.id, "submitted", by="a")
-    advance_application(store, app.id, "granted", by="a", amount=5)
+                            partners=["<img src=x onerror=alert(1)>"], now=NOW)
+    advance_application(store, app.id, "ks-approved", by="a", now=NOW)
+    advance_application(store, app.id, "submitted", by="a", now=NOW)
+    advance_application(store, app.id, "granted", by="a", amount=5, now=NOW)
     html = render_report(build_report(store, 2026, COMMITTEE_TABLE, now=NOW), "html", "en")
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in html
     assert "<img" not in html and "&lt;b&gt;P&lt;/b&gt;" in html

@@ -22,7 +22,7 @@ EU = FIXTURES / "eu"
 def source(**options) -> SediaSource:
     return SediaSource(SourceConfig(name="eu-funding", kind="sedia",
                                     url="https://api.example/search?apiKey=SEDIA&text=***",
-                                    options=options))
+                                    options=options), now=NOW)
 
 
 def parse(name: str):

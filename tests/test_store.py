@@ -124,13 +124,13 @@ def test_search_index_follows_updates(store):
 def test_tags_filter_and_evidence(store):
     store.upsert_items([call("a"), call("b")], now=NOW)
     store.replace_tags("eu:a", [Tag("committee", "bun", 4.0, ('term "förskola"',), "terms"),
-                                Tag("priority", "verksamhetsutveckling", 1.0, ("call",))])
+                                Tag("priority", "verksamhetsutveckling", 1.0, ("call",))], now=NOW)
     rows = store.query_items(committee="bun", now=NOW)
     assert [r["id"] for r in rows] == ["eu:a"]
     assert rows[0]["committees"] == ["bun"]
     assert rows[0]["priorities"] == ["verksamhetsutveckling"]
     assert rows[0]["tags"][0]["evidence"] == ['term "förskola"']
-    store.replace_tags("eu:a", [])
+    store.replace_tags("eu:a", [], now=NOW)
     assert store.query_items(committee="bun", now=NOW) == []
 
 

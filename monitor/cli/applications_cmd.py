@@ -18,7 +18,6 @@ from ..applications import (STATUSES, Application, ApplicationError, advance_app
 from ..committees import committees
 from ..i18n import add_messages, format_date, t
 from ..meetings import meetings
-from ..model import utcnow
 from ..progress import format_next_step, progress_of
 from ..report import FORMATS, build_report, render_report
 from .common import EXIT_USAGE, FormatOption, State, app, cli_errors, console, emit, err, state
@@ -84,7 +83,7 @@ def _committee(st: State, ident: Optional[str]) -> Optional[str]:
 
 
 def _next_step(st: State, application: Application) -> str:
-    progress = progress_of(application, meetings(st.config), utcnow())
+    progress = progress_of(application, meetings(st.config), st.now)
     return format_next_step(progress, st.lang, st.tz) if progress else ""
 
 
@@ -141,7 +140,7 @@ def apply(
     application = start_application(
         st.store, item, committee, committees=committees(st.config), by=_who(by), note=note,
         amount=parse_amount(amount) if amount else None, partners=partner, countries=country,
-        on=_day(on), tz=st.tz)
+        on=_day(on), tz=st.tz, now=st.now)
     if fmt == "json":
         typer.echo(json.dumps(application.to_json(), ensure_ascii=False, indent=2))
         return
@@ -183,7 +182,7 @@ def application(
         updated = advance_application(
             st.store, current.id, status, by=_who(by), note=note,
             amount=parse_amount(amount) if amount else None, force=force, reason=reason,
-            partners=partner, countries=country, on=_day(on), tz=st.tz)
+            partners=partner, countries=country, on=_day(on), tz=st.tz, now=st.now)
         if fmt != "json" and updated.status != current.status:
             last = updated.history[-1]
             console.print(t("applcli.moved", st.lang, id=updated.id,
@@ -260,7 +259,7 @@ def report(
     st = state(ctx)
     if fmt not in FORMATS:
         raise typer.BadParameter(f"{fmt!r}: {', '.join(FORMATS)}", param_hint="--format")
-    now = utcnow()
+    now = st.now
     year = year or now.astimezone(st.tz).year
     built = build_report(st.store, year, committees(st.config),
                          committee=_committee(st, committee), tz=st.tz, now=now)

@@ -49,13 +49,14 @@ def _list_items(ctx: typer.Context, *, kind: str, fmt: str, limit: Optional[int]
     st: State = state(ctx)
     _check_tag_ids(st, filters.get("committee"), filters.get("priority"))
     store = st.store
-    store.roll_forward()
-    rows = store.query_items(kind=kind, order=order, limit=limit, **filters)
+    store.roll_forward(st.now)
+    rows = store.query_items(kind=kind, order=order, limit=limit, now=st.now, **filters)
     tz, lang = st.tz, st.lang
     if kind == CALL:
         calendar = meetings(st.config)
         for row in rows:
-            row["decide_by"] = decide_by_for_row(row, calendar, committee=filters["committee"])
+            row["decide_by"] = decide_by_for_row(row, calendar, committee=filters["committee"],
+                                                  now=st.now)
         columns = [("deadline", t("col_deadline", lang)), ("status", t("col_status", lang)),
                    ("decide_by", t("decide.column", lang)),
                    ("title", t("col_title", lang)), ("programme", t("col_programme", lang)),

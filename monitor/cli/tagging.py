@@ -224,7 +224,7 @@ def retag(ctx: typer.Context,
                         transient=True, disable=not err.is_terminal)
     with progress:
         task = progress.add_task(t("retag_progress", st.lang), total=store.count_items())
-        result = retag_store(store, tagger, batch_size=batch_size,
+        result = retag_store(store, tagger, batch_size=batch_size, now=st.now,
                              on_batch=lambda n: progress.advance(task, n))
     console.print(t("retag_done", st.lang, items=result.items, tagged=result.tagged,
                     changed=result.changed), markup=False, highlight=False)

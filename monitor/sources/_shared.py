@@ -19,7 +19,7 @@ from ..config import Key, check_http_url
 from ..dates import find_dates
 from ..errors import FetchError, ParseError, SourceError
 from ..fetch import NotModified, Response, SourceHTTP
-from ..model import CALL, KINDS, Item, html_to_text, to_iso, utcnow
+from ..model import CALL, KINDS, Item, html_to_text, to_iso
 from .base import Source
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -172,19 +172,18 @@ def published_evidence(when: datetime, text: str) -> dict[str, Any]:
     return {"role": "published", "when": to_iso(when), "approximate": False, "text": text}
 
 
-def find_item_dates(text: str, *, language: str | None = None) -> list[Any]:
-    """Every date in ``text``, read with today's date from the monitor's clock."""
-    return find_dates(text, today=utcnow(), language=language or None)
+def find_item_dates(text: str, *, now: datetime, language: str | None = None) -> list[Any]:
+    """Every date in ``text``, read with ``now`` (the poll's time) as today."""
+    return find_dates(text, today=now, language=language or None)
 
 
-def apply_dates(item: Item, found: list[Any], *, now: datetime | None = None) -> Item:
+def apply_dates(item: Item, found: list[Any], *, now: datetime) -> Item:
     """Set the item's opens/deadlines/published from exact dates; keep all as evidence.
 
     A month-only (approximate) date never becomes ``opens`` or a deadline: it stays in
     ``extra["dates"]`` only, so nobody is told a day the funder never gave. A window
     (a date with an ``end``) opens at its start and closes at its end.
     """
-    now = now or utcnow()
     deadlines: list[datetime] = list(item.deadlines)
     openings: list[datetime] = []
     for f in found:
@@ -262,8 +261,8 @@ class TextItemSource(Source):
                      if k in self.options})
         if "find_dates" not in self.options or self.option("find_dates"):
             found = find_item_dates(text or f"{item.title}\n{item.summary}",
-                                    language=item.language)
-            apply_dates(item, found)
+                                    now=self.now, language=item.language)
+            apply_dates(item, found, now=self.now)
         return item
 
 

@@ -10,6 +10,7 @@ one response body into items. Multi-request sources (paging, detail pages) overr
 from __future__ import annotations
 
 import inspect
+from datetime import datetime
 from typing import Any, ClassVar
 
 from ..config import Key, Settings, SourceConfig
@@ -37,9 +38,13 @@ class Source:
         if cls.__dict__.get("kind"):
             registry.add(cls)
 
-    def __init__(self, config: SourceConfig, settings: Settings | None = None) -> None:
+    def __init__(self, config: SourceConfig, settings: Settings | None = None, *,
+                 now: datetime) -> None:
         self.config = config
         self.settings = settings or Settings()
+        #: the poll's time (from the caller; a parser never reads the clock): "today" for
+        #: dates written without a year, and what has opened or closed
+        self.now = now
         self.name = config.name
         self.url = config.url
 

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from ..config import Key, check_http_url
 from ..dates import parse_date
 from ..fetch import NotModified, SourceHTTP
-from ..model import FORTHCOMING, Item, from_iso, utcnow
+from ..model import FORTHCOMING, Item, from_iso
 from ._shared import apply_dates, compact, earliest_per_day, find_item_dates, soup, text_of
 from .pages import slug
 from .wordpress import WordPressSource
@@ -105,11 +105,11 @@ class EsfSource(WordPressSource):
         if not is_call:
             return None
         self.apply_labels(item, fields)
-        mark_forthcoming(item, utcnow())
+        mark_forthcoming(item, self.now)
         return item
 
     def apply_labels(self, item: Item, fields: dict[str, str]) -> None:
-        now = utcnow()
+        now = self.now
         starts = parse_date(fields["starts"], today=now, role="opens") \
             if "starts" in fields else None
         ends = parse_date(fields["ends"], today=now, role="deadline") \
@@ -144,7 +144,7 @@ class EsfSource(WordPressSource):
                         kind=self.items_kind(), title=f"Planerad utlysning: {cells[0]}",
                         url=url, summary=text, programme=self.option("programme") or None,
                         language="sv", extra={"planned": True})
-            apply_dates(item, find_item_dates(text, language="sv"))
-            mark_forthcoming(item, utcnow())
+            apply_dates(item, find_item_dates(text, now=self.now, language="sv"), now=self.now)
+            mark_forthcoming(item, self.now)
             items.append(item)
         return items

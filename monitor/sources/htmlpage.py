@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from bs4 import Tag
@@ -9,7 +10,7 @@ from bs4 import Tag
 from ..config import REQUIRED, Key
 from ..dates import parse_date
 from ..fetch import NotModified, SourceHTTP
-from ..model import Item, utcnow
+from ..model import Item
 from ._shared import (ITEM_OPTIONS, TextItemSource, absolute, apply_dates, compact,
                       css_selector, fetch_details, find_item_dates, native_id_for,
                       optional_css_selector, soup, text_of)
@@ -17,9 +18,9 @@ from ._shared import (ITEM_OPTIONS, TextItemSource, absolute, apply_dates, compa
 SUMMARY_CHARS = 4000
 
 
-def parse_date_text(value: str) -> Any:
+def parse_date_text(value: str, now: datetime) -> Any:
     """A date written on a page (``2026-07-03``, ``02 juli 2026``) → aware datetime or None."""
-    return parse_date(value, today=utcnow(), role="published") if value else None
+    return parse_date(value, today=now, role="published") if value else None
 
 
 class HtmlSource(TextItemSource):
@@ -108,8 +109,8 @@ class HtmlSource(TextItemSource):
         if self.option("date"):
             date_node = node.select_one(self.option("date"))
             if date_node is not None:
-                published = (parse_date_text(str(date_node.get("datetime") or ""))
-                             or parse_date_text(compact(text_of(date_node))))
+                published = (parse_date_text(str(date_node.get("datetime") or ""), self.now)
+                             or parse_date_text(compact(text_of(date_node)), self.now))
         summary = ""
         if self.option("summary"):
             summary = text_of(node.select_one(self.option("summary")))
@@ -127,4 +128,5 @@ class HtmlSource(TextItemSource):
         if not item.summary:
             item.summary = text[:SUMMARY_CHARS]
         if self.option("find_dates"):
-            apply_dates(item, find_item_dates(text, language=item.language))
+            apply_dates(item, find_item_dates(text, now=self.now, language=item.language),
+                        now=self.now)

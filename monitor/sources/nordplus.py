@@ -8,7 +8,7 @@ from typing import Any
 
 from ..config import Key
 from ..dates import yearly_deadline
-from ..model import Item, utcnow
+from ..model import Item
 from .pages import PageSource, _check_pages, slug
 
 RULE_TOLERANCE = timedelta(days=7)  # a date the page states this close to the rule replaces it
@@ -80,4 +80,4 @@ class NordplusSource(PageSource):
 
     def rule_deadline(self, month_day: str) -> datetime:
         month, day = (int(part) for part in month_day.split("-"))
-        return yearly_deadline(month, day, today=utcnow())
+        return yearly_deadline(month, day, today=self.now)

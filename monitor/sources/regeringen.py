@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup, Tag
 from ..config import Key
 from ..dates import find_deadline, parse_date
 from ..fetch import NotModified, SourceHTTP
-from ..model import LEGISLATION, OPEN, Item, to_iso, utcnow
+from ..model import LEGISLATION, OPEN, Item, to_iso
 from ._shared import (absolute, compact, date_evidence, fetch_details, published_evidence,
                       soup, text_of)
 from .base import Source
@@ -25,7 +25,7 @@ CATEGORY_REMISS = "/tx/2099"
 SUMMARY_CHARS = 4000
 
 
-def _time_value(node: Tag | None) -> datetime | None:
+def _time_value(node: Tag | None, now: datetime) -> datetime | None:
     """A ``<time>``: its ``datetime`` attribute when ISO, else the date written in it.
 
     The listing writes ``datetime="2026-07-03"``; the detail page ``datetime="02 juli 2026"``.
@@ -33,7 +33,7 @@ def _time_value(node: Tag | None) -> datetime | None:
     if node is None:
         return None
     for value in (str(node.get("datetime") or ""), compact(text_of(node))):
-        when = parse_date(value, today=utcnow(), role="published") if value.strip() else None
+        when = parse_date(value, today=now, role="published") if value.strip() else None
         if when is not None:
             return when
     return None
@@ -111,14 +111,14 @@ class RegeringenRemisserSource(Source):
         times = block.select(".block--timeLinks time")
         ministries = _ministries(block.select(".block--timeLinks a[href]"))
         extra = self.title_facts(title)
-        updated = _time_value(times[1]) if len(times) > 1 else None
+        updated = _time_value(times[1], self.now) if len(times) > 1 else None
         if updated is not None:
             extra["updated"] = to_iso(updated)
         if ministries:
             extra.update(ministry=ministries[0], ministries=ministries)
         return Item(source=self.name, native_id=self.native_id(href), kind=LEGISLATION,
                     title=title, url=href, language="sv",
-                    published=_time_value(times[0]) if times else None, extra=extra)
+                    published=_time_value(times[0], self.now) if times else None, extra=extra)
 
     @staticmethod
     def title_facts(title: str) -> dict[str, Any]:
@@ -143,7 +143,7 @@ class RegeringenRemisserSource(Source):
         if ministries:
             item.extra.update(ministry=ministries[0], ministries=ministries)
         published_node = page.select_one("span.published")
-        published = _time_value(page.select_one("span.published time"))
+        published = _time_value(page.select_one("span.published time"), self.now)
         item.published = item.published or published
         evidence = [published_evidence(published, compact(text_of(published_node)))
                     ] if published else []
@@ -151,7 +151,7 @@ class RegeringenRemisserSource(Source):
         body = page.select_one("main .col-1") or page.select_one("main") or page
         text = text_of(body)
         item.summary = compact(text_of(ingress)) if ingress is not None else text[:SUMMARY_CHARS]
-        found = find_deadline(text, today=utcnow())
+        found = find_deadline(text, today=self.now)
         if found is not None and not found.approximate:
             item.deadlines = [found.when]
             item.status = OPEN  # derived from the deadline when stored: closed once passed

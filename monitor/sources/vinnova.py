@@ -8,8 +8,8 @@ from urllib.parse import quote
 
 from ..config import Key
 from ..fetch import NotModified, SourceHTTP
-from ..model import CALL, Item, html_to_text, utcnow
-from ._shared import STOCKHOLM, absolute, local_datetime
+from ..model import CALL, Item, html_to_text
+from ._shared import absolute, local_datetime
 from .base import Source
 
 SITE = "https://www.vinnova.se/"
@@ -34,7 +34,7 @@ class VinnovaSource(Source):
     }
 
     def endpoint(self) -> str:
-        since = (utcnow() - timedelta(days=self.option("days_back"))).astimezone(STOCKHOLM)
+        since = (self.now - timedelta(days=self.option("days_back"))).astimezone(self.settings.tz)
         return self.url.rstrip("/") + "/" + since.date().isoformat()
 
     async def fetch(self, http: SourceHTTP) -> list[Item]:

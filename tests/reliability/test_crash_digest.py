@@ -41,7 +41,7 @@ from monitor.notifications.base import Channel, Envelope
 from monitor.store import Store
 from monitor.app import open_store
 from monitor.subscriptions import Subscription, subscribe
-from tests.conftest import ROOT
+from tests.conftest import NOW, ROOT
 from tests.mailfixtures import mail_env, seeded, smtp_port  # noqa: F401 - fixtures
 
 NTH = 2
@@ -130,7 +130,7 @@ def uninterrupted(config, store: Store, tmp_path: Path) -> dict[str, bytes]:  # 
         store.conn.backup(target)
     channel = Collecting(mail_settings(config))
     with open_store(copy) as control:
-        send_digests(config, control, channel=channel)
+        send_digests(config, control, channel=channel, now=NOW)
     return {message_id(data): data for data in channel.sent}
 
 
@@ -146,7 +146,7 @@ def wait_for(condition, process: subprocess.Popen, what: str) -> None:  # noqa: 
 @pytest.mark.parametrize("stage", STAGES)
 def test_sigkill_while_sending_digests(stage, config_dir, config, seeded, smtp_port, cli,  # noqa: ANN001, F811
                                        tmp_path, figure):
-    subscribe(config, seeded, Subscription(committee="all", email="samordnare@tyreso.se"))
+    subscribe(config, seeded, Subscription(committee="all", email="samordnare@tyreso.se"), now=NOW)
     expected = uninterrupted(config, seeded, tmp_path)
     assert len(expected) == 3  # bun, gvn and the overview
     from aiosmtpd.controller import Controller

@@ -128,10 +128,10 @@ def test_script_injection_from_feed_to_every_html_output(config_dir, mail_env, t
         reports = poll(config, store, names=["eu-funding", "feed"], replay=replay,
                        now=NOW - timedelta(hours=1))
         assert [(r.outcome, r.new) for r in reports] == [("ok", 210), ("ok", 200)], reports
-        stored = store.query_items(limit=1000, include_closed=True)
+        stored = store.query_items(limit=1000, include_closed=True, now=NOW)
         for row in stored:
-            store.replace_tags(row["id"], [Tag("committee", "bun", 0.9, ("test",), "test")])
-        subscribe(config, store, Subscription(committee="all", email="samordnare@tyreso.se"))
+            store.replace_tags(row["id"], [Tag("committee", "bun", 0.9, ("test",), "test")], now=NOW)
+        subscribe(config, store, Subscription(committee="all", email="samordnare@tyreso.se"), now=NOW)
         digests = send_digests(config, store, now=NOW)
         reminders = send_reminders(config, store, now=NOW, committee="bun")
         calendar = build_calendar(config, store, lang="sv", now=NOW)

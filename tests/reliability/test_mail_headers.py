@@ -87,8 +87,8 @@ def poll_titles(config_dir, store: Store, titles: list[str]) -> None:  # noqa: A
     [report] = poll(load_config(config_dir), store, transport=transport,
                     now=NOW - timedelta(hours=1))
     assert (report.outcome, report.new) == ("ok", 50), report.error
-    for row in store.query_items(limit=100, include_closed=True):
-        store.replace_tags(row["id"], [Tag("committee", "bun", 0.9, ("test",), "test")])
+    for row in store.query_items(limit=100, include_closed=True, now=NOW):
+        store.replace_tags(row["id"], [Tag("committee", "bun", 0.9, ("test",), "test")], now=NOW)
 
 
 def header_names(data: bytes) -> list[str]:
@@ -103,8 +103,8 @@ def test_hostile_titles_reach_smtp_without_breaking_headers(config_dir, config, 
     with open_store(database_path(config)) as store, SmtpServer(smtp_port) as server:
         poll_titles(config_dir, store, titles)
         channel = build_notifier(config)
-        digests = send_digests(config, store, committee="bun", channel=channel)
-        reminders = send_reminders(config, store, committee="bun", channel=channel)
+        digests = send_digests(config, store, committee="bun", channel=channel, now=NOW)
+        reminders = send_reminders(config, store, committee="bun", channel=channel, now=NOW)
         assert [o.state for o in digests] == ["sent"]
         assert len(reminders) == 50 and {o.state for o in reminders} == {"sent"}
         envelopes = list(server.handler.envelopes)
