@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import random
 import tempfile
 from datetime import datetime, timedelta, timezone
@@ -51,15 +50,15 @@ def _calls(rng: random.Random) -> list[Item]:
 
 
 def run() -> Iterator[Figure]:
-    os.environ.setdefault("MONITOR_NOW", "2026-11-22T08:00:00+00:00")
     with scratch_config() as config_dir:
         seconds = median_time(lambda: _replay_poll(config_dir), runs=3)
     yield Figure("replay_poll_11_shipped_sources", seconds, "s",
                  baseline="every shipped source, fresh database, no network")
+    tz = load_config(ROOT / "config").settings.tz
     with open_store(":memory:") as store:
         store.upsert_items(_calls(random.Random(7)), now=NOW)
-        grouped = update_groups(store)
-        seconds = median_time(lambda: update_groups(store), runs=5)
+        grouped = update_groups(store, tz)
+        seconds = median_time(lambda: update_groups(store, tz), runs=5)
     yield Figure(f"regroup_{CALLS}_calls", seconds, "s",
                  baseline=f"{grouped} items in duplicate groups ({CALLS // 10} planted pairs)",
                  goal="< 1 s (runs once per poll)")

@@ -63,7 +63,8 @@ def _items() -> list[Item]:
 def build(path: Path) -> dict[str, float]:
     """Fill a new database at ``path``; return how long each step took (seconds)."""
     pin_clock()
-    tagger = load_config(ROOT / "config").extras["matching"]
+    config = load_config(ROOT / "config")
+    tagger = config.extras["matching"]
     items = _items()
     per_day = -(-len(items) // DAYS)
     timings = {"upsert": 0.0, "tag": 0.0}
@@ -88,7 +89,7 @@ def build(path: Path) -> dict[str, float]:
         store.upsert_items(moved, now=NOW - timedelta(days=2))
         timings["upsert"] += time.perf_counter() - started
         started = time.perf_counter()
-        update_groups(store)
+        update_groups(store, config.settings.tz)
         timings["groups"] = time.perf_counter() - started
         store.roll_forward(NOW)  # as the poll at NOW would: listings then only read
     return timings

@@ -76,7 +76,8 @@ FEATURES: tuple[Feature, ...] = (
     Feature("schedule", "[schedule]: when monitor serve runs each job",
             sections={"schedule": scheduler.SCHEDULE_SCHEMA}),
     Feature("matching", "matching.toml: the tagging rules", loaders={"matching": _load_matching}),
-    Feature("meetings", "meetings.toml: the decision calendar", loaders={"meetings": load_meetings}),
+    Feature("meetings", "meetings.toml: the decision calendar",
+            loaders={"meetings": load_meetings}),
     # Before the digests: a notice about a broken source does not wait behind them.
     Feature("health", "source health, and mail to the administrator when a source breaks",
             tables=(health.create_tables,), after_poll=("health", _health_step)),
@@ -145,12 +146,14 @@ def scheduled_jobs(config: Config, db_path: Path, lang: str,
         parts += [f"{name} FAILED: {error}" for name, error in result.step_errors]
         return "; ".join(parts)
 
+    def digests(frequency: str) -> Callable[[Store], str]:
+        return lambda s: dispatch.summary(dispatch.send_digests(
+            config, s, due_only=True, frequency=frequency, now=clock()), "en")
+
     return {
         "poll": with_store(poll),
-        "digests": with_store(lambda s: dispatch.summary(
-            dispatch.send_digests(config, s, due_only=True, frequency="weekly", now=clock()), "en")),
-        "daily_digests": with_store(lambda s: dispatch.summary(
-            dispatch.send_digests(config, s, due_only=True, frequency="daily", now=clock()), "en")),
+        "digests": with_store(digests("weekly")),
+        "daily_digests": with_store(digests("daily")),
         "reminders": with_store(lambda s: dispatch.summary(
             dispatch.send_reminders(config, s, now=clock()), "en")),
     }

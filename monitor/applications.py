@@ -183,7 +183,7 @@ def start_application(store: Store, item_id: str, committee: str, *,
                       committees: Iterable[str], by: str, note: str = "",
                       amount: int | None = None, partners: Iterable[str] = (),
                       countries: Iterable[str] = (), on: date | None = None,
-                      tz: ZoneInfo | None = None, now: datetime) -> Application:
+                      tz: ZoneInfo, now: datetime) -> Application:
     """Record a committee's intent to apply for a call; returns the new application."""
     valid = list(committees)
     if committee not in valid:
@@ -216,7 +216,7 @@ def advance_application(store: Store, app_id: int | str, status: str, *, by: str
                         note: str = "", amount: int | None = None, force: bool = False,
                         reason: str = "", partners: Iterable[str] = (),
                         countries: Iterable[str] = (), on: date | None = None,
-                        tz: ZoneInfo | None = None, now: datetime) -> Application:
+                        tz: ZoneInfo, now: datetime) -> Application:
     """Move an application to ``status`` if the rules allow it (or ``force`` with a reason).
 
     ``status`` may be the current one only to add partners, countries, a note or an amount
@@ -256,12 +256,11 @@ def check_step(app: Application, target: str, *, force: bool = False) -> None:
                       required=REQUIRED_BEFORE[target], choices=list(NEXT_STEPS[app.status]))
 
 
-def _step_time(on: date | None, previous: datetime | None, tz: ZoneInfo | None,
+def _step_time(on: date | None, previous: datetime | None, tz: ZoneInfo,
                now: datetime) -> datetime:
     """``now``, or the start of day ``on`` (local) when a step is recorded afterwards."""
     if on is None:
         return now
-    tz = tz or ZoneInfo("Europe/Stockholm")
     earliest = previous.astimezone(tz).date() if previous else None
     if on > now.astimezone(tz).date() or (earliest and on < earliest):
         raise ApplicationError("appl.bad_date", value=on.isoformat(),
@@ -310,8 +309,7 @@ def get_application(store: Store, app_id: int | str) -> Application:
 
 
 def list_applications(store: Store, *, committee: str | None = None, year: int | None = None,
-                      statuses: Iterable[str] = (), tz: ZoneInfo | None = None
-                      ) -> list[Application]:
+                      statuses: Iterable[str] = (), tz: ZoneInfo) -> list[Application]:
     """Applications, oldest first; ``year``: those with a step in that (local) year."""
     where, params = [], []
     if committee:
@@ -323,7 +321,6 @@ def list_applications(store: Store, *, committee: str | None = None, year: int |
         params += statuses
     apps = _load(store, ("WHERE " + " AND ".join(where)) if where else "", params)
     if year is not None:
-        tz = tz or ZoneInfo("Europe/Stockholm")
         apps = [a for a in apps if any(e.at.astimezone(tz).year == year for e in a.history)]
     return apps
 

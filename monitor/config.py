@@ -124,7 +124,7 @@ def _check_timezone(value: str) -> str | None:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        return f"unknown time zone {value!r} (for example Europe/Stockholm)"
+        return f"unknown time zone {value!r} (for example {DEFAULT_TIMEZONE})"
     return None
 
 
@@ -142,12 +142,16 @@ def _not_negative(value: float) -> str | None:
     return None if value >= 0 else f"must be 0 or more, got {value}"
 
 
+#: the time zone dates are read and shown in unless settings.toml says otherwise; every module
+#: takes the zone from the settings, this is the only place it is written
+DEFAULT_TIMEZONE = "Europe/Stockholm"
+
 DEFAULT_USER_AGENT = ("kommun-monitor/0.1 (funding and horizon-scanning monitor; "
                       "contact: the municipality's international coordinator)")
 
 TOP_SCHEMA: dict[str, Key] = {
     "database": Key(str, "data/monitor.db", doc="SQLite file (MONITOR_DB and --db override)"),
-    "timezone": Key(str, "Europe/Stockholm", _check_timezone, doc="time zone for dates shown"),
+    "timezone": Key(str, DEFAULT_TIMEZONE, _check_timezone, doc="time zone for dates shown"),
     "language": Key(str, "sv", _one_of("sv", "en"), doc="language of CLI messages and mail"),
 }
 
@@ -182,7 +186,7 @@ class Settings:
     """``config/settings.toml`` after validation."""
 
     database: Path = Path("data/monitor.db")
-    timezone: str = "Europe/Stockholm"
+    timezone: str = DEFAULT_TIMEZONE
     language: str = "sv"
     http: HttpSettings = field(default_factory=HttpSettings)
     sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)

@@ -24,7 +24,6 @@ from .mail import MONTHS, display_day
 from .meetings import Meetings
 from .model import from_iso, to_iso
 
-DEFAULT_TZ = ZoneInfo("Europe/Stockholm")
 
 __all__ = ["DecideBy", "decide_by", "decide_by_for_row", "decide_by_json", "decide_by_cell",
            "format_decide_by", "first_action"]
@@ -178,7 +177,7 @@ add_messages({
 })
 
 
-def decide_by_cell(plan: DecideBy | None, lang: str = "sv", tz: ZoneInfo | None = None) -> str:
+def decide_by_cell(plan: DecideBy | None, lang: str = "sv", *, tz: ZoneInfo) -> str:
     """The short table cell: the KS meeting date, or "för sent för KS-beslut"."""
     if plan is None:
         return ""
@@ -186,13 +185,13 @@ def decide_by_cell(plan: DecideBy | None, lang: str = "sv", tz: ZoneInfo | None 
         return t("decide.too_late", lang)
     text = plan.ks_meeting.isoformat() if plan.ks_meeting else ""
     if plan.skipped:  # the next deadline is out of reach: say which one this is for
-        deadline = display_day(plan.deadline, tz or DEFAULT_TZ).isoformat()
+        deadline = display_day(plan.deadline, tz).isoformat()
         text += f" ({t('decide.for_deadline', lang, deadline=deadline)})"
     return text
 
 
 def format_decide_by(plan: DecideBy | None, lang: str = "sv", *,
-                     committee_name: str | None = None, tz: ZoneInfo | None = None) -> str:
+                     committee_name: str | None = None, tz: ZoneInfo) -> str:
     """One sentence for a digest entry, e.g. "Besluta senast: KS 26 januari 2027 (ärendet till
     KS senast 5 januari 2027); BUN 2 december 2026 (ärendet in senast 18 november 2026); för
     sista dag 10 februari 2027." Empty when there is no plan."""
@@ -202,7 +201,7 @@ def format_decide_by(plan: DecideBy | None, lang: str = "sv", *,
         months = MONTHS.get(lang, MONTHS["sv"])
         return f"{value.day} {months[value.month - 1]} {value.year}" if value else ""
 
-    deadline = day(display_day(plan.deadline, tz or DEFAULT_TZ))
+    deadline = day(display_day(plan.deadline, tz))
     if plan.too_late:
         return t("decide.line_too_late", lang, deadline=deadline)
     parts = [t("decide.line", lang, meeting=day(plan.ks_meeting),

@@ -132,7 +132,7 @@ async def poll_async(config: Config, store: Store, *, names: Sequence[str] = (),
             return report
         reports = await asyncio.gather(*(run(s) for s in selected))
     if any(r.new or r.changed for r in reports):
-        update_groups(store)  # derived from all stored calls: once a poll, not per source
+        update_groups(store, config.settings.tz)  # derived from all stored calls: once a poll, not per source
     return list(reports)
 
 

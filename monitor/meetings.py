@@ -16,7 +16,7 @@ from typing import Any, Mapping
 from zoneinfo import ZoneInfo
 
 from .committees import load_committees
-from .config import Config, Key, Settings, check_table, read_toml
+from .config import DEFAULT_TIMEZONE, Config, Key, Settings, check_table, read_toml
 from .errors import ConfigError
 
 __all__ = ["Body", "Meetings", "load_meetings", "meetings", "DEFAULT_SUBMISSION_DAYS",
@@ -51,7 +51,7 @@ class Meetings:
     bodies: Mapping[str, Body] = field(default_factory=dict)
     board: str = DEFAULT_BOARD
     application_days: int = DEFAULT_APPLICATION_DAYS
-    timezone: str = "Europe/Stockholm"
+    timezone: str = DEFAULT_TIMEZONE
     file: Path | None = None
 
     @property

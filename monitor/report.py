@@ -112,10 +112,9 @@ def _sum(values: Any) -> int | None:
 
 
 def build_report(store: Store, year: int, committees: Mapping[str, Committee], *,
-                 committee: str | None = None, tz: ZoneInfo | None = None,
+                 committee: str | None = None, tz: ZoneInfo,
                  now: datetime) -> YearReport:
     """Collect the report; ``committee`` limits it to one (shown even when empty)."""
-    tz = tz or ZoneInfo("Europe/Stockholm")
     year_end = min(datetime(year + 1, 1, 1, tzinfo=tz) - timedelta(microseconds=1), now)
     chosen = [committee] if committee else list(committees)
     sections = []
@@ -123,7 +122,7 @@ def build_report(store: Store, year: int, committees: Mapping[str, Committee], *
         apps = [a.as_of(year_end) for a in list_applications(store, committee=ident, year=year,
                                                               tz=tz)]
         apps = [a for a in apps if a is not None]
-        applied_items = {a.item_id for a in list_applications(store, committee=ident)}
+        applied_items = {a.item_id for a in list_applications(store, committee=ident, tz=tz)}
         shown = [_with_deadline(row, now)
                  for row in store.query_items(kind=CALL, committee=ident, now=now)
                  if from_iso(row["first_seen"]).astimezone(tz).year == year
@@ -198,10 +197,9 @@ def _environment(autoescape: bool) -> jinja2.Environment:
     return env
 
 
-def render_report(report: YearReport, fmt: str = "md", lang: str = "sv",
-                  tz: ZoneInfo | None = None) -> str:
+def render_report(report: YearReport, fmt: str = "md", lang: str = "sv", *,
+                  tz: ZoneInfo) -> str:
     """The report as Markdown, HTML (autoescaped) or CSV (one row per application)."""
-    tz = tz or ZoneInfo("Europe/Stockholm")
     if fmt == "csv":
         return _csv(report, lang, tz)
     template = _environment(fmt == "html").get_template(f"report.{fmt}.j2")

@@ -10,13 +10,14 @@ import pytest
 from typer.testing import CliRunner
 
 from monitor.cli import app
-from monitor.app import load_config
-from monitor.app import open_store
+from monitor.app import load_config, open_store
+from monitor.config import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 REPLAY = FIXTURES / "replay"
 NOW = datetime(2026, 11, 22, 8, 0, tzinfo=timezone.utc)
+TZ = Settings().tz  # the default time zone, which the shipped settings.toml also names
 
 
 @pytest.fixture(autouse=True)

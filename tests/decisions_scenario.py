@@ -12,7 +12,7 @@ from monitor.applications import advance_application, start_application
 from monitor.model import CALL, Item, Tag
 from monitor.store import Store
 from monitor.app import open_store
-from tests.conftest import NOW
+from tests.conftest import TZ, NOW
 
 UTC = timezone.utc
 COMMITTEES = ("ks", "bun", "gvn", "san", "aon", "kfn", "shn", "bn")
@@ -57,11 +57,11 @@ def add_applications(store: Store) -> None:
     """Four applications through every kind of ending, recorded on their own dates."""
     def start(item: str, committee: str, on: str, **kw) -> int:
         return start_application(store, item, committee, committees=COMMITTEES, by="karin.s",
-                                 on=date.fromisoformat(on), now=NOW, **kw).id
+                                 on=date.fromisoformat(on), now=NOW, tz=TZ, **kw).id
 
     def step(app: int, status: str, on: str, **kw) -> None:
         advance_application(store, app, status, by=kw.pop("by", "karin.s"),
-                            on=date.fromisoformat(on), now=NOW, **kw)
+                            on=date.fromisoformat(on), now=NOW, tz=TZ, **kw)
 
     school = start("eu-funding:ERASMUS-2026-KA220-SCH", "bun", "2026-01-14",
                    note="Läsfrämjande med vänorterna", partners=["Cēsis", "Savigny-le-Temple"],
@@ -95,4 +95,4 @@ if __name__ == "__main__":  # pragma: no cover - prints the sample report
     config = Path(__file__).resolve().parent.parent / "config"
     with open_store(":memory:") as db:
         build(db)
-        print(render_report(build_report(db, 2026, load_committees(config), now=NOW)), end="")
+        print(render_report(build_report(db, 2026, load_committees(config), now=NOW, tz=TZ), tz=TZ), end="")

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import ast
 import json
+import shutil
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -91,3 +93,45 @@ def test_the_command_line_passes_its_time_down(cli, config_dir, monkeypatch):
             "2027-03-01T09:00:00+00:00", "2027-03-01T09:00:00+00:00")
     listed = json.loads(cli("calls", "--format", "json").stdout)
     assert listed and all(row["first_seen"] == "2027-03-01T09:00:00+00:00" for row in listed)
+
+
+def test_the_default_time_zone_is_written_once():
+    """Only config.DEFAULT_TIMEZONE names it; dates.py names it for text that says "svensk
+    tid" (Swedish time, whatever the settings), not as anyone's default."""
+    places = sorted(f"{path.relative_to(PACKAGE.parent)}:{number}"
+                    for path in PACKAGE.rglob("*.py")
+                    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                    if "Europe/Stockholm" in line and not line.lstrip().startswith(("#", "-")))
+    assert places == ["monitor/config.py:147", "monitor/dates.py:51"], places
+
+
+def _deadlines_polled_in(config_dir: Path, zone: str | None) -> list[datetime]:
+    settings = config_dir / "settings.toml"
+    if zone:
+        text = settings.read_text(encoding="utf-8")
+        assert 'timezone = "Europe/Stockholm"' in text
+        settings.write_text(text.replace('timezone = "Europe/Stockholm"', f'timezone = "{zone}"'),
+                            encoding="utf-8")
+    config = load_config(config_dir)
+    with open_store(config.settings.database) as store:
+        [report] = poll(config, store, names=["nordplus"], replay=REPLAY, now=NOW)
+        assert report.outcome == "ok", report.error
+        return [datetime.fromisoformat(row[0]) for row in store.conn.execute(
+            "SELECT deadline FROM items WHERE extra ->> 'deadline_from' = 'rule'")]
+
+
+def test_parsers_read_local_times_in_the_settings_time_zone(tmp_path, config_dir):
+    """Nordplus's yearly rule closes at 23:59 local time, local meaning the settings' zone."""
+    stockholm, helsinki = ZoneInfo("Europe/Stockholm"), ZoneInfo("Europe/Helsinki")
+    default = _deadlines_polled_in(config_dir, None)
+    assert default and {d.astimezone(stockholm).strftime("%H:%M") for d in default} == {"23:59"}
+    other = tmp_path / "helsinki"
+    shutil.copytree(config_dir, other)
+    text = (other / "settings.toml").read_text(encoding="utf-8")
+    assert str(tmp_path / "monitor.db") in text
+    (other / "settings.toml").write_text(text.replace(str(tmp_path / "monitor.db"),
+                                                      str(tmp_path / "helsinki.db")))
+    moved = _deadlines_polled_in(other, "Europe/Helsinki")
+    assert {d.astimezone(helsinki).strftime("%H:%M") for d in moved} == {"23:59"}
+    assert sorted(d.astimezone(helsinki).date() for d in moved) == sorted(
+        d.astimezone(stockholm).date() for d in default)

@@ -13,7 +13,7 @@ from monitor.dispatch import digest_message
 from monitor.mail import message_bytes
 from monitor.model import Tag
 from monitor.subscriptions import Subscription
-from tests.conftest import NOW
+from tests.conftest import TZ, NOW
 from tests.mailfixtures import mail_env, parse, seeded  # noqa: F401 - fixtures
 
 COMMITTEES = ("ks", "bun", "gvn", "shn")
@@ -51,12 +51,12 @@ def test_digest_entries_say_when_ks_must_decide(config, seeded):  # noqa: ANN001
 
 
 def test_digest_lists_applications_in_progress(config, seeded):  # noqa: ANN001, F811
-    mine = start_application(seeded, "eu-funding:B", "bun", committees=COMMITTEES, by="anna", now=NOW)
-    approved = start_application(seeded, "eu-funding:D", "bun", committees=COMMITTEES, by="a", now=NOW)
-    advance_application(seeded, approved.id, "ks-approved", by="kansliet", now=NOW)
-    other = start_application(seeded, "eu-funding:C", "shn", committees=COMMITTEES, by="b", now=NOW)
-    done = start_application(seeded, "eu-funding:A", "bun", committees=COMMITTEES, by="a", now=NOW)
-    advance_application(seeded, done.id, "withdrawn", by="a", now=NOW)
+    mine = start_application(seeded, "eu-funding:B", "bun", committees=COMMITTEES, by="anna", now=NOW, tz=TZ)
+    approved = start_application(seeded, "eu-funding:D", "bun", committees=COMMITTEES, by="a", now=NOW, tz=TZ)
+    advance_application(seeded, approved.id, "ks-approved", by="kansliet", now=NOW, tz=TZ)
+    other = start_application(seeded, "eu-funding:C", "shn", committees=COMMITTEES, by="b", now=NOW, tz=TZ)
+    done = start_application(seeded, "eu-funding:A", "bun", committees=COMMITTEES, by="a", now=NOW, tz=TZ)
+    advance_application(seeded, done.id, "withdrawn", by="a", now=NOW, tz=TZ)
     found = digest(config, seeded, "bun")
     assert [(a.application_id, a.next_step) for a in found.applications] == [
         (approved.id, "skicka ansökan senast 2027-01-15"),

@@ -14,7 +14,7 @@ from monitor.applications import advance_application, start_application
 from monitor.committees import load_committees
 from monitor.model import CALL, Item, Tag
 from monitor.report import build_report, money, render_report
-from tests.conftest import FIXTURES, NOW, ROOT
+from tests.conftest import TZ, FIXTURES, NOW, ROOT
 from tests.decisions_scenario import COMMITTEES, build
 
 GOLDEN = FIXTURES / "decisions" / "report-2026.md"
@@ -28,14 +28,14 @@ def year(store):
 
 
 def test_markdown_matches_the_golden_file(year):
-    text = render_report(build_report(year, 2026, COMMITTEE_TABLE, now=NOW))
+    text = render_report(build_report(year, 2026, COMMITTEE_TABLE, now=NOW, tz=TZ), tz=TZ)
     if os.environ.get("UPDATE_GOLDEN"):
         GOLDEN.write_text(text, encoding="utf-8")
     assert text == GOLDEN.read_text(encoding="utf-8")
 
 
 def test_sections_statuses_and_amounts(year):
-    report = build_report(year, 2026, COMMITTEE_TABLE, now=NOW)
+    report = build_report(year, 2026, COMMITTEE_TABLE, now=NOW, tz=TZ)
     assert [s.committee.id for s in report.committees] == ["ks", "bun", "aon", "kfn"]
     bun = report.committees[1]
     assert [(s.status, s.count, s.applied, s.granted) for s in bun.by_status] == [
@@ -55,10 +55,10 @@ def test_sections_statuses_and_amounts(year):
 
 
 def test_one_committee_is_shown_even_when_empty(year):
-    report = build_report(year, 2026, COMMITTEE_TABLE, committee="gvn", now=NOW)
+    report = build_report(year, 2026, COMMITTEE_TABLE, committee="gvn", now=NOW, tz=TZ)
     [section] = report.committees
     assert section.committee.id == "gvn" and section.applications == []
-    assert "Inga ansökningar." in render_report(report)
+    assert "Inga ansökningar." in render_report(report, tz=TZ)
 
 
 def test_a_step_after_new_year_belongs_to_the_next_year(store):
@@ -67,11 +67,11 @@ def test_a_step_after_new_year_belongs_to_the_next_year(store):
     store.replace_tags("icld:x", [Tag("committee", "ks", 1.0)], now=NOW)
     later = datetime(2027, 3, 1, 9, 0, tzinfo=timezone.utc)
     app = start_application(store, "icld:x", "ks", committees=COMMITTEES, by="a",
-                            on=date(2026, 12, 31), now=later)
-    advance_application(store, app.id, "ks-approved", by="a", on=date(2027, 1, 1), now=later)
-    advance_application(store, app.id, "submitted", by="a", amount=100, now=later)
-    old = build_report(store, 2026, COMMITTEE_TABLE, now=later).committees[0].applications
-    new = build_report(store, 2027, COMMITTEE_TABLE, now=later).committees[0].applications
+                            on=date(2026, 12, 31), now=later, tz=TZ)
+    advance_application(store, app.id, "ks-approved", by="a", on=date(2027, 1, 1), now=later, tz=TZ)
+    advance_application(store, app.id, "submitted", by="a", amount=100, now=later, tz=TZ)
+    old = build_report(store, 2026, COMMITTEE_TABLE, now=later, tz=TZ).committees[0].applications
+    new = build_report(store, 2027, COMMITTEE_TABLE, now=later, tz=TZ).committees[0].applications
     assert [(a.status, a.amount_applied) for a in old] == [("intent", None)]
     assert [(a.status, a.amount_applied) for a in new] == [("submitted", 100)]
 
@@ -81,20 +81,20 @@ def test_html_is_escaped(store):
                              programme="<b>P</b>")], now=NOW)
     store.replace_tags("x:1", [Tag("committee", "bun", 1.0)], now=NOW)
     app = start_application(store, "x:1", "bun", committees=COMMITTEES, by="a",
-                            partners=["<img src=x onerror=alert(1)>"], now=NOW)
-    advance_application(store, app.id, "ks-approved", by="a", now=NOW)
-    advance_application(store, app.id, "submitted", by="a", now=NOW)
-    advance_application(store, app.id, "granted", by="a", amount=5, now=NOW)
-    html = render_report(build_report(store, 2026, COMMITTEE_TABLE, now=NOW), "html", "en")
+                            partners=["<img src=x onerror=alert(1)>"], now=NOW, tz=TZ)
+    advance_application(store, app.id, "ks-approved", by="a", now=NOW, tz=TZ)
+    advance_application(store, app.id, "submitted", by="a", now=NOW, tz=TZ)
+    advance_application(store, app.id, "granted", by="a", amount=5, now=NOW, tz=TZ)
+    html = render_report(build_report(store, 2026, COMMITTEE_TABLE, now=NOW, tz=TZ), "html", "en", tz=TZ)
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in html
     assert "<img" not in html and "&lt;b&gt;P&lt;/b&gt;" in html
     assert 'href="javascript' not in html
-    md = render_report(build_report(store, 2026, COMMITTEE_TABLE, now=NOW), "md")
+    md = render_report(build_report(store, 2026, COMMITTEE_TABLE, now=NOW, tz=TZ), "md", tz=TZ)
     assert "<script>alert(1)</script> & co" in md  # Markdown is text, not escaped HTML
 
 
 def test_csv_has_one_row_per_application(year):
-    text = render_report(build_report(year, 2026, COMMITTEE_TABLE, now=NOW), "csv", "en")
+    text = render_report(build_report(year, 2026, COMMITTEE_TABLE, now=NOW, tz=TZ), "csv", "en", tz=TZ)
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == 4
     granted = next(r for r in rows if r["status"] == "granted")

@@ -84,7 +84,7 @@ def _committee(st: State, ident: Optional[str]) -> Optional[str]:
 
 def _next_step(st: State, application: Application) -> str:
     progress = progress_of(application, meetings(st.config), st.now)
-    return format_next_step(progress, st.lang, st.tz) if progress else ""
+    return format_next_step(progress, st.lang, tz=st.tz) if progress else ""
 
 
 def _print_application(st: State, application: Application) -> None:
@@ -263,7 +263,7 @@ def report(
     year = year or now.astimezone(st.tz).year
     built = build_report(st.store, year, committees(st.config),
                          committee=_committee(st, committee), tz=st.tz, now=now)
-    text = render_report(built, fmt, st.lang, st.tz)
+    text = render_report(built, fmt, st.lang, tz=st.tz)
     if output is None:
         typer.echo(text, nl=not text.endswith("\n"))
         return

@@ -64,7 +64,7 @@ def _list_items(ctx: typer.Context, *, kind: str, fmt: str, limit: Optional[int]
 
         def cells(row: dict[str, Any]) -> list[str]:
             return [format_datetime(row["deadline"], tz), _status(row, lang),
-                    decide_by_cell(row["decide_by"], lang, tz), row["title"],
+                    decide_by_cell(row["decide_by"], lang, tz=tz), row["title"],
                     row["programme"] or "", ", ".join(row["committees"]), row["id"]]
     else:
         columns = [("published", t("col_published", lang)), ("title", t("col_title", lang)),

@@ -6,10 +6,9 @@ Not a source kind itself (the leading underscore keeps it out of the registry im
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timezone, tzinfo
 from typing import Any, Awaitable, Callable, Iterable, Mapping, Sequence
 from urllib.parse import urljoin, urlsplit
-from zoneinfo import ZoneInfo
 
 import lxml.etree
 import lxml.html
@@ -22,7 +21,6 @@ from ..fetch import NotModified, Response, SourceHTTP
 from ..model import CALL, KINDS, Item, html_to_text, to_iso
 from .base import Source
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 def _one_of(*choices: str):  # noqa: ANN202 - a Key check
@@ -128,7 +126,7 @@ def title_included(title: str, words: Iterable[str]) -> bool:
     return not words or any(w in title.casefold() for w in words)
 
 
-def local_date(value: str, tz: ZoneInfo = STOCKHOLM) -> datetime | None:
+def local_date(value: str, tz: tzinfo) -> datetime | None:
     """``2026-06-30`` (a day, no time) → midnight that day in ``tz``; None if not a date."""
     try:
         day = date.fromisoformat(value.strip()[:10])
@@ -137,7 +135,7 @@ def local_date(value: str, tz: ZoneInfo = STOCKHOLM) -> datetime | None:
     return datetime.combine(day, time(0, 0), tzinfo=tz)
 
 
-def local_datetime(value: str | None, tz: ZoneInfo = STOCKHOLM) -> datetime | None:
+def local_datetime(value: str | None, tz: tzinfo) -> datetime | None:
     """An ISO 8601 date-time from an API: a zone-less value is local time in ``tz``."""
     if not value or not isinstance(value, str):
         return None
@@ -172,12 +170,14 @@ def published_evidence(when: datetime, text: str) -> dict[str, Any]:
     return {"role": "published", "when": to_iso(when), "approximate": False, "text": text}
 
 
-def find_item_dates(text: str, *, now: datetime, language: str | None = None) -> list[Any]:
-    """Every date in ``text``, read with ``now`` (the poll's time) as today."""
-    return find_dates(text, today=now, language=language or None)
+def find_item_dates(text: str, *, now: datetime, tz: tzinfo,
+                    language: str | None = None) -> list[Any]:
+    """Every date in ``text``, read with ``now`` (the poll's time) as today, times without a
+    zone in ``tz`` (the settings' time zone)."""
+    return find_dates(text, today=now, language=language or None, tz=tz)
 
 
-def apply_dates(item: Item, found: list[Any], *, now: datetime) -> Item:
+def apply_dates(item: Item, found: list[Any], *, now: datetime, tz: tzinfo) -> Item:
     """Set the item's opens/deadlines/published from exact dates; keep all as evidence.
 
     A month-only (approximate) date never becomes ``opens`` or a deadline: it stays in
@@ -199,7 +199,7 @@ def apply_dates(item: Item, found: list[Any], *, now: datetime) -> Item:
             openings.append(f.when)
         elif f.role == "published" and item.published is None:
             item.published = f.when
-    item.deadlines = earliest_per_day(deadlines)
+    item.deadlines = earliest_per_day(deadlines, tz)
     if openings and item.opens is None:
         item.opens = opening_for(openings, item.deadlines, now)
     if found:
@@ -207,7 +207,7 @@ def apply_dates(item: Item, found: list[Any], *, now: datetime) -> Item:
     return item
 
 
-def earliest_per_day(deadlines: Iterable[datetime], tz: ZoneInfo = STOCKHOLM) -> list[datetime]:
+def earliest_per_day(deadlines: Iterable[datetime], tz: tzinfo) -> list[datetime]:
     """One deadline per day: "Slutdatum 2020-10-29" (end of day) and "stänger kl.16.00 den
     29 oktober 2020" are the same deadline, and the earlier time is the one to keep."""
     by_day: dict[date, datetime] = {}
@@ -261,8 +261,8 @@ class TextItemSource(Source):
                      if k in self.options})
         if "find_dates" not in self.options or self.option("find_dates"):
             found = find_item_dates(text or f"{item.title}\n{item.summary}",
-                                    now=self.now, language=item.language)
-            apply_dates(item, found, now=self.now)
+                                    now=self.now, tz=self.settings.tz, language=item.language)
+            apply_dates(item, found, now=self.now, tz=self.settings.tz)
         return item
 
 

@@ -110,14 +110,14 @@ class EsfSource(WordPressSource):
 
     def apply_labels(self, item: Item, fields: dict[str, str]) -> None:
         now = self.now
-        starts = parse_date(fields["starts"], today=now, role="opens") \
+        starts = parse_date(fields["starts"], today=now, role="opens", tz=self.settings.tz) \
             if "starts" in fields else None
-        ends = parse_date(fields["ends"], today=now, role="deadline") \
+        ends = parse_date(fields["ends"], today=now, role="deadline", tz=self.settings.tz) \
             if "ends" in fields else None
         if starts and not item.opens:
             item.opens = starts
         if ends:
-            item.deadlines = earliest_per_day([*item.deadlines, ends])
+            item.deadlines = earliest_per_day([*item.deadlines, ends], self.settings.tz)
         budget = fields.pop("budget", None)
         if budget:
             item.extra["budget_sek"] = int(re.sub(r"\D", "", budget))
@@ -144,7 +144,8 @@ class EsfSource(WordPressSource):
                         kind=self.items_kind(), title=f"Planerad utlysning: {cells[0]}",
                         url=url, summary=text, programme=self.option("programme") or None,
                         language="sv", extra={"planned": True})
-            apply_dates(item, find_item_dates(text, now=self.now, language="sv"), now=self.now)
+            found = find_item_dates(text, now=self.now, tz=self.settings.tz, language="sv")
+            apply_dates(item, found, now=self.now, tz=self.settings.tz)
             mark_forthcoming(item, self.now)
             items.append(item)
         return items

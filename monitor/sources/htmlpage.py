@@ -128,5 +128,5 @@ class HtmlSource(TextItemSource):
         if not item.summary:
             item.summary = text[:SUMMARY_CHARS]
         if self.option("find_dates"):
-            apply_dates(item, find_item_dates(text, now=self.now, language=item.language),
-                        now=self.now)
+            found = find_item_dates(text, now=self.now, tz=self.settings.tz, language=item.language)
+            apply_dates(item, found, now=self.now, tz=self.settings.tz)

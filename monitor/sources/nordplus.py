@@ -80,4 +80,4 @@ class NordplusSource(PageSource):
 
     def rule_deadline(self, month_day: str) -> datetime:
         month, day = (int(part) for part in month_day.split("-"))
-        return yearly_deadline(month, day, today=self.now)
+        return yearly_deadline(month, day, today=self.now, tz=self.settings.tz)

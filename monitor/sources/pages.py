@@ -95,6 +95,6 @@ class PageSource(TextItemSource):
                     programme=page.get("programme") or self.option("programme") or None,
                     language=self.option("language") or None)
         if self.option("find_dates"):
-            apply_dates(item, find_item_dates(text, now=self.now, language=item.language),
-                        now=self.now)
+            found = find_item_dates(text, now=self.now, tz=self.settings.tz, language=item.language)
+            apply_dates(item, found, now=self.now, tz=self.settings.tz)
         return [item]

@@ -151,7 +151,7 @@ class RegeringenRemisserSource(Source):
         body = page.select_one("main .col-1") or page.select_one("main") or page
         text = text_of(body)
         item.summary = compact(text_of(ingress)) if ingress is not None else text[:SUMMARY_CHARS]
-        found = find_deadline(text, today=self.now)
+        found = find_deadline(text, today=self.now, tz=self.settings.tz)
         if found is not None and not found.approximate:
             item.deadlines = [found.when]
             item.status = OPEN  # derived from the deadline when stored: closed once passed

@@ -105,4 +105,4 @@ class RiksdagenSource(Source):
                     title=f"{designation} {titel}".strip(),
                     url=link or f"https://data.riksdagen.se/dokument/{dok_id}.html",
                     summary=str(doc.get("summary") or "").strip(), language="sv",
-                    published=local_date(str(doc.get("datum") or "")), raw=doc, extra=extra)
+                    published=local_date(str(doc.get("datum") or ""), self.settings.tz), raw=doc, extra=extra)

@@ -59,7 +59,7 @@ class VinnovaSource(Source):
         title = str(row.get("Titel") or row.get("TitelEngelska") or "").strip()
         if not native_id or not title:
             return None
-        closes = local_datetime(row.get("Stangningsdatum"))
+        closes = local_datetime(row.get("Stangningsdatum"), self.settings.tz)
         website = str(row.get("Webbsida") or "").strip()
         extra = {k: v for k, v in {"title_en": row.get("TitelEngelska"),
                                    "diarienummer": native_id}.items() if v}
@@ -69,5 +69,5 @@ class VinnovaSource(Source):
                     url=absolute(SITE, website) if website else search,
                     summary=html_to_text(str(row.get("Beskrivning") or "")),
                     programme="Vinnova", language="sv",
-                    opens=local_datetime(row.get("Oppningsdatum")),
+                    opens=local_datetime(row.get("Oppningsdatum"), self.settings.tz),
                     deadlines=[closes] if closes else [], raw=row, extra=extra)

@@ -8,7 +8,7 @@ from typing import Any
 from ..config import Key
 from ..fetch import SourceHTTP
 from ..model import Item, html_to_text
-from ._shared import ITEM_OPTIONS, STOCKHOLM, TextItemSource, local_datetime, read_pages
+from ._shared import ITEM_OPTIONS, TextItemSource, local_datetime, read_pages
 
 SUMMARY_CHARS = 4000  # enough for matchers and full-text search, not a whole page archive
 
@@ -98,7 +98,7 @@ class WordPressSource(TextItemSource):
         content = html_to_text(_rendered(post.get("content")))
         excerpt = html_to_text(_rendered(post.get("excerpt")))
         published = local_datetime(post.get("date_gmt"), timezone.utc) or local_datetime(
-            post.get("date"), STOCKHOLM)
+            post.get("date"), self.settings.tz)
         item = Item(source=self.name, native_id=str(post["id"]), kind=self.items_kind(),
                     title=title, url=str(post["link"]),
                     summary=(content or excerpt)[:SUMMARY_CHARS], published=published,

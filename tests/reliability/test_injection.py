@@ -31,7 +31,7 @@ from monitor.report import build_report, render_report
 from monitor.store import Store
 from monitor.app import open_store
 from monitor.subscriptions import Subscription, subscribe
-from tests.conftest import NOW, ROOT
+from tests.conftest import TZ, NOW, ROOT
 from tests.factories import BASE, sedia_page, sedia_row
 from tests.mailfixtures import mail_env  # noqa: F401 - fixture
 from tests.reliability.hostile import (MARKUP, payloads, template_vocabulary, unsafe_html,
@@ -59,11 +59,11 @@ def report_html(config, store: Store) -> str:  # noqa: ANN001
     """The yearly report in HTML after the ``GRANTED`` calls were applied for and granted."""
     ids = list(committees(config))
     for item_id in GRANTED:
-        app = start_application(store, item_id, "bun", committees=ids, by="test", now=NOW)
+        app = start_application(store, item_id, "bun", committees=ids, by="test", now=NOW, tz=TZ)
         advance_application(store, app.id, "granted", by="test", force=True, reason="test",
-                            amount=1000, now=NOW)
-    report = build_report(store, NOW.year, committees(config), now=NOW)
-    return render_report(report, "html", "sv")
+                            amount=1000, now=NOW, tz=TZ)
+    report = build_report(store, NOW.year, committees(config), now=NOW, tz=TZ)
+    return render_report(report, "html", "sv", tz=TZ)
 
 
 def hostile_rows() -> list[dict]:
