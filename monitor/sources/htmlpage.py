@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from bs4 import Tag
@@ -18,9 +18,9 @@ from ._shared import (ITEM_OPTIONS, TextItemSource, absolute, apply_dates, compa
 SUMMARY_CHARS = 4000
 
 
-def parse_date_text(value: str, now: datetime) -> Any:
+def parse_date_text(value: str, now: datetime, tz: tzinfo) -> Any:
     """A date written on a page (``2026-07-03``, ``02 juli 2026``) → aware datetime or None."""
-    return parse_date(value, today=now, role="published") if value else None
+    return parse_date(value, today=now, role="published", tz=tz) if value else None
 
 
 class HtmlSource(TextItemSource):
@@ -109,8 +109,9 @@ class HtmlSource(TextItemSource):
         if self.option("date"):
             date_node = node.select_one(self.option("date"))
             if date_node is not None:
-                published = (parse_date_text(str(date_node.get("datetime") or ""), self.now)
-                             or parse_date_text(compact(text_of(date_node)), self.now))
+                tz = self.settings.tz
+                published = (parse_date_text(str(date_node.get("datetime") or ""), self.now, tz)
+                             or parse_date_text(compact(text_of(date_node)), self.now, tz))
         summary = ""
         if self.option("summary"):
             summary = text_of(node.select_one(self.option("summary")))

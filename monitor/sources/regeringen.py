@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -25,7 +25,7 @@ CATEGORY_REMISS = "/tx/2099"
 SUMMARY_CHARS = 4000
 
 
-def _time_value(node: Tag | None, now: datetime) -> datetime | None:
+def _time_value(node: Tag | None, now: datetime, tz: tzinfo) -> datetime | None:
     """A ``<time>``: its ``datetime`` attribute when ISO, else the date written in it.
 
     The listing writes ``datetime="2026-07-03"``; the detail page ``datetime="02 juli 2026"``.
@@ -33,7 +33,7 @@ def _time_value(node: Tag | None, now: datetime) -> datetime | None:
     if node is None:
         return None
     for value in (str(node.get("datetime") or ""), compact(text_of(node))):
-        when = parse_date(value, today=now, role="published") if value.strip() else None
+        when = parse_date(value, today=now, role="published", tz=tz) if value.strip() else None
         if when is not None:
             return when
     return None
@@ -111,14 +111,14 @@ class RegeringenRemisserSource(Source):
         times = block.select(".block--timeLinks time")
         ministries = _ministries(block.select(".block--timeLinks a[href]"))
         extra = self.title_facts(title)
-        updated = _time_value(times[1], self.now) if len(times) > 1 else None
+        updated = _time_value(times[1], self.now, self.settings.tz) if len(times) > 1 else None
         if updated is not None:
             extra["updated"] = to_iso(updated)
         if ministries:
             extra.update(ministry=ministries[0], ministries=ministries)
         return Item(source=self.name, native_id=self.native_id(href), kind=LEGISLATION,
                     title=title, url=href, language="sv",
-                    published=_time_value(times[0], self.now) if times else None, extra=extra)
+                    published=_time_value(times[0], self.now, self.settings.tz) if times else None, extra=extra)
 
     @staticmethod
     def title_facts(title: str) -> dict[str, Any]:
@@ -143,7 +143,8 @@ class RegeringenRemisserSource(Source):
         if ministries:
             item.extra.update(ministry=ministries[0], ministries=ministries)
         published_node = page.select_one("span.published")
-        published = _time_value(page.select_one("span.published time"), self.now)
+        published = _time_value(page.select_one("span.published time"), self.now,
+                                self.settings.tz)
         item.published = item.published or published
         evidence = [published_evidence(published, compact(text_of(published_node)))
                     ] if published else []
