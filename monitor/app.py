@@ -21,9 +21,9 @@ from typing import Any, Callable, Mapping, Sequence
 
 from . import committees, dedup, deliveries, health, subscriptions
 from .applications import create_tables as _application_tables
-from .config import Config, Key, Loader, Settings, read_config
+from .config import Config, Loader, Settings, read_config
 from .jobs import JobResult, Step, StepContext
-from .mail import MAIL_SCHEMA
+from .mail import MailSettings
 from .meetings import load_meetings
 from . import scheduler
 from .store import Store, TableHook
@@ -38,7 +38,8 @@ class Feature:
 
     name: str
     doc: str
-    sections: Mapping[str, Mapping[str, Key]] = field(default_factory=dict)
+    #: settings.toml sections by name: each a settings dataclass (see monitor.config.setting)
+    sections: Mapping[str, type] = field(default_factory=dict)
     loaders: Mapping[str, Loader] = field(default_factory=dict)
     tables: Sequence[TableHook] = ()
     after_poll: Step | None = None
@@ -69,12 +70,12 @@ FEATURES: tuple[Feature, ...] = (
             loaders={"committees": lambda d, s: committees.load_committees(d),
                      "priorities": lambda d, s: committees.load_priorities(d)}),
     Feature("mail", "[mail]: outbox or SMTP, sender, administrator",
-            sections={"mail": MAIL_SCHEMA}),
+            sections={"mail": MailSettings}),
     Feature("subscriptions", "[digest] and who gets which digest",
-            sections={"digest": subscriptions.DIGEST_SCHEMA},
+            sections={"digest": subscriptions.DigestSettings},
             tables=(subscriptions.create_table,)),
     Feature("schedule", "[schedule]: when monitor serve runs each job",
-            sections={"schedule": scheduler.SCHEDULE_SCHEMA}),
+            sections={"schedule": scheduler.ScheduleSettings}),
     Feature("matching", "matching.toml: the tagging rules", loaders={"matching": _load_matching}),
     Feature("meetings", "meetings.toml: the decision calendar",
             loaders={"meetings": load_meetings}),
@@ -88,7 +89,7 @@ FEATURES: tuple[Feature, ...] = (
 )
 
 
-def _sections(features: Sequence[Feature]) -> dict[str, Mapping[str, Key]]:
+def _sections(features: Sequence[Feature]) -> dict[str, type]:
     return {name: schema for f in features for name, schema in f.sections.items()}
 
 

@@ -10,9 +10,11 @@ validate them with :func:`check_table`, so all files report mistakes the same wa
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import tomllib
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -29,6 +31,10 @@ __all__ = [
     "find_config_dir",
     "Settings",
     "HttpSettings",
+    "setting",
+    "schema_of",
+    "build_section",
+    "with_environment",
     "SourceConfig",
     "Config",
     "read_config",
@@ -149,56 +155,129 @@ DEFAULT_TIMEZONE = "Europe/Stockholm"
 DEFAULT_USER_AGENT = ("kommun-monitor/0.1 (funding and horizon-scanning monitor; "
                       "contact: the municipality's international coordinator)")
 
-TOP_SCHEMA: dict[str, Key] = {
-    "database": Key(str, "data/monitor.db", doc="SQLite file (MONITOR_DB and --db override)"),
-    "timezone": Key(str, DEFAULT_TIMEZONE, _check_timezone, doc="time zone for dates shown"),
-    "language": Key(str, "sv", _one_of("sv", "en"), doc="language of CLI messages and mail"),
-}
+def setting(default: Any, check: Callable[[Any], str | None] | None = None, doc: str = "", *,
+            key: str | None = None, env: str | None = None, in_file: bool = True) -> Any:
+    """A field of a settings dataclass: its default (written once, here), check and doc.
 
-HTTP_SCHEMA: dict[str, Key] = {
-    "timeout": Key(float, 30.0, _positive, doc="seconds to connect, and between bytes read"),
-    "user_agent": Key(str, DEFAULT_USER_AGENT),
-    "max_body_bytes": Key(int, 20 * 1024 * 1024, _positive, doc="a larger response is aborted"),
-    "retries": Key(int, 3, _not_negative, doc="retries on 429, 5xx and network errors"),
-    "backoff": Key(float, 1.0, _not_negative, doc="first retry wait in seconds, doubled each time"),
-    "max_retry_after": Key(float, 300.0, _not_negative,
-                           doc="longest Retry-After honoured; a longer one fails the source"),
-    "max_redirects": Key(int, 5, _not_negative),
-    "max_pages": Key(int, 50, _positive, doc="page limit per source and poll"),
-}
+    ``key`` is the TOML key when it differs from the field name; ``env`` an environment
+    variable that overrides the value (checked like the file's value); ``in_file=False``
+    for a value only the environment gives (a password).
+    """
+    meta = {"check": check, "doc": doc, "key": key, "env": env, "in_file": in_file}
+    if isinstance(default, (list, dict)):
+        copy = default.copy
+        return field(default_factory=copy, metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+_TOML_TYPES = {str: str, int: int, float: float, bool: bool, list: list, dict: dict, Path: str}
+
+
+def _file_fields(cls: type) -> list[tuple[Any, str, type]]:
+    """(dataclass field, TOML key, TOML type) of every field the settings file may set."""
+    hints = typing.get_type_hints(cls)
+    out = []
+    for f in dataclasses.fields(cls):
+        if not f.metadata.get("in_file", False):
+            continue
+        kind = typing.get_origin(hints[f.name]) or hints[f.name]
+        out.append((f, f.metadata.get("key") or f.name, _TOML_TYPES[kind]))
+    return out
+
+
+def schema_of(cls: type) -> dict[str, Key]:
+    """The :class:`Key` schema of a settings dataclass, derived from its fields."""
+    schema = {}
+    for f, key, toml_type in _file_fields(cls):
+        default = f.default if f.default is not dataclasses.MISSING else f.default_factory
+        if isinstance(default, Path):
+            default = str(default)
+        schema[key] = Key(toml_type, default, f.metadata["check"], f.metadata["doc"])
+    return schema
+
+
+def build_section(cls: type, table: Mapping[str, Any], *, file: str | Path, where: str) -> Any:
+    """Validate ``table`` against ``cls``'s schema and return the typed settings object."""
+    values = check_table(table, schema_of(cls), file=file, where=where)
+    hints = typing.get_type_hints(cls)
+    kwargs = {f.name: values[key] for f, key, _ in _file_fields(cls)}
+    for name, value in kwargs.items():
+        if hints[name] is Path:
+            kwargs[name] = Path(value)
+    return cls(**kwargs)
+
+
+def with_environment(section: Any, environ: Mapping[str, str]) -> Any:
+    """``section`` with the environment variables its fields declare (``setting(env=...)``),
+    each converted to the field's type and checked by the same check as the file's value."""
+    hints = typing.get_type_hints(type(section))
+    changes = {}
+    for f in dataclasses.fields(section):
+        variable = f.metadata.get("env")
+        raw = environ.get(variable) if variable else None
+        if raw is None or raw.strip() == "":
+            continue
+        value = _from_environment(variable, raw.strip(), hints[f.name], f.metadata.get("check"))
+        changes[f.name] = Path(value) if hints[f.name] is Path else value
+    return dataclasses.replace(section, **changes) if changes else section
+
+
+def _from_environment(variable: str, raw: str, kind: Any,
+                      check: Callable[[Any], str | None] | None) -> Any:
+    try:
+        value = kind(raw) if kind in (int, float) else raw
+    except ValueError:
+        raise ConfigError(f"must be a number, got {raw!r}", file="environment",
+                          key=variable) from None
+    problem = check(value) if check is not None and kind is not Path else None
+    if problem:
+        raise ConfigError(problem, file="environment", key=variable)
+    return value
+
 
 @dataclass(frozen=True)
 class HttpSettings:
-    """How the shared HTTP client behaves."""
+    """``[http]``: how the shared HTTP client behaves."""
 
-    timeout: float = 30.0
-    user_agent: str = DEFAULT_USER_AGENT
-    max_body_bytes: int = 20 * 1024 * 1024
-    retries: int = 3
-    backoff: float = 1.0
-    max_retry_after: float = 300.0
-    max_redirects: int = 5
-    max_pages: int = 50
+    timeout: float = setting(30.0, _positive, "seconds to connect, and between bytes read")
+    user_agent: str = setting(DEFAULT_USER_AGENT)
+    max_body_bytes: int = setting(20 * 1024 * 1024, _positive, "a larger response is aborted")
+    retries: int = setting(3, _not_negative, "retries on 429, 5xx and network errors")
+    backoff: float = setting(1.0, _not_negative, "first retry wait in seconds, doubled each time")
+    max_retry_after: float = setting(300.0, _not_negative,
+                                     "longest Retry-After honoured; a longer one fails the source")
+    max_redirects: int = setting(5, _not_negative)
+    max_pages: int = setting(50, _positive, "page limit per source and poll")
 
 
 @dataclass(frozen=True)
 class Settings:
-    """``config/settings.toml`` after validation."""
+    """``config/settings.toml`` after validation: the top-level keys, ``[http]``, and each
+    feature's section as its own typed object (``section("mail")``)."""
 
-    database: Path = Path("data/monitor.db")
-    timezone: str = DEFAULT_TIMEZONE
-    language: str = "sv"
+    database: Path = setting(Path("data/monitor.db"), None,
+                             "SQLite file (MONITOR_DB and --db override)")
+    timezone: str = setting(DEFAULT_TIMEZONE, _check_timezone, "time zone for dates shown")
+    language: str = setting("sv", _one_of("sv", "en"), "language of CLI messages and mail")
     http: HttpSettings = field(default_factory=HttpSettings)
-    sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    sections: Mapping[str, Any] = field(default_factory=dict)
     file: Path | None = None
 
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
-    def section(self, name: str) -> Mapping[str, Any]:
-        """A validated section other than ``http`` (``mail``, ``schedule`` ...)."""
-        return self.sections.get(name, {})
+    def section(self, name: str, cls: type | None = None) -> Any:
+        """A feature's validated section (``mail``, ``schedule`` ...); with ``cls``, its
+        defaults when the section was not read (settings made without the feature)."""
+        found = self.sections.get(name)
+        if found is None and cls is not None:
+            return cls()
+        return found
+
+
+TOP_SCHEMA: dict[str, Key] = schema_of(Settings)
+HTTP_SCHEMA: dict[str, Key] = schema_of(HttpSettings)
 
 
 @dataclass(frozen=True)
@@ -257,30 +336,30 @@ def find_config_dir(explicit: str | Path | None = None) -> Path:
                       file=str(local.resolve()))
 
 
-def load_settings(config_dir: Path,
-                  sections: Mapping[str, Mapping[str, Key]] | None = None) -> Settings:
+def load_settings(config_dir: Path, sections: Mapping[str, type] | None = None) -> Settings:
     """Read ``settings.toml`` (absent file: all defaults).
 
-    ``sections`` are the schemas of the features' sections (``mail``, ``schedule`` ...), given
-    by the composition root (:mod:`monitor.app`); ``[http]`` is always known.
+    ``sections`` are the features' settings dataclasses by section name (``mail``,
+    ``schedule`` ...), given by the composition root (:mod:`monitor.app`); ``[http]`` is
+    always known.
     """
-    schemas: dict[str, Mapping[str, Key]] = {"http": HTTP_SCHEMA, **(sections or {})}
+    classes: dict[str, type] = {"http": HttpSettings, **(sections or {})}
     path = config_dir / "settings.toml"
     data = read_toml(path) if path.exists() else {}
-    raw_sections = {name: data.pop(name) for name in list(data) if name in schemas}
+    raw_sections = {name: data.pop(name) for name in list(data) if name in classes}
     top_schema = dict(TOP_SCHEMA)
-    for name in schemas:
+    for name in classes:
         top_schema[name] = Key(dict, dict, doc=f"[{name}] section")
     top = check_table(data, top_schema, file=path)
-    checked: dict[str, dict[str, Any]] = {}
-    for name, schema in schemas.items():
+    built: dict[str, Any] = {}
+    for name, cls in classes.items():
         raw = raw_sections.get(name, {})
         if not isinstance(raw, dict):
             raise ConfigError("must be a table ([section])", file=str(path), key=name)
-        checked[name] = check_table(raw, schema, file=path, where=name)
-    http = HttpSettings(**checked.pop("http"))
+        built[name] = build_section(cls, raw, file=path, where=name)
+    http = built.pop("http")
     return Settings(database=Path(top["database"]), timezone=top["timezone"],
-                    language=top["language"], http=http, sections=checked, file=path)
+                    language=top["language"], http=http, sections=built, file=path)
 
 
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -360,7 +439,7 @@ def load_sources(config_dir: Path, registry: Any) -> tuple[SourceConfig, ...]:
 Loader = Callable[[Path, Settings], Any]
 
 
-def read_config(config_dir: str | Path | None, *, sections: Mapping[str, Mapping[str, Key]],
+def read_config(config_dir: str | Path | None, *, sections: Mapping[str, type],
                 loaders: Mapping[str, Loader], source_kinds: Any) -> Config:
     """Find and validate the whole configuration with the features' sections and loaders.
 

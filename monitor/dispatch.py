@@ -95,8 +95,8 @@ def _name(kind: str, label: str, committee: str, key: str) -> str:
 
 def is_due(config: Config, period: Period, now: datetime) -> bool:
     """Whether the period's schedule time has come (and the period has not ended)."""
-    expression = schedule_settings(config)["digests" if period.frequency == "weekly"
-                                           else "daily_digests"]
+    schedule = schedule_settings(config)
+    expression = schedule.digests if period.frequency == "weekly" else schedule.daily_digests
     fire = first_fire(expression, config.settings.tz, period.start)
     return fire is not None and fire < period.end and fire <= now < period.end
 
@@ -149,7 +149,7 @@ def send_digests(config: Config, store: Store, *, now: datetime,
                  frequency: str | None = None, due_only: bool = False,
                  channel: Channel | None = None) -> list[Outcome]:
     """Build, record and deliver the digests of the current (or given) period."""
-    send_empty = digest_settings(config)["send_empty"]
+    send_empty = digest_settings(config).send_empty
     settings = mail_settings(config)
     outcomes: dict[str, Outcome] = {}
     for sub, per in _plan(config, store, now, period, committee, frequency):
@@ -213,7 +213,7 @@ def preview_digests(config: Config, store: Store, folder: Path | None, *,
     A digest already recorded is rebuilt over its recorded window, so the preview shows what
     was sent (with today's templates).
     """
-    send_empty = digest_settings(config)["send_empty"]
+    send_empty = digest_settings(config).send_empty
     settings = mail_settings(config)
     channel = OutboxChannel(settings, folder) if folder is not None else None
     outcomes = []
@@ -246,7 +246,7 @@ def _days_phrase(days: int, lang: str) -> str:
 def send_reminders(config: Config, store: Store, *, now: datetime,
                    committee: str | None = None, channel: Channel | None = None) -> list[Outcome]:
     """Reminders for followed calls whose next deadline is within a threshold, once each."""
-    thresholds = sorted(set(digest_settings(config)["reminder_days"]))
+    thresholds = sorted(set(digest_settings(config).reminder_days))
     settings = mail_settings(config)
     outcomes: dict[str, Outcome] = {}
     for sub in effective_subscriptions(config, store, committee=committee):

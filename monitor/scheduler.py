@@ -19,15 +19,16 @@ import os
 import re
 import signal
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 from zoneinfo import ZoneInfo
 
-from .config import Config, Key
+from .config import Config, setting
 from .errors import MonitorError
 
-__all__ = ["SCHEDULE_SCHEMA", "cron_trigger", "first_fire", "schedule_settings", "build_scheduler",
+__all__ = ["ScheduleSettings", "cron_trigger", "first_fire", "schedule_settings", "build_scheduler",
            "single_instance", "AlreadyRunning", "serve", "JOB_NAMES"]
 
 log = logging.getLogger("monitor.scheduler")
@@ -58,21 +59,21 @@ def _check_cron(value: str) -> str | None:
     return None
 
 
-SCHEDULE_SCHEMA: dict[str, Key] = {
-    "poll": Key(str, "0 */6 * * *", _check_cron, doc="poll, tag and send what is due"),
-    "digests": Key(str, "0 7 * * mon", _check_cron, doc="weekly digests"),
-    "daily_digests": Key(str, "0 7 * * *", _check_cron, doc="daily digests"),
-    "reminders": Key(str, "0 7 * * *", _check_cron, doc="deadline reminders"),
-    "misfire_grace_hours": Key(float, 6.0, lambda v: None if v > 0 else "must be greater than 0",
-                               doc="a run this late (machine asleep, busy) still runs, once"),
-}
+@dataclass(frozen=True)
+class ScheduleSettings:
+    """``[schedule]``: a cron expression per job of ``monitor serve``."""
+
+    poll: str = setting("0 */6 * * *", _check_cron, "poll, tag and send what is due")
+    digests: str = setting("0 7 * * mon", _check_cron, "weekly digests")
+    daily_digests: str = setting("0 7 * * *", _check_cron, "daily digests")
+    reminders: str = setting("0 7 * * *", _check_cron, "deadline reminders")
+    misfire_grace_hours: float = setting(
+        6.0, lambda v: None if v > 0 else "must be greater than 0",
+        "a run this late (machine asleep, busy) still runs, once")
 
 
-def schedule_settings(config: Config) -> dict[str, Any]:
-    values = dict(config.settings.section("schedule") or {})
-    for key, spec in SCHEDULE_SCHEMA.items():
-        values.setdefault(key, spec.default)
-    return values
+def schedule_settings(config: Config) -> ScheduleSettings:
+    return config.settings.section("schedule", ScheduleSettings)
 
 
 def first_fire(expression: str, tz: ZoneInfo, start: datetime) -> datetime | None:
@@ -130,12 +131,12 @@ def build_scheduler(config: Config, *, jobs: Mapping[str, Callable[[], str]]):  
 
     settings = schedule_settings(config)
     tz = config.settings.tz
-    grace = int(settings["misfire_grace_hours"] * 3600)
+    grace = int(settings.misfire_grace_hours * 3600)
     defaults = {"coalesce": True, "misfire_grace_time": grace, "max_instances": 1}
     scheduler = BlockingScheduler(timezone=tz, job_defaults=defaults,
                                   executors={"default": ThreadPoolExecutor(1)})
     for name, job in jobs.items():
-        scheduler.add_job(job, cron_trigger(settings[name], tz), id=name, name=name,
+        scheduler.add_job(job, cron_trigger(getattr(settings, name), tz), id=name, name=name,
                           coalesce=True, misfire_grace_time=grace, max_instances=1)
     scheduler.add_listener(_log_event, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED)
     return scheduler

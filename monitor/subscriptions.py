@@ -21,13 +21,14 @@ from datetime import datetime
 from typing import Any, Sequence
 
 from .committees import check_email, committees, priorities
-from .config import Config, Key
+from .config import Config, setting
 from .errors import MonitorError
 from .model import to_iso
 from .store import Store
 
 __all__ = ["Subscription", "InvalidSubscription", "ALL", "FREQUENCIES", "subscribe",
-           "unsubscribe", "effective_subscriptions", "validate", "digest_settings"]
+           "unsubscribe", "effective_subscriptions", "validate", "digest_settings",
+           "DigestSettings"]
 
 log = logging.getLogger(__name__)
 ALL = "all"
@@ -40,23 +41,21 @@ def _reminder_days(value: list) -> str | None:
     return None
 
 
-DIGEST_SCHEMA: dict[str, Key] = {
-    "default_subscriptions": Key(bool, True, doc="each committee's email gets its digest"),
-    "send_empty": Key(bool, False, doc="send a digest even when it has nothing to say"),
-    "closing_days": Key(int, 30, lambda v: None if v > 0 else "must be greater than 0",
-                        doc="'closes soon' means a deadline within this many days"),
-    "reminder_days": Key(list, lambda: [14, 3], _reminder_days,
-                         doc="reminders this many days before a followed call's deadline"),
-}
+@dataclass(frozen=True)
+class DigestSettings:
+    """``[digest]``: who gets a digest by default and what it says."""
+
+    default_subscriptions: bool = setting(True, None, "each committee's email gets its digest")
+    send_empty: bool = setting(False, None, "send a digest even when it has nothing to say")
+    closing_days: int = setting(30, lambda v: None if v > 0 else "must be greater than 0",
+                                "'closes soon' means a deadline within this many days")
+    reminder_days: list[int] = setting(
+        [14, 3], _reminder_days, "reminders this many days before a followed call's deadline")
 
 
-def digest_settings(config: Config) -> dict[str, Any]:
-    """``[digest]`` with defaults (also when settings were read before this module)."""
-    values = dict(config.settings.section("digest") or {})
-    for key, spec in DIGEST_SCHEMA.items():
-        if key not in values:
-            values[key] = spec.default() if callable(spec.default) else spec.default
-    return values
+def digest_settings(config: Config) -> DigestSettings:
+    """``[digest]`` (its defaults when the settings were read without this feature)."""
+    return config.settings.section("digest", DigestSettings)
 
 
 def create_table(db: Any) -> None:
@@ -180,7 +179,7 @@ def effective_subscriptions(config: Config, store: Store, *,
     stored = _stored(store)
     lang = config.settings.language
     result: list[Subscription] = []
-    if digest_settings(config)["default_subscriptions"]:
+    if digest_settings(config).default_subscriptions:
         for ident, com in committees(config).items():
             default = Subscription(committee=ident, email=com.email.lower(), lang=lang,
                                    origin="default")
