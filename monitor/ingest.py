@@ -8,7 +8,9 @@ validators are saved in one transaction, so a crash leaves either all of it or n
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
+import traceback
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -30,6 +32,7 @@ from .store import Store
 __all__ = ["SourceReport", "poll", "poll_async", "select_sources", "tag_items"]
 
 OK, UNCHANGED, ERROR = "ok", "unchanged", "error"
+log = logging.getLogger("monitor.ingest")
 
 
 @dataclass
@@ -43,6 +46,8 @@ class SourceReport:
     changed: int = 0
     http_status: int | None = None
     error: str | None = None
+    #: the traceback of an unexpected error (a parser bug), also kept on the poll row
+    traceback: str | None = None
     seconds: float = 0.0
     poll_id: int | None = None
 
@@ -101,10 +106,12 @@ async def _poll_one(source_config: SourceConfig, config: Config, store: Store, f
         report.error, report.http_status = str(exc), http.last_status
     except Exception as exc:  # a parser bug must not stop the other sources; keep its trace
         report.error = f"unexpected {type(exc).__name__}: {exc}"
+        report.traceback = traceback.format_exc()
         report.http_status = http.last_status
+        log.exception("source %s: unexpected %s", source_config.name, type(exc).__name__)
     if report.outcome == ERROR:
         store.finish_poll(poll_id, outcome=ERROR, http_status=report.http_status,
-                          error=report.error, now=now)
+                          error=report.error, traceback=report.traceback, now=now)
     report.seconds = time.monotonic() - started
     return report
 

@@ -26,7 +26,7 @@ from typing import Any, Callable, Iterator, Mapping
 from zoneinfo import ZoneInfo
 
 from .config import Config, setting
-from .errors import MonitorError
+from .errors import AlreadyRunning
 
 __all__ = ["ScheduleSettings", "cron_trigger", "first_fire", "schedule_settings", "build_scheduler",
            "single_instance", "AlreadyRunning", "serve", "JOB_NAMES"]
@@ -79,10 +79,6 @@ def schedule_settings(config: Config) -> ScheduleSettings:
 def first_fire(expression: str, tz: ZoneInfo, start: datetime) -> datetime | None:
     """The first time at or after ``start`` at which ``expression`` fires."""
     return cron_trigger(expression, tz).get_next_fire_time(None, start.astimezone(tz))
-
-
-class AlreadyRunning(MonitorError):
-    """Another ``monitor serve`` holds the lock file of this database."""
 
 
 @contextmanager

@@ -52,7 +52,7 @@ CREATE INDEX IF NOT EXISTS item_history_changed ON item_history(changed_at);
 CREATE TABLE IF NOT EXISTS polls (
     id INTEGER PRIMARY KEY, source TEXT NOT NULL, started TEXT NOT NULL, finished TEXT,
     outcome TEXT, http_status INTEGER, items_parsed INTEGER, new INTEGER, changed INTEGER,
-    error TEXT
+    error TEXT, traceback TEXT
 );
 CREATE INDEX IF NOT EXISTS polls_source ON polls(source, id);
 CREATE TABLE IF NOT EXISTS http_cache (
@@ -123,6 +123,8 @@ class Store:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise StoreError(f"{self.path}: cannot create the schema: {exc}") from exc
+        if "traceback" not in {c.name for c in self.db["polls"].columns}:  # a database from
+            self.conn.execute("ALTER TABLE polls ADD COLUMN traceback TEXT")  # before it
         if "items_fts" not in self.db.table_names():
             self.db["items"].enable_fts(["title", "summary"], create_triggers=True,
                                         tokenize="unicode61")
@@ -375,13 +377,15 @@ class Store:
 
     def finish_poll(self, poll_id: int, *, outcome: str, http_status: int | None = None,
                     items_parsed: int = 0, new: int = 0, changed: int = 0,
-                    error: str | None = None, now: datetime) -> None:
+                    error: str | None = None, traceback: str | None = None,
+                    now: datetime) -> None:
+        """``traceback``: an unexpected error's, so a parser bug can be found afterwards."""
         with self.write() as conn:
             conn.execute(
                 "UPDATE polls SET finished = ?, outcome = ?, http_status = ?, items_parsed = ?,"
-                " new = ?, changed = ?, error = ? WHERE id = ?",
+                " new = ?, changed = ?, error = ?, traceback = ? WHERE id = ?",
                 (to_iso(now), outcome, http_status, items_parsed, new, changed,
-                 error, poll_id))
+                 error, traceback, poll_id))
 
     def polls(self, source: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
         sql = "SELECT * FROM polls"

@@ -22,7 +22,7 @@ from typing import Any, Sequence
 
 from .committees import check_email, committees, priorities
 from .config import Config, setting
-from .errors import MonitorError
+from .errors import InvalidSubscription
 from .model import to_iso
 from .store import Store
 
@@ -91,17 +91,6 @@ class Subscription:
                 "frequency": self.frequency, "lang": self.lang,
                 "priorities": list(self.priorities), "topics": list(self.topics),
                 "sources": list(self.sources), "origin": self.origin}
-
-
-class InvalidSubscription(MonitorError):
-    """A subscription names something unknown; ``field`` and ``valid`` say what and which."""
-
-    def __init__(self, field: str, value: str, valid: Sequence[str] = ()) -> None:
-        self.field, self.value, self.valid = field, value, list(valid)
-        text = f"{field}: unknown or malformed {value!r}"
-        if self.valid:
-            text += f" (valid: {', '.join(self.valid)})"
-        super().__init__(text)
 
 
 def validate(config: Config, sub: Subscription) -> None:

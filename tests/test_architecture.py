@@ -139,11 +139,11 @@ def test_no_import_cycle():
 
 
 def test_config_imports_no_feature():
-    assert reachable(import_graph(), "monitor.config") == {"monitor.errors"}
+    assert reachable(import_graph(), "monitor.config") == {"monitor.errors", "monitor.i18n"}
 
 
 def test_store_imports_no_feature():
-    allowed = {"monitor.errors", "monitor.model", "monitor.dedup", "monitor.dates"}
+    allowed = {"monitor.errors", "monitor.i18n", "monitor.model", "monitor.dedup", "monitor.dates"}
     assert reachable(import_graph(), "monitor.store") <= allowed
 
 
