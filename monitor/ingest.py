@@ -1,8 +1,10 @@
 """The first hop: Source.fetch → items → store upsert (new / changed) → matchers → tags saved.
 
 Sources run concurrently on one shared HTTP client. Each source's outcome is stored as a
-poll row; one failing source never stops another, and a source's items, tags and HTTP
-validators are saved in one transaction, so a crash leaves either all of it or none.
+poll row; one failing source never stops another. A source's items arrive page by page
+(:meth:`Source.pages`): each page's items, tags and the HTTP validators read so far are saved
+in one transaction before the next page is read, so a crash leaves whole pages, and memory
+holds one page, not the source's whole answer.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import httpx
 from .config import Config, SourceConfig
 from .dedup import update_groups
 from .errors import ConfigError, MonitorError
-from .fetch import REVALIDATE_AFTER, Fetcher, NotModified
+from .fetch import REVALIDATE_AFTER, Fetcher, NotModified, SourceHTTP
 from .health import record_poll as record_health
 from .matchers import Tagger, build_tagger
 from .model import Item
@@ -76,6 +78,20 @@ def tag_items(store: Store, tagger: Tagger | None, items: Sequence[Item],
         store.replace_tags(item.id, tagger.tag(item), now=now)
 
 
+def _store_page(store: Store, tagger: Tagger | None, items: list[Item], http: SourceHTTP,
+                poll_id: int, now: datetime, report: SourceReport) -> None:
+    """One page's items, their tags and the validators of the requests so far, together."""
+    with store.write():
+        result = store.upsert_items(items, poll_id=poll_id, now=now)
+        touched = set(result.new) | set(result.changed)
+        tag_items(store, tagger, [i for i in items if i.id in touched], now)
+        store.save_validators(http.pending_validators, now=now)
+    http.pending_validators.clear()
+    report.items_parsed += len(items)
+    report.new += len(result.new)
+    report.changed += len(result.changed)
+
+
 async def _poll_one(source_config: SourceConfig, config: Config, store: Store, fetcher: Fetcher,
                     tagger: Tagger | None, now: datetime) -> SourceReport:
     started = time.monotonic()
@@ -85,20 +101,15 @@ async def _poll_one(source_config: SourceConfig, config: Config, store: Store, f
                               source_config.get("allowed_hosts", ()))
     try:
         source = registry.get(source_config.kind)(source_config, config.settings, now=now)
-        items = source.check_items(await source.fetch(http))
-        report.items_parsed = len(items)
+        async for page in source.pages(http):
+            _store_page(store, tagger, source.check_items(page), http, poll_id, now, report)
         with store.write():
-            result = store.upsert_items(items, poll_id=poll_id, now=now)
-            touched = set(result.new) | set(result.changed)
-            tag_items(store, tagger, [i for i in items if i.id in touched], now)
-            store.save_validators(http.pending_validators, now=now)
-            record_health(store, source_config, items_parsed=len(items), now=now,
+            record_health(store, source_config, items_parsed=report.items_parsed, now=now,
                           lang=config.settings.language)
-            report.outcome, report.new, report.changed = OK, len(result.new), len(result.changed)
-            report.http_status = http.last_status
+            report.outcome, report.http_status = OK, http.last_status
             store.finish_poll(poll_id, outcome=OK, http_status=http.last_status,
-                              items_parsed=len(items), new=report.new, changed=report.changed,
-                              now=now)
+                              items_parsed=report.items_parsed, new=report.new,
+                              changed=report.changed, now=now)
     except NotModified:
         report.outcome, report.http_status = UNCHANGED, http.last_status
         store.finish_poll(poll_id, outcome=UNCHANGED, http_status=http.last_status, now=now)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import inspect
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, AsyncIterator, ClassVar
 
 from ..config import Key, Settings, SourceConfig
 from ..errors import ParseError
@@ -68,6 +68,12 @@ class Source:
         if response.not_modified:
             raise NotModified(self.url)
         return self.parse(response.content, url=response.url, content_type=response.content_type)
+
+    async def pages(self, http: SourceHTTP) -> AsyncIterator[list[Item]]:
+        """The items page by page: ingest stores each page, with the HTTP validators read so
+        far, before the next is read, so a large source is never held whole in memory. The
+        default is :meth:`fetch` as one page; a source that reads many pages yields each."""
+        yield await self.fetch(http)
 
     def parse(self, body: bytes, *, url: str, content_type: str = "") -> list[Item]:
         """Turn one response body into items. Raise ParseError when it is not understood."""

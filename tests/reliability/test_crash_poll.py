@@ -61,8 +61,8 @@ def test_sigkill_during_polls_loses_and_doubles_nothing(httpserver, config_dir):
         with open_store(database) as store:
             assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
             count = store.count_items()
-            # each source commits all of its items or none: whole sources only, never fewer
-            assert count % (PAGES * PER_PAGE) == 0 and count >= previous_count
+            # each page commits all of its items (and validators) or none: whole pages only
+            assert count % PER_PAGE == 0 and count >= previous_count
             previous_count = count
             assert store.conn.execute(
                 "SELECT count(*) FROM item_history").fetchone()[0] == 0
