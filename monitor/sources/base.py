@@ -57,10 +57,13 @@ class Source:
         return inspect.cleandoc(cls.__doc__ or "")
 
     def option(self, key: str) -> Any:
-        """A kind option's configured value, else the schema default."""
+        """A kind option's configured value, else the schema default (a fresh one when the
+        default is a factory such as ``list``), so a source built without sources.toml's
+        validation still reads real values."""
         if key in self.config.options:
             return self.config.options[key]
-        return self.options[key].default
+        default = self.options[key].default
+        return default() if callable(default) else default
 
     async def fetch(self, http: SourceHTTP) -> list[Item]:
         """Fetch and parse. The default is one conditional GET of ``url``."""
