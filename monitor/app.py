@@ -19,12 +19,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
-from . import committees, dedup, deliveries, health, subscriptions
+from . import activities, committees, deliveries, health, subscriptions
 from .applications import create_tables as _application_tables
 from .config import Config, Loader, Settings, read_config
 from .jobs import JobResult, Step, StepContext
 from .mail import MailSettings
 from .meetings import load_meetings
+from .organisation import OrganisationSettings
 from . import scheduler
 from .store import Store, TableHook
 
@@ -64,8 +65,6 @@ def _mail_step(context: StepContext) -> str | None:
 
 
 FEATURES: tuple[Feature, ...] = (
-    Feature("groups", "one row per call that several sources publish (monitor.dedup)",
-            tables=(dedup.schema,)),
     Feature("committees", "committees.toml and priorities.toml: the tags items get",
             loaders={"committees": lambda d, s: committees.load_committees(d),
                      "priorities": lambda d, s: committees.load_priorities(d)}),
@@ -86,6 +85,10 @@ FEATURES: tuple[Feature, ...] = (
             tables=(deliveries.create_table,), after_poll=("mail", _mail_step)),
     Feature("applications", "applications for calls and their decisions",
             tables=(_application_tables,)),
+    Feature("activities", "the activities register (study visits, partner meetings ...)",
+            tables=(activities.create_table,)),
+    Feature("organisation", "[organisation]: the coordinator and the twinning towns",
+            sections={"organisation": OrganisationSettings}),
 )
 
 

@@ -31,6 +31,9 @@ __all__ = [
     "find_config_dir",
     "Settings",
     "HttpSettings",
+    "MunicipalitySettings",
+    "MUNICIPALITY_SCHEMA",
+    "Section",
     "setting",
     "schema_of",
     "build_section",
@@ -235,8 +238,32 @@ def _from_environment(variable: str, raw: str, kind: Any,
     return value
 
 
+class Section:
+    """Read access by TOML key (``section["from"]``, ``section.get("name")``) to a typed
+    section, for code that reads a section as the table it was written as."""
+
+    def _key_fields(self) -> dict[str, str]:
+        return {f.metadata.get("key") or f.name: f.name for f in dataclasses.fields(self)
+                if f.metadata.get("in_file", False)}
+
+    def __getitem__(self, key: str) -> Any:
+        try:
+            return getattr(self, self._key_fields()[key])
+        except KeyError:
+            raise KeyError(key) from None
+
+    def get(self, key: str, default: Any = None) -> Any:
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def keys(self) -> list[str]:
+        return list(self._key_fields())
+
+
 @dataclass(frozen=True)
-class HttpSettings:
+class HttpSettings(Section):
     """``[http]``: how the shared HTTP client behaves."""
 
     timeout: float = setting(30.0, _positive, "seconds to connect, and between bytes read")
@@ -268,16 +295,30 @@ class Settings:
         return ZoneInfo(self.timezone)
 
     def section(self, name: str, cls: type | None = None) -> Any:
-        """A feature's validated section (``mail``, ``schedule`` ...); with ``cls``, its
-        defaults when the section was not read (settings made without the feature)."""
+        """A validated section other than ``http`` (``mail``, ``municipality`` ...) as its
+        typed object; when it was not read (settings made without the feature), ``cls()``'s
+        defaults, or an empty table without ``cls``."""
         found = self.sections.get(name)
-        if found is None and cls is not None:
-            return cls()
+        if found is None:
+            return cls() if cls is not None else {}
         return found
+
+
+@dataclass(frozen=True)
+class MunicipalitySettings(Section):
+    """``[municipality]``: who the monitor works for. ``region`` is the programme area of the
+    regional programmes it lies in (ESF+, the regional fund: "Stockholm"), for the
+    eligibility step (monitor.matchers.eligibility); "" means no call is refused for its
+    area."""
+
+    name: str = setting("Tyresö kommun", None, "the municipality as funders and ministries "
+                        "write it (remissinstans lists)")
+    region: str = setting("", None, "its programme area / county (ESF+, the regional fund)")
 
 
 TOP_SCHEMA: dict[str, Key] = schema_of(Settings)
 HTTP_SCHEMA: dict[str, Key] = schema_of(HttpSettings)
+MUNICIPALITY_SCHEMA: dict[str, Key] = schema_of(MunicipalitySettings)
 
 
 @dataclass(frozen=True)
@@ -341,9 +382,10 @@ def load_settings(config_dir: Path, sections: Mapping[str, type] | None = None) 
 
     ``sections`` are the features' settings dataclasses by section name (``mail``,
     ``schedule`` ...), given by the composition root (:mod:`monitor.app`); ``[http]`` is
-    always known.
+    and ``[municipality]`` are always known.
     """
-    classes: dict[str, type] = {"http": HttpSettings, **(sections or {})}
+    classes: dict[str, type] = {"http": HttpSettings, "municipality": MunicipalitySettings,
+                                **(sections or {})}
     path = config_dir / "settings.toml"
     data = read_toml(path) if path.exists() else {}
     raw_sections = {name: data.pop(name) for name in list(data) if name in classes}

@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from .committees import check_email
-from .config import Config, setting, with_environment
+from .config import Config, Section, setting, with_environment
 from .errors import ConfigError
 
 __all__ = ["MailSettings", "mail_settings", "clean_header", "safe_href", "long_date",
@@ -58,7 +58,7 @@ def _port(value: int) -> str | None:
 
 
 @dataclass(frozen=True)
-class MailSettings:
+class MailSettings(Section):
     """``[mail]``; each ``env`` variable overrides the file's value (see :func:`mail_settings`),
     ``smtp_password`` comes only from the environment."""
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 from zoneinfo import ZoneInfo
 
-from .config import Config, setting
+from .config import Config, Section, setting
 from .errors import AlreadyRunning
 
 __all__ = ["ScheduleSettings", "cron_trigger", "first_fire", "schedule_settings", "build_scheduler",
@@ -60,7 +60,7 @@ def _check_cron(value: str) -> str | None:
 
 
 @dataclass(frozen=True)
-class ScheduleSettings:
+class ScheduleSettings(Section):
     """``[schedule]``: a cron expression per job of ``monitor serve``."""
 
     poll: str = setting("0 */6 * * *", _check_cron, "poll, tag and send what is due")

@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any, Sequence
 
 from .committees import check_email, committees, priorities
-from .config import Config, setting
+from .config import Config, Section, setting
 from .errors import InvalidSubscription
 from .model import to_iso
 from .store import Store
@@ -42,7 +42,7 @@ def _reminder_days(value: list) -> str | None:
 
 
 @dataclass(frozen=True)
-class DigestSettings:
+class DigestSettings(Section):
     """``[digest]``: who gets a digest by default and what it says."""
 
     default_subscriptions: bool = setting(True, None, "each committee's email gets its digest")

@@ -143,7 +143,8 @@ def test_config_imports_no_feature():
 
 
 def test_store_imports_no_feature():
-    allowed = {"monitor.errors", "monitor.i18n", "monitor.model", "monitor.dedup", "monitor.dates"}
+    allowed = {"monitor.errors", "monitor.i18n", "monitor.model", "monitor.dedup", "monitor.dates",
+               "monitor.corrections", "monitor.eligibility", "monitor.config"}
     assert reachable(import_graph(), "monitor.store") <= allowed
 
 
@@ -167,7 +168,7 @@ def test_features_declare_sections_loaders_tables_and_steps_in_order():
     names = [f.name for f in app.FEATURES]
     assert len(names) == len(set(names))
     sections = [s for f in app.FEATURES for s in f.sections]
-    assert sections == ["mail", "digest", "schedule"]
+    assert sections == ["mail", "digest", "schedule", "organisation"]
     loaders = [name for f in app.FEATURES for name in f.loaders]
     assert loaders == ["committees", "priorities", "matching", "meetings"]
     assert [name for name, _ in app.after_poll_steps()] == ["health", "mail"]

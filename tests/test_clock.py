@@ -19,6 +19,7 @@ from monitor.cli.common import clock
 from monitor.errors import ConfigError
 from monitor.ingest import poll
 from tests.conftest import NOW, REPLAY
+from tests.hermetic import edit_file
 
 PACKAGE = Path(__file__).resolve().parent.parent / "monitor"
 CLI = PACKAGE / "cli"
@@ -106,33 +107,27 @@ def test_the_default_time_zone_is_written_once():
                       ("monitor/dates.py", 'STOCKHOLM = ZoneInfo("Europe/Stockholm")')], places
 
 
-def _deadlines_polled_in(config_dir: Path, zone: str | None) -> list[datetime]:
-    settings = config_dir / "settings.toml"
+def _published_polled_in(config_dir: Path, zone: str | None) -> list[datetime]:
     if zone:
-        text = settings.read_text(encoding="utf-8")
-        assert 'timezone = "Europe/Stockholm"' in text
-        settings.write_text(text.replace('timezone = "Europe/Stockholm"', f'timezone = "{zone}"'),
-                            encoding="utf-8")
+        edit_file(config_dir / "settings.toml",
+                  ('timezone = "Europe/Stockholm"', f'timezone = "{zone}"'))
     config = load_config(config_dir)
     with open_store(config.settings.database) as store:
-        [report] = poll(config, store, names=["nordplus"], replay=REPLAY, now=NOW)
+        [report] = poll(config, store, names=["riksdagen"], replay=REPLAY, now=NOW)
         assert report.outcome == "ok", report.error
         return [datetime.fromisoformat(row[0]) for row in store.conn.execute(
-            "SELECT deadline FROM items WHERE extra ->> 'deadline_from' = 'rule'")]
+            "SELECT published FROM items WHERE published IS NOT NULL")]
 
 
-def test_parsers_read_local_times_in_the_settings_time_zone(tmp_path, config_dir):
-    """Nordplus's yearly rule closes at 23:59 local time, local meaning the settings' zone."""
+def test_parsers_read_local_dates_in_the_settings_time_zone(tmp_path, config_dir):
+    """Riksdagen gives a day without a time: midnight there, 'there' being the settings' zone."""
     stockholm, helsinki = ZoneInfo("Europe/Stockholm"), ZoneInfo("Europe/Helsinki")
-    default = _deadlines_polled_in(config_dir, None)
-    assert default and {d.astimezone(stockholm).strftime("%H:%M") for d in default} == {"23:59"}
+    default = _published_polled_in(config_dir, None)
+    assert default and {d.astimezone(stockholm).strftime("%H:%M") for d in default} == {"00:00"}
     other = tmp_path / "helsinki"
     shutil.copytree(config_dir, other)
-    text = (other / "settings.toml").read_text(encoding="utf-8")
-    assert str(tmp_path / "monitor.db") in text
-    (other / "settings.toml").write_text(text.replace(str(tmp_path / "monitor.db"),
-                                                      str(tmp_path / "helsinki.db")))
-    moved = _deadlines_polled_in(other, "Europe/Helsinki")
-    assert {d.astimezone(helsinki).strftime("%H:%M") for d in moved} == {"23:59"}
+    edit_file(other / "settings.toml", (str(tmp_path / "monitor.db"), str(tmp_path / "h.db")))
+    moved = _published_polled_in(other, "Europe/Helsinki")
+    assert {d.astimezone(helsinki).strftime("%H:%M") for d in moved} == {"00:00"}
     assert sorted(d.astimezone(helsinki).date() for d in moved) == sorted(
         d.astimezone(stockholm).date() for d in default)

@@ -7,13 +7,17 @@ import dataclasses
 import pytest
 
 from monitor import app
-from monitor.config import HttpSettings, Settings, schema_of, with_environment
+from monitor.config import (HttpSettings, MunicipalitySettings, Settings, schema_of,
+                            with_environment)
 from monitor.errors import ConfigError
 from monitor.mail import MailSettings, mail_settings
+from monitor.organisation import OrganisationSettings
 from monitor.scheduler import ScheduleSettings
 from monitor.subscriptions import DigestSettings
+from tests.hermetic import edit_file
 
-CLASSES = [Settings, HttpSettings, MailSettings, DigestSettings, ScheduleSettings]
+CLASSES = [Settings, HttpSettings, MunicipalitySettings, MailSettings, DigestSettings,
+           ScheduleSettings, OrganisationSettings]
 
 
 @pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
@@ -32,7 +36,7 @@ def test_the_schema_is_the_dataclass(cls):
 def test_every_feature_section_is_a_typed_object(config):
     declared = {name: cls for f in app.FEATURES for name, cls in f.sections.items()}
     assert declared == {"mail": MailSettings, "digest": DigestSettings,
-                        "schedule": ScheduleSettings}
+                        "schedule": ScheduleSettings, "organisation": OrganisationSettings}
     for name, cls in declared.items():
         assert isinstance(config.settings.section(name), cls)
     assert isinstance(config.settings.http, HttpSettings)
@@ -46,11 +50,8 @@ def test_shipped_values_and_defaults(config):
 
 
 def test_a_wrong_value_in_the_file_names_the_section_key(config_dir):
-    path = config_dir / "settings.toml"
-    text = path.read_text(encoding="utf-8")
-    assert "misfire_grace_hours = 6.0" in text
-    path.write_text(text.replace("misfire_grace_hours = 6.0", "misfire_grace_hours = -1"),
-                    encoding="utf-8")
+    edit_file(config_dir / "settings.toml", ("misfire_grace_hours = 6.0",
+                                             "misfire_grace_hours = -1"))
     with pytest.raises(ConfigError) as caught:
         app.load_config(config_dir)
     assert caught.value.key == "schedule.misfire_grace_hours"

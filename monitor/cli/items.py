@@ -9,7 +9,9 @@ import typer
 from rich.text import Text
 
 from ..committees import committees, priorities
+from .eligibility_text import correction_lines, eligibility_lines
 from ..decide import decide_by_cell, decide_by_for_row, decide_by_json
+from ..earlier import decided_applications, earlier_for_row
 from ..i18n import format_date, format_datetime, t
 from ..meetings import meetings
 from ..model import CALL, LEGISLATION, STATUSES
@@ -17,16 +19,23 @@ from .common import FormatOption, State, app, cli_errors, console, emit, err, st
 
 JSON_FIELDS = ("id", "source", "kind", "title", "url", "programme", "status", "opens",
                "deadline", "deadlines", "published", "committees", "priorities", "first_seen",
-               "updated", "summary", "language")
+               "updated", "summary", "language", "regions", "eligible")
 
 
 def public_row(row: dict[str, Any]) -> dict[str, Any]:
     """An item as JSON/CSV output shows it: stable keys, ISO 8601 dates, evidence per tag."""
     out = {key: row.get(key) for key in JSON_FIELDS}
     out["why"] = {f"{tag['dimension']}:{tag['tag']}": tag["evidence"] for tag in row["tags"]}
+    # why the municipality cannot apply (monitor.eligibility), Swedish and English
+    out["eligibility_reason"] = row.get("eligibility_reason")
+    out["eligibility_reason_en"] = row.get("eligibility_reason_en")
+    # people's corrections (monitor.corrections): "Rättad av …: …" for mail and web
+    out["corrections"] = row.get("corrections", [])
     out["links"] = row.get("links", [])  # every source that has this call (monitor.dedup)
     if "decide_by" in row:  # calls: when KS must decide (monitor.decide)
         out["decide_by"] = decide_by_json(row["decide_by"])
+    if "earlier" in row:  # what the funder said about an earlier application (monitor.earlier)
+        out["earlier"] = row["earlier"]
     for key, value in row["extra"].items():
         out.setdefault(key, value)
     return out
@@ -54,9 +63,11 @@ def _list_items(ctx: typer.Context, *, kind: str, fmt: str, limit: Optional[int]
     tz, lang = st.tz, st.lang
     if kind == CALL:
         calendar = meetings(st.config)
+        decided, now = decided_applications(store), st.now
         for row in rows:
             row["decide_by"] = decide_by_for_row(row, calendar, committee=filters["committee"],
-                                                  now=st.now)
+                                                  now=now)
+            row["earlier"] = earlier_for_row(store, row, lang, tz, now, decided=decided)
         columns = [("deadline", t("col_deadline", lang)), ("status", t("col_status", lang)),
                    ("decide_by", t("decide.column", lang)),
                    ("title", t("col_title", lang)), ("programme", t("col_programme", lang)),
@@ -79,13 +90,18 @@ def _list_items(ctx: typer.Context, *, kind: str, fmt: str, limit: Optional[int]
         rows = [public_row(r) for r in rows]
         columns = [(k, k) for k in JSON_FIELDS]
     emit(rows, fmt, columns=columns, table_rows=cells, empty=t("no_items", lang))
+    if fmt.lower() not in ("json", "csv"):
+        for row in rows:
+            for line in row.get("earlier") or []:
+                console.print(f"{row['id']}: {line}", markup=False, soft_wrap=True)
 
 
 @app.command()
 @cli_errors
 def calls(
     ctx: typer.Context,
-    all_: bool = typer.Option(False, "--all", help="Även stängda utlysningar"),
+    all_: bool = typer.Option(False, "--all", help="Även stängda utlysningar och de som "
+                                                   "kommunen inte kan söka"),
     status: List[str] = typer.Option([], "--status", help="forthcoming, open, closed"),
     source: List[str] = typer.Option([], "--source", help="Källans namn (flera går)"),
     programme: Optional[str] = typer.Option(None, "--programme", help="Program, del av namnet"),
@@ -106,7 +122,8 @@ def calls(
         raise typer.BadParameter(f"{bad[0]!r}: {', '.join(STATUSES)}", param_hint="--status")
     _list_items(ctx, kind=CALL, fmt=fmt, limit=limit, order="deadline", statuses=status,
                 include_closed=all_, sources=source, programme=programme, search=search,
-                closing_within_days=closing_within, committee=committee, priority=priority)
+                closing_within_days=closing_within, committee=committee, priority=priority,
+                eligible_only=not all_)
 
 
 @app.command()
@@ -146,6 +163,8 @@ def show(ctx: typer.Context, item_id: str = typer.Argument(..., metavar="ID"),
     first, last = store.poll(row["first_poll"]), store.poll(row["last_poll"])
     if fmt == "json":
         out = public_row(row)
+        if row["kind"] == CALL:
+            out["earlier"] = earlier_for_row(store, row, lang, tz, st.now)
         out.update(history=history, first_poll=first, last_poll=last, tags=row["tags"])
         typer.echo(json.dumps(out, ensure_ascii=False, indent=2, default=str))
         return
@@ -155,13 +174,18 @@ def show(ctx: typer.Context, item_id: str = typer.Argument(..., metavar="ID"),
               ("col_opens", format_datetime(row["opens"], tz)),
               ("col_deadline", format_datetime(row["deadline"], tz)),
               ("col_published", format_date(row["published"], tz)),
-              ("col_committees", ", ".join(row["committees"]))]
+              ("col_committees", ", ".join(row["committees"])),
+              ("show_regions", ", ".join(row["regions"]))]
     lines += [Text(f"{t(key, lang)}: {value}") for key, value in fields if value]
+    lines += eligibility_lines(row, lang)
     if len(row["deadlines"]) > 1:
         shown = ", ".join(format_datetime(d, tz) for d in row["deadlines"])
         lines.append(Text(f"{t('show_deadlines', lang)}: {shown}"))
     if row["summary"]:
         lines += [Text(""), Text(row["summary"])]
+    earlier = earlier_for_row(store, row, lang, tz, st.now)
+    if earlier:
+        lines += [Text("")] + [Text(line, style="bold") for line in earlier]
     lines += [Text(""), Text(t("show_tags", lang), style="bold")]
     if row["tags"]:
         for tag in row["tags"]:
@@ -169,6 +193,8 @@ def show(ctx: typer.Context, item_id: str = typer.Argument(..., metavar="ID"),
                               + "; ".join(tag["evidence"])))
     else:
         lines.append(Text("  " + t("show_no_tags", lang)))
+    corrected = correction_lines(row, lang)
+    lines += [Text(""), *corrected] if corrected else []
     lines += [Text(""), Text(t("show_history", lang), style="bold")]
     if history:
         for change in history:

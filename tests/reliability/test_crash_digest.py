@@ -41,7 +41,7 @@ from monitor.notifications.base import Channel, Envelope
 from monitor.store import Store
 from monitor.app import open_store
 from monitor.subscriptions import Subscription, subscribe
-from tests.conftest import NOW, ROOT
+from tests.conftest import NOW
 from tests.mailfixtures import mail_env, seeded, smtp_port  # noqa: F401 - fixtures
 
 NTH = 2
@@ -158,7 +158,7 @@ def test_sigkill_while_sending_digests(stage, config_dir, config, seeded, smtp_p
         script = tmp_path / "sender.py"
         script.write_text(CHILD)
         child = subprocess.Popen([sys.executable, str(script), stage, str(NTH), str(marker),
-                                  str(config_dir)], cwd=ROOT, stdout=subprocess.DEVNULL,
+                                  str(config_dir)], cwd=tmp_path, stdout=subprocess.DEVNULL,
                                  stderr=subprocess.PIPE, text=True)
         try:
             if stage == "transmitting":
