@@ -19,7 +19,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
-from . import activities, committees, deliveries, health, subscriptions
+from . import (activities, committees, deliveries, health, meeting_sources, reminders,
+               subscriptions)
 from .applications import create_tables as _application_tables
 from .config import Config, Loader, Settings, read_config
 from .jobs import JobResult, Step, StepContext
@@ -58,8 +59,14 @@ def _health_step(context: StepContext) -> str | None:
     return health_mail_step(context)
 
 
+def _meetings_step(context: StepContext) -> str | None:
+    from .meeting_sources import meetings_step
+
+    return meetings_step(context)
+
+
 def _mail_step(context: StepContext) -> str | None:
-    from .dispatch import mail_step
+    from .reminders import mail_step
 
     return mail_step(context)
 
@@ -81,8 +88,12 @@ FEATURES: tuple[Feature, ...] = (
     # Before the digests: a notice about a broken source does not wait behind them.
     Feature("health", "source health, and mail to the administrator when a source breaks",
             tables=(health.create_tables,), after_poll=("health", _health_step)),
+    # Real meeting dates before the digests, which date the decision steps by them.
+    Feature("meeting dates", "each body's meeting dates fetched after a poll (.ics, Insyn)",
+            tables=(meeting_sources.create_table,), after_poll=("meetings", _meetings_step)),
     Feature("deliveries", "digests and reminders that are due, sent once (the ledger)",
-            tables=(deliveries.create_table,), after_poll=("mail", _mail_step)),
+            tables=(deliveries.create_table, reminders.create_table),
+            after_poll=("mail", _mail_step)),
     Feature("applications", "applications for calls and their decisions",
             tables=(_application_tables,)),
     Feature("activities", "the activities register (study visits, partner meetings ...)",
@@ -134,6 +145,7 @@ def scheduled_jobs(config: Config, db_path: Path, lang: str,
     """The four jobs of ``monitor serve``; each opens its own connection (a worker thread)
     and asks ``clock`` (the command line's) for the time it runs at."""
     from . import dispatch
+    from .reminders import send_reminders
 
     def with_store(work: Callable[[Store], str]) -> Callable[[], str]:
         def job() -> str:
@@ -159,7 +171,7 @@ def scheduled_jobs(config: Config, db_path: Path, lang: str,
         "digests": with_store(digests("weekly")),
         "daily_digests": with_store(digests("daily")),
         "reminders": with_store(lambda s: dispatch.summary(
-            dispatch.send_reminders(config, s, now=clock()), "en")),
+            send_reminders(config, s, now=clock()), "en")),
     }
 
 

@@ -13,6 +13,7 @@ The library raises these; only the CLI edge turns them into user messages and ex
     │   └── IllegalStep          a status change the rules do not allow; ``key`` names the rule
     ├── InvalidSubscription      a subscription names something unknown or malformed
     ├── DeliveryError            a channel could not deliver; the message stays pending
+    ├── MeetingFetch             a body's meeting calendar could not be read (body, URL, cause)
     └── AlreadyRunning           another ``monitor serve`` holds the database's lock file
 
 Every subclass is defined here (a test compares this tree with the classes). Anything else a
@@ -39,6 +40,7 @@ __all__ = [
     "InvalidSubscription",
     "DeliveryError",
     "AlreadyRunning",
+    "MeetingFetch",
 ]
 
 
@@ -146,3 +148,7 @@ class DeliveryError(MonitorError):
 
 class AlreadyRunning(MonitorError):
     """Another ``monitor serve`` holds the lock file of this database."""
+
+
+class MeetingFetch(MonitorError):
+    """A body's calendar could not be read: the message names the body, URL and cause."""

@@ -66,7 +66,7 @@ class ScheduleSettings(Section):
     poll: str = setting("0 */6 * * *", _check_cron, "poll, tag and send what is due")
     digests: str = setting("0 7 * * mon", _check_cron, "weekly digests")
     daily_digests: str = setting("0 7 * * *", _check_cron, "daily digests")
-    reminders: str = setting("0 7 * * *", _check_cron, "deadline reminders")
+    reminders: str = setting("0 7 * * *", _check_cron, "deadline and decision reminders")
     misfire_grace_hours: float = setting(
         6.0, lambda v: None if v > 0 else "must be greater than 0",
         "a run this late (machine asleep, busy) still runs, once")

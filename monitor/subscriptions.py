@@ -51,6 +51,11 @@ class DigestSettings(Section):
                                 "'closes soon' means a deadline within this many days")
     reminder_days: list[int] = setting(
         [14, 3], _reminder_days, "reminders this many days before a followed call's deadline")
+    overview_cap: int = setting(15, lambda v: None if v > 0 else "must be greater than 0",
+                                "the overview (all) lists at most this many items per section")
+    catch_up_days: int = setting(14, lambda v: None if v >= 0 else "must be 0 or more",
+                                 "a first digest lists in full what was published or opened "
+                                 "this many days back (0: everything)")
 
 
 def digest_settings(config: Config) -> DigestSettings:

@@ -139,12 +139,14 @@ def test_no_import_cycle():
 
 
 def test_config_imports_no_feature():
-    assert reachable(import_graph(), "monitor.config") == {"monitor.errors", "monitor.i18n"}
+    # errors, and the message and date-text leaves they use
+    assert reachable(import_graph(), "monitor.config") == {"monitor.errors", "monitor.i18n",
+                                                           "monitor.when"}
 
 
 def test_store_imports_no_feature():
     allowed = {"monitor.errors", "monitor.i18n", "monitor.model", "monitor.dedup", "monitor.dates",
-               "monitor.corrections", "monitor.eligibility", "monitor.config"}
+               "monitor.corrections", "monitor.eligibility", "monitor.config", "monitor.when"}
     assert reachable(import_graph(), "monitor.store") <= allowed
 
 
@@ -171,7 +173,7 @@ def test_features_declare_sections_loaders_tables_and_steps_in_order():
     assert sections == ["mail", "digest", "schedule", "organisation"]
     loaders = [name for f in app.FEATURES for name in f.loaders]
     assert loaders == ["committees", "priorities", "matching", "meetings"]
-    assert [name for name, _ in app.after_poll_steps()] == ["health", "mail"]
+    assert [name for name, _ in app.after_poll_steps()] == ["health", "meetings", "mail"]
 
 
 def test_a_failing_step_is_logged_with_its_traceback_and_the_rest_run(caplog, tmp_path):
