@@ -18,10 +18,9 @@ import warnings
 from pathlib import Path
 from typing import Iterator
 
-from monitor.config import load_config
-from monitor.model import utcnow
+from monitor.app import load_config
 
-from .bigstore import pin_clock, store_copy
+from .bigstore import NOW, pin_clock, store_copy
 from .common import ROOT, Figure, percentile
 
 URLS = {"/": "/", "/?committee=bun": "/?committee=bun",
@@ -37,7 +36,7 @@ def _client(db: Path):  # noqa: ANN202 - starlette.testclient.TestClient
         warnings.simplefilter("ignore", StarletteDeprecationWarning)
         from starlette.testclient import TestClient
     from monitor.web.app import create_app
-    return TestClient(create_app(load_config(ROOT / "config"), db, clock=utcnow))
+    return TestClient(create_app(load_config(ROOT / "config"), db, clock=lambda: NOW))
 
 
 def measure(db: Path, runs: int = 30) -> Iterator[Figure]:

@@ -23,7 +23,7 @@ from .decide import decide_by_for_row, first_action, format_decide_by
 from .i18n import add_messages, t
 from .mail import display_day, long_date, safe_href
 from .meetings import meetings
-from .model import CALL, from_iso, utcnow
+from .model import CALL, from_iso
 from .store import Store
 
 __all__ = ["build_calendar", "event_uid"]
@@ -52,9 +52,9 @@ def _sequence(store: Store, row: dict[str, Any], now: datetime) -> int:
 
 
 def _event(row: dict[str, Any], role: str, when: datetime, summary: str, description: str,
-           sequence: int, tz: Any) -> Event:
+           sequence: int, tz: Any, now: datetime) -> Event:
     day = display_day(when, tz)
-    stamp = from_iso(row["updated"]) or utcnow()
+    stamp = from_iso(row["updated"]) or now
     event = Event()
     event.add("uid", event_uid(row["id"], role))
     event.add("summary", summary)
@@ -85,23 +85,22 @@ def _decide_by_events(config: Config, row: dict[str, Any], committee: str | None
     day, whose = action
     text = format_decide_by(plan, lang, tz=tz) + "\n" + description
     events = [_event(row, "decide-by", datetime.combine(day, time(12), tz),
-                     t(f"decide.calendar_{whose}", lang, title=row["title"]), text, sequence, tz)]
+                     t(f"decide.calendar_{whose}", lang, title=row["title"]), text, sequence, tz,
+                     now)]
     if ks_step and whose == "committee" and plan.ks_submission is not None:
         events.append(_event(row, "ks-submission",
                              datetime.combine(plan.ks_submission, time(12), tz),
                              t("decide.calendar_ks", lang, title=row["title"]), text, sequence,
-                             tz))
+                             tz, now))
     return events
 
 
 def build_calendar(config: Config, store: Store, *, committee: str | None = None,
-                   lang: str = "sv", now: datetime | None = None,
-                   ks_step: bool = False) -> bytes:
+                   lang: str = "sv", now: datetime, ks_step: bool = False) -> bytes:
     """The calendar of calls that are not closed (optionally of one committee).
 
     ``ks_step``: also the KS hand-in day when the committee's comes first (the web feed).
     """
-    now = now or utcnow()
     tz = config.settings.tz
     calendar = Calendar()
     calendar.add("prodid", "-//kommun-monitor//omvarldsbevakning//SV")
@@ -125,7 +124,7 @@ def build_calendar(config: Config, store: Store, *, committee: str | None = None
             title = f"{row['title']} ({long_date(deadline, tz, lang)})"
             calendar.add_component(_event(row, "deadline", deadline,
                                           t("calendar_deadline", lang, title=title), description,
-                                          sequence, tz))
+                                          sequence, tz, now))
         for decision in _decide_by_events(config, row, committee, lang, now, sequence,
                                           description, ks_step, in_force):
             calendar.add_component(decision)
@@ -133,5 +132,5 @@ def build_calendar(config: Config, store: Store, *, committee: str | None = None
         if opens is not None and opens > now:
             calendar.add_component(_event(row, "opens", opens,
                                           t("calendar_opens", lang, title=row["title"]), description,
-                                          sequence, tz))
+                                          sequence, tz, now))
     return calendar.to_ical()

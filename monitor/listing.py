@@ -15,7 +15,7 @@ from .config import Config
 from .decide import decide_by_for_row, decide_by_json, decision_timeline, timeline_json
 from .earlier import decided_applications, earlier_for_row
 from .meetings import meetings
-from .model import CALL, utcnow
+from .model import CALL
 from .store import Store
 
 __all__ = ["JSON_FIELDS", "public_row", "item_json", "list_items"]
@@ -46,12 +46,11 @@ def public_row(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def list_items(config: Config, store: Store, *, kind: str, order: str,
-               limit: int | None = None, now: datetime | None = None, lang: str = "sv",
+               now: datetime, limit: int | None = None, lang: str = "sv",
                **filters: Any) -> list[dict[str, Any]]:
     """``Store.query_items`` rows after rolling status forward; a call row also carries
     ``decide_by`` (:func:`monitor.decide.decide_by_for_row`, owned by ``committee`` when that
     filter is given), its ``timeline`` (:func:`monitor.decide.decision_timeline`) and ``earlier`` (:func:`monitor.earlier.earlier_for_row`, in ``lang``)."""
-    now = now or utcnow()
     store.roll_forward(now)
     rows = store.query_items(kind=kind, order=order, limit=limit, now=now, **filters)
     if kind == CALL:

@@ -109,14 +109,14 @@ def test_api_legislation_and_one_item_match_the_cli(client, cli):  # noqa: ANN00
 
 
 def test_call_page_has_fields_deadlines_timeline_evidence_history_and_also_at(  # noqa: ANN001, F811
-        client, seeded):
+        client, seeded, config):
     from monitor.dedup import update_groups
     from tests.mailfixtures import item
     mirror = item("B2", "Digitalisering i förskolan", opens=None,
                   deadlines=[NOW.replace(2027, 4, 1, 0, 0)])
     mirror.source, mirror.url = "esf", "https://www.esf.se/utlysning-b"
     seeded.upsert_items([mirror], now=NOW)
-    update_groups(seeded)
+    update_groups(seeded, config.settings.tz)
     html = client.get("/calls/eu-funding:B").text
     doc = soup(html)
     steps = [" ".join(li.get_text(" ").split()) for li in doc.select("ol.timeline li")]
@@ -158,7 +158,7 @@ def test_legislation_committee_sources_and_applications_pages(client, seeded, co
     assert all(s.name in sources for s in config.sources)
     assert "HTTP 503 från servern" in sources and "aldrig" in sources
     start_application(seeded, "eu-funding:B", "bun", committees=committees(config), by="test",
-                      now=NOW)
+                      now=NOW, tz=config.settings.tz)
     board = soup(client.get("/applications").text)
     intent = board.select("section.column-intent")[0].get_text(" ")
     assert "Digitalisering i förskolan" in intent and "Nästa steg:" in intent
@@ -254,9 +254,10 @@ def test_earlier_decisions_of_the_programme_are_shown_and_in_the_api(client, see
                                                                      cli):
     from monitor.applications import advance_application
     app = start_application(seeded, "eu-funding:A", "bun", committees=committees(config),
-                            by="test", now=NOW)
+                            by="test", now=NOW, tz=config.settings.tz)
     advance_application(seeded, app.id, "rejected", by="test", force=True,
-                        reason="Svag koppling till programmets mål", now=NOW)
+                        reason="Svag koppling till programmets mål", now=NOW,
+                        tz=config.settings.tz)
     page = text(client.get("/calls/eu-funding:D").text)  # D is Erasmus+ too
     assert "Tidigare ansökningar till programmet" in page
     assert "Tidigare ansökan (2026) avslogs: Svag koppling till programmets mål." in page

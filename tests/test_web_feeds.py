@@ -78,7 +78,8 @@ def hostile(seeded):  # noqa: ANN001, F811
                           deadlines=[NOW + timedelta(days=30 + i)]))
     seeded.upsert_items(items, now=NOW - timedelta(minutes=5))
     for item in items:
-        seeded.replace_tags(item.id, [Tag("committee", "bun", 0.9, (item.title,), "test")])
+        seeded.replace_tags(item.id, [Tag("committee", "bun", 0.9, (item.title,), "test")],
+                            now=NOW)
     return items
 
 

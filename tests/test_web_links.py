@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from monitor.config import load_config
+from monitor.app import load_config
 from monitor.dispatch import send_digests
 from monitor.errors import ConfigError
 from monitor.web.links import web_links

@@ -17,7 +17,7 @@ from ..earlier import earlier_for_row
 from ..i18n import format_date, format_datetime, t
 from ..listing import JSON_FIELDS, item_json, list_items, public_row
 from ..meetings import meetings
-from ..model import CALL, LEGISLATION, STATUSES, utcnow
+from ..model import CALL, LEGISLATION, STATUSES
 from .common import FormatOption, State, app, cli_errors, console, emit, err, state
 
 
@@ -37,7 +37,7 @@ def _list_items(ctx: typer.Context, *, kind: str, fmt: str, limit: Optional[int]
                 order: str, **filters: Any) -> None:
     st: State = state(ctx)
     _check_tag_ids(st, filters.get("committee"), filters.get("priority"))
-    tz, lang, now = st.tz, st.lang, utcnow()
+    tz, lang, now = st.tz, st.lang, st.now
     rows = list_items(st.config, st.store, kind=kind, order=order, limit=limit, now=now,
                       lang=lang, **filters)
     if kind == CALL:
@@ -49,7 +49,7 @@ def _list_items(ctx: typer.Context, *, kind: str, fmt: str, limit: Optional[int]
 
         def cells(row: dict[str, Any]) -> list[str]:
             return [format_datetime(row["deadline"], tz), _status(row, lang),
-                    decide_by_cell(row["decide_by"], lang, tz), row["title"],
+                    decide_by_cell(row["decide_by"], lang, tz=tz), row["title"],
                     row["programme"] or "", ", ".join(row["committees"]), row["id"]]
     else:
         columns = [("published", t("col_published", lang)), ("title", t("col_title", lang)),
@@ -141,7 +141,7 @@ def show(ctx: typer.Context, item_id: str = typer.Argument(..., metavar="ID"),
         err.print(t("item_not_found", lang, id=item_id), markup=False)
         raise typer.Exit(1)
     if fmt == "json":
-        out = item_json(store, row, lang=lang, tz=tz, now=utcnow())
+        out = item_json(store, row, lang=lang, tz=tz, now=st.now)
         typer.echo(json.dumps(out, ensure_ascii=False, indent=2, default=str))
         return
     history = store.history(row["id"])
@@ -161,7 +161,7 @@ def show(ctx: typer.Context, item_id: str = typer.Argument(..., metavar="ID"),
         lines.append(Text(f"{t('show_deadlines', lang)}: {shown}"))
     if row["summary"]:
         lines += [Text(""), Text(row["summary"])]
-    earlier = earlier_for_row(store, row, lang, tz, utcnow())
+    earlier = earlier_for_row(store, row, lang, tz, st.now)
     if earlier:
         lines += [Text("")] + [Text(line, style="bold") for line in earlier]
     lines += _timeline_text(st, row, lang)
@@ -198,7 +198,7 @@ def _timeline_text(st: State, row: dict[str, Any], lang: str) -> list[Text]:
     from ..timeline_text import late_line, timeline_lines
 
     calendar = meetings(st.config, st.store)
-    line = timeline_for_row(row, calendar, now=utcnow())
+    line = timeline_for_row(row, calendar, now=st.now)
     if line is None:
         return []
     names = {c: com.display_name(lang) for c, com in committees(st.config).items()}

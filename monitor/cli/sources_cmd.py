@@ -131,7 +131,7 @@ def test(
     except OSError as exc:
         raise ConfigError(t("sources_test_unreadable", lang, error=exc.strerror),
                           file=str(file), key="--file") from None
-    source = registry.get(config.kind)(config, st.config.settings)
+    source = registry.get(config.kind)(config, st.config.settings, now=st.now)
     page_url = url or _canonical(body) or config.url
     items = source.check_items(source.test_parse(
         body, url=page_url, content_type=CONTENT_TYPES.get(file.suffix.lower(), "")))

@@ -8,9 +8,9 @@ import typer
 
 from ..config import database_path
 from ..i18n import add_messages, t
-from ..store import Store
+from ..app import open_store
 from ._mail_common import say
-from .common import app, cli_errors, state
+from .common import app, clock, cli_errors, state
 
 add_messages({
     "web_listening": {"sv": "Webbsidan på http://{host}:{port}/ (läser {db}); Ctrl-C stoppar.",
@@ -54,9 +54,9 @@ def web(ctx: typer.Context,
     st = state(ctx)
     config = st.config
     db_path = database_path(config, st.db)
-    Store(db_path).close()  # a database that cannot be opened fails here, not per request
+    open_store(db_path).close()  # a database that cannot be opened fails here, not per request
     if not is_loopback(host):
         say(t("web_public", st.lang, host=host), error=True)
     say(t("web_listening", st.lang, host=host, port=port, db=db_path))
-    uvicorn.run(create_app(config, db_path), host=host, port=port, log_level="info",
+    uvicorn.run(create_app(config, db_path, clock=clock), host=host, port=port, log_level="info",
                 proxy_headers=True, forwarded_allow_ips="127.0.0.1", server_header=False)

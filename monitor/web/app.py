@@ -29,10 +29,10 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..app import open_store
 from ..config import Config
 from ..i18n import add_messages, format_date, format_datetime, t
 from ..mail import long_date, safe_href
-from ..model import utcnow
 from ..store import Store
 from .params import BadParameter, language
 
@@ -130,7 +130,7 @@ class WebContext:
         """Open ``count`` connections now: opening one checks the schema under the write lock,
         which would make a page wait for a running poll; a worker thread takes one of these."""
         for _ in range(count):
-            store = Store(self.db_path)
+            store = open_store(self.db_path)
             self._stores.append(store)
             self._spare.put(store)
 
@@ -142,7 +142,7 @@ class WebContext:
             try:
                 store = self._spare.get_nowait()
             except queue.Empty:
-                store = Store(self.db_path)
+                store = open_store(self.db_path)
                 with self._lock:
                     self._stores.append(store)
             self._local.store = store
@@ -218,8 +218,9 @@ def _lifespan(web: WebContext) -> Callable[[Starlette], Any]:
 
 
 def create_app(config: Config, db_path: Path, *,
-               clock: Callable[[], datetime] = utcnow) -> Starlette:
-    """The whole site for ``config`` reading the database at ``db_path``."""
+               clock: Callable[[], datetime]) -> Starlette:
+    """The whole site for ``config`` reading the database at ``db_path``; ``clock()`` is
+    asked for the time once per request (the command line's clock, or a pinned one)."""
     from . import api, feeds, pages
 
     web = WebContext(config, db_path, clock)

@@ -2,16 +2,17 @@
 
 The digest footer links these when ``base_url`` is set: the address people reach the page at
 through the reverse proxy, at the root of its host (e.g. ``https://omvarld.intranat.tyreso.se``).
+Declared as a feature in :mod:`monitor.app`; nothing of the web stack is imported here.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 from urllib.parse import quote
 
-from ..config import SECTION_SCHEMAS, Config, Key, check_http_url
+from ..config import Config, Section, check_http_url, setting
 
-__all__ = ["WEB_SCHEMA", "web_settings", "web_links"]
+__all__ = ["WebSettings", "web_links"]
 
 ALL = "all"
 
@@ -20,25 +21,18 @@ def _url_or_empty(value: str) -> str | None:
     return None if value == "" else check_http_url(value)
 
 
-WEB_SCHEMA: dict[str, Key] = {
-    "base_url": Key(str, "", _url_or_empty,
-                    doc="public address of the page (behind the proxy); empty: mail links none"),
-}
-SECTION_SCHEMAS["web"] = WEB_SCHEMA
+@dataclass(frozen=True)
+class WebSettings(Section):
+    """``[web]``: where ``monitor web`` is reached behind the proxy."""
 
-
-def web_settings(config: Config) -> dict[str, Any]:
-    """``[web]`` with defaults (also when settings were read before this module)."""
-    values = dict(config.settings.section("web") or {})
-    for key, spec in WEB_SCHEMA.items():
-        values.setdefault(key, spec.default)
-    return values
+    base_url: str = setting("", _url_or_empty,
+                            "public address of the page (behind the proxy); empty: mail links none")
 
 
 def web_links(config: Config, committee: str | None) -> dict[str, str] | None:
     """``{"page", "ics", "atom"}`` for a committee (or ``all``/None: the whole overview), or
     None when no ``base_url`` is configured."""
-    base = web_settings(config)["base_url"].rstrip("/")
+    base = config.settings.section("web", WebSettings).base_url.rstrip("/")
     if not base:
         return None
     feed = quote(committee or ALL, safe="")

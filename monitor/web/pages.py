@@ -152,7 +152,7 @@ def _why_lines(web: WebContext, rows: list[dict[str, Any]], lang: str,
     for row in rows:
         row["why_line"] = why_line(row, names, lang, priority_names=priority_names, only=only)
         if row["kind"] == CALL:
-            row["decide_cell"] = decide_by_cell(row.get("decide_by"), lang, web.tz)
+            row["decide_cell"] = decide_by_cell(row.get("decide_by"), lang, tz=web.tz)
     return rows
 
 
@@ -257,7 +257,7 @@ def applications(web: WebContext, request: Request) -> HTMLResponse:
         column = app.status if app.status in BOARD else "decision"
         columns[column].append({
             "app": app, "status": status_label(app.status, lang),
-            "next_step": format_next_step(progress, lang, web.tz) if progress else "",
+            "next_step": format_next_step(progress, lang, tz=web.tz) if progress else "",
             "decided": app.status in (GRANTED, REJECTED, WITHDRAWN)})
     titles = {column: (status_label(column, lang) if column != "decision"
                        else t("web.board_decision", lang)) for column in BOARD}
