@@ -18,7 +18,7 @@ import warnings
 from pathlib import Path
 from typing import Iterator
 
-from monitor.app import load_config
+from monitor.app import load_config, open_store
 
 from .bigstore import NOW, pin_clock, store_copy
 from .common import ROOT, Figure, percentile
@@ -36,7 +36,8 @@ def _client(db: Path):  # noqa: ANN202 - starlette.testclient.TestClient
         warnings.simplefilter("ignore", StarletteDeprecationWarning)
         from starlette.testclient import TestClient
     from monitor.web.app import create_app
-    return TestClient(create_app(load_config(ROOT / "config"), db, clock=lambda: NOW))
+    return TestClient(create_app(load_config(ROOT / "config"), db, clock=lambda: NOW,
+                                 open_store=open_store))
 
 
 def measure(db: Path, runs: int = 30) -> Iterator[Figure]:

@@ -170,7 +170,7 @@ def test_features_declare_sections_loaders_tables_and_steps_in_order():
     names = [f.name for f in app.FEATURES]
     assert len(names) == len(set(names))
     sections = [s for f in app.FEATURES for s in f.sections]
-    assert sections == ["mail", "digest", "schedule", "organisation"]
+    assert sections == ["mail", "digest", "schedule", "organisation", "web"]
     loaders = [name for f in app.FEATURES for name in f.loaders]
     assert loaders == ["committees", "priorities", "matching", "meetings"]
     assert [name for name, _ in app.after_poll_steps()] == ["health", "meetings", "mail"]

@@ -14,6 +14,7 @@ from monitor.mail import MailSettings, mail_settings
 from monitor.organisation import OrganisationSettings
 from monitor.scheduler import ScheduleSettings
 from monitor.subscriptions import DigestSettings
+from monitor.web.links import WebSettings
 from tests.hermetic import edit_file
 
 CLASSES = [Settings, HttpSettings, MunicipalitySettings, MailSettings, DigestSettings,
@@ -36,7 +37,8 @@ def test_the_schema_is_the_dataclass(cls):
 def test_every_feature_section_is_a_typed_object(config):
     declared = {name: cls for f in app.FEATURES for name, cls in f.sections.items()}
     assert declared == {"mail": MailSettings, "digest": DigestSettings,
-                        "schedule": ScheduleSettings, "organisation": OrganisationSettings}
+                        "schedule": ScheduleSettings, "organisation": OrganisationSettings,
+                        "web": WebSettings}
     for name, cls in declared.items():
         assert isinstance(config.settings.section(name), cls)
     assert isinstance(config.settings.http, HttpSettings)

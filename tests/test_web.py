@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 
 from monitor.applications import start_application
 from monitor.committees import committees
-from monitor.web.app import CSP
+from monitor.web.context import CSP
 from tests.conftest import NOW
 from tests.webfixtures import client, make_client, mail_env, seeded  # noqa: F401 - fixtures
 

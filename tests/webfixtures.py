@@ -10,6 +10,7 @@ from typing import Iterator
 
 import pytest
 
+from monitor.app import open_store
 from monitor.config import database_path
 from tests.conftest import NOW
 from tests.mailfixtures import mail_env, seeded  # noqa: F401 - fixtures
@@ -24,7 +25,8 @@ with warnings.catch_warnings():  # Starlette 1.x prefers "httpx2" for its test c
 def make_client(config, **options: bool) -> TestClient:  # noqa: ANN001
     """A test client of the app on ``config``'s database, the clock at NOW."""
     from monitor.web.app import create_app
-    return TestClient(create_app(config, database_path(config), clock=lambda: NOW), **options)
+    return TestClient(create_app(config, database_path(config), clock=lambda: NOW,
+                                 open_store=open_store), **options)
 
 
 @pytest.fixture
@@ -44,7 +46,8 @@ def live_server(config) -> Iterator[str]:  # noqa: ANN001
 
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(
-        create_app(config, database_path(config), clock=lambda: NOW), host="127.0.0.1",
+        create_app(config, database_path(config), clock=lambda: NOW,
+                                 open_store=open_store), host="127.0.0.1",
         port=port, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

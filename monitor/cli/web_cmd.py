@@ -58,5 +58,6 @@ def web(ctx: typer.Context,
     if not is_loopback(host):
         say(t("web_public", st.lang, host=host), error=True)
     say(t("web_listening", st.lang, host=host, port=port, db=db_path))
-    uvicorn.run(create_app(config, db_path, clock=clock), host=host, port=port, log_level="info",
-                proxy_headers=True, forwarded_allow_ips="127.0.0.1", server_header=False)
+    site = create_app(config, db_path, clock=clock, open_store=open_store)
+    uvicorn.run(site, host=host, port=port, log_level="info", proxy_headers=True,
+                forwarded_allow_ips="127.0.0.1", server_header=False)

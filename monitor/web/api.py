@@ -21,7 +21,7 @@ from starlette.routing import Route
 from ..i18n import t
 from ..listing import item_json, list_items, public_row
 from ..model import CALL, LEGISLATION
-from .app import WebContext, bound
+from .context import WebContext, bound
 from .params import CALL_PARAMS, LEGISLATION_PARAMS, check_params, parse_filters
 
 __all__ = ["routes", "json_response"]

@@ -24,7 +24,7 @@ from ..committees import committees
 from ..i18n import add_messages, t
 from ..mail import safe_href
 from ..model import from_iso
-from .app import WebContext, bound, item_path
+from .context import WebContext, bound, item_path
 from .params import check_params, resolve_committee
 
 __all__ = ["routes", "ATOM_ENTRIES"]

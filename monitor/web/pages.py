@@ -24,7 +24,7 @@ from ..listing import list_items
 from ..meetings import meetings
 from ..model import CALL, LEGISLATION, from_iso
 from ..progress import format_next_step, progress_of
-from .app import WebContext, bound, item_path
+from .context import WebContext, bound, item_path
 from .params import CALL_PARAMS, LEGISLATION_PARAMS, check_params, parse_filters, \
     resolve_committee
 from .timeline import timeline_boxes
