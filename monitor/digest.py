@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from .committees import committees, priorities
 from .config import Config
 from .decide import decide_by_for_row, format_decide_by
+from .health import source_problems
 from .i18n import MESSAGES, add_messages, t
 from .mail import display_day, long_date, safe_href
 from .meetings import meetings
@@ -69,6 +70,7 @@ add_messages({
     "digest_change_opens": {"sv": "Öppnar", "en": "Opens"},
     "digest_change_status": {"sv": "Status", "en": "Status"},
     "digest_none_value": {"sv": "ingen", "en": "none"},
+    "digest_source_problems": {"sv": "Källor som inte fungerar", "en": "Sources not working"},
 })
 
 
@@ -180,6 +182,8 @@ class Digest:
     audience: str
     groups: list[DigestGroup]
     applications: list[ProgressLine] = field(default_factory=list)  # open, next step first
+    #: the ``all`` overview: sources not working ("esf: fungerar inte (3 misslyckade …)")
+    source_problems: list[str] = field(default_factory=list)
 
     @property
     def lang(self) -> str:
@@ -385,8 +389,11 @@ def build_digest(config: Config, store: Store, sub: Subscription, period: Period
     groups = [g for g in groups if any(s.entries for s in g.sections)]
     applications = progress_lines(store, None if sub.committee == ALL else sub.committee, until,
                                   meetings=builder.meetings, lang=lang, tz=builder.tz)
+    problems = [f"{name}: {label} ({reason})" if reason else f"{name}: {label}"
+                for name, label, reason in source_problems(store, lang)] \
+        if sub.committee == ALL else []
     return Digest(subscription=sub, period=period, since=since, until=until, audience=audience,
-                  groups=groups, applications=applications)
+                  groups=groups, applications=applications, source_problems=problems)
 
 
 def followed_calls(config: Config, store: Store, sub: Subscription,

@@ -20,7 +20,7 @@ from .config import Config, SourceConfig
 from .dedup import update_groups
 from .errors import ConfigError, MonitorError
 from .fetch import REVALIDATE_AFTER, Fetcher, NotModified
-from .health import record_poll as record_health
+from .health import record_failure, record_poll as record_health, record_unchanged
 from .matchers import Tagger, build_tagger
 from .model import Item, utcnow
 from .replay import RecordingTransport, ReplayTransport
@@ -87,7 +87,8 @@ async def _poll_one(source_config: SourceConfig, config: Config, store: Store, f
             touched = set(result.new) | set(result.changed)
             tag_items(store, tagger, [i for i in items if i.id in touched], now)
             store.save_validators(http.pending_validators, now=now)
-            record_health(store, source_config, items_parsed=len(items), now=now,
+            record_health(store, source_config, items_parsed=len(items),
+                          with_deadline=sum(1 for i in items if i.deadlines), now=now,
                           lang=config.settings.language)
             report.outcome, report.new, report.changed = OK, len(result.new), len(result.changed)
             report.http_status = http.last_status
@@ -97,6 +98,7 @@ async def _poll_one(source_config: SourceConfig, config: Config, store: Store, f
     except NotModified:
         report.outcome, report.http_status = UNCHANGED, http.last_status
         store.finish_poll(poll_id, outcome=UNCHANGED, http_status=http.last_status, now=utcnow())
+        record_unchanged(store, source_config, now=now, lang=config.settings.language)
     except MonitorError as exc:
         report.error, report.http_status = str(exc), http.last_status
     except Exception as exc:  # a parser bug must not stop the other sources; keep its trace
@@ -105,6 +107,8 @@ async def _poll_one(source_config: SourceConfig, config: Config, store: Store, f
     if report.outcome == ERROR:
         store.finish_poll(poll_id, outcome=ERROR, http_status=report.http_status,
                           error=report.error, now=utcnow())
+        record_failure(store, source_config, error=report.error or "", now=now,
+                       lang=config.settings.language)
     report.seconds = time.monotonic() - started
     return report
 
