@@ -186,3 +186,24 @@ def test_source_http_error_names_the_url(httpserver):
     from monitor.errors import FetchError
     with pytest.raises(FetchError, match="HTTP 404"):
         fetch(source)
+
+
+def test_haveyoursay_is_current_marks_the_window_and_every_status_maps():
+    from monitor.model import FORTHCOMING
+
+    source = make_source("haveyoursay", "https://ec.europa.eu/brpapi/searchInitiatives")
+    items = by_id(parse_file(source, EU / "constructed_haveyoursay_iscurrent.json"))
+    # UPCOMING: the coming window, listed before an older closed one, is the item's.
+    youth = items["20011"]
+    assert youth.status == FORTHCOMING and youth.resolved(NOW).status == FORTHCOMING
+    assert youth.opens == datetime(2026, 12, 15, tzinfo=BRUSSELS)
+    assert youth.deadlines == [datetime(2027, 3, 9, 23, 59, 59, tzinfo=BRUSSELS)]
+    # A stale OPEN entry that is not current does not reopen a closed consultation.
+    procurement = items["20012"]
+    assert procurement.status == CLOSED and procurement.extra["feedback_status"] == "CLOSED"
+    assert procurement.deadlines == [datetime(2026, 11, 12, 23, 59, 59, tzinfo=BRUSSELS)]
+    # DISABLED: no feedback is taken; no window of an earlier stage becomes its deadline.
+    disabled = items["20013"]
+    assert disabled.status == CLOSED and disabled.deadlines == []
+    assert disabled.extra["stage"] == "ADOPTION_WORKFLOW"
+    assert items["20014"].status == OPEN
