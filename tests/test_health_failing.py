@@ -153,17 +153,22 @@ def failing_replay(tmp_path: Path, config_dir: Path) -> Path:
     (config_dir / "sources.toml").write_text(
         '[[source]]\nname = "feed"\nkind = "rss"\nurl = "https://example.org/feed"\n'
         'find_dates = false\n', encoding="utf-8")
-    settings = config_dir / "settings.toml"
-    text = settings.read_text(encoding="utf-8")
-    assert 'admin = "kommunstyrelseforvaltningen@tyreso.se"' in text
-    settings.write_text(text.replace('admin = "kommunstyrelseforvaltningen@tyreso.se"',
-                                     'admin = "it-admin@example.org"'), encoding="utf-8")
+    use_test_admin(config_dir)
     replay = tmp_path / "replay" / "feed"
     replay.mkdir(parents=True)
     (replay / "gone.html").write_bytes(b"<h1>Not found</h1>")
     (replay / "feed.xml").write_bytes(FEED)
     write_index(replay, 404, "gone.html")
     return tmp_path / "replay"
+
+
+def use_test_admin(config_dir: Path) -> None:
+    """Notices go to an address of no real person (never one of the shipped config)."""
+    settings = config_dir / "settings.toml"
+    text = settings.read_text(encoding="utf-8")
+    assert 'admin = "kommunstyrelseforvaltningen@tyreso.se"' in text
+    settings.write_text(text.replace('admin = "kommunstyrelseforvaltningen@tyreso.se"',
+                                     'admin = "it-admin@example.org"'), encoding="utf-8")
 
 
 def write_index(folder: Path, status: int, file: str) -> None:
@@ -230,3 +235,36 @@ def test_weekly_overview_names_failing_sources_committee_digests_do_not(config, 
     assert "Källor som inte fungerar\n------------------------\n* feed: fungerar inte" in text
     html = message.get_body(("html",)).get_content()
     assert "Källor som inte fungerar" in html and "feed: fungerar inte" in html
+
+
+def test_replayed_feed_that_loses_its_deadlines_is_flagged_and_mailed(tmp_path, config_dir,
+                                                                      store, mail_env):  # noqa: F811
+    from monitor.jobs import run_main_job
+
+    (config_dir / "sources.toml").write_text(
+        '[[source]]\nname = "feed"\nkind = "rss"\nurl = "https://example.org/feed"\n'
+        'language = "sv"\n', encoding="utf-8")
+    use_test_admin(config_dir)
+    folder = tmp_path / "replay" / "feed"
+    folder.mkdir(parents=True)
+
+    def entries(text: str) -> bytes:
+        items = "".join(f"<item><title>Utlysning {n}</title><link>https://example.org/{n}</link>"
+                        f"<description>{text}</description></item>" for n in range(4))
+        return FEED.replace(b"<item>", items.encode() + b"<item>", 1)
+    (folder / "feed.xml").write_bytes(entries("Sista ansökningsdag 15 mars 2027."))
+    write_index(folder, 200, "feed.xml")
+    config = load_config(config_dir)
+    run_main_job(config, store, replay=tmp_path / "replay")
+    assert source_health(store)["feed"]["state"] == OK
+    # The site changed how it writes dates: the same calls, no deadline read any more.
+    (folder / "feed.xml").write_bytes(entries("Ansök före vårens sista vecka."))
+    run_main_job(config, store, replay=tmp_path / "replay")
+    row = source_health(store)["feed"]
+    assert row["state"] == SUSPECT
+    assert reason_text(row, "sv") == "0 av 5 poster har sista dag (tidigare 4 av 5)"
+    [mail] = [m for m in outbox_messages(mail_env).values()
+              if m["Subject"].startswith("Kontrollera tolkningen")]
+    assert mail["Subject"] == "Kontrollera tolkningen: feed gav inga sista dagar"
+    assert mail["To"] == "it-admin@example.org"
+    assert "monitor sources test feed" in mail.get_content()
