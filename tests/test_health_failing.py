@@ -150,16 +150,23 @@ def test_an_older_database_gets_the_new_columns(tmp_path):
 @pytest.fixture
 def failing_replay(tmp_path: Path, config_dir: Path) -> Path:
     """One rss source whose recorded answer is an HTTP 404 (the feed moved)."""
-    (config_dir / "sources.toml").write_text(
-        '[[source]]\nname = "feed"\nkind = "rss"\nurl = "https://example.org/feed"\n'
-        'find_dates = false\n', encoding="utf-8")
-    use_test_admin(config_dir)
-    replay = tmp_path / "replay" / "feed"
-    replay.mkdir(parents=True)
+    replay = one_feed_source(config_dir, tmp_path, 'find_dates = false\n')
     (replay / "gone.html").write_bytes(b"<h1>Not found</h1>")
     (replay / "feed.xml").write_bytes(FEED)
     write_index(replay, 404, "gone.html")
     return tmp_path / "replay"
+
+
+def one_feed_source(config_dir: Path, tmp_path: Path, keys: str) -> Path:
+    """The config with one rss source ``feed`` (plus ``keys``), notices to a test address;
+    returns the source's (empty) replay folder."""
+    (config_dir / "sources.toml").write_text(
+        '[[source]]\nname = "feed"\nkind = "rss"\nurl = "https://example.org/feed"\n' + keys,
+        encoding="utf-8")
+    use_test_admin(config_dir)
+    folder = tmp_path / "replay" / "feed"
+    folder.mkdir(parents=True)
+    return folder
 
 
 def use_test_admin(config_dir: Path) -> None:
@@ -241,12 +248,7 @@ def test_replayed_feed_that_loses_its_deadlines_is_flagged_and_mailed(tmp_path, 
                                                                       store, mail_env):  # noqa: F811
     from monitor.jobs import run_main_job
 
-    (config_dir / "sources.toml").write_text(
-        '[[source]]\nname = "feed"\nkind = "rss"\nurl = "https://example.org/feed"\n'
-        'language = "sv"\n', encoding="utf-8")
-    use_test_admin(config_dir)
-    folder = tmp_path / "replay" / "feed"
-    folder.mkdir(parents=True)
+    folder = one_feed_source(config_dir, tmp_path, 'language = "sv"\n')
 
     def entries(text: str) -> bytes:
         items = "".join(f"<item><title>Utlysning {n}</title><link>https://example.org/{n}</link>"
