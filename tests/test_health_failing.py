@@ -14,6 +14,7 @@ from monitor.health import (DEGRADED, FAILING, OK, SUSPECT, mark_notice_sent,
                             record_unchanged, source_health, source_problems)
 from monitor.ingest import poll
 from tests.conftest import NOW
+from tests.hermetic import edit_file
 from tests.mailfixtures import mail_env, outbox_messages, seeded  # noqa: F401 - fixtures
 
 FEED = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Calls</title>
@@ -171,11 +172,8 @@ def one_feed_source(config_dir: Path, tmp_path: Path, keys: str) -> Path:
 
 def use_test_admin(config_dir: Path) -> None:
     """Notices go to an address of no real person (never one of the shipped config)."""
-    settings = config_dir / "settings.toml"
-    text = settings.read_text(encoding="utf-8")
-    assert 'admin = "kommunstyrelseforvaltningen@tyreso.se"' in text
-    settings.write_text(text.replace('admin = "kommunstyrelseforvaltningen@tyreso.se"',
-                                     'admin = "it-admin@example.org"'), encoding="utf-8")
+    edit_file(config_dir / "settings.toml", ('admin = "kommunstyrelseforvaltningen@tyreso.se"',
+                                             'admin = "it-admin@example.org"'))
 
 
 def write_index(folder: Path, status: int, file: str) -> None:
