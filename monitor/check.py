@@ -38,11 +38,16 @@ add_messages({
     "check_no_deadlines": {"sv": "ingen post har sista dag", "en": "no item has a deadline"},
     "check_past_only": {"sv": "bara passerade sista dagar (senast {day})",
                         "en": "only past deadlines (latest {day})"},
+    "check_failed_requests": {"sv": "{n} av {total} svar var fel ({counts})",
+                              "en": "{n} of {total} answers failed ({counts})"},
     "check_redirect": {"sv": "flyttad: {url} → {target} (HTTP {status}); ändra url i "
                              "sources.toml",
                        "en": "moved: {url} → {target} (HTTP {status}); change url in "
                              "sources.toml"},
 })
+
+
+REDIRECTS = (301, 302, 303, 307, 308)
 
 
 @dataclass
@@ -69,11 +74,13 @@ class _Watch(httpx.AsyncBaseTransport):
     def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
         self.inner = inner
         self.redirects: dict[str, list[tuple[str, str, int]]] = {}
+        self.statuses: dict[str, list[int]] = {}
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         response = await self.inner.handle_async_request(request)
-        if response.status_code in (301, 302, 303, 307, 308) and "location" in response.headers:
-            source = str(request.extensions.get(SOURCE_EXTENSION) or "")
+        source = str(request.extensions.get(SOURCE_EXTENSION) or "")
+        self.statuses.setdefault(source, []).append(response.status_code)
+        if response.status_code in REDIRECTS and "location" in response.headers:
             target = str(request.url.join(response.headers["location"]))
             self.redirects.setdefault(source, []).append(
                 (str(request.url), target, response.status_code))
@@ -109,7 +116,14 @@ async def _check_one(source_config: SourceConfig, config: Config, fetcher: Fetch
         report.error = str(exc)
     except Exception as exc:  # a parser bug is a finding here, not a crash of the check
         report.error = f"unexpected {type(exc).__name__}: {exc}"
-    report.http_status = http.last_status
+    statuses = [s for s in watch.statuses.get(source_config.name, []) if s not in REDIRECTS]
+    # The source's own address answers first; detail pages and further pages come after.
+    report.http_status = statuses[0] if statuses else http.last_status
+    failed = [s for s in statuses[1:] if s >= 400]
+    if failed and not report.error:  # an error already says what failed
+        counts = ", ".join(f"HTTP {code}: {failed.count(code)}" for code in sorted(set(failed)))
+        report.problems.append(t("check_failed_requests", lang, n=len(failed),
+                                 total=len(statuses), counts=counts))
     report.items = len(items)
     dated = [i for i in items if i.deadlines]
     report.with_deadline = len(dated)

@@ -132,3 +132,47 @@ def test_check_records_beside_the_database_by_default(site, cli, tmp_path):
     assert cli("sources", "check", "--source", "good").exit_code == 0
     [folder] = (tmp_path / "checks").iterdir()  # the test database is tmp_path/monitor.db
     assert (folder / "good" / "index.json").exists()
+
+
+def test_check_every_shipped_source_against_a_local_site_serving_their_recordings(
+        httpserver, config_dir, cli, tmp_path):
+    """Every shipped source, its addresses pointed at one local server that answers with the
+    recorded responses: each is read through real HTTP (paging, detail pages, Vinnova's
+    single records) and reported."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    httpserver.no_handler_status_code = 404  # what is not recorded is not there
+    hosts = set()
+    for index in sorted(REPLAY.glob("*/index.json")):
+        for entry in json.loads(index.read_text(encoding="utf-8")):
+            parts = urlsplit(entry["url"])
+            hosts.add(parts.netloc)
+            httpserver.expect_request(
+                parts.path, method=entry["method"],
+                query_string=dict(parse_qsl(parts.query, keep_blank_values=True)) or None,
+            ).respond_with_data((index.parent / entry["file"]).read_bytes(),
+                                status=int(entry.get("status", 200)),
+                                content_type=entry["content_type"])
+    base = httpserver.url_for("/").rstrip("/")
+    path = config_dir / "sources.toml"
+    text = path.read_text(encoding="utf-8")
+    for host in sorted(hosts):
+        text = replaced(text, f"https://{host}/", f"{base}/")
+    path.write_text(text, encoding="utf-8")
+    result = cli("sources", "check", "--into", str(tmp_path / "checks"), "--format", "json")
+    rows = {r["name"]: r for r in json.loads(result.stdout)}
+    assert result.exit_code == 0, [r["error"] for r in rows.values() if r["error"]]
+    shipped = [line for line in text.splitlines() if line.startswith("name = ")]
+    assert len(rows) == len(shipped) == 15
+    assert {n: (r["http_status"], r["items"]) for n, r in rows.items()
+            if r["http_status"] != 200 or not r["items"]} == {}
+    assert rows["vinnova"]["items"] == 4 and rows["vinnova"]["with_deadline"] == 4
+    # 16 of the 20 remiss pages the listing links were never recorded: named, not hidden.
+    assert rows["regeringen-remisser"]["problems"] == ["16 av 21 svar var fel (HTTP 404: 16)"]
+    assert rows["tillvaxtverket"]["with_deadline"] == 2
+    # The only sources whose recordings give no deadline at all are legislation feeds.
+    assert {n for n, r in rows.items() if "ingen post har sista dag" in r["problems"]} == set()
+    [folder] = (tmp_path / "checks").iterdir()
+    recorded = json.loads((folder / "vinnova" / "index.json").read_text(encoding="utf-8"))
+    assert [e["url"].rsplit("/", 2)[-2] for e in recorded] == [
+        "utlysningar", "ansokningsomgangar", "ansokningsomgangar", "utlysningar"]
