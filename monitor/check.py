@@ -74,12 +74,13 @@ class _Watch(httpx.AsyncBaseTransport):
     def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
         self.inner = inner
         self.redirects: dict[str, list[tuple[str, str, int]]] = {}
-        self.statuses: dict[str, list[int]] = {}
+        #: per source, each URL's last status, in the order the URLs were first asked
+        self.statuses: dict[str, dict[str, int]] = {}
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         response = await self.inner.handle_async_request(request)
         source = str(request.extensions.get(SOURCE_EXTENSION) or "")
-        self.statuses.setdefault(source, []).append(response.status_code)
+        self.statuses.setdefault(source, {})[str(request.url)] = response.status_code
         if response.status_code in REDIRECTS and "location" in response.headers:
             target = str(request.url.join(response.headers["location"]))
             self.redirects.setdefault(source, []).append(
@@ -116,33 +117,44 @@ async def _check_one(source_config: SourceConfig, config: Config, fetcher: Fetch
         report.error = str(exc)
     except Exception as exc:  # a parser bug is a finding here, not a crash of the check
         report.error = f"unexpected {type(exc).__name__}: {exc}"
-    statuses = [s for s in watch.statuses.get(source_config.name, []) if s not in REDIRECTS]
+    statuses = [code for code in watch.statuses.get(source_config.name, {}).values()
+                if code not in REDIRECTS]  # a retried URL counts with its last answer
     # The source's own address answers first; detail pages and further pages come after.
     report.http_status = statuses[0] if statuses else http.last_status
-    failed = [s for s in statuses[1:] if s >= 400]
-    if failed and not report.error:  # an error already says what failed
-        counts = ", ".join(f"HTTP {code}: {failed.count(code)}" for code in sorted(set(failed)))
-        report.problems.append(t("check_failed_requests", lang, n=len(failed),
-                                 total=len(statuses), counts=counts))
     report.items = len(items)
-    dated = [i for i in items if i.deadlines]
-    report.with_deadline = len(dated)
+    report.with_deadline = sum(1 for i in items if i.deadlines)
     if tagger is not None:
         report.tagged = sum(1 for i in items
                             if any(tag.dimension == "committee" for tag in tagger.tag(i)))
-    for url, target, status in watch.redirects.get(source_config.name, []):
-        report.problems.append(t("check_redirect", lang, url=url, target=target,
-                                 status=status))
-    if report.error:
-        report.problems.insert(0, t("check_error", lang, error=report.error))
-    elif not items:
-        report.problems.append(t("check_no_items", lang))
-    elif not dated and any(i.kind == CALL for i in items):
-        report.problems.append(t("check_no_deadlines", lang))
-    elif dated and all(max(i.deadlines) < now for i in dated):
-        latest = max(max(i.deadlines) for i in dated).astimezone(config.settings.tz)
-        report.problems.append(t("check_past_only", lang, day=latest.date().isoformat()))
+    report.problems = _problems(report, items, statuses[1:],
+                                watch.redirects.get(source_config.name, []), now,
+                                config.settings.tz, lang)
     return report
+
+
+def _problems(report: CheckReport, items: list, later: list[int],
+              redirects: list[tuple[str, str, int]], now: datetime, tz: object,
+              lang: str) -> list[str]:
+    """What looks wrong, most telling first."""
+    problems = [t("check_error", lang, error=report.error)] if report.error else []
+    failed = [code for code in later if code >= 400]
+    if failed and not report.error:  # an error already says what failed
+        counts = ", ".join(f"HTTP {code}: {failed.count(code)}" for code in sorted(set(failed)))
+        problems.append(t("check_failed_requests", lang, n=len(failed), total=len(later) + 1,
+                          counts=counts))
+    problems += [t("check_redirect", lang, url=url, target=target, status=status)
+                 for url, target, status in redirects]
+    dated = [i for i in items if i.deadlines]
+    if report.error:
+        return problems
+    if not items:
+        problems.append(t("check_no_items", lang))
+    elif not dated and any(i.kind == CALL for i in items):
+        problems.append(t("check_no_deadlines", lang))
+    elif dated and all(max(i.deadlines) < now for i in dated):
+        latest = max(max(i.deadlines) for i in dated).astimezone(tz)  # type: ignore[arg-type]
+        problems.append(t("check_past_only", lang, day=latest.date().isoformat()))
+    return problems
 
 
 async def check_sources_async(config: Config, *, folder: Path, names: Sequence[str] = (),
