@@ -176,3 +176,18 @@ def test_check_every_shipped_source_against_a_local_site_serving_their_recording
     recorded = json.loads((folder / "vinnova" / "index.json").read_text(encoding="utf-8"))
     assert [e["url"].rsplit("/", 2)[-2] for e in recorded] == [
         "utlysningar", "ansokningsomgangar", "ansokningsomgangar", "utlysningar"]
+
+
+def test_check_a_retried_address_counts_with_its_last_answer(site, httpserver, cli, tmp_path):
+    httpserver.clear_all_handlers()
+    httpserver.expect_oneshot_request("/good").respond_with_response(Response("busy",
+                                                                              status=503))
+    httpserver.expect_request("/good").respond_with_data(
+        rss("Utlysning|Sista ansökningsdag 15 mars 2027."), content_type="application/rss+xml")
+    result = cli("sources", "check", "--into", str(tmp_path / "c"), "--source", "good",
+                 "--format", "json")
+    [row] = json.loads(result.stdout)
+    assert (row["http_status"], row["items"], row["problems"]) == (200, 1, [])
+    [folder] = (tmp_path / "c").iterdir()
+    statuses = [e["status"] for e in json.loads((folder / "good" / "index.json").read_text())]
+    assert statuses == [503, 200]
