@@ -364,6 +364,8 @@ FEATURE_MODULES += ["monitor.mail", "monitor.subscriptions", "monitor.scheduler"
 FEATURE_MODULES += ["monitor.matchers"]
 # Source health notices to the administrator: a step after the poll.
 FEATURE_MODULES += ["monitor.health_mail"]
+# The municipality, its coordinator and twinning towns (KS draft, registers, yearly report).
+FEATURE_MODULES += ["monitor.organisation"]
 
 
 def load_config(config_dir: str | Path | None = None) -> Config:

@@ -18,9 +18,11 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Iterable
 from zoneinfo import ZoneInfo
 
+from .activities import unreported_visits
 from .committees import committees, priorities
 from .config import Config
 from .decide import decide_by_for_row, format_decide_by
+from .earlier import decided_applications, earlier_for_row
 from .health import source_problems
 from .i18n import MESSAGES, add_messages, t
 from .mail import display_day, long_date, safe_href
@@ -152,6 +154,7 @@ class DigestEntry:
     #: the same call at other sources ("uhr: https://…"), see monitor.dedup
     also: list[str] = field(default_factory=list)
     decide_by: str = ""  # "Besluta senast: KS ..." for calls (monitor.decide)
+    earlier: list[str] = field(default_factory=list)  # earlier decisions (monitor.earlier)
 
 
 @dataclass
@@ -182,7 +185,9 @@ class Digest:
     audience: str
     groups: list[DigestGroup]
     applications: list[ProgressLine] = field(default_factory=list)  # open, next step first
-    #: the ``all`` overview: sources not working ("esf: fungerar inte (3 misslyckade …)")
+    #: the overview only: twinning visits not yet reported to KS (monitor.activities)
+    unreported: list[str] = field(default_factory=list)
+    #: the overview only: sources not working ("esf: fungerar inte (3 misslyckade …)")
     source_problems: list[str] = field(default_factory=list)
 
     @property
@@ -245,6 +250,7 @@ class _Builder:
         self.committees = committees(config)
         self.priorities = priorities(config)
         self.meetings = meetings(config)
+        self.decided = decided_applications(store)
 
     def follow(self, committee: str | None, topics: Iterable[str], *,
                reported_only: bool = True) -> dict[str, tuple[dict, list[str]]]:
@@ -325,7 +331,10 @@ class _Builder:
                        .days if deadline else None),
             why=list(why), changes=[self.describe(c) for c in changes],
             also=[f"{link['source']}: {link['url']}" for link in row.get("links", [])[1:]],
-            decide_by=self.decide_by(row))
+            decide_by=self.decide_by(row),
+            earlier=earlier_for_row(self.store, row, self.lang, self.tz, self.until,
+                                    decided=self.decided)
+            if row["kind"] == CALL else [])
 
     def decide_by(self, row: dict) -> str:
         """When KS must decide for an open call: for the subscription's committee, or (the
@@ -389,11 +398,24 @@ def build_digest(config: Config, store: Store, sub: Subscription, period: Period
     groups = [g for g in groups if any(s.entries for s in g.sections)]
     applications = progress_lines(store, None if sub.committee == ALL else sub.committee, until,
                                   meetings=builder.meetings, lang=lang, tz=builder.tz)
+    unreported = unreported_lines(store, builder.committees, lang) if sub.committee == ALL \
+        else []
     problems = [f"{name}: {label} ({reason})" if reason else f"{name}: {label}"
                 for name, label, reason in source_problems(store, lang)] \
         if sub.committee == ALL else []
     return Digest(subscription=sub, period=period, since=since, until=until, audience=audience,
-                  groups=groups, applications=applications, source_problems=problems)
+                  groups=groups, applications=applications, unreported=unreported,
+                  source_problems=problems)
+
+
+def unreported_lines(store: Store, known: dict, lang: str) -> list[str]:
+    """The coordinator's reminder: each twinning visit not yet reported to KS, one line."""
+    from .longdates import period_text
+
+    return [t("activity.unreported_line", lang, id=a.id, title=a.title,
+              committee=known[a.committee].display_name(lang) if a.committee in known
+              else a.committee, when=period_text(a.period_from, a.period_to, lang) or "–")
+            for a in unreported_visits(store)]
 
 
 def followed_calls(config: Config, store: Store, sub: Subscription,

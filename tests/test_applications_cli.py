@@ -67,7 +67,7 @@ def test_whole_path_intent_to_granted(cli, with_calls):
     assert data["partners"] == ["Cēsis", "Savigny-le-Temple"] and data["countries"] == ["LV",
                                                                                          "FR"]
     shown = cli("application", "1").output
-    assert "Historik" in shown and "beviljad (" in shown and "240000 kr" in shown
+    assert "Historik" in shown and "beviljad (" in shown and "240\u00a0000\u00a0kr" in shown
 
 
 def test_submitting_without_ks_approval_is_refused_in_sv_and_en(cli, with_calls, db):
@@ -157,10 +157,10 @@ def test_applications_list_filters_and_formats(cli, scenario):
 def test_report_formats_and_languages(cli, scenario, tmp_path):
     md = cli("report", "--year", "2026")
     assert md.exit_code == 0, md.output
-    assert md.output.startswith("# Internationellt arbete 2026")
-    assert "| **Summa** | **4** | **1** | **990\u00a0000\u00a0kr** |" in md.output
+    assert md.output.startswith("# Rapport internationellt samarbete 2026")
+    assert "| Summa | 4 | 1 | 990\u00a0000\u00a0kr |" in md.output
     en = cli("report", "--year", "2026", "--committee", "bun", lang="en").output
-    assert "## Committee for Children and Education (bun)" in en and "Kommunstyrelsen" not in en
+    assert "### Committee for Children and Education" in en and "Kommunstyrelsen" not in en
     assert "SEK 420,000" in en and "Calls shown but not pursued (3)" in en
     out = tmp_path / "r.html"
     result = cli("report", "--year", "2026", "--format", "html", "-o", str(out))

@@ -4,7 +4,6 @@ from an interesting call to a decision, and the year's work for the annual repor
 from __future__ import annotations
 
 import functools
-import getpass
 import json
 from datetime import date
 from pathlib import Path
@@ -15,12 +14,18 @@ import typer
 from ..applications import (STATUSES, Application, ApplicationError, advance_application,
                             get_application, list_applications, parse_amount,
                             start_application, status_label)
-from ..committees import committees
+from ..committees import committees, priorities
+from ..decide import decide_by
+from ..document import to_docx, to_markdown
+from ..earlier import earlier_for_row
 from ..i18n import add_messages, format_date, t
+from ..ks_draft import ks_draft, partner_text
+from ..longdates import check_month_or_day, long_date, long_day
 from ..meetings import meetings
 from ..model import utcnow
+from ..organisation import organisation
 from ..progress import format_next_step, progress_of
-from ..report import FORMATS, build_report, render_report
+from ..report import BINARY_FORMATS, FORMATS, build_report, money, render_report
 from .common import EXIT_USAGE, FormatOption, State, app, cli_errors, console, emit, err, state
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -34,14 +39,32 @@ add_messages({
     "applcli.forced": {"sv": "Tvingat steg, skäl: {reason}", "en": "Forced step, reason: {reason}"},
     "applcli.none": {"sv": "Inga ansökningar matchar.", "en": "No applications match."},
     "applcli.col_next": {"sv": "Nästa steg", "en": "Next step"},
-    "applcli.col_applied": {"sv": "Sökt (kr)", "en": "Applied (SEK)"},
-    "applcli.col_granted": {"sv": "Beviljat (kr)", "en": "Granted (SEK)"},
+    "applcli.col_applied": {"sv": "Sökt", "en": "Applied for"},
+    "applcli.col_granted": {"sv": "Beviljat", "en": "Granted"},
     "applcli.col_committee": {"sv": "Nämnd", "en": "Committee"},
     "applcli.col_updated": {"sv": "Senast", "en": "Last step"},
     "applcli.history": {"sv": "Historik", "en": "History"},
     "applcli.partners": {"sv": "Partner", "en": "Partners"},
     "applcli.countries": {"sv": "Länder", "en": "Countries"},
     "applcli.written": {"sv": "Rapporten skrevs till {path}.", "en": "Report written to {path}."},
+    "applcli.draft_written": {"sv": "KS-underlaget skrevs till {path}.",
+                              "en": "The KS draft was written to {path}."},
+    "applcli.docx_needs_output": {"sv": "--format docx kräver -o FIL (Word-filen skrivs dit).",
+                                  "en": "--format docx needs -o FILE (the Word file goes there)."},
+    "applcli.binary_needs_output": {"sv": "--format {fmt} kräver -o FIL.",
+                                    "en": "--format {fmt} needs -o FILE."},
+    "applcli.too_late": {
+        "sv": "Varning: KS hinner inte besluta före sista dag {deadline}: sista "
+              "KS-sammanträde som hade räckt var {meeting}. Det som återstår: extra "
+              "sammanträde, ordförandebeslut eller nästa omgång.",
+        "en": "Warning: KS cannot decide before the deadline {deadline}: the last KS meeting "
+              "that would have done was {meeting}. What is left: an extra meeting, a chair's "
+              "decision or the next round."},
+    "applcli.committee_missed": {
+        "sv": "Varning: {committee} har inget ordinarie sammanträde före ärendets sista dag "
+              "till KS ({submission}): extra sammanträde eller ordförandebeslut behövs.",
+        "en": "Warning: {committee} has no ordinary meeting before the matter is due at KS "
+              "({submission}): an extra meeting or a chair's decision is needed."},
 })
 
 
@@ -58,13 +81,38 @@ def application_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _who(by: Optional[str]) -> str:
-    if by:
-        return by
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):  # no login name in a container or service account
-        return "unknown"
+def _who(st: State, by: Optional[str]) -> str:
+    """``--by``, else the coordinator from settings ([organisation] coordinator)."""
+    return by or organisation(st.config).coordinator
+
+
+def _details(project: Optional[str], start: Optional[str], end: Optional[str],
+             cofinancing: Optional[str]) -> dict[str, str]:
+    """The project's own facts given on the command line (checked)."""
+    for value, hint in ((start, "--from"), (end, "--to")):
+        if value and check_month_or_day(value):
+            raise typer.BadParameter(check_month_or_day(value), param_hint=hint)
+    found = {"project": project, "period_from": start, "period_to": end,
+             "cofinancing": str(parse_amount(cofinancing)) if cofinancing else None}
+    return {k: v for k, v in found.items() if v}
+
+
+def _warn_if_late(st: State, application: Application) -> None:
+    """The policy's step cannot be taken in time: say so before anything else is done."""
+    plan = decide_by(application.deadlines, application.committee, meetings(st.config),
+                     utcnow())
+    if plan is None:
+        return
+    tz, lang = st.tz, st.lang
+    if plan.too_late:
+        err.print(t("applcli.too_late", lang, deadline=long_date(plan.deadline, tz, lang),
+                    meeting=long_day(plan.ks_meeting, lang) if plan.ks_meeting else "–"),
+                  markup=False, soft_wrap=True)
+    elif plan.committee_missed:
+        name = committees(st.config)[application.committee].display_name(lang)
+        err.print(t("applcli.committee_missed", lang, committee=name,
+                    submission=long_day(plan.ks_submission, lang)),
+                  markup=False, soft_wrap=True)
 
 
 def _day(value: Optional[str]) -> Optional[date]:
@@ -93,14 +141,15 @@ def _print_application(st: State, application: Application) -> None:
     console.print(f"#{application.id} {application.title}", markup=False, style="bold")
     console.print(f"{application.item_id} · {application.committee} · "
                   f"{status_label(application.status, lang)}", markup=False)
-    for key, values in (("applcli.partners", application.partners),
-                        ("applcli.countries", application.countries)):
-        if values:
-            console.print(f"{t(key, lang)}: {', '.join(values)}", markup=False)
+    partners = partner_text(application.pairs, application.countries, lang)
+    if partners:
+        console.print(f"{t('applcli.partners', lang)}: {partners}", markup=False)
     console.print(t("applcli.history", lang), style="bold")
     for event in application.history:
-        amount = f", {event.amount} kr" if event.amount is not None else ""
+        amount = f", {money(event.amount, lang)}" if event.amount is not None else ""
         note = f": {event.note}" if event.note else ""
+        if event.reason and not event.forced:  # the funder's reason or conditions
+            note += f" ({event.reason})"
         forced = f" [{t('applcli.forced', lang, reason=event.reason)}]" if event.forced else ""
         console.print(f"  {format_date(event.at, tz)}  {status_label(event.status, lang)} "
                       f"({event.by}{amount}){note}{forced}", markup=False)
@@ -111,7 +160,13 @@ def _print_application(st: State, application: Application) -> None:
 
 PartnerOption = typer.Option([], "--partner", help="Partner (kommun, organisation); flera går")
 CountryOption = typer.Option([], "--country", help="Partnerland, ISO-kod (LV, FR); flera går")
-ByOption = typer.Option(None, "--by", help="Vem som registrerar (standard: inloggad användare)")
+ByOption = typer.Option(None, "--by", help="Vem som registrerar (standard: samordnaren i "
+                        "settings.toml, [organisation] coordinator)")
+ProjectOption = typer.Option(None, "--project", help="Projektets namn (annars utlysningens)")
+FromOption = typer.Option(None, "--from", metavar="YYYY-MM[-DD]", help="Projektperiodens start")
+ToOption = typer.Option(None, "--to", metavar="YYYY-MM[-DD]", help="Projektperiodens slut")
+CofinancingOption = typer.Option(None, "--cofinancing", metavar="SEK",
+                                 help="Kommunens medfinansiering, kronor")
 DateOption = typer.Option(None, "--date", metavar="YYYY-MM-DD",
                           help="Datum för steget om det var tidigare än i dag")
 TextFormat = typer.Option("text", "--format", "-f", help="text eller json")
@@ -131,6 +186,10 @@ def apply(
     partner: List[str] = PartnerOption,
     country: List[str] = CountryOption,
     on: Optional[str] = DateOption,
+    project: Optional[str] = ProjectOption,
+    start: Optional[str] = FromOption,
+    end: Optional[str] = ToOption,
+    cofinancing: Optional[str] = CofinancingOption,
     fmt: str = TextFormat,
 ) -> None:
     """Registrera att en nämnd avser att söka en utlysning (status: avsikt).
@@ -139,9 +198,10 @@ def apply(
     """
     st = state(ctx)
     application = start_application(
-        st.store, item, committee, committees=committees(st.config), by=_who(by), note=note,
+        st.store, item, committee, committees=committees(st.config), by=_who(st, by), note=note,
         amount=parse_amount(amount) if amount else None, partners=partner, countries=country,
-        on=_day(on), tz=st.tz)
+        on=_day(on), tz=st.tz, details=_details(project, start, end, cofinancing))
+    _warn_if_late(st, application)
     if fmt == "json":
         typer.echo(json.dumps(application.to_json(), ensure_ascii=False, indent=2))
         return
@@ -169,21 +229,34 @@ def application(
     partner: List[str] = PartnerOption,
     country: List[str] = CountryOption,
     on: Optional[str] = DateOption,
-    fmt: str = TextFormat,
+    project: Optional[str] = ProjectOption,
+    start: Optional[str] = FromOption,
+    end: Optional[str] = ToOption,
+    cofinancing: Optional[str] = CofinancingOption,
+    ks_underlag: bool = typer.Option(False, "--ks-underlag",
+                                     help="Skriv ett utkast till tjänsteskrivelse för KS-ärendet"),
+    fmt: str = typer.Option("text", "--format", "-f",
+                            help="text eller json; med --ks-underlag md eller docx"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
+                                          help="Skriv KS-underlaget till fil"),
 ) -> None:
-    """Visa en ansökan, eller för den vidare: ks-approved, submitted, granted, rejected, withdrawn.
+    """Visa en ansökan, eller för den vidare: ks-approved, submitted, granted, rejected,
+    withdrawn. --reason med granted/rejected sparar finansiärens motivering (eller villkor).
+    --ks-underlag skriver ett utkast till tjänsteskrivelse (md eller docx) för KS-ärendet.
 
-    Example: monitor application 3 --status ks-approved --note "KS 2027-01-26 § 12" --by anna.l
+    Example: monitor application 3 --status rejected --reason "Otydlig koppling till målen"
+    Example: monitor application 3 --ks-underlag --format docx -o ks-underlag-3.docx
     """
     st = state(ctx)
     current = get_application(st.store, app_id)
-    if status is None and (amount or note or partner or country):
+    details = _details(project, start, end, cofinancing)
+    if status is None and (amount or note or partner or country or details):
         status = current.status  # only adding details to the current step
     if status is not None:
         updated = advance_application(
-            st.store, current.id, status, by=_who(by), note=note,
+            st.store, current.id, status, by=_who(st, by), note=note,
             amount=parse_amount(amount) if amount else None, force=force, reason=reason,
-            partners=partner, countries=country, on=_day(on), tz=st.tz)
+            partners=partner, countries=country, on=_day(on), tz=st.tz, details=details)
         if fmt != "json" and updated.status != current.status:
             last = updated.history[-1]
             console.print(t("applcli.moved", st.lang, id=updated.id,
@@ -191,10 +264,36 @@ def application(
                             new=status_label(updated.status, st.lang), by=last.by,
                             date=format_date(last.at, st.tz)), markup=False)
         current = updated
+    if ks_underlag:
+        _write_ks_draft(st, current, fmt, output)
+        return
     if fmt == "json":
         typer.echo(json.dumps(current.to_json(), ensure_ascii=False, indent=2))
         return
     _print_application(st, current)
+
+
+def _write_ks_draft(st: State, current: Application, fmt: str, output: Optional[Path]) -> None:
+    fmt = "md" if fmt == "text" else fmt
+    if fmt not in ("md", "docx"):
+        raise typer.BadParameter(f"{fmt!r}: md, docx", param_hint="--format")
+    if fmt == "docx" and output is None:
+        raise typer.BadParameter(t("applcli.docx_needs_output", st.lang), param_hint="--output")
+    item, now = st.store.get_item(current.item_id), utcnow()
+    blocks = ks_draft(current, item, committee=committees(st.config)[current.committee],
+                      priorities=priorities(st.config), meetings=meetings(st.config),
+                      org=organisation(st.config), now=now, lang=st.lang,
+                      earlier=earlier_for_row(st.store, item, st.lang, st.tz, now,
+                                              next_round=False) if item else [])
+    if fmt == "md" and output is None:
+        typer.echo(to_markdown(blocks), nl=False)
+        return
+    assert output is not None
+    if fmt == "md":
+        output.write_text(to_markdown(blocks), encoding="utf-8")
+    else:
+        output.write_bytes(to_docx(blocks))
+    err.print(t("applcli.draft_written", st.lang, path=output), markup=False)
 
 
 @app.command()
@@ -232,13 +331,14 @@ def applications(
 
     def cells(row: dict[str, Any]) -> list[str]:
         return [str(row["id"]), row["committee"], status_label(row["status"], lang),
-                row["title"], _blank(row["amount_applied"]), _blank(row["amount_granted"]),
+                row["title"], _money(row["amount_applied"], lang),
+                _money(row["amount_granted"], lang),
                 row["next_step"], format_date(row["updated"], st.tz)]
     emit(rows, fmt, columns=columns, table_rows=cells, empty=t("applcli.none", lang))
 
 
-def _blank(value: Any) -> str:
-    return "" if value is None else str(value)
+def _money(value: Any, lang: str) -> str:
+    return "" if value is None else money(value, lang)
 
 
 @app.command()
@@ -248,25 +348,43 @@ def report(
     ctx: typer.Context,
     year: Optional[int] = typer.Option(None, "--year", help="Året (standard: innevarande)"),
     committee: Optional[str] = typer.Option(None, "--committee", help="Bara en nämnd"),
-    fmt: str = typer.Option("md", "--format", "-f", help="md, html eller csv"),
+    fmt: str = typer.Option("md", "--format", "-f", help="md, html, docx, xlsx eller csv"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
                                           help="Skriv till fil i stället för skärmen"),
+    assessment: Optional[Path] = typer.Option(None, "--assessment", metavar="FILE",
+                                              help="Samordnarens bedömning (text) till "
+                                                   "avsnittet Bedömning"),
 ) -> None:
-    """Årsrapport: per nämnd ansökningar efter status och belopp, beviljade projekt, partner
-    och länder, och utlysningar som visades men inte söktes.
+    """Rapport internationellt samarbete för ett år: partnerskap, vänorter, samarbete inom
+    förvaltningarna, ansökningar, utlysningar som visades men inte söktes, och bedömningen.
 
     Example: monitor report --year 2026 --committee bun --format html -o internationellt-2026.html
+    Example: monitor report --year 2016 --format docx --assessment bedomning.txt -o rapport-2016.docx
     """
     st = state(ctx)
     if fmt not in FORMATS:
         raise typer.BadParameter(f"{fmt!r}: {', '.join(FORMATS)}", param_hint="--format")
+    if fmt in BINARY_FORMATS and output is None:
+        raise typer.BadParameter(t("applcli.binary_needs_output", st.lang, fmt=fmt),
+                                 param_hint="--output")
+    text_of_assessment = None
+    if assessment is not None:
+        try:
+            text_of_assessment = assessment.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise typer.BadParameter(f"{assessment}: {exc}", param_hint="--assessment") from None
     now = utcnow()
     year = year or now.astimezone(st.tz).year
     built = build_report(st.store, year, committees(st.config),
-                         committee=_committee(st, committee), tz=st.tz, now=now)
+                         committee=_committee(st, committee), tz=st.tz, now=now,
+                         organisation=organisation(st.config), assessment=text_of_assessment)
     text = render_report(built, fmt, st.lang, st.tz)
     if output is None:
+        assert isinstance(text, str)
         typer.echo(text, nl=not text.endswith("\n"))
         return
-    output.write_text(text, encoding="utf-8")
+    if isinstance(text, bytes):
+        output.write_bytes(text)
+    else:
+        output.write_text(text, encoding="utf-8")
     err.print(t("applcli.written", st.lang, path=output), markup=False)

@@ -10,9 +10,10 @@ from rich.text import Text
 
 from ..committees import committees, priorities
 from ..decide import decide_by_cell, decide_by_for_row, decide_by_json
+from ..earlier import decided_applications, earlier_for_row
 from ..i18n import format_date, format_datetime, t
 from ..meetings import meetings
-from ..model import CALL, LEGISLATION, STATUSES
+from ..model import CALL, LEGISLATION, STATUSES, utcnow
 from .common import FormatOption, State, app, cli_errors, console, emit, err, state
 
 JSON_FIELDS = ("id", "source", "kind", "title", "url", "programme", "status", "opens",
@@ -27,6 +28,8 @@ def public_row(row: dict[str, Any]) -> dict[str, Any]:
     out["links"] = row.get("links", [])  # every source that has this call (monitor.dedup)
     if "decide_by" in row:  # calls: when KS must decide (monitor.decide)
         out["decide_by"] = decide_by_json(row["decide_by"])
+    if "earlier" in row:  # what the funder said about an earlier application (monitor.earlier)
+        out["earlier"] = row["earlier"]
     for key, value in row["extra"].items():
         out.setdefault(key, value)
     return out
@@ -54,8 +57,10 @@ def _list_items(ctx: typer.Context, *, kind: str, fmt: str, limit: Optional[int]
     tz, lang = st.tz, st.lang
     if kind == CALL:
         calendar = meetings(st.config)
+        decided, now = decided_applications(store), utcnow()
         for row in rows:
             row["decide_by"] = decide_by_for_row(row, calendar, committee=filters["committee"])
+            row["earlier"] = earlier_for_row(store, row, lang, tz, now, decided=decided)
         columns = [("deadline", t("col_deadline", lang)), ("status", t("col_status", lang)),
                    ("decide_by", t("decide.column", lang)),
                    ("title", t("col_title", lang)), ("programme", t("col_programme", lang)),
@@ -78,6 +83,10 @@ def _list_items(ctx: typer.Context, *, kind: str, fmt: str, limit: Optional[int]
         rows = [public_row(r) for r in rows]
         columns = [(k, k) for k in JSON_FIELDS]
     emit(rows, fmt, columns=columns, table_rows=cells, empty=t("no_items", lang))
+    if fmt.lower() not in ("json", "csv"):
+        for row in rows:
+            for line in row.get("earlier") or []:
+                console.print(f"{row['id']}: {line}", markup=False, soft_wrap=True)
 
 
 @app.command()
@@ -145,6 +154,8 @@ def show(ctx: typer.Context, item_id: str = typer.Argument(..., metavar="ID"),
     first, last = store.poll(row["first_poll"]), store.poll(row["last_poll"])
     if fmt == "json":
         out = public_row(row)
+        if row["kind"] == CALL:
+            out["earlier"] = earlier_for_row(store, row, lang, tz, utcnow())
         out.update(history=history, first_poll=first, last_poll=last, tags=row["tags"])
         typer.echo(json.dumps(out, ensure_ascii=False, indent=2, default=str))
         return
@@ -161,6 +172,9 @@ def show(ctx: typer.Context, item_id: str = typer.Argument(..., metavar="ID"),
         lines.append(Text(f"{t('show_deadlines', lang)}: {shown}"))
     if row["summary"]:
         lines += [Text(""), Text(row["summary"])]
+    earlier = earlier_for_row(store, row, lang, tz, utcnow())
+    if earlier:
+        lines += [Text("")] + [Text(line, style="bold") for line in earlier]
     lines += [Text(""), Text(t("show_tags", lang), style="bold")]
     if row["tags"]:
         for tag in row["tags"]:
