@@ -73,6 +73,9 @@ add_messages({
     "digest_change_status": {"sv": "Status", "en": "Status"},
     "digest_none_value": {"sv": "ingen", "en": "none"},
     "digest_source_problems": {"sv": "Källor som inte fungerar", "en": "Sources not working"},
+    "digest_invited": {"sv": "{name} är remissinstans – svar senast {deadline}",
+                       "en": "{name} is asked to respond – reply by {deadline}"},
+    "digest_invited_undated": {"sv": "{name} är remissinstans", "en": "{name} is asked to respond"},
 })
 
 
@@ -155,6 +158,8 @@ class DigestEntry:
     also: list[str] = field(default_factory=list)
     decide_by: str = ""  # "Besluta senast: KS ..." for calls (monitor.decide)
     earlier: list[str] = field(default_factory=list)  # earlier decisions (monitor.earlier)
+    #: "Tyresö kommun är remissinstans – svar senast …": the municipality is asked to answer
+    invited: str = ""
 
 
 @dataclass
@@ -271,8 +276,9 @@ class _Builder:
                     continue
                 chosen[row["id"]] = (row, self.tag_reasons(row, committee))
         for topic in topics:
+            # a call the municipality cannot apply for is never mailed (monitor.eligibility)
             for row in self.store.query_items(search=topic, sources=sources, now=self.until,
-                                              **narrow):
+                                              eligible_only=True, **narrow):
                 reason = t("digest_why_topic", self.lang, topic=topic)
                 chosen.setdefault(row["id"], (row, []))[1].append(reason)
         return chosen
@@ -311,7 +317,8 @@ class _Builder:
             if s.entries]
 
     def section(self, key: str, entries: list[DigestEntry]) -> DigestSection:
-        entries.sort(key=lambda e: (e.deadline_iso is None, e.deadline_iso or "", e.title))
+        entries.sort(key=lambda e: (not e.invited, e.deadline_iso is None, e.deadline_iso or "",
+                                    e.title))  # remisser the municipality must answer first
         heading = t(f"digest_section_{key}", self.lang, days=self.closing_days)
         return DigestSection(key=key, heading=heading, entries=entries)
 
@@ -331,10 +338,19 @@ class _Builder:
                        .days if deadline else None),
             why=list(why), changes=[self.describe(c) for c in changes],
             also=[f"{link['source']}: {link['url']}" for link in row.get("links", [])[1:]],
-            decide_by=self.decide_by(row),
+            decide_by=self.decide_by(row), invited=self.invited(row),
             earlier=earlier_for_row(self.store, row, self.lang, self.tz, self.until,
                                     decided=self.decided)
             if row["kind"] == CALL else [])
+
+    def invited(self, row: dict) -> str:
+        """The line saying the municipality is a remissinstans, for a remiss that lists it."""
+        if not (row.get("extra") or {}).get("invited"):
+            return ""
+        name = self.config.settings.section("municipality").get("name") or "Tyresö kommun"
+        deadline = long_date(row["deadline"], self.tz, self.lang)
+        key = "digest_invited" if deadline else "digest_invited_undated"
+        return t(key, self.lang, name=name, deadline=deadline)
 
     def decide_by(self, row: dict) -> str:
         """When KS must decide for an open call: for the subscription's committee, or (the
@@ -370,7 +386,8 @@ class _Builder:
         entries = []
         for row in self.store.query_items(kind=CALL, include_closed=False,
                                           sources=list(self.sub.sources), now=self.until,
-                                          touched=(self.since, self.until)):
+                                          touched=(self.since, self.until),
+                                          eligible_only=True):
             if row["committees"] or not _in_window(row["first_seen"], self.since, self.until):
                 continue
             status = t(f"status_{row['status']}", self.lang) if row["status"] else "?"

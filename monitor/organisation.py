@@ -1,8 +1,9 @@
 """``[organisation]`` in settings.toml: who the municipality is and who coordinates.
 
-``name`` heads the KS draft and the yearly report; ``coordinator`` is who records a step in the
-application and activities registers when no ``--by`` is given; ``twinning_towns`` are the
-vänorter, whose activities the yearly report lists under "Vänorter".
+``name`` (``[municipality] name``) heads the KS draft and the yearly report; ``coordinator``
+is who records a step in the application and activities registers when no ``--by`` is given;
+``twinning_towns`` are the vänorter, whose activities the yearly report lists under
+"Vänorter".
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ def _names(value: list) -> str | None:
 
 
 SECTION_SCHEMAS["organisation"] = {
-    "name": Key(str, "", doc="the municipality, as the KS draft and the report name it"),
     "coordinator": Key(str, "internationell samordnare",
                        doc="default --by of the registers: the international coordinator"),
     "twinning_towns": Key(list, list, _names, doc="the twinning towns (vänorter)"),
@@ -40,7 +40,7 @@ class Organisation:
 
 def organisation(config: Config) -> Organisation:
     section = config.settings.section("organisation")
-    return Organisation(name=section.get("name", ""),
+    return Organisation(name=config.settings.section("municipality").get("name", ""),
                         coordinator=section.get("coordinator") or Organisation.coordinator,
                         twinning_towns=tuple(section.get("twinning_towns", ())))
 

@@ -177,12 +177,12 @@ def test_report_formats_and_languages(cli, scenario, tmp_path):
 
 def test_calls_show_decide_by_in_table_and_json(cli):
     assert cli("poll", "--replay", str(REPLAY)).exit_code == 0
-    rows = {r["id"]: r for r in json.loads(cli("calls", "--format", "json").stdout)}
-    scholarship = rows["eu-funding:cascade-11265"]["decide_by"]
-    # next deadline 2027-02-15 00:59 Stockholm: KS 2027-01-26 (+7 days = 02-02) is the last fit
+    rows = {r["id"]: r for r in json.loads(cli("calls", "--all", "--format", "json").stdout)}
+    scholarship = rows["eu-funding:cascade-11265"]["decide_by"]  # listed with --all only
+    # next deadline 14 February 2027 (the portal's day): KS 2027-01-26 (+7 days = 02-02) fits
     assert scholarship["ks_meeting"] == "2027-01-26"
     assert scholarship["ks_submission"] == "2027-01-05"
-    assert scholarship["deadline"] == "2027-02-14T23:59:00+00:00"
+    assert scholarship["deadline"] == "2027-02-14T22:59:00+00:00"  # 23:59 in Stockholm
     assert scholarship["committee"] is None and scholarship["too_late"] is False
     # 2027-01-03 is out of reach (the December meeting closed for matters on 11-17)
     gnomon = rows["eu-funding:cascade-11145"]["decide_by"]
