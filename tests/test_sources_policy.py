@@ -52,13 +52,16 @@ def test_tillvaxtverket_genuine_pages(replayed):
     assert local(skane["deadlines"][-1]).date().isoformat() == "2024-03-19"
     assert skane["status"] == "closed" and skane["programme"] == "Regionalfonden"
     assert "Blekinge" in skane["summary"] and "Skåne" in skane["summary"]
+    # Its region bullets name another programme area: stored, listed with --all, not eligible.
+    assert {"Skåne", "Blekinge"} <= set(skane["regions"]) and skane["eligible"] is False
     assert skane["url"].endswith("starkforetagskompetensforsorjningochframjaentreprenorskap"
                                  ".5700.html")
     norrland = calls["Insatser för att främja cirkulär ekonomi inom Övre Norrland"]
     assert local(norrland["opens"]) == datetime(2024, 8, 12, tzinfo=STHLM)  # "Öppnar 12 augusti 2024"
     assert norrland["deadlines"] == [] and "Norrbotten" in norrland["summary"]
+    assert norrland["eligible"] is False
     stockholm = calls["Stärk innovationsförmågan i Stockholmsregionen"]
-    assert stockholm["status"] == "forthcoming"
+    assert stockholm["status"] == "forthcoming" and stockholm["eligible"] is True
     assert local(stockholm["opens"]).date().isoformat() == "2027-02-02"
     assert local(stockholm["deadlines"][0]).date().isoformat() == "2027-03-16"
 
@@ -82,6 +85,7 @@ def test_central_baltic_keeps_the_calls_of_its_news(replayed):
     assert local(small["opens"]).date().isoformat() == "2027-01-12"
     assert local(small["deadlines"][0]).date().isoformat() == "2027-02-02"
     assert small["status"] == "forthcoming" and small["programme"] == "Interreg Central Baltic"
+    assert small["eligible"] is True  # the programme area includes Stockholm County
 
 
 def test_svenska_institutet_programme_page(replayed):
