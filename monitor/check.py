@@ -26,7 +26,7 @@ from .fetch import SOURCE_EXTENSION, Fetcher, NotModified
 from .i18n import add_messages, t
 from .ingest import select_sources
 from .matchers import build_tagger
-from .model import CALL, utcnow
+from .model import CALL
 from .replay import RecordingTransport
 from .sources import registry
 
@@ -109,7 +109,7 @@ async def _check_one(source_config: SourceConfig, config: Config, fetcher: Fetch
                               source_config.get("allowed_hosts", ()))
     items = []
     try:
-        source = registry.get(source_config.kind)(source_config, config.settings)
+        source = registry.get(source_config.kind)(source_config, config.settings, now=now)
         items = source.check_items(await source.fetch(http))
     except NotModified:  # cannot happen without validators; an empty answer if it does
         pass
@@ -159,11 +159,9 @@ def _problems(report: CheckReport, items: list, later: list[int],
 
 async def check_sources_async(config: Config, *, folder: Path, names: Sequence[str] = (),
                               transport: httpx.AsyncBaseTransport | None = None,
-                              now: datetime | None = None, lang: str = "sv",
-                              ) -> list[CheckReport]:
+                              now: datetime, lang: str = "sv") -> list[CheckReport]:
     """Poll the selected (default: enabled) sources once, recording into ``folder``."""
     selected = select_sources(config, names)
-    now = now or utcnow()
     watch = _Watch(transport or httpx.AsyncHTTPTransport())
     recording = RecordingTransport(folder, watch)
     tagger = build_tagger(config)

@@ -29,9 +29,9 @@ from email.message import EmailMessage
 from typing import Any
 
 from .mail import message_bytes
-from .model import from_iso, to_iso, utcnow
+from .model import from_iso, to_iso
 from .notifications.base import Channel, DeliveryError, Envelope
-from .store import SCHEMA_HOOKS, Store
+from .store import Store
 
 __all__ = ["PENDING", "SENT", "record", "state_of", "deliver_pending", "DeliveryReport",
            "last_window_end", "recorded_window"]
@@ -40,7 +40,7 @@ PENDING, SENT = "pending", "sent"
 KEEP_SENT_BODIES_DAYS = 90
 
 
-def _create_table(db: Any) -> None:
+def create_table(db: Any) -> None:
     db.execute("""
         CREATE TABLE IF NOT EXISTS deliveries (
             key TEXT PRIMARY KEY, kind TEXT NOT NULL, committee TEXT, subscription TEXT,
@@ -53,14 +53,11 @@ def _create_table(db: Any) -> None:
                "ON deliveries(subscription, until)")
 
 
-SCHEMA_HOOKS.append(_create_table)
-
-
 def record(store: Store, message: EmailMessage, *, key: str, kind: str, name: str,
            sender: str, recipients: list[str], committee: str | None = None,
            subscription: str | None = None, period: str | None = None,
            since: datetime | None = None, until: datetime | None = None,
-           now: datetime | None = None) -> bool:
+           now: datetime) -> bool:
     """Record ``message`` as pending under ``key``; False when the key was already recorded."""
     with store.write() as conn:
         cursor = conn.execute(
@@ -69,7 +66,7 @@ def record(store: Store, message: EmailMessage, *, key: str, kind: str, name: st
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (key, kind, committee, subscription, period, sender, json.dumps(recipients),
              str(message["Subject"]), str(message["Message-ID"]), name, message_bytes(message),
-             to_iso(since), to_iso(until), PENDING, to_iso(now or utcnow())))
+             to_iso(since), to_iso(until), PENDING, to_iso(now)))
         return cursor.rowcount == 1
 
 
@@ -106,7 +103,7 @@ class DeliveryReport:
 
 def deliver_pending(store: Store, channel: Channel, *, kind: str | None = None,
                     committee: str | None = None, keys: set[str] | None = None,
-                    now: datetime | None = None) -> DeliveryReport:
+                    now: datetime) -> DeliveryReport:
     """Send every pending message (optionally only of one kind, committee or set of keys)."""
     sql = "SELECT key FROM deliveries WHERE state = ?"
     params: list[Any] = [PENDING]
@@ -115,11 +112,11 @@ def deliver_pending(store: Store, channel: Channel, *, kind: str | None = None,
             sql += f" AND {column} = ?"
             params.append(value)
     report = DeliveryReport()
-    _forget_old_bodies(store, now or utcnow())
+    _forget_old_bodies(store, now)
     for (key,) in store.conn.execute(sql + " ORDER BY created, key", params).fetchall():
         if keys is not None and key not in keys:
             continue
-        error = _deliver_one(store, channel, key, now or utcnow())
+        error = _deliver_one(store, channel, key, now)
         if error is None:
             report.sent.append(key)
         elif error:

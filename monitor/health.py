@@ -30,8 +30,8 @@ import sqlite_utils
 
 from .config import SourceConfig
 from .i18n import add_messages, t
-from .model import from_iso, to_iso, utcnow
-from .store import SCHEMA_HOOKS, Store
+from .model import from_iso, to_iso
+from .store import Store
 
 __all__ = ["OK", "DEGRADED", "FAILING", "SUSPECT", "PROBLEMS", "HealthNotice", "record_poll",
            "record_unchanged", "record_failure", "source_health", "reason_text",
@@ -51,7 +51,7 @@ _LATER_COLUMNS = {
 }
 
 
-def _schema(db: sqlite_utils.Database) -> None:
+def create_tables(db: sqlite_utils.Database) -> None:
     db.execute("""
         CREATE TABLE IF NOT EXISTS source_health (
             source TEXT PRIMARY KEY, state TEXT NOT NULL DEFAULT 'ok',
@@ -72,8 +72,6 @@ def _schema(db: sqlite_utils.Database) -> None:
             db.execute("UPDATE source_health SET told = state WHERE notice_sent IS NOT NULL"
                        " AND notice_pending IS NULL AND state != 'ok'")
 
-
-SCHEMA_HOOKS.append(_schema)
 
 add_messages({
     "health_ok": {"sv": "ok", "en": "ok"},
@@ -192,13 +190,13 @@ def _move(row: dict[str, Any], state: str, stamp: str, lang: str) -> str | None:
 
 
 def record_poll(store: Store, source: SourceConfig, *, items_parsed: int,
-                with_deadline: int | None = None, now: datetime | None = None,
+                now: datetime, with_deadline: int | None = None,
                 lang: str = "sv") -> str | None:
     """Update a source's health after a successful poll; return the event, if any.
 
     ``with_deadline`` is how many of the items have a deadline (None: not compared).
     """
-    stamp = to_iso(now or utcnow())
+    stamp = to_iso(now)
     row = _load(store, source.name, stamp)
     expect = _limits(source)[0]
     row.update(failed_polls=0, first_failed=None, last_error=None, last_ok=stamp,
@@ -211,10 +209,10 @@ def record_poll(store: Store, source: SourceConfig, *, items_parsed: int,
     return event
 
 
-def record_unchanged(store: Store, source: SourceConfig, *, now: datetime | None = None,
+def record_unchanged(store: Store, source: SourceConfig, *, now: datetime,
                      lang: str = "sv") -> str | None:
     """The site answered "unchanged" (HTTP 304): reachable, nothing else learnt."""
-    stamp = to_iso(now or utcnow())
+    stamp = to_iso(now)
     row = _load(store, source.name, stamp)
     row.update(failed_polls=0, first_failed=None, last_error=None, last_ok=stamp)
     event = _move(row, _settled(row, source), stamp, lang) if row["state"] == FAILING else None
@@ -222,11 +220,10 @@ def record_unchanged(store: Store, source: SourceConfig, *, now: datetime | None
     return event
 
 
-def record_failure(store: Store, source: SourceConfig, *, error: str,
-                   now: datetime | None = None, lang: str = "sv") -> str | None:
+def record_failure(store: Store, source: SourceConfig, *, error: str, now: datetime,
+                   lang: str = "sv") -> str | None:
     """A poll that failed (fetch or parse error): after ``failing_after`` in a row, or when
     no poll succeeded for ``failing_days`` days, the source is failing."""
-    now = now or utcnow()
     stamp = to_iso(now)
     row = _load(store, source.name, stamp)
     _, _, failing_after, failing_days = _limits(source)
@@ -282,7 +279,7 @@ def pending_health_notices(store: Store) -> list[HealthNotice]:
 
 
 def mark_notice_sent(store: Store, source: str, *, created: str | None = None,
-                     now: datetime | None = None) -> None:
+                     now: datetime) -> None:
     """Record that a source's pending notice went out, so it is not sent again; what it
     said becomes what the administrator was last told.
 
@@ -292,7 +289,7 @@ def mark_notice_sent(store: Store, source: str, *, created: str | None = None,
     sql = ("UPDATE source_health SET told = notice_event, notice_pending = NULL,"
            " notice_event = NULL, notice_created = NULL, notice_sent = ?"
            " WHERE source = ? AND notice_event IS NOT NULL")
-    params: list[Any] = [to_iso(now or utcnow()), source]
+    params: list[Any] = [to_iso(now), source]
     if created is not None:
         sql += " AND notice_created = ?"
         params.append(created)

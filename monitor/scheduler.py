@@ -19,15 +19,16 @@ import os
 import re
 import signal
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Mapping
 from zoneinfo import ZoneInfo
 
-from .config import SECTION_SCHEMAS, Config, Key
-from .errors import MonitorError
+from .config import Config, Section, setting
+from .errors import AlreadyRunning
 
-__all__ = ["SCHEDULE_SCHEMA", "cron_trigger", "first_fire", "schedule_settings", "build_scheduler",
+__all__ = ["ScheduleSettings", "cron_trigger", "first_fire", "schedule_settings", "build_scheduler",
            "single_instance", "AlreadyRunning", "serve", "JOB_NAMES"]
 
 log = logging.getLogger("monitor.scheduler")
@@ -58,31 +59,26 @@ def _check_cron(value: str) -> str | None:
     return None
 
 
-SCHEDULE_SCHEMA: dict[str, Key] = {
-    "poll": Key(str, "0 */6 * * *", _check_cron, doc="poll, tag and send what is due"),
-    "digests": Key(str, "0 7 * * mon", _check_cron, doc="weekly digests"),
-    "daily_digests": Key(str, "0 7 * * *", _check_cron, doc="daily digests"),
-    "reminders": Key(str, "0 7 * * *", _check_cron, doc="deadline and decision reminders"),
-    "misfire_grace_hours": Key(float, 6.0, lambda v: None if v > 0 else "must be greater than 0",
-                               doc="a run this late (machine asleep, busy) still runs, once"),
-}
-SECTION_SCHEMAS["schedule"] = SCHEDULE_SCHEMA
+@dataclass(frozen=True)
+class ScheduleSettings(Section):
+    """``[schedule]``: a cron expression per job of ``monitor serve``."""
+
+    poll: str = setting("0 */6 * * *", _check_cron, "poll, tag and send what is due")
+    digests: str = setting("0 7 * * mon", _check_cron, "weekly digests")
+    daily_digests: str = setting("0 7 * * *", _check_cron, "daily digests")
+    reminders: str = setting("0 7 * * *", _check_cron, "deadline and decision reminders")
+    misfire_grace_hours: float = setting(
+        6.0, lambda v: None if v > 0 else "must be greater than 0",
+        "a run this late (machine asleep, busy) still runs, once")
 
 
-def schedule_settings(config: Config) -> dict[str, Any]:
-    values = dict(config.settings.section("schedule") or {})
-    for key, spec in SCHEDULE_SCHEMA.items():
-        values.setdefault(key, spec.default)
-    return values
+def schedule_settings(config: Config) -> ScheduleSettings:
+    return config.settings.section("schedule", ScheduleSettings)
 
 
 def first_fire(expression: str, tz: ZoneInfo, start: datetime) -> datetime | None:
     """The first time at or after ``start`` at which ``expression`` fires."""
     return cron_trigger(expression, tz).get_next_fire_time(None, start.astimezone(tz))
-
-
-class AlreadyRunning(MonitorError):
-    """Another ``monitor serve`` holds the lock file of this database."""
 
 
 @contextmanager
@@ -107,38 +103,6 @@ def single_instance(db_path: Path) -> Iterator[Path]:
         os.close(fd)
 
 
-def _jobs(config: Config, db_path: Path, lang: str) -> dict[str, Callable[[], str]]:
-    """Each job opens its own connection: jobs run in a worker thread."""
-    from . import dispatch
-    from .jobs import run_main_job
-    from .store import Store
-
-    def with_store(work: Callable[[Store], str]) -> Callable[[], str]:
-        def job() -> str:
-            with Store(db_path) as store:
-                return work(store)
-        return job
-
-    def poll(store: Store) -> str:
-        result = run_main_job(config, store, lang=lang)
-        failed = [r.source for r in result.failed_sources]
-        parts = [f"{len(result.reports)} sources, {len(failed)} failed"
-                 + (f" ({', '.join(failed)})" if failed else "")]
-        parts += [f"{name}: {summary}" for name, summary in result.steps if summary]
-        parts += [f"{name} FAILED: {error}" for name, error in result.step_errors]
-        return "; ".join(parts)
-
-    return {
-        "poll": with_store(poll),
-        "digests": with_store(lambda s: dispatch.summary(
-            dispatch.send_digests(config, s, due_only=True, frequency="weekly"), "en")),
-        "daily_digests": with_store(lambda s: dispatch.summary(
-            dispatch.send_digests(config, s, due_only=True, frequency="daily"), "en")),
-        "reminders": with_store(lambda s: dispatch.summary(
-            dispatch.send_reminders(config, s), "en")),
-    }
-
-
 def _log_event(event: Any) -> None:
     from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED
 
@@ -151,29 +115,34 @@ def _log_event(event: Any) -> None:
         log.info("job %s done: %s", event.job_id, event.retval or "nothing to do")
 
 
-def build_scheduler(config: Config, *, db_path: Path, lang: str = "sv"):  # noqa: ANN201
-    """A BlockingScheduler with the four jobs, not yet started (so it can be inspected)."""
+def build_scheduler(config: Config, *, jobs: Mapping[str, Callable[[], str]]):  # noqa: ANN201
+    """A BlockingScheduler with the four jobs, not yet started (so it can be inspected).
+
+    ``jobs`` maps each of :data:`JOB_NAMES` to the work it runs (given by the composition
+    root, :func:`monitor.app.scheduled_jobs`).
+    """
     from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MISSED
     from apscheduler.executors.pool import ThreadPoolExecutor
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     settings = schedule_settings(config)
     tz = config.settings.tz
-    grace = int(settings["misfire_grace_hours"] * 3600)
+    grace = int(settings.misfire_grace_hours * 3600)
     defaults = {"coalesce": True, "misfire_grace_time": grace, "max_instances": 1}
     scheduler = BlockingScheduler(timezone=tz, job_defaults=defaults,
                                   executors={"default": ThreadPoolExecutor(1)})
-    for name, job in _jobs(config, db_path, lang).items():
-        scheduler.add_job(job, cron_trigger(settings[name], tz), id=name, name=name,
+    for name, job in jobs.items():
+        scheduler.add_job(job, cron_trigger(getattr(settings, name), tz), id=name, name=name,
                           coalesce=True, misfire_grace_time=grace, max_instances=1)
     scheduler.add_listener(_log_event, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED)
     return scheduler
 
 
-def serve(config: Config, *, db_path: Path, lang: str = "sv") -> None:
+def serve(config: Config, *, db_path: Path, jobs: Mapping[str, Callable[[], str]],
+          clock: Callable[[], datetime]) -> None:
     """Run the scheduler until SIGTERM or SIGINT; refuse to start twice on one database."""
     with single_instance(db_path) as lock_path:
-        scheduler = build_scheduler(config, db_path=db_path, lang=lang)
+        scheduler = build_scheduler(config, jobs=jobs)
 
         def stop(signum: int, _frame: object) -> None:
             log.info("received %s, stopping", signal.Signals(signum).name)
@@ -183,7 +152,7 @@ def serve(config: Config, *, db_path: Path, lang: str = "sv") -> None:
         try:
             log.info("monitor serve started (pid %d, lock %s, time zone %s)", os.getpid(),
                      lock_path, config.settings.timezone)
-            now = datetime.now(config.settings.tz)
+            now = clock().astimezone(config.settings.tz)
             for job in scheduler.get_jobs():
                 log.info("job %s: %s, next run %s", job.id, job.trigger,
                          job.trigger.get_next_fire_time(None, now))

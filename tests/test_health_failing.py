@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from monitor.config import SourceConfig, load_config
+from monitor.app import load_config
+from monitor.config import SourceConfig
 from monitor.health import (DEGRADED, FAILING, OK, SUSPECT, mark_notice_sent,
                             pending_health_notices, reason_text, record_failure, record_poll,
                             record_unchanged, source_health, source_problems)
@@ -129,7 +130,7 @@ def test_no_alarm_without_a_fall_from_most_to_none(store, before, now_dated):
 def test_an_older_database_gets_the_new_columns(tmp_path):
     import sqlite3
 
-    from monitor.store import Store
+    from monitor.app import open_store
 
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path)
@@ -141,7 +142,7 @@ def test_an_older_database_gets_the_new_columns(tmp_path):
                  " VALUES ('feed', 'degraded', 3, '2026-11-01', '2026-11-01')")
     conn.commit()
     conn.close()
-    with Store(path) as store:
+    with open_store(path) as store:
         # The mailed "degraded" is what the admin knows: a recovery must be told.
         assert record_poll(store, cfg(), items_parsed=2, now=day(0)) == "recovered"
         assert [n.event for n in pending_health_notices(store)] == ["recovered"]
@@ -196,10 +197,10 @@ def test_status_shows_a_failing_source_after_three_failed_polls(failing_replay, 
 
 def test_run_mails_the_admin_once_when_failing_and_once_on_recovery(
         failing_replay, config_dir, store, mail_env):  # noqa: F811
-    from monitor.jobs import run_main_job
+    from monitor.app import run_main_job
 
     config = load_config(config_dir)
-    steps = [dict(run_main_job(config, store, replay=failing_replay).steps)
+    steps = [dict(run_main_job(config, store, replay=failing_replay, now=NOW).steps)
              for _ in range(5)]
     assert [s.get("health") for s in steps] == [None, None, "meddelanden om källor skickade: 1",
                                                 None, None]
@@ -208,9 +209,9 @@ def test_run_mails_the_admin_once_when_failing_and_once_on_recovery(
     assert mail["Subject"] == "Källa kan inte hämtas: feed"
     assert "404" in mail.get_content()
     write_index(failing_replay / "feed", 200, "feed.xml")
-    [report] = poll(config, store, replay=failing_replay)
+    [report] = poll(config, store, replay=failing_replay, now=NOW)
     assert report.outcome == "ok"
-    run_main_job(config, store, replay=failing_replay)
+    run_main_job(config, store, replay=failing_replay, now=NOW)
     subjects = sorted(m["Subject"] for m in outbox_messages(mail_env).values())
     assert subjects == ["Källa fungerar igen: feed", "Källa kan inte hämtas: feed"]
 
@@ -244,7 +245,7 @@ def test_weekly_overview_names_failing_sources_committee_digests_do_not(config, 
 
 def test_replayed_feed_that_loses_its_deadlines_is_flagged_and_mailed(tmp_path, config_dir,
                                                                       store, mail_env):  # noqa: F811
-    from monitor.jobs import run_main_job
+    from monitor.app import run_main_job
 
     folder = one_feed_source(config_dir, tmp_path, 'language = "sv"\n')
 
@@ -255,11 +256,11 @@ def test_replayed_feed_that_loses_its_deadlines_is_flagged_and_mailed(tmp_path, 
     (folder / "feed.xml").write_bytes(entries("Sista ansökningsdag 15 mars 2027."))
     write_index(folder, 200, "feed.xml")
     config = load_config(config_dir)
-    run_main_job(config, store, replay=tmp_path / "replay")
+    run_main_job(config, store, replay=tmp_path / "replay", now=NOW)
     assert source_health(store)["feed"]["state"] == OK
     # The site changed how it writes dates: the same calls, no deadline read any more.
     (folder / "feed.xml").write_bytes(entries("Ansök före vårens sista vecka."))
-    run_main_job(config, store, replay=tmp_path / "replay")
+    run_main_job(config, store, replay=tmp_path / "replay", now=NOW)
     row = source_health(store)["feed"]
     assert row["state"] == SUSPECT
     assert reason_text(row, "sv") == "0 av 5 poster har sista dag (tidigare 4 av 5)"

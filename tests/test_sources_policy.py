@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from monitor.config import load_config
+from monitor.app import load_config
 from monitor.sources import registry
 from tests.conftest import REPLAY
 from tests.source_helpers import SE

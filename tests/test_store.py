@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from monitor.model import Item, Tag
-from monitor.store import Store, fts_query
+from monitor.store import fts_query
+from monitor.app import open_store
 from tests.conftest import NOW
 
 
@@ -123,13 +124,13 @@ def test_search_index_follows_updates(store):
 def test_tags_filter_and_evidence(store):
     store.upsert_items([call("a"), call("b")], now=NOW)
     store.replace_tags("eu:a", [Tag("committee", "bun", 4.0, ('term "förskola"',), "terms"),
-                                Tag("priority", "verksamhetsutveckling", 1.0, ("call",))])
+                                Tag("priority", "verksamhetsutveckling", 1.0, ("call",))], now=NOW)
     rows = store.query_items(committee="bun", now=NOW)
     assert [r["id"] for r in rows] == ["eu:a"]
     assert rows[0]["committees"] == ["bun"]
     assert rows[0]["priorities"] == ["verksamhetsutveckling"]
     assert rows[0]["tags"][0]["evidence"] == ['term "förskola"']
-    store.replace_tags("eu:a", [])
+    store.replace_tags("eu:a", [], now=NOW)
     assert store.query_items(committee="bun", now=NOW) == []
 
 
@@ -152,10 +153,10 @@ def test_failed_write_rolls_back(store):
 
 def test_file_store_uses_wal_and_reopens(tmp_path):
     path = tmp_path / "sub" / "m.db"
-    with Store(path) as s:
+    with open_store(path) as s:
         s.upsert_items([call("a")], now=NOW)
         assert s.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    with Store(path) as s:
+    with open_store(path) as s:
         assert s.count_items() == 1
 
 

@@ -61,9 +61,11 @@ def digest(
         except ValueError:
             usage_error(lang, "--period", period, ["2026-W48", "2026-11-22"])
     if send:
-        outcomes = send_digests(config, st.store, period=period, committee=committee)
+        outcomes = send_digests(config, st.store, period=period, committee=committee,
+                                now=st.now)
     else:
-        outcomes = preview_digests(config, st.store, preview, period=period, committee=committee)
+        outcomes = preview_digests(config, st.store, preview, period=period, committee=committee,
+                                   now=st.now)
     if not outcomes:
         say(t("digest_none", lang))
         return
@@ -96,7 +98,8 @@ def calendar(
     """
     st = state(ctx)
     check_committee(st.config, committee, st.lang, allow_all=False)
-    data = build_calendar(st.config, st.store, committee=committee, lang=st.lang)
+    data = build_calendar(st.config, st.store, committee=committee, lang=st.lang,
+                          now=st.now)
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

@@ -17,7 +17,7 @@ from ..decision_steps import meeting_note
 from ..earlier import decided_applications, earlier_for_row
 from ..i18n import format_date, format_datetime, t
 from ..meetings import meetings
-from ..model import CALL, LEGISLATION, STATUSES, utcnow
+from ..model import CALL, LEGISLATION, STATUSES
 from .common import FormatOption, State, app, cli_errors, console, emit, err, state
 
 JSON_FIELDS = ("id", "source", "kind", "title", "url", "programme", "status", "opens",
@@ -62,12 +62,12 @@ def _list_items(ctx: typer.Context, *, kind: str, fmt: str, limit: Optional[int]
     st: State = state(ctx)
     _check_tag_ids(st, filters.get("committee"), filters.get("priority"))
     store = st.store
-    store.roll_forward()
-    rows = store.query_items(kind=kind, order=order, limit=limit, **filters)
+    store.roll_forward(st.now)
+    rows = store.query_items(kind=kind, order=order, limit=limit, now=st.now, **filters)
     tz, lang = st.tz, st.lang
     if kind == CALL:
         calendar = meetings(st.config, store)
-        decided, now = decided_applications(store), utcnow()
+        decided, now = decided_applications(store), st.now
         for row in rows:
             row["decide_by"] = decide_by_for_row(row, calendar, committee=filters["committee"],
                                                  now=now)
@@ -80,7 +80,7 @@ def _list_items(ctx: typer.Context, *, kind: str, fmt: str, limit: Optional[int]
 
         def cells(row: dict[str, Any]) -> list[str]:
             return [format_datetime(row["deadline"], tz), _status(row, lang),
-                    decide_by_cell(row["decide_by"], lang, tz), row["title"],
+                    decide_by_cell(row["decide_by"], lang, tz=tz), row["title"],
                     row["programme"] or "", ", ".join(row["committees"]), row["id"]]
     else:
         columns = [("published", t("col_published", lang)), ("title", t("col_title", lang)),
@@ -176,7 +176,7 @@ def show(ctx: typer.Context, item_id: str = typer.Argument(..., metavar="ID"),
     if fmt == "json":
         out = public_row(row)
         if row["kind"] == CALL:
-            out["earlier"] = earlier_for_row(store, row, lang, tz, utcnow())
+            out["earlier"] = earlier_for_row(store, row, lang, tz, st.now)
         out.update(history=history, first_poll=first, last_poll=last, tags=row["tags"])
         typer.echo(json.dumps(out, ensure_ascii=False, indent=2, default=str))
         return
@@ -195,7 +195,7 @@ def show(ctx: typer.Context, item_id: str = typer.Argument(..., metavar="ID"),
         lines.append(Text(f"{t('show_deadlines', lang)}: {shown}"))
     if row["summary"]:
         lines += [Text(""), Text(row["summary"])]
-    earlier = earlier_for_row(store, row, lang, tz, utcnow())
+    earlier = earlier_for_row(store, row, lang, tz, st.now)
     if earlier:
         lines += [Text("")] + [Text(line, style="bold") for line in earlier]
     lines += _timeline_text(st, row, lang)
@@ -232,7 +232,7 @@ def _timeline_text(st: State, row: dict[str, Any], lang: str) -> list[Text]:
     from ..timeline_text import late_line, timeline_lines
 
     calendar = meetings(st.config, st.store)
-    line = timeline_for_row(row, calendar, now=utcnow())
+    line = timeline_for_row(row, calendar, now=st.now)
     if line is None:
         return []
     names = {c: com.display_name(lang) for c, com in committees(st.config).items()}

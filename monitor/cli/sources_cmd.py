@@ -15,7 +15,7 @@ from ..errors import ConfigError
 from ..health import reason_text, source_health
 from ..i18n import add_messages, format_datetime, t
 from ..matchers import build_tagger
-from ..model import Item, to_iso, utcnow
+from ..model import Item, to_iso
 from ..sources import registry
 from .common import EXIT_FAILED, FormatOption, app, cli_errors, console, emit, state
 from .eligibility_text import item_eligibility
@@ -138,7 +138,7 @@ def check(
     """
     st = state(ctx)
     lang, config = st.lang, st.config
-    now = utcnow()
+    now = st.now
     base = into or database_path(config, st.db).parent / "checks"
     folder = dated_folder(base, now, st.tz)
     reports = check_sources(config, folder=folder, names=source, now=now, lang=lang)
@@ -205,7 +205,7 @@ def test(
     except OSError as exc:
         raise ConfigError(t("sources_test_unreadable", lang, error=exc.strerror),
                           file=str(file), key="--file") from None
-    source = registry.get(config.kind)(config, st.config.settings)
+    source = registry.get(config.kind)(config, st.config.settings, now=st.now)
     page_url = url or _canonical(body) or config.url
     items = source.check_items(source.test_parse(
         body, url=page_url, content_type=CONTENT_TYPES.get(file.suffix.lower(), "")))

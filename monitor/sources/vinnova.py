@@ -9,8 +9,8 @@ from urllib.parse import quote
 from ..config import Key, check_http_url
 from ..errors import SourceError
 from ..fetch import NotModified, SourceHTTP
-from ..model import CALL, Item, html_to_text, utcnow
-from ._shared import STOCKHOLM, local_datetime, opening_for
+from ..model import CALL, Item, html_to_text
+from ._shared import local_datetime, opening_for
 from .base import Source
 
 # No documented page per call [inf]: the site search finds a call by its number.
@@ -106,7 +106,7 @@ class VinnovaSource(Source):
     }
 
     def since(self) -> str:
-        since = (utcnow() - timedelta(days=self.option("days_back"))).astimezone(STOCKHOLM)
+        since = (self.now - timedelta(days=self.option("days_back"))).astimezone(self.settings.tz)
         return since.date().isoformat()
 
     def calls_url(self) -> str:
@@ -210,10 +210,12 @@ class VinnovaSource(Source):
             _text(first.get("Titel")) or _text(first.get("TitelEngelska"))
         if not title:
             return None
+        tz = self.settings.tz
         windows = public or [call]  # an older answer may carry the dates on the call itself
-        deadlines = sorted({d for d in (local_datetime(r.get("Stangningsdatum"))
+        deadlines = sorted({d for d in (local_datetime(r.get("Stangningsdatum"), tz)
                                         for r in windows) if d})
-        openings = [o for o in (local_datetime(r.get("Oppningsdatum")) for r in windows) if o]
+        openings = [o for o in (local_datetime(r.get("Oppningsdatum"), tz) for r in windows)
+                    if o]
         website = next((u for u in (_http_url(r.get("Webbsida")) for r in [call, *public]) if u),
                        "")
         links = [link for r in [call, *public] for link in _links(r)]
@@ -233,8 +235,8 @@ class VinnovaSource(Source):
         return Item(source=self.name, native_id=native_id, kind=CALL, title=title,
                     url=website or SEARCH + quote(native_id, errors="replace"),
                     summary=summary, programme="Vinnova", language="sv",
-                    published=local_datetime(call.get("Publiceringsdatum")),
-                    opens=opening_for(openings, deadlines, utcnow()) if openings else None,
+                    published=local_datetime(call.get("Publiceringsdatum"), tz),
+                    opens=opening_for(openings, deadlines, self.now) if openings else None,
                     deadlines=deadlines,
                     raw={**_without_personal(call),
                          "rounds": [_without_personal(r) for r in public]},
