@@ -66,7 +66,12 @@ CREATE TABLE IF NOT EXISTS tags (
 -- With item_id, "items tagged X" is read from the index alone (--committee, digests).
 CREATE INDEX IF NOT EXISTS tags_dimension_tag_item ON tags(dimension, tag, item_id);
 DROP INDEX IF EXISTS tags_dimension_tag;
+CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+
+# Bump when search_words() changes: a database indexed otherwise is re-indexed when opened.
+# 1 was sqlite-utils' index of the raw words; 3 adds the Swedish and English stems.
+SEARCH_INDEX_VERSION = "3"
 
 # Feature modules append functions that create their own tables; run at every open.
 SCHEMA_HOOKS: list[Callable[[sqlite_utils.Database], None]] = [dedup.schema]
@@ -120,11 +125,42 @@ class Store:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise StoreError(f"{self.path}: cannot create the schema: {exc}") from exc
-        if "items_fts" not in self.db.table_names():
-            self.db["items"].enable_fts(["title", "summary"], create_triggers=True,
-                                        tokenize="unicode61")
+        self._ensure_search_index()
         for hook in SCHEMA_HOOKS:
             hook(self.db)
+
+    def _ensure_search_index(self) -> None:
+        """The full-text index of stemmed words (:func:`search_words`), rebuilt from the items
+        when it was made by another version of the monitor (an older database)."""
+        row = self.conn.execute("SELECT value FROM store_meta WHERE key = 'search_index'"
+                                ).fetchone()
+        if row is not None and row[0] == SEARCH_INDEX_VERSION and \
+                "items_search" in self.db.table_names():
+            return
+        try:
+            with self.write() as conn:
+                for trigger in ("items_ai", "items_ad", "items_au"):  # sqlite-utils' old index
+                    conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+                conn.execute("DROP TABLE IF EXISTS items_fts")
+                conn.execute("DROP TABLE IF EXISTS items_search")
+                conn.execute("CREATE VIRTUAL TABLE items_search USING fts5(words, "
+                             "tokenize = 'unicode61 remove_diacritics 0')")
+                rows = conn.execute("SELECT rowid, title, summary FROM items")
+                conn.executemany("INSERT INTO items_search (rowid, words) VALUES (?, ?)",
+                                 ((rowid, search_words(title, summary))
+                                  for rowid, title, summary in rows))
+                conn.execute("INSERT INTO store_meta (key, value) VALUES ('search_index', ?) "
+                             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                             [SEARCH_INDEX_VERSION])
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot build the search index: {exc}") from exc
+
+    def _index_words(self, conn: sqlite3.Connection, item_id: str, title: str,
+                     summary: str) -> None:
+        conn.execute("DELETE FROM items_search WHERE rowid = "
+                     "(SELECT rowid FROM items WHERE id = ?)", [item_id])
+        conn.execute("INSERT INTO items_search (rowid, words) SELECT rowid, ? FROM items "
+                     "WHERE id = ?", [search_words(title, summary), item_id])
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
@@ -162,6 +198,7 @@ class Store:
                     cols = ", ".join(row)
                     conn.execute(f"INSERT INTO items ({cols}) VALUES "
                                  f"({', '.join('?' for _ in row)})", list(row.values()))
+                    self._index_words(conn, item_id, row["title"], row["summary"])
                     result.new.append(item_id)
                     continue
                 changes = [(f, old[f], row[f]) for f in TRACKED_FIELDS if old[f] != row[f]]
@@ -178,6 +215,8 @@ class Store:
                 assignments = ", ".join(f"{k} = ?" for k in row)
                 conn.execute(f"UPDATE items SET {assignments} WHERE id = ?",
                              [*row.values(), item_id])
+                if (old["title"], old["summary"]) != (row["title"], row["summary"]):
+                    self._index_words(conn, item_id, row["title"], row["summary"])
         return result
 
     @staticmethod
@@ -297,8 +336,8 @@ class Store:
         if search:
             fts = fts_query(search)
             if fts:
-                where.append("items.rowid IN (SELECT rowid FROM items_fts "
-                             "WHERE items_fts MATCH :search)")
+                where.append("items.rowid IN (SELECT rowid FROM items_search "
+                             "WHERE items_search MATCH :search)")
                 params["search"] = fts
         for dimension, value in (("committee", committee), ("priority", priority)):
             if value:
@@ -440,7 +479,30 @@ def _touched_sql(touched: tuple[datetime, datetime] | None, closing_until: datet
     return f"({sql})"
 
 
+def _stems(word: str) -> set[str]:
+    from .matchers.text import stem_en, stem_sv  # the tagger's stemmer (deferred: no cycle)
+    once = stem_sv(word)
+    return {word, once, stem_sv(once), stem_en(word)}  # twice: skolors → skolor → skol
+
+
+def search_words(title: str, summary: str | None) -> str:
+    """What the full-text index holds for an item: every word, and its Swedish and English
+    stems, so ``skola`` finds skolan and skolor, ``city`` finds cities, in either language."""
+    from .matchers.text import tokenize
+    words: dict[str, None] = {}
+    for token in tokenize(f"{title}\n{summary or ''}"):
+        for form in sorted(_stems(token.text)):
+            words.setdefault(form, None)
+    return " ".join(words)
+
+
 def fts_query(text: str) -> str:
-    """Free text → a safe FTS5 query: every word must match, as a prefix, in any order."""
-    words = re.findall(r"\w+", text, flags=re.UNICODE)
-    return " ".join(f'"{w}"*' for w in words)
+    """Free text → a safe FTS5 query: every word must match (in any order) as a prefix or by
+    its Swedish or English stem (``skola`` → ``("skol" OR "skola"*)``)."""
+    words = re.findall(r"[^\W_]+", text.lower(), flags=re.UNICODE)
+    groups = []
+    for word in words:
+        stems = sorted(_stems(word) - {word})
+        groups.append("(" + " OR ".join([*(f'"{s}"' for s in stems), f'"{word}"*']) + ")"
+                      if stems else f'"{word}"*')
+    return " AND ".join(groups)
