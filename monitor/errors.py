@@ -8,7 +8,8 @@ The library raises these; only the CLI edge turns them into user messages and ex
     ├── SourceError              one source failed; recorded on that source's poll, others go on
     │   ├── FetchError           network, HTTP status, size cap, replay exhausted
     │   └── ParseError           the response was not what the source expects
-    └── StoreError               the database refused an operation
+    ├── StoreError               the database refused an operation
+    └── UsageError               a command was given a wrong option value (exit status 2)
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ __all__ = [
     "FetchError",
     "ParseError",
     "StoreError",
+    "UsageError",
 ]
 
 
@@ -84,3 +86,25 @@ class ParseError(SourceError):
 
 class StoreError(MonitorError):
     """The database could not complete an operation."""
+
+
+class UsageError(MonitorError):
+    """A command line option (or argument) has a value the command cannot use.
+
+    ``option`` (``--committee``) and ``value`` say what; ``reason`` is the message key of the
+    cause (``usage.unknown`` when omitted: not one of ``valid``), with ``values`` for it;
+    ``suggestions`` are the near misses ("Menade du …?"). The CLI renders it in Swedish or
+    English; ``str()`` is the English developer's form.
+    """
+
+    def __init__(self, option: str, value: object, *, reason: str = "usage.unknown",
+                 valid: list[str] | None = None, suggestions: list[str] | None = None,
+                 **values: object) -> None:
+        self.option, self.value, self.reason = option, value, reason
+        self.valid = list(valid or [])
+        self.suggestions = list(suggestions or [])
+        self.values = values
+        text = f"{option} {value!r}: {reason}"
+        if self.valid:
+            text += f" (valid: {', '.join(self.valid)})"
+        super().__init__(text)

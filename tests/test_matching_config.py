@@ -97,7 +97,9 @@ def test_shipped_rules_load_in_a_fresh_process():
     assert out.stdout.strip() == "Tagger"
 
 
-def test_calls_and_legislation_refuse_unknown_ids(cli):
+def test_calls_and_legislation_refuse_unknown_ids(cli, tmp_path):
+    from monitor.store import Store
+    Store(tmp_path / "monitor.db").close()  # the configured database, empty
     result = cli("calls", "--committee", "skola")
     assert result.exit_code == 2
     assert "ks, bun, gvn, san, aon, kfn, shn, bn" in result.output

@@ -84,7 +84,8 @@ def test_default_subscriptions_can_be_switched_off(cli, config_dir):  # noqa: AN
 def test_unknown_values_are_refused_with_the_valid_choices(cli, args, option, valid):  # noqa: ANN001
     result = cli("subscribe", *args)
     assert result.exit_code == 2
-    assert f"Felaktigt anrop: {option}: okänt eller felaktigt värde" in result.output
+    assert f"Fel: {option} '{args[-1] if option != 'COMMITTEE' else 'nope'}': okänt värde." \
+        in result.output
     assert f"Giltiga: {valid}" in result.output
     assert len(_subs(cli)) == 8  # nothing was stored
 

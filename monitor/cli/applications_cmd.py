@@ -22,6 +22,8 @@ from ..model import utcnow
 from ..progress import format_next_step, progress_of
 from ..report import FORMATS, build_report, render_report
 from .common import EXIT_USAGE, FormatOption, State, app, cli_errors, console, emit, err, state
+from .usage import (APPLICATION_STATUSES, UsageError, check_year, choose, choose_all,
+                    resolve_committee)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -73,14 +75,12 @@ def _day(value: Optional[str]) -> Optional[date]:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(f"{value!r}: YYYY-MM-DD", param_hint="--date") from None
+        raise UsageError("--date", value, reason="usage.malformed",
+                         expected="YYYY-MM-DD") from None
 
 
 def _committee(st: State, ident: Optional[str]) -> Optional[str]:
-    valid = list(committees(st.config))
-    if ident is not None and ident not in valid:
-        raise ApplicationError("appl.unknown_committee", id=ident, choices=valid)
-    return ident
+    return resolve_committee(st.config, ident)
 
 
 def _next_step(st: State, application: Application) -> str:
@@ -123,7 +123,7 @@ TextFormat = typer.Option("text", "--format", "-f", help="text eller json")
 def apply(
     ctx: typer.Context,
     item: str = typer.Argument(..., metavar="ITEM", help="Utlysningens id (monitor calls)"),
-    committee: str = typer.Option(..., "--committee", help="Nämnden som äger projektet"),
+    committee: str = typer.Option(..., "--committee", help="Nämnden som äger projektet (id eller namn)"),
     note: str = typer.Option("", "--note", help="Anteckning"),
     by: Optional[str] = ByOption,
     amount: Optional[str] = typer.Option(None, "--amount", metavar="SEK",
@@ -139,7 +139,7 @@ def apply(
     """
     st = state(ctx)
     application = start_application(
-        st.store, item, committee, committees=committees(st.config), by=_who(by), note=note,
+        st.read_store, item, _committee(st, committee), committees=committees(st.config), by=_who(by), note=note,
         amount=parse_amount(amount) if amount else None, partners=partner, countries=country,
         on=_day(on), tz=st.tz)
     if fmt == "json":
@@ -159,7 +159,9 @@ def apply(
 def application(
     ctx: typer.Context,
     app_id: str = typer.Argument(..., metavar="ID", help="Ansökans nummer"),
-    status: Optional[str] = typer.Option(None, "--status", help=", ".join(STATUSES[1:])),
+    status: Optional[str] = typer.Option(
+        None, "--status", help=", ".join(STATUSES[1:])
+        + " (ks-godkänd, inskickad, beviljad, avslagen, återkallad)"),
     amount: Optional[str] = typer.Option(None, "--amount", metavar="SEK",
                                          help="Sökt belopp, eller beviljat vid granted"),
     note: str = typer.Option("", "--note", help="Anteckning"),
@@ -176,7 +178,9 @@ def application(
     Example: monitor application 3 --status ks-approved --note "KS 2027-01-26 § 12" --by anna.l
     """
     st = state(ctx)
-    current = get_application(st.store, app_id)
+    current = get_application(st.read_store, app_id)
+    if status is not None:
+        status = choose("--status", status, APPLICATION_STATUSES, shown=STATUSES[1:])
     if status is None and (amount or note or partner or country):
         status = current.status  # only adding details to the current step
     if status is not None:
@@ -212,11 +216,9 @@ def applications(
     Example: monitor applications --committee bun --year 2026 --format json
     """
     st = state(ctx)
-    bad = [s for s in status if s not in STATUSES]
-    if bad:
-        raise ApplicationError("appl.unknown_status", value=bad[0], choices=list(STATUSES))
-    found = list_applications(st.store, committee=_committee(st, committee), year=year,
-                              statuses=status, tz=st.tz)
+    status = choose_all("--status", status, APPLICATION_STATUSES)
+    found = list_applications(st.read_store, committee=_committee(st, committee),
+                              year=check_year("--year", year), statuses=status, tz=st.tz)
     rows = [a.to_json() | {"next_step": _next_step(st, a)} for a in found]
     lang = st.lang
     columns = [("id", "#"), ("committee", t("applcli.col_committee", lang)),
@@ -258,11 +260,10 @@ def report(
     Example: monitor report --year 2026 --committee bun --format html -o internationellt-2026.html
     """
     st = state(ctx)
-    if fmt not in FORMATS:
-        raise typer.BadParameter(f"{fmt!r}: {', '.join(FORMATS)}", param_hint="--format")
+    fmt = choose("--format", fmt, {f: f for f in FORMATS})
     now = utcnow()
-    year = year or now.astimezone(st.tz).year
-    built = build_report(st.store, year, committees(st.config),
+    year = check_year("--year", year) or now.astimezone(st.tz).year
+    built = build_report(st.read_store, year, committees(st.config),
                          committee=_committee(st, committee), tz=st.tz, now=now)
     text = render_report(built, fmt, st.lang, st.tz)
     if output is None:

@@ -9,23 +9,69 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Optional, Sequence, TypeVar
+from typing import Any, Callable, NoReturn, Optional, Sequence, TypeVar
 
-import click
 import typer
+import typer.core
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from ..config import Config, database_path, load_config
-from ..errors import ConfigError, MonitorError
-from ..i18n import LANGUAGES, default_language, t
+from ..errors import ConfigError, MonitorError, UsageError
+from ..i18n import LANGUAGES, add_messages, default_language, t
 from ..store import Store
+from .usage import ClickUsageError, NoArgsIsHelp, choose, lang_from_args, render, render_click
 
 __all__ = ["app", "State", "state", "cli_errors", "emit", "FormatOption", "console", "err"]
 
+add_messages({
+    "usage.no_database": {
+        "sv": "Databasen finns inte: {path} – kör `monitor poll` först eller ange --db.",
+        "en": "The database does not exist: {path} – run `monitor poll` first or give --db."},
+})
+
+
+class MonitorGroup(typer.core.TyperGroup):
+    """The command group: renders every usage error, ours and Click's, in one style (exit 2)."""
+
+    raw_args: list[str] = []
+
+    def make_context(self, info_name: Optional[str], args: list[str],
+                     parent: Any = None, **extra: Any) -> Any:
+        self.raw_args = list(args)
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except NoArgsIsHelp:
+            raise
+        except ClickUsageError as exc:
+            usage_exit(render_click(exc, lang_from_args(self.raw_args, default_language()),
+                                    self.raw_args))
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UsageError as exc:
+            usage_exit(render(exc, self._lang(ctx)))
+        except NoArgsIsHelp:
+            raise
+        except ClickUsageError as exc:
+            usage_exit(render_click(exc, self._lang(ctx), self.raw_args))
+
+    def _lang(self, ctx: Any) -> str:
+        obj = ctx.find_root().obj  # set by the global options; not yet for an unknown command
+        if isinstance(obj, State):
+            return obj.lang
+        return lang_from_args(self.raw_args, default_language())
+
+
+def usage_exit(text: str) -> NoReturn:
+    err.print(text, markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(EXIT_USAGE)
+
+
 app = typer.Typer(
-    name="monitor",
+    name="monitor", cls=MonitorGroup,
     help="Omvärldsbevakning: EU- och svenska utlysningar, lagstiftning och remisser, "
          "taggade till nämnder. / Funding and horizon-scanning monitor.",
     no_args_is_help=True, add_completion=False, rich_markup_mode=None,
@@ -64,9 +110,20 @@ class State:
 
     @property
     def store(self) -> Store:
+        """The database, created when missing (for commands that write: poll, subscribe …)."""
         if self._store is None:
             self._store = Store(database_path(self.config, self.db))
         return self._store
+
+    @property
+    def read_store(self) -> Store:
+        """The database for a command that only reads: a missing file is a usage error and
+        nothing is created (a mistyped --db must not leave an empty database behind)."""
+        if self._store is None:
+            path = database_path(self.config, self.db)
+            if str(path) != ":memory:" and not Path(path).is_file():
+                raise UsageError("", str(path), reason="usage.no_database", path=path)
+        return self.store
 
     @property
     def tz(self):  # noqa: ANN201 - ZoneInfo
@@ -92,8 +149,8 @@ def _global_options(
     lang: Optional[str] = typer.Option(None, "--lang", metavar="sv|en",
                                        help="Språk för meddelanden / language of messages"),
 ) -> None:
-    if lang is not None and lang not in LANGUAGES:
-        raise typer.BadParameter(f"{lang!r}: sv, en", param_hint="--lang")
+    if lang is not None:
+        lang = choose("--lang", lang, {code: code for code in LANGUAGES})
     st = State(config_dir=config, db=db)
     if lang:
         st.lang = lang
@@ -105,10 +162,12 @@ def cli_errors(fn: F) -> F:
     """Turn domain errors into one clear message and an exit status (config: 2, other: 1)."""
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        ctx = kwargs.get("ctx") or next((a for a in args if isinstance(a, click.Context)), None)
+        ctx = kwargs.get("ctx") or next((a for a in args if isinstance(a, typer.Context)), None)
         lang = ctx.obj.lang if ctx is not None and isinstance(ctx.obj, State) else default_language()
         try:
             return fn(*args, **kwargs)
+        except UsageError:
+            raise  # rendered by MonitorGroup, like Click's own usage errors
         except ConfigError as exc:
             err.print(t("config_error", lang, message=str(exc)), markup=False, highlight=False,
                       soft_wrap=True)
@@ -121,13 +180,11 @@ def cli_errors(fn: F) -> F:
 
 FormatOption = typer.Option("table", "--format", "-f", help="table, json eller csv",
                             case_sensitive=False)
+FORMATS = {"table": "table", "tabell": "table", "json": "json", "csv": "csv"}
 
 
-def check_format(fmt: str) -> str:
-    fmt = fmt.lower()
-    if fmt not in ("table", "json", "csv"):
-        raise typer.BadParameter(f"{fmt!r}: table, json, csv", param_hint="--format")
-    return fmt
+def check_format(fmt: str, formats: dict[str, str] = FORMATS) -> str:
+    return choose("--format", fmt, formats)
 
 
 def emit(rows: Sequence[dict[str, Any]], fmt: str, *, columns: Sequence[tuple[str, str]],

@@ -13,11 +13,10 @@ from ..digest import Period
 from ..dispatch import preview_digests, send_digests
 from ..i18n import add_messages, t
 from .common import app, cli_errors, emit, state
-from ._mail_common import check_committee, say, usage_error
+from ._mail_common import say
+from .usage import UsageError, resolve_committee
 
 add_messages({
-    "digest_preview_send": {"sv": "--preview och --send kan inte användas samtidigt.",
-                            "en": "--preview and --send cannot be used together."},
     "digest_none": {"sv": "Inga prenumerationer att skicka för.",
                     "en": "No subscriptions to send for."},
     "digest_failed": {"sv": "{n} mejl kunde inte skickas och försöks igen vid nästa körning: "
@@ -52,18 +51,18 @@ def digest(
     st = state(ctx)
     lang, config = st.lang, st.config
     if preview and send:
-        say(t("usage_error", lang, message=t("digest_preview_send", lang)), error=True)
-        raise typer.Exit(2)
-    check_committee(config, committee, lang)
+        raise UsageError("--preview", str(preview), reason="usage.together", other="--send")
+    committee = resolve_committee(config, committee, allow_all=True)
     if period:
         try:
             Period.parse(period, config.settings.tz)
         except ValueError:
-            usage_error(lang, "--period", period, ["2026-W48", "2026-11-22"])
+            raise UsageError("--period", period, reason="usage.malformed",
+                             expected="2026-W48, 2026-11-22") from None
     if send:
         outcomes = send_digests(config, st.store, period=period, committee=committee)
     else:
-        outcomes = preview_digests(config, st.store, preview, period=period, committee=committee)
+        outcomes = preview_digests(config, st.read_store, preview, period=period, committee=committee)
     if not outcomes:
         say(t("digest_none", lang))
         return
@@ -95,8 +94,8 @@ def calendar(
     Example: monitor calendar --committee kfn --output kfn.ics
     """
     st = state(ctx)
-    check_committee(st.config, committee, st.lang, allow_all=False)
-    data = build_calendar(st.config, st.store, committee=committee, lang=st.lang)
+    committee = resolve_committee(st.config, committee)
+    data = build_calendar(st.config, st.read_store, committee=committee, lang=st.lang)
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

@@ -8,12 +8,13 @@ from typing import Any, List, Optional
 import typer
 from rich.text import Text
 
-from ..committees import committees, priorities
 from ..decide import decide_by_cell, decide_by_for_row, decide_by_json
 from ..i18n import format_date, format_datetime, t
 from ..meetings import meetings
 from ..model import CALL, LEGISLATION, STATUSES
 from .common import FormatOption, State, app, cli_errors, console, emit, err, state
+from .usage import (CALL_STATUSES, check_not_negative, choose_all, resolve_committee,
+                    resolve_priority, resolve_sources)
 
 JSON_FIELDS = ("id", "source", "kind", "title", "url", "programme", "status", "opens",
                "deadline", "deadlines", "published", "committees", "priorities", "first_seen",
@@ -36,19 +37,14 @@ def _status(row: dict[str, Any], lang: str) -> str:
     return t(f"status_{row['status']}", lang) if row.get("status") in STATUSES else ""
 
 
-def _check_tag_ids(st: State, committee: Optional[str], priority: Optional[str]) -> None:
-    """An unknown committee or priority id is a usage error listing the valid ones."""
-    for value, known, hint in ((committee, committees(st.config), "--committee"),
-                               (priority, priorities(st.config), "--priority")):
-        if value is not None and value not in known:
-            raise typer.BadParameter(f"{value!r}: {', '.join(known)}", param_hint=hint)
-
-
 def _list_items(ctx: typer.Context, *, kind: str, fmt: str, limit: Optional[int],
                 order: str, **filters: Any) -> None:
     st: State = state(ctx)
-    _check_tag_ids(st, filters.get("committee"), filters.get("priority"))
-    store = st.store
+    config = st.config
+    filters["committee"] = resolve_committee(config, filters.get("committee"))
+    filters["priority"] = resolve_priority(config, filters.get("priority"))
+    filters["sources"] = resolve_sources(config, filters.get("sources", ()))
+    store = st.read_store
     store.roll_forward()
     rows = store.query_items(kind=kind, order=order, limit=limit, **filters)
     tz, lang = st.tz, st.lang
@@ -85,13 +81,13 @@ def _list_items(ctx: typer.Context, *, kind: str, fmt: str, limit: Optional[int]
 def calls(
     ctx: typer.Context,
     all_: bool = typer.Option(False, "--all", help="Även stängda utlysningar"),
-    status: List[str] = typer.Option([], "--status", help="forthcoming, open, closed"),
+    status: List[str] = typer.Option([], "--status", help="forthcoming, open, closed (kommande, öppen, stängd)"),
     source: List[str] = typer.Option([], "--source", help="Källans namn (flera går)"),
     programme: Optional[str] = typer.Option(None, "--programme", help="Program, del av namnet"),
     search: Optional[str] = typer.Option(None, "--search", help="Fritext i titel och text"),
     closing_within: Optional[float] = typer.Option(None, "--closing-within", metavar="DAYS",
                                                    help="Sista dag inom så många dagar"),
-    committee: Optional[str] = typer.Option(None, "--committee", help="Nämndens id"),
+    committee: Optional[str] = typer.Option(None, "--committee", help="Nämndens id, namn eller början av namnet"),
     priority: Optional[str] = typer.Option(None, "--priority", help="Prioriterat område"),
     limit: Optional[int] = typer.Option(None, "--limit", min=1),
     fmt: str = FormatOption,
@@ -100,12 +96,11 @@ def calls(
 
     Example: monitor calls --closing-within 30 --search "digitalisering" --format json
     """
-    bad = [s for s in status if s not in STATUSES]
-    if bad:
-        raise typer.BadParameter(f"{bad[0]!r}: {', '.join(STATUSES)}", param_hint="--status")
-    _list_items(ctx, kind=CALL, fmt=fmt, limit=limit, order="deadline", statuses=status,
+    _list_items(ctx, kind=CALL, fmt=fmt, limit=limit, order="deadline",
+                statuses=choose_all("--status", status, CALL_STATUSES),
                 include_closed=all_, sources=source, programme=programme, search=search,
-                closing_within_days=closing_within, committee=committee, priority=priority)
+                closing_within_days=check_not_negative("--closing-within", closing_within),
+                committee=committee, priority=priority)
 
 
 @app.command()
@@ -114,7 +109,7 @@ def legislation(
     ctx: typer.Context,
     source: List[str] = typer.Option([], "--source", help="Källans namn (flera går)"),
     search: Optional[str] = typer.Option(None, "--search", help="Fritext i titel och text"),
-    committee: Optional[str] = typer.Option(None, "--committee", help="Nämndens id"),
+    committee: Optional[str] = typer.Option(None, "--committee", help="Nämndens id, namn eller början av namnet"),
     priority: Optional[str] = typer.Option(None, "--priority", help="Prioriterat område"),
     limit: Optional[int] = typer.Option(None, "--limit", min=1),
     fmt: str = FormatOption,
@@ -136,7 +131,7 @@ def show(ctx: typer.Context, item_id: str = typer.Argument(..., metavar="ID"),
     Example: monitor show eu-funding:HORIZON-CL5-2026-09-D4-03
     """
     st = state(ctx)
-    store, lang, tz = st.store, st.lang, st.tz
+    store, lang, tz = st.read_store, st.lang, st.tz
     row = store.get_item(item_id)
     if row is None:
         err.print(t("item_not_found", lang, id=item_id), markup=False)

@@ -8,12 +8,12 @@ from typing import Any, Optional
 
 import typer
 
-from ..errors import ConfigError
 from ..health import reason_text, source_health
 from ..i18n import add_messages, format_datetime, t
 from ..model import Item, to_iso
 from ..sources import registry
 from .common import FormatOption, app, cli_errors, console, emit, state
+from .usage import UsageError, resolve_sources
 
 add_messages({
     "col_dates": {"sv": "Datum (text)", "en": "Dates (text)"},
@@ -27,8 +27,6 @@ add_messages({
               "kinds) mot sidans uppbyggnad.",
         "en": "No items found in {file}. Check the source's keys (monitor sources kinds) "
               "against the page's structure."},
-    "sources_test_unreadable": {"sv": "kan inte läsa filen: {error}",
-                                "en": "cannot read the file: {error}"},
 })
 
 CONTENT_TYPES = {".json": "application/json", ".xml": "application/xml",
@@ -69,7 +67,7 @@ def status(ctx: typer.Context, fmt: str = FormatOption) -> None:
     Example: monitor sources status
     """
     st = state(ctx)
-    store, lang, tz = st.store, st.lang, st.tz
+    store, lang, tz = st.read_store, st.lang, st.tz
     last = store.last_polls()
     health = source_health(store)
     rows = []
@@ -135,12 +133,12 @@ def test(
     """
     st = state(ctx)
     lang = st.lang
+    [name] = resolve_sources(st.config, [name], option="NAME")
     config = st.config.source(name)
     try:
         body = file.read_bytes()
-    except OSError as exc:
-        raise ConfigError(t("sources_test_unreadable", lang, error=exc.strerror),
-                          file=str(file), key="--file") from None
+    except OSError:
+        raise UsageError("--file", str(file), reason="usage.not_path") from None
     source = registry.get(config.kind)(config, st.config.settings)
     page_url = url or _canonical(body) or config.url
     items = source.check_items(source.test_parse(

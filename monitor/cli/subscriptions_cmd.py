@@ -8,9 +8,12 @@ import typer
 
 from ..i18n import add_messages, t
 from ..subscriptions import (InvalidSubscription, Subscription, effective_subscriptions,
-                             subscribe as add_subscription, unsubscribe as remove_subscription)
+                             subscribe as add_subscription, unsubscribe as remove_subscription,
+                             validate)
 from .common import FormatOption, app, cli_errors, emit, state
-from ._mail_common import say, usage_error
+from ._mail_common import say
+from .usage import (FREQUENCIES, UsageError, choose, resolve_committee, resolve_priority,
+                    resolve_sources)
 
 add_messages({
     "sub_saved": {"sv": "Prenumeration sparad: {committee} → {email} ({frequency}, {lang})",
@@ -35,6 +38,14 @@ OPTION_NAMES = {"committee": "COMMITTEE", "email": "--email", "priority": "--pri
                 "topic": "--topic"}
 
 
+def _usage(exc: InvalidSubscription) -> UsageError:
+    """What the subscription check refused, as the option that was given."""
+    option = OPTION_NAMES[exc.field]
+    if exc.field == "email":
+        return UsageError(option, exc.value, reason="usage.not_email")
+    return UsageError(option, exc.value, valid=exc.valid)
+
+
 @app.command()
 @cli_errors
 def subscribe(
@@ -45,7 +56,7 @@ def subscribe(
     priority: List[str] = typer.Option([], "--priority", help="Bara dessa prioriterade områden"),
     topic: List[str] = typer.Option([], "--topic", help="Även poster som matchar texten"),
     source: List[str] = typer.Option([], "--source", help="Bara från dessa källor"),
-    frequency: str = typer.Option("weekly", "--frequency", help="weekly eller daily"),
+    frequency: str = typer.Option("weekly", "--frequency", help="weekly eller daily (veckovis, dagligen)"),
     lang: Optional[str] = typer.Option(None, "--lang", help="Sammanfattningens språk: sv, en"),
 ) -> None:
     """Prenumerera en adress på en nämnds sammanfattning (ersätter en tidigare för samma par).
@@ -54,15 +65,18 @@ def subscribe(
     """
     st = state(ctx)
     config = st.config
-    sub = Subscription(committee=committee, email=email.strip(), priorities=tuple(priority),
-                       topics=tuple(topic), sources=tuple(source), frequency=frequency,
+    committee = resolve_committee(config, committee, option="COMMITTEE", allow_all=True)
+    sub = Subscription(committee=committee, email=email.strip(),
+                       priorities=tuple(resolve_priority(config, p) for p in priority),
+                       topics=tuple(topic), sources=tuple(resolve_sources(config, source)),
+                       frequency=choose("--frequency", frequency, FREQUENCIES),
                        lang=lang or config.settings.language)
     try:
         add_subscription(config, st.store, sub)
     except InvalidSubscription as exc:
-        usage_error(st.lang, OPTION_NAMES[exc.field], exc.value, exc.valid)
+        raise _usage(exc) from None
     say(t("sub_saved", st.lang, committee=committee, email=sub.email.lower(),
-          frequency=frequency, lang=sub.lang))
+          frequency=sub.frequency, lang=sub.lang))
 
 
 @app.command()
@@ -77,11 +91,11 @@ def unsubscribe(
     Example: monitor unsubscribe bun --email anna.svensson@tyreso.se
     """
     st = state(ctx)
+    committee = resolve_committee(st.config, committee, option="COMMITTEE", allow_all=True)
     try:
-        from ..subscriptions import validate
         validate(st.config, Subscription(committee=committee, email=email.strip()))
     except InvalidSubscription as exc:
-        usage_error(st.lang, OPTION_NAMES[exc.field], exc.value, exc.valid)
+        raise _usage(exc) from None
     if not remove_subscription(st.config, st.store, committee, email.strip()):
         say(t("sub_missing", st.lang, committee=committee, email=email), error=True)
         raise typer.Exit(1)

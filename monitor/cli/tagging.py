@@ -20,12 +20,12 @@ from ..matchers.evaluate import (EvalReport, FieldReport, LineError, Record, eva
                                  read_items)
 from ..matchers.retag import retag as retag_store
 from ..matchers.tagger import FILE_NAME, Tagger
-from .common import State, app, cli_errors, console, err, state
+from .common import State, app, check_format, cli_errors, console, err, state
+from .usage import UsageError
 
 add_messages({
     "tag_no_rules": {"sv": "inga matchningsregler: filen saknas",
                      "en": "no matching rules: the file is missing"},
-    "tag_no_file": {"sv": "{file}: filen finns inte", "en": "{file}: no such file"},
     "tag_line_error": {"sv": "{file}: rad {line}: {problem}",
                        "en": "{file}: line {line}: {problem}"},
     "line_not_json": {"sv": "inte giltig JSON ({detail})", "en": "not valid JSON ({detail})"},
@@ -82,7 +82,7 @@ def _lines(path: str, lang: str) -> Iterator[Any]:
     try:
         handle = Path(path).open("rb")
     except OSError:
-        raise typer.BadParameter(t("tag_no_file", lang, file=path), param_hint="FILE")
+        raise UsageError("FILE", path, reason="usage.not_path") from None
     with handle:
         yield handle
 
@@ -152,8 +152,7 @@ def eval_(ctx: typer.Context,
     Example: monitor eval labelled.jsonl --format json
     """
     st = state(ctx)
-    if fmt not in ("table", "json"):
-        raise typer.BadParameter(f"{fmt!r}: table, json", param_hint="--format")
+    fmt = check_format(fmt, {"table": "table", "tabell": "table", "json": "json"})
     tagger = _tagger(st)
     records, errors = _read(file, st.lang, labels=True)
     report = evaluate(tagger, records)
@@ -218,7 +217,7 @@ def retag(ctx: typer.Context,
     """
     st = state(ctx)
     tagger = _tagger(st)
-    store = st.store
+    store = st.read_store
     progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                         TextColumn("{task.completed}/{task.total}"), console=err,
                         transient=True, disable=not err.is_terminal)
