@@ -27,7 +27,7 @@ from .model import CALL, from_iso, next_deadline, utcnow
 from .store import Store
 
 __all__ = ["YearReport", "CommitteeReport", "StatusLine", "build_report", "render_report",
-           "FORMATS"]
+           "report_rows", "CSV_COLUMNS", "FORMATS"]
 
 FORMATS = ("md", "html", "csv")
 TEMPLATES = Path(__file__).resolve().parent / "templates_report"
@@ -220,20 +220,29 @@ CSV_COLUMNS = ("year", "committee", "committee_name", "id", "item", "title", "pr
                "amount_applied", "amount_granted", "partners", "countries")
 
 
-def _csv(report: YearReport, lang: str, tz: ZoneInfo) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+def report_rows(report: YearReport, lang: str, tz: ZoneInfo) -> list[list[Any]]:
+    """One row per application in :data:`CSV_COLUMNS` order (CSV and the Excel sheet):
+    step dates as local ``YYYY-MM-DD``, amounts as numbers or None, lists as lists."""
+    rows = []
     for section in report.committees:
         for app in section.applications:
             decided = app.step_date("granted") or app.step_date("rejected")
-            writer.writerow([
+            rows.append([
                 report.year, app.committee, section.committee.display_name(lang), app.id,
                 app.item_id, app.title, app.programme or "", app.status,
                 status_label(app.status, lang), format_date(app.step_date("intent"), tz),
                 format_date(app.step_date("ks-approved"), tz),
                 format_date(app.step_date("submitted"), tz), format_date(decided, tz),
-                "" if app.amount_applied is None else app.amount_applied,
-                "" if app.amount_granted is None else app.amount_granted,
-                ";".join(app.partners), ";".join(app.countries)])
+                app.amount_applied, app.amount_granted, list(app.partners),
+                list(app.countries)])
+    return rows
+
+
+def _csv(report: YearReport, lang: str, tz: ZoneInfo) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in report_rows(report, lang, tz):
+        writer.writerow(["" if v is None else ";".join(v) if isinstance(v, list) else v
+                         for v in row])
     return buffer.getvalue()

@@ -20,8 +20,9 @@ from ..i18n import add_messages, format_date, t
 from ..meetings import meetings
 from ..model import utcnow
 from ..progress import format_next_step, progress_of
-from ..report import FORMATS, build_report, render_report
-from .common import EXIT_USAGE, FormatOption, State, app, cli_errors, console, emit, err, state
+from ..report import CSV_COLUMNS, FORMATS, build_report, render_report, report_rows
+from .common import (EXIT_USAGE, SHEET_FORMATS, OutputOption, SheetFormatOption, State, app,
+                     check_format, cli_errors, console, emit, err, state, write_sheet)
 from .usage import (APPLICATION_STATUSES, UsageError, check_year, choose, choose_all,
                     resolve_committee)
 
@@ -40,6 +41,20 @@ add_messages({
     "applcli.col_granted": {"sv": "Beviljat (kr)", "en": "Granted (SEK)"},
     "applcli.col_committee": {"sv": "Nämnd", "en": "Committee"},
     "applcli.col_updated": {"sv": "Senast", "en": "Last step"},
+    "applcli.col_created": {"sv": "Registrerad", "en": "Recorded"},
+    "applcli.sheet": {"sv": "Ansökningar", "en": "Applications"},
+    "applcli.report_sheet": {"sv": "Internationellt {year}", "en": "International {year}"},
+    **{f"applcli.report.{key}": {"sv": sv, "en": en} for key, sv, en in (
+        ("year", "År", "Year"), ("committee", "Nämnd (id)", "Committee (id)"),
+        ("committee_name", "Nämnd", "Committee"), ("id", "Ansökan", "Application"),
+        ("item", "Utlysningens id", "Call id"), ("title", "Titel", "Title"),
+        ("programme", "Program", "Programme"), ("status", "Status (kod)", "Status (code)"),
+        ("status_label", "Status", "Status"), ("intent", "Avsikt", "Intent"),
+        ("ks_approved", "Godkänd av KS", "Approved by KS"),
+        ("submitted", "Inskickad", "Submitted"), ("decided", "Beslut", "Decided"),
+        ("amount_applied", "Sökt (kr)", "Applied (SEK)"),
+        ("amount_granted", "Beviljat (kr)", "Granted (SEK)"),
+        ("partners", "Partner", "Partners"), ("countries", "Länder", "Countries"))},
     "applcli.history": {"sv": "Historik", "en": "History"},
     "applcli.partners": {"sv": "Partner", "en": "Partners"},
     "applcli.countries": {"sv": "Länder", "en": "Countries"},
@@ -209,13 +224,15 @@ def applications(
     committee: Optional[str] = typer.Option(None, "--committee", help="Nämndens id"),
     year: Optional[int] = typer.Option(None, "--year", help="Ansökningar med något steg det året"),
     status: List[str] = typer.Option([], "--status", help=", ".join(STATUSES)),
-    fmt: str = FormatOption,
+    fmt: str = SheetFormatOption,
+    output: Optional[Path] = OutputOption,
 ) -> None:
     """Ansökningar med status, belopp och nästa steg.
 
     Example: monitor applications --committee bun --year 2026 --format json
     """
     st = state(ctx)
+    fmt = check_format(fmt, SHEET_FORMATS)
     status = choose_all("--status", status, APPLICATION_STATUSES)
     found = list_applications(st.read_store, committee=_committee(st, committee),
                               year=check_year("--year", year), statuses=status, tz=st.tz)
@@ -227,7 +244,10 @@ def applications(
                ("amount_granted", t("applcli.col_granted", lang)),
                ("next_step", t("applcli.col_next", lang)),
                ("updated", t("applcli.col_updated", lang))]
-    if fmt.lower() == "csv":  # history and lists flattened for a spreadsheet
+    if fmt == "xlsx":
+        _applications_sheet(st, found, rows, output)
+        return
+    if fmt == "csv":  # history and lists flattened for a spreadsheet
         columns = [(k, k) for k in ("id", "item", "title", "committee", "status", "created",
                                     "updated", "amount_applied", "amount_granted", "partners",
                                     "countries", "next_step")]
@@ -237,6 +257,22 @@ def applications(
                 row["title"], _blank(row["amount_applied"]), _blank(row["amount_granted"]),
                 row["next_step"], format_date(row["updated"], st.tz)]
     emit(rows, fmt, columns=columns, table_rows=cells, empty=t("applcli.none", lang))
+
+
+def _applications_sheet(st: State, found: list[Application], rows: list[dict[str, Any]],
+                        output: Optional[Path]) -> None:
+    lang, tz = st.lang, st.tz
+    headers = ["#", t("applcli.col_committee", lang), t("col_status", lang),
+               t("col_title", lang), t("col_programme", lang), t("col_id", lang),
+               t("applcli.col_applied", lang), t("applcli.col_granted", lang),
+               t("applcli.partners", lang), t("applcli.countries", lang),
+               t("applcli.col_created", lang), t("applcli.col_updated", lang),
+               t("applcli.col_next", lang)]
+    cells = [[a.id, a.committee, status_label(a.status, lang), a.title, a.programme,
+              a.item_id, a.amount_applied, a.amount_granted, a.partners, a.countries,
+              a.created.astimezone(tz).date(), a.updated.astimezone(tz).date(),
+              row["next_step"]] for a, row in zip(found, rows)]
+    write_sheet(output, headers, cells, lang=lang, sheet=t("applcli.sheet", lang))
 
 
 def _blank(value: Any) -> str:
@@ -250,7 +286,7 @@ def report(
     ctx: typer.Context,
     year: Optional[int] = typer.Option(None, "--year", help="Året (standard: innevarande)"),
     committee: Optional[str] = typer.Option(None, "--committee", help="Bara en nämnd"),
-    fmt: str = typer.Option("md", "--format", "-f", help="md, html eller csv"),
+    fmt: str = typer.Option("md", "--format", "-f", help="md, html, csv eller xlsx (Excel)"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
                                           help="Skriv till fil i stället för skärmen"),
 ) -> None:
@@ -260,11 +296,16 @@ def report(
     Example: monitor report --year 2026 --committee bun --format html -o internationellt-2026.html
     """
     st = state(ctx)
-    fmt = choose("--format", fmt, {f: f for f in FORMATS})
+    fmt = choose("--format", fmt, {**{f: f for f in FORMATS}, "xlsx": "xlsx", "excel": "xlsx"})
     now = utcnow()
     year = check_year("--year", year) or now.astimezone(st.tz).year
     built = build_report(st.read_store, year, committees(st.config),
                          committee=_committee(st, committee), tz=st.tz, now=now)
+    if fmt == "xlsx":
+        write_sheet(output, [t(f"applcli.report.{c}", st.lang) for c in CSV_COLUMNS],
+                    report_rows(built, st.lang, st.tz), lang=st.lang,
+                    sheet=t("applcli.report_sheet", st.lang, year=year))
+        return
     text = render_report(built, fmt, st.lang, st.tz)
     if output is None:
         typer.echo(text, nl=not text.endswith("\n"))

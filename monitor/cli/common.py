@@ -26,6 +26,11 @@ from .usage import ClickUsageError, NoArgsIsHelp, choose, lang_from_args, render
 __all__ = ["app", "State", "state", "cli_errors", "emit", "FormatOption", "console", "err"]
 
 add_messages({
+    "usage.needs_output": {"sv": "ange filen med --output FIL.",
+                           "en": "give the file with --output FILE."},
+    "usage.not_writable": {"sv": "kan inte skriva filen: {error}.",
+                           "en": "cannot write the file: {error}."},
+    "sheet_written": {"sv": "{n} rader skrivna till {path}.", "en": "{n} rows written to {path}."},
     "usage.no_database": {
         "sv": "Databasen finns inte: {path} – kör `monitor poll` först eller ange --db.",
         "en": "The database does not exist: {path} – run `monitor poll` first or give --db."},
@@ -180,7 +185,28 @@ def cli_errors(fn: F) -> F:
 
 FormatOption = typer.Option("table", "--format", "-f", help="table, json eller csv",
                             case_sensitive=False)
+SheetFormatOption = typer.Option("table", "--format", "-f",
+                                 help="table, json, csv eller xlsx (Excel, med --output)",
+                                 case_sensitive=False)
+OutputOption = typer.Option(None, "--output", "-o", metavar="FILE",
+                            help="Skriv till FILE (krävs för xlsx)")
 FORMATS = {"table": "table", "tabell": "table", "json": "json", "csv": "csv"}
+SHEET_FORMATS = {**FORMATS, "xlsx": "xlsx", "excel": "xlsx"}
+
+
+def write_sheet(output: Optional[Path], headers: Sequence[str], rows: Sequence[Sequence[Any]],
+                *, lang: str, sheet: str) -> None:
+    """``--format xlsx``: one Excel sheet at ``--output`` (a workbook is no terminal text)."""
+    from ..xlsx import write_xlsx
+    if output is None:
+        raise UsageError("--format", "xlsx", reason="usage.needs_output")
+    try:
+        count = write_xlsx(output, headers, rows, sheet=sheet)
+    except OSError as exc:
+        raise UsageError("--output", str(output), reason="usage.not_writable",
+                         error=getattr(exc, "strerror", None) or str(exc)) from None
+    err.print(t("sheet_written", lang, n=count, path=output), markup=False, highlight=False,
+              soft_wrap=True)
 
 
 def check_format(fmt: str, formats: dict[str, str] = FORMATS) -> str:

@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
+from pathlib import Path
 from typing import Any, List, Optional
 
 import typer
 from rich.text import Text
 
 from ..decide import decide_by_cell, decide_by_for_row, decide_by_json
-from ..i18n import format_date, format_datetime, t
+from ..i18n import add_messages, format_date, format_datetime, t
 from ..meetings import meetings
-from ..model import CALL, LEGISLATION, STATUSES
-from .common import FormatOption, State, app, cli_errors, console, emit, err, state
+from ..model import CALL, LEGISLATION, STATUSES, from_iso
+from .common import (SHEET_FORMATS, OutputOption, SheetFormatOption, State, app, check_format,
+                     cli_errors, console, emit, err, state, write_sheet)
 from .usage import (CALL_STATUSES, check_not_negative, choose_all, resolve_committee,
                     resolve_priority, resolve_sources)
+
+add_messages({
+    "col_priorities": {"sv": "Prioriterade områden", "en": "Priority areas"},
+    "col_summary": {"sv": "Sammanfattning", "en": "Summary"},
+    "sheet_calls": {"sv": "Utlysningar", "en": "Calls"},
+    "sheet_legislation": {"sv": "Lagstiftning", "en": "Legislation"},
+})
 
 JSON_FIELDS = ("id", "source", "kind", "title", "url", "programme", "status", "opens",
                "deadline", "deadlines", "published", "committees", "priorities", "first_seen",
@@ -37,9 +47,45 @@ def _status(row: dict[str, Any], lang: str) -> str:
     return t(f"status_{row['status']}", lang) if row.get("status") in STATUSES else ""
 
 
+def _local(value: str | None, tz: Any) -> datetime | date | None:
+    """A stored UTC stamp as a local date (a day's deadline) or local time, for Excel."""
+    when = from_iso(value)
+    if when is None:
+        return None
+    local = when.astimezone(tz)
+    if (local.hour, local.minute) in ((0, 0), (23, 59)):
+        return local.date()
+    return local.replace(tzinfo=None)
+
+
+def _sheet(st: State, kind: str, rows: list[dict[str, Any]], output: Optional[Path]) -> None:
+    """``--format xlsx``: one row per item, Swedish or English headers."""
+    lang, tz = st.lang, st.tz
+    keys = ["col_id", "col_title", "col_programme", "col_status", "col_opens", "col_deadline",
+            "show_deadlines", "decide.column", "col_committees", "col_priorities",
+            "col_published", "col_source", "col_url", "col_summary"]
+    if kind != CALL:
+        keys = [k for k in keys if k not in ("col_status", "col_opens", "decide.column")]
+
+    def cells(row: dict[str, Any]) -> list[Any]:
+        values = {"col_id": row["id"], "col_title": row["title"],
+                  "col_programme": row["programme"], "col_status": _status(row, lang),
+                  "col_opens": _local(row["opens"], tz),
+                  "col_deadline": _local(row["deadline"], tz),
+                  "show_deadlines": [format_datetime(d, tz) for d in row["deadlines"]],
+                  "decide.column": decide_by_cell(row.get("decide_by"), lang, tz),
+                  "col_committees": row["committees"], "col_priorities": row["priorities"],
+                  "col_published": _local(row["published"], tz), "col_source": row["source"],
+                  "col_url": row["url"], "col_summary": row["summary"]}
+        return [values[k] for k in keys]
+    write_sheet(output, [t(k, lang) for k in keys], [cells(r) for r in rows], lang=lang,
+                sheet=t("sheet_calls" if kind == CALL else "sheet_legislation", lang))
+
+
 def _list_items(ctx: typer.Context, *, kind: str, fmt: str, limit: Optional[int],
-                order: str, **filters: Any) -> None:
+                order: str, output: Optional[Path] = None, **filters: Any) -> None:
     st: State = state(ctx)
+    fmt = check_format(fmt, SHEET_FORMATS)
     config = st.config
     filters["committee"] = resolve_committee(config, filters.get("committee"))
     filters["priority"] = resolve_priority(config, filters.get("priority"))
@@ -70,7 +116,10 @@ def _list_items(ctx: typer.Context, *, kind: str, fmt: str, limit: Optional[int]
             return [format_date(row["published"] or row["first_seen"], tz), row["title"],
                     format_datetime(row["deadline"], tz), ", ".join(row["committees"]),
                     row["id"]]
-    if fmt.lower() in ("json", "csv"):
+    if fmt == "xlsx":
+        _sheet(st, kind, rows, output)
+        return
+    if fmt in ("json", "csv"):
         rows = [public_row(r) for r in rows]
         columns = [(k, k) for k in JSON_FIELDS]
     emit(rows, fmt, columns=columns, table_rows=cells, empty=t("no_items", lang))
@@ -90,7 +139,8 @@ def calls(
     committee: Optional[str] = typer.Option(None, "--committee", help="Nämndens id, namn eller början av namnet"),
     priority: Optional[str] = typer.Option(None, "--priority", help="Prioriterat område"),
     limit: Optional[int] = typer.Option(None, "--limit", min=1),
-    fmt: str = FormatOption,
+    fmt: str = SheetFormatOption,
+    output: Optional[Path] = OutputOption,
 ) -> None:
     """Utlysningar som inte är stängda, närmast sista dag först.
 
@@ -100,7 +150,7 @@ def calls(
                 statuses=choose_all("--status", status, CALL_STATUSES),
                 include_closed=all_, sources=source, programme=programme, search=search,
                 closing_within_days=check_not_negative("--closing-within", closing_within),
-                committee=committee, priority=priority)
+                committee=committee, priority=priority, output=output)
 
 
 @app.command()
@@ -112,14 +162,15 @@ def legislation(
     committee: Optional[str] = typer.Option(None, "--committee", help="Nämndens id, namn eller början av namnet"),
     priority: Optional[str] = typer.Option(None, "--priority", help="Prioriterat område"),
     limit: Optional[int] = typer.Option(None, "--limit", min=1),
-    fmt: str = FormatOption,
+    fmt: str = SheetFormatOption,
+    output: Optional[Path] = OutputOption,
 ) -> None:
     """Lagstiftning, förslag och remisser, nyast först.
 
     Example: monitor legislation --search socialtjänst --limit 20
     """
     _list_items(ctx, kind=LEGISLATION, fmt=fmt, limit=limit, order="published", sources=source,
-                search=search, committee=committee, priority=priority)
+                search=search, committee=committee, priority=priority, output=output)
 
 
 @app.command()
