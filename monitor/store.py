@@ -8,6 +8,7 @@ plain SQL inside our own transactions (sqlite-utils' helpers commit on their own
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import sqlite3
@@ -35,7 +36,8 @@ CREATE TABLE IF NOT EXISTS items (
     title TEXT NOT NULL, summary TEXT NOT NULL DEFAULT '', url TEXT, programme TEXT,
     language TEXT, status TEXT, opens TEXT, deadline TEXT, deadlines TEXT NOT NULL DEFAULT '[]',
     published TEXT, first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, updated TEXT NOT NULL,
-    first_poll INTEGER, last_poll INTEGER, raw TEXT, extra TEXT NOT NULL DEFAULT '{}'
+    first_poll INTEGER, last_poll INTEGER, raw TEXT, extra TEXT NOT NULL DEFAULT '{}',
+    handle TEXT
 );
 CREATE INDEX IF NOT EXISTS items_kind_deadline ON items(kind, deadline);
 CREATE INDEX IF NOT EXISTS items_kind_published ON items(kind, published);
@@ -125,9 +127,28 @@ class Store:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise StoreError(f"{self.path}: cannot create the schema: {exc}") from exc
+        self._ensure_handles()
         self._ensure_search_index()
         for hook in SCHEMA_HOOKS:
             hook(self.db)
+
+    def _ensure_handles(self) -> None:
+        """Every item's short handle (:func:`item_handle`); added to an older database."""
+        columns = {row[1] for row in self.conn.execute("PRAGMA table_info(items)")}
+        indexed = self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND "
+                                    "name = 'items_handle'").fetchone()
+        if "handle" in columns and indexed:
+            return
+        try:
+            with self.write() as conn:
+                if "handle" not in columns:
+                    conn.execute("ALTER TABLE items ADD COLUMN handle TEXT")
+                    ids = [row[0] for row in conn.execute("SELECT id FROM items")]
+                    conn.executemany("UPDATE items SET handle = ? WHERE id = ?",
+                                     [(item_handle(i), i) for i in ids])
+                conn.execute("CREATE INDEX IF NOT EXISTS items_handle ON items(handle)")
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot add the items' handles: {exc}") from exc
 
     def _ensure_search_index(self) -> None:
         """The full-text index of stemmed words (:func:`search_words`), rebuilt from the items
@@ -231,7 +252,7 @@ class Store:
             "deadlines": _dumps([to_iso(d) for d in resolved.deadlines]),
             "published": to_iso(item.published),
             "raw": None if item.raw is None else _dumps(item.raw),
-            "extra": _dumps(item.extra),
+            "extra": _dumps(item.extra), "handle": item_handle(item.id),
         }
 
     def _rows_by_id(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
@@ -275,8 +296,13 @@ class Store:
         return changed
 
     def get_item(self, item_id: str) -> dict[str, Any] | None:
-        """One item by its full id, or by a native id / suffix that is unique."""
+        """One item by its full id, its short handle, or a native id / suffix that is
+        unique."""
         rows = list(self.db.query("SELECT * FROM items WHERE id = ?", [item_id]))
+        if not rows and HANDLE_RE.match(item_id.lower()):
+            rows = list(self.db.query("SELECT * FROM items WHERE handle = ? LIMIT 2",
+                                      [item_id.lower()]))
+            rows = rows if len(rows) == 1 else []
         if not rows:
             rows = list(self.db.query("SELECT * FROM items WHERE id LIKE ? LIMIT 2",
                                       ["%:" + item_id]))
@@ -477,6 +503,24 @@ def _touched_sql(touched: tuple[datetime, datetime] | None, closing_until: datet
         sql += (" OR (items.kind = 'call' AND items.status = 'open' AND items.deadline > "
                 ":t_until AND items.deadline <= :t_closing)")
     return f"({sql})"
+
+
+_HANDLE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud, typed
+HANDLE_LENGTH = 7
+HANDLE_RE = re.compile(rf"^[{_HANDLE_ALPHABET}]{{{HANDLE_LENGTH}}}$")
+
+
+def item_handle(item_id: str) -> str:
+    """A short stable name for an item (remiss ids run to 250 characters): seven letters and
+    digits derived from the id, the same in every poll and every database. 31^7 ≈ 2.8e10
+    values: two of 100,000 items share one with a chance of about 1 in 5; an ambiguous handle
+    finds nothing, and the full id always works."""
+    digest = int.from_bytes(hashlib.sha256(item_id.encode("utf-8")).digest()[:8], "big")
+    chars = []
+    for _ in range(HANDLE_LENGTH):
+        digest, index = divmod(digest, len(_HANDLE_ALPHABET))
+        chars.append(_HANDLE_ALPHABET[index])
+    return "".join(chars)
 
 
 def _stems(word: str) -> set[str]:

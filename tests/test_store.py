@@ -194,3 +194,24 @@ def test_an_older_search_index_is_rebuilt_when_opened(tmp_path):
         assert [r["id"] for r in s.query_items(search="skola", now=NOW)] == ["eu:a"]
         s.upsert_items([call("b", title="Skolan", summary="")], now=NOW)  # old triggers gone
         assert {r["id"] for r in s.query_items(search="skola", now=NOW)} == {"eu:a", "eu:b"}
+
+
+def test_short_handles_are_stable_and_found(store, tmp_path):
+    from monitor.store import HANDLE_RE, item_handle
+    long_id = "regeringen-remisser:" + "remiss-av-betankandet-" * 8
+    store.upsert_items([call("a"), Item(source="regeringen-remisser", native_id=long_id[20:],
+                                        kind="legislation", title="Remiss", url=None)], now=NOW)
+    handle = item_handle(long_id)
+    assert HANDLE_RE.match(handle) and handle == item_handle(long_id)
+    row = store.get_item(handle)
+    assert row["id"] == long_id and row["handle"] == handle
+    assert store.get_item(handle.upper())["id"] == long_id
+    assert store.get_item(item_handle("eu:a"))["id"] == "eu:a"
+    # an older database without the column gets it when opened
+    path = tmp_path / "old.db"
+    with Store(path) as s:
+        s.upsert_items([call("b")], now=NOW)
+        s.conn.execute("DROP INDEX items_handle")
+        s.conn.execute("ALTER TABLE items DROP COLUMN handle")
+    with Store(path) as s:
+        assert s.get_item(item_handle("eu:b"))["id"] == "eu:b"

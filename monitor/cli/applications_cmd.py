@@ -256,7 +256,8 @@ def applications(
         return [str(row["id"]), row["committee"], status_label(row["status"], lang),
                 row["title"], _blank(row["amount_applied"]), _blank(row["amount_granted"]),
                 row["next_step"], format_date(row["updated"], st.tz)]
-    emit(rows, fmt, columns=columns, table_rows=cells, empty=t("applcli.none", lang))
+    emit(rows, fmt, columns=columns, table_rows=cells, empty=t("applcli.none", lang),
+         no_wrap=("id", "committee", "updated"))
 
 
 def _applications_sheet(st: State, found: list[Application], rows: list[dict[str, Any]],

@@ -13,6 +13,7 @@ from typing import Any, Callable, NoReturn, Optional, Sequence, TypeVar
 
 import typer
 import typer.core
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -214,11 +215,16 @@ def check_format(fmt: str, formats: dict[str, str] = FORMATS) -> str:
 
 
 def emit(rows: Sequence[dict[str, Any]], fmt: str, *, columns: Sequence[tuple[str, str]],
-         table_rows: Callable[[dict[str, Any]], Sequence[str]] | None = None,
-         empty: str = "", title: str | None = None) -> None:
+         table_rows: Callable[[dict[str, Any]], Sequence[Any]] | None = None,
+         empty: str = "", title: str | None = None, no_wrap: Sequence[str] = (),
+         narrow_widths: dict[str, int] | None = None) -> None:
     """Print rows as a rich table, JSON (a list of objects) or CSV.
 
-    ``columns`` is ``(key, header)``; JSON and CSV use the keys, the table the headers.
+    ``columns`` is ``(key, header)``; JSON and CSV use the keys, the table the headers. The
+    table has no vertical rules (it fits 80 columns); the columns in ``no_wrap`` (ids, dates)
+    are never broken, the others wrap at word boundaries; on a terminal under 100 columns
+    the columns in ``narrow_widths`` are kept that narrow (their text wraps) so the titles
+    keep their room. A cell may be a rich ``Text``.
     """
     fmt = check_format(fmt)
     if fmt == "json":
@@ -236,12 +242,17 @@ def emit(rows: Sequence[dict[str, Any]], fmt: str, *, columns: Sequence[tuple[st
         if empty:
             console.print(empty, markup=False)
         return
-    table = Table(title=title, show_lines=False, expand=False)
-    for _, header in columns:
-        table.add_column(header, overflow="fold")
+    table = Table(title=title, show_lines=False, expand=False, box=box.SIMPLE_HEAD,
+                  show_edge=False, pad_edge=False)
+    for key, header in columns:
+        if key in no_wrap:
+            table.add_column(header, no_wrap=True, overflow="ignore")
+        else:
+            narrow = (narrow_widths or {}).get(key) if console.width < 100 else None
+            table.add_column(header, overflow="fold", max_width=narrow)
     for row in rows:
         cells = table_rows(row) if table_rows else [_csv_cell(row.get(k)) for k, _ in columns]
-        table.add_row(*[Text(str(c)) for c in cells])
+        table.add_row(*[c if isinstance(c, Text) else Text(str(c)) for c in cells])
     console.print(table, markup=False)
 
 

@@ -22,13 +22,15 @@ from .usage import (CALL_STATUSES, check_not_negative, choose_all, resolve_commi
 add_messages({
     "col_priorities": {"sv": "Prioriterade områden", "en": "Priority areas"},
     "col_summary": {"sv": "Sammanfattning", "en": "Summary"},
+    "col_title_more": {"sv": "Titel · program · nämnder", "en": "Title · programme · committees"},
+    "col_handle": {"sv": "Kort id", "en": "Handle"},
     "sheet_calls": {"sv": "Utlysningar", "en": "Calls"},
     "sheet_legislation": {"sv": "Lagstiftning", "en": "Legislation"},
 })
 
 JSON_FIELDS = ("id", "source", "kind", "title", "url", "programme", "status", "opens",
                "deadline", "deadlines", "published", "committees", "priorities", "first_seen",
-               "updated", "summary", "language")
+               "updated", "summary", "language", "handle")
 
 
 def public_row(row: dict[str, Any]) -> dict[str, Any]:
@@ -98,31 +100,39 @@ def _list_items(ctx: typer.Context, *, kind: str, fmt: str, limit: Optional[int]
         calendar = meetings(st.config)
         for row in rows:
             row["decide_by"] = decide_by_for_row(row, calendar, committee=filters["committee"])
-        columns = [("deadline", t("col_deadline", lang)), ("status", t("col_status", lang)),
-                   ("decide_by", t("decide.column", lang)),
-                   ("title", t("col_title", lang)), ("programme", t("col_programme", lang)),
-                   ("committees", t("col_committees", lang)), ("id", t("col_id", lang))]
+        columns = [("handle", t("col_id", lang)), ("deadline", t("col_deadline", lang)),
+                   ("status", t("col_status", lang)), ("decide_by", t("decide.column", lang)),
+                   ("title", t("col_title_more", lang))]
 
-        def cells(row: dict[str, Any]) -> list[str]:
-            return [format_datetime(row["deadline"], tz), _status(row, lang),
-                    decide_by_cell(row["decide_by"], lang, tz), row["title"],
-                    row["programme"] or "", ", ".join(row["committees"]), row["id"]]
+        def cells(row: dict[str, Any]) -> list[Any]:
+            return [row["handle"], format_datetime(row["deadline"], tz), _status(row, lang),
+                    decide_by_cell(row["decide_by"], lang, tz), _title_cell(row)]
     else:
-        columns = [("published", t("col_published", lang)), ("title", t("col_title", lang)),
-                   ("deadline", t("col_deadline", lang)),
-                   ("committees", t("col_committees", lang)), ("id", t("col_id", lang))]
+        columns = [("handle", t("col_id", lang)), ("published", t("col_published", lang)),
+                   ("deadline", t("col_deadline", lang)), ("title", t("col_title_more", lang))]
 
-        def cells(row: dict[str, Any]) -> list[str]:
-            return [format_date(row["published"] or row["first_seen"], tz), row["title"],
-                    format_datetime(row["deadline"], tz), ", ".join(row["committees"]),
-                    row["id"]]
+        def cells(row: dict[str, Any]) -> list[Any]:
+            return [row["handle"], format_date(row["published"] or row["first_seen"], tz),
+                    format_datetime(row["deadline"], tz), _title_cell(row)]
     if fmt == "xlsx":
         _sheet(st, kind, rows, output)
         return
     if fmt in ("json", "csv"):
         rows = [public_row(r) for r in rows]
         columns = [(k, k) for k in JSON_FIELDS]
-    emit(rows, fmt, columns=columns, table_rows=cells, empty=t("no_items", lang))
+    emit(rows, fmt, columns=columns, table_rows=cells, empty=t("no_items", lang),
+         no_wrap=("handle", "deadline", "published", "status"), narrow_widths={"decide_by": 14})
+
+
+def _title_cell(row: dict[str, Any]) -> Text:
+    """The title, and under it the programme and committees: one wrapping column, so the
+    table fits 80 columns however long the title."""
+    cell = Text(row["title"])
+    more = " · ".join(part for part in (row["programme"] or "", ", ".join(row["committees"]))
+                      if part)
+    if more:
+        cell.append("\n" + more, style="dim")
+    return cell
 
 
 @app.command()
@@ -202,6 +212,7 @@ def show(ctx: typer.Context, item_id: str = typer.Argument(..., metavar="ID"),
               ("col_published", format_date(row["published"], tz)),
               ("col_committees", ", ".join(row["committees"]))]
     lines += [Text(f"{t(key, lang)}: {value}") for key, value in fields if value]
+    lines.append(Text(f"{t('col_handle', lang)}: {row['handle']}"))
     if len(row["deadlines"]) > 1:
         shown = ", ".join(format_datetime(d, tz) for d in row["deadlines"])
         lines.append(Text(f"{t('show_deadlines', lang)}: {shown}"))
