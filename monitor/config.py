@@ -146,7 +146,9 @@ DEFAULT_USER_AGENT = ("kommun-monitor/0.1 (funding and horizon-scanning monitor;
                       "contact: the municipality's international coordinator)")
 
 TOP_SCHEMA: dict[str, Key] = {
-    "database": Key(str, "data/monitor.db", doc="SQLite file (MONITOR_DB and --db override)"),
+    "database": Key(str, "../data/monitor.db",
+                    doc="SQLite file, relative to the configuration folder (MONITOR_DB and --db "
+                        "override, relative to the working directory)"),
     "timezone": Key(str, "Europe/Stockholm", _check_timezone, doc="time zone for dates shown"),
     "language": Key(str, "sv", _one_of("sv", "en"), doc="language of CLI messages and mail"),
 }
@@ -185,7 +187,7 @@ class HttpSettings:
 class Settings:
     """``config/settings.toml`` after validation."""
 
-    database: Path = Path("data/monitor.db")
+    database: Path = Path("../data/monitor.db")
     timezone: str = "Europe/Stockholm"
     language: str = "sv"
     http: HttpSettings = field(default_factory=HttpSettings)
@@ -257,6 +259,15 @@ def find_config_dir(explicit: str | Path | None = None) -> Path:
                       file=str(local.resolve()))
 
 
+def beside(config_dir: Path, value: str | Path) -> Path:
+    """A path from a configuration file: relative to the configuration folder, never to the
+    working directory (``monitor`` run from cron or another folder finds the same files)."""
+    path = Path(value)
+    if path.is_absolute():
+        return path
+    return Path(os.path.normpath(config_dir / path))
+
+
 def load_settings(config_dir: Path) -> Settings:
     """Read ``settings.toml`` (absent file: all defaults)."""
     path = config_dir / "settings.toml"
@@ -273,7 +284,7 @@ def load_settings(config_dir: Path) -> Settings:
             raise ConfigError("must be a table ([section])", file=str(path), key=name)
         checked[name] = check_table(raw, schema, file=path, where=name)
     http = HttpSettings(**checked.pop("http"))
-    return Settings(database=Path(top["database"]), timezone=top["timezone"],
+    return Settings(database=beside(config_dir, top["database"]), timezone=top["timezone"],
                     language=top["language"], http=http, sections=checked, file=path)
 
 

@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from .committees import check_email
-from .config import SECTION_SCHEMAS, Config, Key
+from .config import SECTION_SCHEMAS, Config, Key, beside
 from .errors import ConfigError
 
 __all__ = ["MailSettings", "mail_settings", "clean_header", "safe_href", "long_date",
@@ -59,7 +59,9 @@ def _port(value: int) -> str | None:
 
 MAIL_SCHEMA: dict[str, Key] = {
     "transport": Key(str, "outbox", _one_of(*TRANSPORTS), doc="outbox (files) or smtp"),
-    "outbox": Key(str, "data/outbox", doc="folder of .eml files for the outbox transport"),
+    "outbox": Key(str, "../data/outbox", doc="folder of .eml files for the outbox transport, "
+                  "relative to the configuration folder (MONITOR_OUTBOX: to the working "
+                  "directory)"),
     "from": Key(str, "omvarldsbevakning@example.invalid", check_email, doc="sender address"),
     "from_name": Key(str, "Omvärldsbevakning", doc="sender display name"),
     "admin": Key(str, "", _email_or_empty, doc="the coordinator's address for notices"),
@@ -88,7 +90,7 @@ class MailSettings:
     """``[mail]`` after the environment overrides; ``smtp_password`` only from the environment."""
 
     transport: str = "outbox"
-    outbox: Path = Path("data/outbox")
+    outbox: Path = Path("../data/outbox")
     sender: str = "omvarldsbevakning@example.invalid"
     sender_name: str = "Omvärldsbevakning"
     admin: str = ""
@@ -122,8 +124,10 @@ def mail_settings(config: Config) -> MailSettings:
         if problem:
             raise ConfigError(problem, file="environment", key=variable)
         values[key] = value
+    outbox = Path(values["outbox"]) if os.environ.get("MONITOR_OUTBOX") else \
+        beside(config.dir, values["outbox"])
     return MailSettings(
-        transport=values["transport"], outbox=Path(values["outbox"]), sender=values["from"],
+        transport=values["transport"], outbox=outbox, sender=values["from"],
         sender_name=values["from_name"], admin=values["admin"], smtp_host=values["smtp_host"],
         smtp_port=values["smtp_port"], smtp_security=values["smtp_security"],
         smtp_user=values["smtp_user"], smtp_password=os.environ.get("MONITOR_SMTP_PASSWORD", ""),

@@ -33,7 +33,7 @@ def config_dir(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "config", target)
     settings = target / "settings.toml"
     text = settings.read_text(encoding="utf-8")
-    text = text.replace('database = "data/monitor.db"',
+    text = text.replace('database = "../data/monitor.db"',
                         f'database = "{(tmp_path / "monitor.db").as_posix()}"')
     text = text.replace("backoff = 1.0", "backoff = 0.01")
     settings.write_text(text, encoding="utf-8")
