@@ -19,7 +19,7 @@ import os
 import re
 import signal
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable, Iterator
 from zoneinfo import ZoneInfo
@@ -65,6 +65,8 @@ SCHEDULE_SCHEMA: dict[str, Key] = {
     "reminders": Key(str, "0 7 * * *", _check_cron, doc="deadline reminders"),
     "misfire_grace_hours": Key(float, 6.0, lambda v: None if v > 0 else "must be greater than 0",
                                doc="a run this late (machine asleep, busy) still runs, once"),
+    "poll_at_start": Key(bool, True, doc="poll when serve starts if the last poll is older "
+                                         "than the time between two scheduled polls"),
 }
 SECTION_SCHEMAS["schedule"] = SCHEDULE_SCHEMA
 
@@ -79,6 +81,35 @@ def schedule_settings(config: Config) -> dict[str, Any]:
 def first_fire(expression: str, tz: ZoneInfo, start: datetime) -> datetime | None:
     """The first time at or after ``start`` at which ``expression`` fires."""
     return cron_trigger(expression, tz).get_next_fire_time(None, start.astimezone(tz))
+
+
+def poll_interval(expression: str, tz: ZoneInfo, now: datetime) -> timedelta:
+    """The time between the next two runs of ``expression`` (six hours for ``0 */6 * * *``)."""
+    first = first_fire(expression, tz, now)
+    second = first_fire(expression, tz, first + timedelta(seconds=1)) if first else None
+    return (second - first) if first and second else timedelta.max
+
+
+def poll_due_at_start(config: Config, db_path: Path, now: datetime) -> str | None:
+    """Why ``serve`` should poll as it starts (no poll yet, or the last one is older than the
+    poll interval: the machine was off or serve was stopped), or None."""
+    settings = schedule_settings(config)
+    if not settings["poll_at_start"]:
+        return None
+    from .model import from_iso
+    from .store import Store
+
+    if not Path(db_path).is_file():
+        return "no poll yet"
+    with Store(db_path) as store:
+        last = store.polls(limit=1)
+    if not last:
+        return "no poll yet"
+    started = from_iso(last[0]["started"])
+    interval = poll_interval(settings["poll"], config.settings.tz, now)
+    if now - started >= interval:
+        return f"last poll {started.isoformat()} is older than the poll interval ({interval})"
+    return None
 
 
 class AlreadyRunning(MonitorError):
@@ -151,8 +182,10 @@ def _log_event(event: Any) -> None:
         log.info("job %s done: %s", event.job_id, event.retval or "nothing to do")
 
 
-def build_scheduler(config: Config, *, db_path: Path, lang: str = "sv"):  # noqa: ANN201
-    """A BlockingScheduler with the four jobs, not yet started (so it can be inspected)."""
+def build_scheduler(config: Config, *, db_path: Path, lang: str = "sv",  # noqa: ANN201
+                    poll_now: bool = False):
+    """A BlockingScheduler with the four jobs, not yet started (so it can be inspected);
+    with ``poll_now`` the poll job's first run is at once, then as its cron says."""
     from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MISSED
     from apscheduler.executors.pool import ThreadPoolExecutor
     from apscheduler.schedulers.blocking import BlockingScheduler
@@ -164,16 +197,22 @@ def build_scheduler(config: Config, *, db_path: Path, lang: str = "sv"):  # noqa
     scheduler = BlockingScheduler(timezone=tz, job_defaults=defaults,
                                   executors={"default": ThreadPoolExecutor(1)})
     for name, job in _jobs(config, db_path, lang).items():
+        first = {"next_run_time": datetime.now(tz)} if name == "poll" and poll_now else {}
         scheduler.add_job(job, cron_trigger(settings[name], tz), id=name, name=name,
-                          coalesce=True, misfire_grace_time=grace, max_instances=1)
+                          coalesce=True, misfire_grace_time=grace, max_instances=1, **first)
     scheduler.add_listener(_log_event, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED)
     return scheduler
 
 
 def serve(config: Config, *, db_path: Path, lang: str = "sv") -> None:
     """Run the scheduler until SIGTERM or SIGINT; refuse to start twice on one database."""
+    from .model import utcnow
+
     with single_instance(db_path) as lock_path:
-        scheduler = build_scheduler(config, db_path=db_path, lang=lang)
+        due = poll_due_at_start(config, db_path, utcnow())
+        scheduler = build_scheduler(config, db_path=db_path, lang=lang, poll_now=due is not None)
+        if due:
+            log.info("polling now: %s", due)
 
         def stop(signum: int, _frame: object) -> None:
             log.info("received %s, stopping", signal.Signals(signum).name)

@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -140,6 +140,8 @@ def test_serve_runs_once_and_stops_cleanly_on_sigterm(config_dir, mail_env):  # 
     text = path.read_text(encoding="utf-8")
     for key in ("poll", "digests", "daily_digests", "reminders"):  # nothing fires in the test
         text = text.replace(f'\n{key} = "', f'\n{key} = "0 0 1 1 *" #"', 1)
+    assert "poll_at_start = true" in text
+    text = text.replace("poll_at_start = true", "poll_at_start = false")  # no network here
     path.write_text(text, encoding="utf-8")
     command = [sys.executable, "-c", "from monitor.cli import main; main()",
                "--config", str(config_dir), "serve"]
@@ -159,3 +161,35 @@ def test_serve_runs_once_and_stops_cleanly_on_sigterm(config_dir, mail_env):  # 
         if first.poll() is None:
             first.kill()
             first.wait()
+
+
+def test_serve_polls_at_start_when_the_last_poll_is_older_than_the_interval(config, tmp_path):  # noqa: ANN001
+    from monitor.scheduler import poll_due_at_start, poll_interval
+
+    db = tmp_path / "m.db"
+    now = datetime(2026, 11, 22, 9, 0, tzinfo=config.settings.tz)
+    assert poll_interval("0 */6 * * *", config.settings.tz, now).total_seconds() == 6 * 3600
+    assert poll_due_at_start(config, db, now) == "no poll yet" and not db.exists()
+    with Store(db) as store:
+        poll = store.start_poll("eu-funding", now=now - timedelta(hours=5))
+        store.finish_poll(poll, outcome="ok", now=now - timedelta(hours=5))
+    assert poll_due_at_start(config, db, now) is None  # 5 hours: the schedule will do
+    due = poll_due_at_start(config, db, now + timedelta(hours=1, minutes=1))
+    assert due and "older than the poll interval (6:00:00)" in due
+    scheduler = build_scheduler(config, db_path=db, poll_now=True)
+    jobs = {job.id: job for job in scheduler.get_jobs()}
+    started = datetime.now(config.settings.tz)
+    assert abs((jobs["poll"].next_run_time - started).total_seconds()) < 60
+    assert not hasattr(jobs["digests"], "next_run_time") or jobs["digests"].next_run_time is None
+    later = build_scheduler(config, db_path=db)
+    assert getattr(later.get_job("poll"), "next_run_time", None) is None  # from the cron
+
+
+def test_poll_at_start_can_be_turned_off(config_dir, tmp_path):  # noqa: ANN001
+    from monitor.scheduler import poll_due_at_start
+
+    path = config_dir / "settings.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "poll_at_start = true", "poll_at_start = false"), encoding="utf-8")
+    now = datetime(2026, 11, 22, 9, 0, tzinfo=load_config(config_dir).settings.tz)
+    assert poll_due_at_start(load_config(config_dir), tmp_path / "m.db", now) is None
