@@ -39,6 +39,7 @@ add_messages({
     "applcli.col_next": {"sv": "Nästa steg", "en": "Next step"},
     "applcli.col_applied": {"sv": "Sökt (kr)", "en": "Applied (SEK)"},
     "applcli.col_granted": {"sv": "Beviljat (kr)", "en": "Granted (SEK)"},
+    "applcli.col_amounts": {"sv": "Kronor", "en": "SEK"},
     "applcli.col_committee": {"sv": "Nämnd", "en": "Committee"},
     "applcli.col_updated": {"sv": "Senast", "en": "Last step"},
     "applcli.col_created": {"sv": "Registrerad", "en": "Recorded"},
@@ -240,8 +241,7 @@ def applications(
     lang = st.lang
     columns = [("id", "#"), ("committee", t("applcli.col_committee", lang)),
                ("status", t("col_status", lang)), ("title", t("col_title", lang)),
-               ("amount_applied", t("applcli.col_applied", lang)),
-               ("amount_granted", t("applcli.col_granted", lang)),
+               ("amounts", t("applcli.col_amounts", lang)),
                ("next_step", t("applcli.col_next", lang)),
                ("updated", t("applcli.col_updated", lang))]
     if fmt == "xlsx":
@@ -253,11 +253,12 @@ def applications(
                                     "countries", "next_step")]
 
     def cells(row: dict[str, Any]) -> list[str]:
+        amounts = "\n".join(v for v in (_blank(row["amount_applied"]),
+                                         _blank(row["amount_granted"])) if v)
         return [str(row["id"]), row["committee"], status_label(row["status"], lang),
-                row["title"], _blank(row["amount_applied"]), _blank(row["amount_granted"]),
-                row["next_step"], format_date(row["updated"], st.tz)]
+                row["title"], amounts, row["next_step"], format_date(row["updated"], st.tz)]
     emit(rows, fmt, columns=columns, table_rows=cells, empty=t("applcli.none", lang),
-         no_wrap=("id", "committee", "updated"))
+         no_wrap=("id", "committee", "updated", "amounts"), narrow_widths={"status": 10})
 
 
 def _applications_sheet(st: State, found: list[Application], rows: list[dict[str, Any]],
