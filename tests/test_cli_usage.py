@@ -119,3 +119,13 @@ def test_global_lang_given_after_an_error_still_counts(cli):
     result = cli("--lang", "de", "calls")
     assert result.exit_code == 2 and "Fel: --lang 'de': okänt värde. Giltiga: sv, en." \
         in result.output
+
+
+def test_the_registers_refusals_use_the_same_style(cli, tagged):
+    assert cli("apply", "eu-funding:a", "--committee", "bun").exit_code == 0
+    refused = cli("application", "1", "--status", "inskickad")
+    assert refused.exit_code == 2
+    assert refused.output.startswith("Fel: Ansökan 1 kan inte gå från avsikt till inskickad")
+    english = cli("application", "1", "--status", "submitted", lang="en")
+    assert english.exit_code == 2
+    assert english.output.startswith("Error: Application 1 cannot go from intent to submitted")

@@ -21,8 +21,9 @@ from ..meetings import meetings
 from ..model import utcnow
 from ..progress import format_next_step, progress_of
 from ..report import CSV_COLUMNS, FORMATS, build_report, render_report, report_rows
-from .common import (EXIT_USAGE, SHEET_FORMATS, OutputOption, SheetFormatOption, State, app,
-                     check_format, cli_errors, console, emit, err, state, write_sheet)
+from .common import (SHEET_FORMATS, OutputOption, SheetFormatOption, State, app,
+                     check_format, cli_errors, console, emit, err, state, usage_exit,
+                     write_sheet)
 from .usage import (APPLICATION_STATUSES, UsageError, check_year, choose, choose_all,
                     resolve_committee)
 
@@ -69,10 +70,9 @@ def application_errors(fn: F) -> F:
     def wrapper(ctx: typer.Context, *args: Any, **kwargs: Any) -> Any:
         try:
             return fn(ctx, *args, **kwargs)
-        except ApplicationError as exc:
-            err.print(exc.message(state(ctx).lang), markup=False, highlight=False,
-                      soft_wrap=True)
-            raise typer.Exit(EXIT_USAGE)
+        except ApplicationError as exc:  # the register's own words, in the one error style
+            lang = state(ctx).lang
+            usage_exit(t("usage.bare", lang, reason=exc.message(lang)))
     return wrapper  # type: ignore[return-value]
 
 
