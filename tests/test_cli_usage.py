@@ -79,7 +79,10 @@ def test_swedish_application_status_and_frequency(cli, tagged):
     assert cli("application", "1", "--status", "inskickad").exit_code == 0
     assert cli("application", "1", "--status", "beviljad", "--amount", "1000").exit_code == 0
     saved = cli("subscribe", "kultur", "--email", "a@example.org", "--frequency", "dagligen")
-    assert saved.exit_code == 0 and "kfn → a@example.org (daily" in saved.output
+    assert saved.exit_code == 0 and "kfn → a@example.org (dagligen" in saved.output
+    english = cli("subscribe", "kultur", "--email", "a@example.org", "--frequency", "veckovis",
+                  lang="en")
+    assert "kfn → a@example.org (weekly" in english.output
 
 
 @pytest.mark.parametrize("args, sv, en", [

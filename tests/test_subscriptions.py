@@ -28,7 +28,7 @@ def test_subscribe_adds_a_person_with_topics_and_narrowing(cli):  # noqa: ANN001
                  "--topic", "digitalisering", "--priority", "omvarldsbevakning",
                  "--source", "eu-funding", "--frequency", "daily", "--lang", "en")
     assert result.exit_code == 0, result.output
-    assert "Prenumeration sparad: ks → anna.svensson@tyreso.se (daily, en)" in result.output
+    assert "Prenumeration sparad: ks → anna.svensson@tyreso.se (dagligen, en)" in result.output
     added = [s for s in _subs(cli) if s["email"] == "anna.svensson@tyreso.se"]
     assert added == [{"committee": "ks", "email": "anna.svensson@tyreso.se",
                       "frequency": "daily", "lang": "en", "priorities": ["omvarldsbevakning"],

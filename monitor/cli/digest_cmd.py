@@ -94,7 +94,8 @@ def digest(
                                  ("email", t("sub_col_email", lang)),
                                  ("period", t("digest_col_period", lang)),
                                  ("state", t("digest_col_state", lang)),
-                                 ("subject", t("digest_col_subject", lang))])
+                                 ("subject", t("digest_col_subject", lang))],
+         no_wrap=("committee", "period"))
     failed = [o for o in outcomes if o.state == "pending"]
     if failed:
         say(t("digest_failed", lang, n=len(failed), error=failed[0].error), error=True)

@@ -22,6 +22,8 @@ add_messages({
                     "en": "Subscription removed: {committee} → {email}"},
     "sub_missing": {"sv": "{email} prenumererar inte på {committee}.",
                     "en": "{email} is not subscribed to {committee}."},
+    "sub_frequency_weekly": {"sv": "veckovis", "en": "weekly"},
+    "sub_frequency_daily": {"sv": "dagligen", "en": "daily"},
     "sub_none": {"sv": "Inga prenumerationer.", "en": "No subscriptions."},
     "sub_col_committee": {"sv": "Nämnd", "en": "Committee"},
     "sub_col_email": {"sv": "E-post", "en": "Email"},
@@ -76,7 +78,7 @@ def subscribe(
     except InvalidSubscription as exc:
         raise _usage(exc) from None
     say(t("sub_saved", st.lang, committee=committee, email=sub.email.lower(),
-          frequency=sub.frequency, lang=sub.lang))
+          frequency=t(f"sub_frequency_{sub.frequency}", st.lang), lang=sub.lang))
 
 
 @app.command()
@@ -123,6 +125,8 @@ def subscriptions(ctx: typer.Context, fmt: str = FormatOption) -> None:
     def cells(row: dict) -> list[str]:
         narrowing = "; ".join(", ".join(row[k]) for k in ("priorities", "topics", "sources")
                               if row[k])
-        return [row["committee"], row["email"], row["frequency"], row["lang"], narrowing,
+        return [row["committee"], row["email"], t(f"sub_frequency_{row['frequency']}", lang),
+                row["lang"], narrowing,
                 t(f"sub_origin_{row['origin']}", lang)]
-    emit(rows, fmt, columns=columns, table_rows=cells, empty=t("sub_none", lang))
+    emit(rows, fmt, columns=columns, table_rows=cells, empty=t("sub_none", lang),
+         no_wrap=("committee", "frequency", "lang"))
