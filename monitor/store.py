@@ -523,21 +523,30 @@ def item_handle(item_id: str) -> str:
     return "".join(chars)
 
 
-def _stems(word: str) -> set[str]:
-    from .matchers.text import stem_en, stem_sv  # the tagger's stemmer (deferred: no cycle)
-    once = stem_sv(word)
-    return {word, once, stem_sv(once), stem_en(word)}  # twice: skolors → skolor → skol
+_WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)  # the tagger's words (matchers.text.tokenize)
+_forms_cache: dict[str, tuple[str, ...]] = {}
+
+
+def _forms(word: str) -> tuple[str, ...]:
+    """A lowercased word and its Swedish and English stems (the tagger's stemmer)."""
+    forms = _forms_cache.get(word)
+    if forms is None:
+        from .matchers.text import stem_en, stem_sv  # deferred: matchers import the store
+        once = stem_sv(word)
+        forms = tuple(sorted({word, once, stem_sv(once), stem_en(word)}))  # skolors→skol
+        if len(_forms_cache) > 200_000:
+            _forms_cache.clear()
+        _forms_cache[word] = forms
+    return forms
 
 
 def search_words(title: str, summary: str | None) -> str:
     """What the full-text index holds for an item: every word, and its Swedish and English
     stems, so ``skola`` finds skolan and skolor, ``city`` finds cities, in either language."""
-    from .matchers.text import tokenize
     words: dict[str, None] = {}
-    for token in tokenize(f"{title}\n{summary or ''}"):
-        for form in sorted(_stems(token.text)):
-            words.setdefault(form, None)
-    return " ".join(words)
+    for word in set(_WORD_RE.findall(f"{title}\n{summary or ''}".lower())):
+        words.update(dict.fromkeys(_forms(word)))
+    return " ".join(sorted(words))
 
 
 def fts_query(text: str) -> str:
@@ -546,7 +555,7 @@ def fts_query(text: str) -> str:
     words = re.findall(r"[^\W_]+", text.lower(), flags=re.UNICODE)
     groups = []
     for word in words:
-        stems = sorted(_stems(word) - {word})
+        stems = [form for form in _forms(word) if form != word]
         groups.append("(" + " OR ".join([*(f'"{s}"' for s in stems), f'"{word}"*']) + ")"
                       if stems else f'"{word}"*')
     return " AND ".join(groups)
