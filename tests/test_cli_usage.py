@@ -107,6 +107,11 @@ def test_swedish_application_status_and_frequency(cli, tagged):
      "Error: --format 'xml': unknown value."),
     (["subscribe", "bun"], "Fel: --email saknas.", "Error: --email is missing."),
     (["show"], "Fel: ID saknas (argument).", "Error: the argument ID is missing."),
+    (["calls", "extra"], "Fel: oväntat argument 'extra'.", "Error: unexpected argument 'extra'."),
+    (["sources", "stauts"], "Fel: okänt kommando 'stauts'. Menade du 'status'?",
+     "Error: unknown command 'stauts'. Did you mean 'status'?"),
+    (["calls", "--format", "jsn"], "Fel: --format 'jsn': okänt värde. Menade du 'json'?",
+     "Error: --format 'jsn': unknown value. Did you mean 'json'?"),
 ])
 def test_one_error_style_for_our_checks_and_typers(cli, tagged, args, sv, en):
     swedish = cli(*args)

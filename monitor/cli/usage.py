@@ -53,6 +53,7 @@ add_messages({
                               "en": "Error: unknown command {value!r}."},
     "usage.needs_value": {"sv": "Fel: {option} behöver ett värde.",
                           "en": "Error: {option} needs a value."},
+    "usage.missing_command": {"sv": "Fel: kommando saknas.", "en": "Error: a command is missing."},
     "usage.extra": {"sv": "Fel: oväntat argument {value!r}.",
                     "en": "Error: unexpected argument {value!r}."},
     "usage.did_you_mean": {"sv": " Menade du {choices}?", "en": " Did you mean {choices}?"},
@@ -145,9 +146,11 @@ def render_click(exc: Exception, lang: str, args: Sequence[str] = ()) -> str:
         if near:
             text += t("usage.did_you_mean", lang, choices=_alternatives(near, lang))
         return text + helpline
-    m = re.match(r"Got unexpected extra arguments? \((?P<value>.+)\)", message)
+    m = re.match(r"Got unexpected extra argument(s|\(s\))? \((?P<value>.+)\)", message)
     if m:
         return t("usage.extra", lang, value=m["value"]) + helpline
+    if message.startswith("Missing command"):
+        return t("usage.missing_command", lang) + helpline
     return t("usage.bare", lang, reason=message) + helpline
 
 
