@@ -27,7 +27,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import combinations
-from typing import TYPE_CHECKING, AbstractSet, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 from zoneinfo import ZoneInfo
 
 from .model import from_iso
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
     from .store import Store
 
-__all__ = ["CallKey", "same_call", "title_words", "group_calls", "update_groups", "schema",
+__all__ = ["CallKey", "title_words", "group_calls", "update_groups", "schema",
            "grouped_select", "links_for"]
 
 LOCAL = ZoneInfo("Europe/Stockholm")
@@ -107,22 +107,6 @@ def titles_agree(a: CallKey, b: CallKey) -> bool:
         pa, pb = set(a.programme.split()), set(b.programme.split())
         return pa <= pb or pb <= pa
     return True
-
-
-def same_call(a: CallKey, b: CallKey, *,
-              unique: AbstractSet[tuple[str, str, str]] = frozenset()) -> bool:
-    """Whether two calls of different sources are one call (see the module docstring).
-
-    ``unique`` holds (source, programme, day) triples that only one item of its source has.
-    """
-    if a.source == b.source or not (a.days & b.days):
-        return False
-    if titles_agree(a, b):
-        return True
-    if a.programme and a.programme == b.programme:
-        return any((a.source, a.programme, d) in unique and (b.source, b.programme, d) in unique
-                   for d in a.days & b.days)
-    return False
 
 
 def group_calls(keys: Sequence[CallKey]) -> dict[str, str]:

@@ -1,13 +1,22 @@
-"""Shared fixtures: a pinned clock, a config folder per test, a store, the CLI runner."""
+"""Shared fixtures: a pinned clock, a config folder per test, a store, the CLI runner.
+
+The suite is hermetic (see ``tests/hermetic.py``): every ``MONITOR_*`` variable is cleared
+before each test, each test runs in its own temporary working directory, the configuration copy
+writes its database and outbox under the test's folder, and a session guard fails the run if a
+message reached the outer environment's mail settings or a file of the checkout changed.
+"""
 
 from __future__ import annotations
 
 import shutil
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from typer.testing import CliRunner
+
+from tests.hermetic import SessionGuard, clear_environment, edit_file
 
 from monitor.cli import app
 from monitor.config import load_config
@@ -19,24 +28,60 @@ REPLAY = FIXTURES / "replay"
 NOW = datetime(2026, 11, 22, 8, 0, tzinfo=timezone.utc)
 
 
+_GUARD = SessionGuard()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    _GUARD.start()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    problems = _GUARD.problems()
+    _GUARD.stop()
+    if problems:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_sep("=", "the suite is not hermetic", red=True, bold=True)
+            for line in problems:
+                reporter.write_line(line, red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 @pytest.fixture(autouse=True)
-def _pinned_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+def _hermetic(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No MONITOR_* variable of the developer's, a pinned clock, a working directory of the
+    test's own (relative paths never land in the checkout)."""
+    clear_environment(monkeypatch)
     monkeypatch.setenv("MONITOR_NOW", NOW.isoformat())
-    for name in ("MONITOR_CONFIG", "MONITOR_DB", "MONITOR_LANG"):
-        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture(autouse=True)
+def _registries() -> Iterator[None]:
+    """Kinds a test defines (a source, matcher or channel class) are gone after it."""
+    from monitor.matchers.base import registry as matchers
+    from monitor.notifications.base import registry as channels
+    from monitor.sources.base import registry as sources
+
+    tables = [getattr(r, "_kinds", r) for r in (sources, matchers, channels)]
+    saved = [dict(table) for table in tables]
+    yield
+    for table, kinds in zip(tables, saved):
+        table.clear()
+        table.update(kinds)
 
 
 @pytest.fixture
 def config_dir(tmp_path: Path) -> Path:
-    """A copy of the shipped configuration, with the database inside tmp_path."""
+    """A copy of the shipped configuration whose database and outbox are inside tmp_path."""
     target = tmp_path / "config"
     shutil.copytree(ROOT / "config", target)
-    settings = target / "settings.toml"
-    text = settings.read_text(encoding="utf-8")
-    text = text.replace('database = "../data/monitor.db"',
-                        f'database = "{(tmp_path / "monitor.db").as_posix()}"')
-    text = text.replace("backoff = 1.0", "backoff = 0.01")
-    settings.write_text(text, encoding="utf-8")
+    edit_file(target / "settings.toml",
+              ('database = "../data/monitor.db"',
+               f'database = "{(tmp_path / "monitor.db").as_posix()}"'),
+              ('outbox = "../data/outbox"', f'outbox = "{(tmp_path / "outbox").as_posix()}"'),
+              ("backoff = 1.0", "backoff = 0.01"))
     return target
 
 

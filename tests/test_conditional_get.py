@@ -19,6 +19,7 @@ from monitor.config import load_config
 from monitor.ingest import poll
 from monitor.store import Store
 from tests.conftest import NOW, REPLAY
+from tests.hermetic import replaced
 
 WP = "https://wp.example/wp-json/wp/v2/posts"
 
@@ -86,8 +87,8 @@ def test_only_the_changed_page_is_read(httpserver, config):
     with Store(":memory:") as store:
         poll_site(config, store, port, names=["uhr"], now=NOW)
         route = site.routes[("GET", url)]
-        site.add("GET", url, Route(route.content_type, route.body.replace(
-            b"</main>", b"<p>Sista ans\xc3\xb6kningsdag 3 mars 2027.</p></main>")))
+        site.add("GET", url, Route(route.content_type, replaced(
+            route.body, b"</main>", b"<p>Sista ans\xc3\xb6kningsdag 3 mars 2027.</p></main>")))
         reports, counts = poll_site(config, store, port, names=["uhr"], now=NOW)
         assert (reports["uhr"].outcome, reports["uhr"].items_parsed) == ("ok", 1)
         assert counts == {"uhr": (8, 7)}

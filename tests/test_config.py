@@ -8,6 +8,7 @@ import pytest
 
 from monitor.config import load_config
 from monitor.errors import ConfigError
+from tests.hermetic import edit_file
 
 
 def write(config_dir: Path, name: str, text: str) -> Path:
@@ -107,9 +108,8 @@ def test_duplicate_source_names_are_refused(config_dir):
 
 
 def test_bad_committee_address_is_refused(config_dir):
-    path = config_dir / "committees.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        'email = "bygglov@tyreso.se"', 'email = "bygglov at tyreso"'), encoding="utf-8")
+    edit_file(config_dir / "committees.toml",
+              ('email = "bygglov@tyreso.se"', 'email = "bygglov at tyreso"'))
     with pytest.raises(ConfigError) as info:
         load_config(config_dir)
     assert info.value.key == "committee.bn.email"

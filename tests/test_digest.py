@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import datetime, timezone
 from pathlib import Path
@@ -15,6 +14,7 @@ from monitor.mail import message_bytes
 from monitor.subscriptions import Subscription
 from tests.conftest import NOW, ROOT
 from tests.mailfixtures import mail_env, parse, seeded  # noqa: F401 - fixtures
+from tests.hermetic import check_golden
 
 GOLDEN = ROOT / "tests" / "golden"
 TZ = "Europe/Stockholm"
@@ -119,16 +119,13 @@ def _scrubbed(data: bytes) -> tuple[str, str]:
 
 @pytest.mark.parametrize("committee,lang", [("bun", "sv"), ("bun", "en"), ("all", "sv")])
 def test_golden_digest(config, seeded, committee, lang):  # noqa: ANN001, F811
-    """Regenerate with MONITOR_REGEN_GOLDEN=1 after a deliberate template change."""
+    """Regenerate with MONITOR_REGEN_GOLDEN=1 after a deliberate template change (the test
+    then fails, so the rewritten files are reviewed before they are committed)."""
     sub = Subscription(committee, "mottagare@tyreso.se", lang=lang)
     message = digest_message(config, _digest(config, seeded, sub), NOW)
     text, html = _scrubbed(message_bytes(message))
     for suffix, actual in (("txt", text), ("html", html)):
-        path = GOLDEN / f"digest_{committee}_{lang}.{suffix}"
-        if os.environ.get("MONITOR_REGEN_GOLDEN"):
-            path.parent.mkdir(exist_ok=True)
-            path.write_text(actual, encoding="utf-8")
-        assert actual == path.read_text(encoding="utf-8"), f"{path} differs"
+        check_golden(GOLDEN / f"digest_{committee}_{lang}.{suffix}", actual)
 
 
 def test_html_is_safe_for_mail_clients(config, seeded):  # noqa: ANN001, F811

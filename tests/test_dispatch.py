@@ -21,9 +21,10 @@ from monitor.notifications.smtp import SmtpChannel
 from monitor.store import Store
 from monitor.subscriptions import Subscription, subscribe
 from tests.conftest import NOW, REPLAY
-from tests.source_helpers import keep_only_sources
+from tests.hermetic import edit_file
 from tests.mailfixtures import (SmtpServer, mail_env, outbox_messages, seeded,  # noqa: F401
                                 smtp_port)
+from tests.source_helpers import keep_only_sources
 
 @pytest.fixture(autouse=True)
 def _only_eu_funding_and_hand_set_tags(config_dir):  # noqa: ANN001, ANN202
@@ -118,9 +119,7 @@ def test_empty_digests_are_not_sent_unless_configured(config_dir, mail_env):  # 
     with Store(database_path(config)) as store:
         assert {o.state for o in send_digests(config, store, now=NOW)} == {"empty"}
         assert not mail_env.exists()
-    path = config_dir / "settings.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace("send_empty = false",
-                                                             "send_empty = true"))
+    edit_file(config_dir / "settings.toml", ("send_empty = false", "send_empty = true"))
     config = load_config(config_dir)
     with Store(database_path(config)) as store:
         outcomes = send_digests(config, store, now=NOW, committee="bn")

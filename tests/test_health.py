@@ -14,11 +14,13 @@ from monitor.health import (DEGRADED, OK, mark_notice_sent, pending_health_notic
 from monitor.ingest import poll
 from tests.conftest import NOW
 from tests.mailfixtures import mail_env  # noqa: F401 - fixture
+from tests.hermetic import edit_file
+from tests.hermetic import replaced
 
 EMPTY_FEED = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Calls</title>
 <link>https://example.org/</link><description>none now</description></channel></rss>"""
-ONE_ENTRY = EMPTY_FEED.replace(b"</channel>", b"<item><title>Call for projects</title>"
-                               b"<link>https://example.org/c/1</link></item></channel>")
+ONE_ENTRY = replaced(EMPTY_FEED, b"</channel>", b"<item><title>Call for projects</title>"
+                    b"<link>https://example.org/c/1</link></item></channel>")
 
 
 def cfg(**options) -> SourceConfig:  # noqa: ANN003
@@ -149,9 +151,8 @@ def test_notice_stays_pending_without_an_admin_address(feed_config, config_dir, 
                                                        mail_env):  # noqa: F811
     from monitor.jobs import run_main_job
 
-    settings = config_dir / "settings.toml"
-    settings.write_text(settings.read_text(encoding="utf-8").replace(
-        'admin = "kommunstyrelseforvaltningen@tyreso.se"', 'admin = ""'), encoding="utf-8")
+    edit_file(config_dir / "settings.toml",
+              ('admin = "kommunstyrelseforvaltningen@tyreso.se"', 'admin = ""'))
     config = load_config(config_dir)
     for _ in range(3):
         run_main_job(config, store, replay=feed_config)

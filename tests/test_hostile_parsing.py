@@ -9,6 +9,7 @@ import pytest
 
 from monitor.errors import ParseError
 from tests.source_helpers import EU, SE, make_source
+from tests.hermetic import replaced
 
 FEED = ('<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
         '<item><title>Bidrag {ref} kultur</title><link>https://feed.example/a</link></item>'
@@ -39,7 +40,7 @@ def test_html_nested_past_the_limit_is_a_parse_error_naming_the_page() -> None:
 def test_garbage_charset_in_a_meta_tag_falls_back_to_utf8() -> None:
     source = make_source("page", "https://www.uhr.se/x/")
     body = (SE / "constructed_uhr_atlas.html").read_bytes()
-    body = body.replace(b"<head>", b'<head><meta charset="ut\x00f-8\x1b">', 1)
+    body = replaced(body, b"<head>", b'<head><meta charset="ut\x00f-8\x1b">', 1)
     [item] = source.parse(body, url=source.url)
     assert item.title
 

@@ -12,6 +12,7 @@ from monitor.mail import (MailSettings, build_message, clean_header, long_date, 
                           message_bytes, message_id, safe_href)
 from tests.conftest import NOW
 from tests.mailfixtures import mail_env, parse  # noqa: F401 - fixture
+from tests.hermetic import edit_file
 
 TZ = ZoneInfo("Europe/Stockholm")
 HOSTILE = [
@@ -128,9 +129,7 @@ def test_bad_environment_names_the_variable(config, mail_env, monkeypatch, varia
 
 def test_bad_mail_settings_file_names_file_and_key(config_dir):  # noqa: ANN001
     from monitor.config import load_config
-    path = config_dir / "settings.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        'smtp_security = "starttls"', 'smtp_security = "maybe"'), encoding="utf-8")
+    edit_file(config_dir / "settings.toml", ('smtp_security = "starttls"', 'smtp_security = "maybe"'))
     with pytest.raises(ConfigError) as caught:
         load_config(config_dir)
     assert caught.value.key == "mail.smtp_security" and "settings.toml" in str(caught.value)
@@ -138,8 +137,6 @@ def test_bad_mail_settings_file_names_file_and_key(config_dir):  # noqa: ANN001
 
 def test_password_is_not_a_settings_key(config_dir):  # noqa: ANN001
     from monitor.config import load_config
-    path = config_dir / "settings.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        'smtp_user = ""', 'smtp_user = ""\nsmtp_password = "x"'), encoding="utf-8")
+    edit_file(config_dir / "settings.toml", ('smtp_user = ""', 'smtp_user = ""\nsmtp_password = "x"'))
     with pytest.raises(ConfigError, match="unknown key"):
         load_config(config_dir)

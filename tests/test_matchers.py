@@ -10,6 +10,7 @@ import pytest
 from monitor.matchers.tagger import Tagger, load_matching
 from monitor.model import Item
 from tests.conftest import ROOT
+from tests.hermetic import replaced
 
 RULES = """
 [scoring]
@@ -144,8 +145,8 @@ def test_relative_cut_drops_a_committee_mentioned_in_passing(tmp_path):
     it = item("Domestic violence", "Social services and schools support the children",
               language="en")  # san 4.5 + 3 = 7.5; bun 2 + 1 = 3, 40 % of san's
     for cut, expected in ((0.25, ["bun", "san"]), (0.5, ["san"])):
-        tagger = make_tagger(tmp_path, RULES.replace("relative_cut = 0.25",
-                                                     f"relative_cut = {cut}"))
+        tagger = make_tagger(tmp_path, replaced(RULES, "relative_cut = 0.25",
+                                                      f"relative_cut = {cut}"))
         committees = [t.tag for t in tagger.tag(it) if t.dimension == "committee"]
         assert committees == expected, cut
 

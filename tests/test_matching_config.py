@@ -12,6 +12,7 @@ from monitor.errors import ConfigError
 from monitor.matchers import build_tagger
 from tests.conftest import ROOT
 from tests.test_matchers import RULES, make_tagger
+from tests.hermetic import replaced
 
 COMMITTEES = ["ks", "bun", "gvn", "san", "aon", "kfn", "shn", "bn"]
 
@@ -31,14 +32,15 @@ def test_unknown_committee_in_terms_names_file_key_and_valid_ids(tmp_path):
 
 
 def test_unknown_committee_in_a_programme_hint(tmp_path):
-    text = RULES.replace("committees = { bun = 4, gvn = 4 }", "committees = { bun = 4, skola = 4 }")
+    text = replaced(RULES, "committees = { bun = 4, gvn = 4 }",
+                    "committees = { bun = 4, skola = 4 }")
     error = error_for(tmp_path, text)
     assert error.key == "programme[1].committees.skola"
     assert error.valid == COMMITTEES
 
 
 def test_unknown_key_lists_the_valid_keys(tmp_path):
-    error = error_for(tmp_path, RULES.replace('name = "ICLD"', 'name = "ICLD"\ncolour = "red"'))
+    error = error_for(tmp_path, replaced(RULES, 'name = "ICLD"', 'name = "ICLD"\ncolour = "red"'))
     assert error.key == "programme[3].colour"
     assert error.valid == ["committees", "fallback", "fields", "match", "name", "youth"]
 
@@ -57,23 +59,23 @@ def test_unknown_tier_and_language(tmp_path):
 
 
 def test_unknown_priority_area(tmp_path):
-    error = error_for(tmp_path, RULES.replace('youth = "barn-och-unga"', 'youth = "unga"'))
+    error = error_for(tmp_path, replaced(RULES, 'youth = "barn-och-unga"', 'youth = "unga"'))
     assert error.key == "priority.youth"
     assert error.valid == ["verksamhetsutveckling", "barn-och-unga", "omvarldsbevakning"]
 
 
 def test_bad_values(tmp_path):
-    assert error_for(tmp_path, RULES.replace('youth = "with-staff"', 'youth = "pupils"')
+    assert error_for(tmp_path, replaced(RULES, 'youth = "with-staff"', 'youth = "pupils"')
                      ).key == "programme[1].youth"
-    assert error_for(tmp_path, RULES.replace('sv.strong = ["förskola"]', 'sv.strong = ["*"]')
+    assert error_for(tmp_path, replaced(RULES, 'sv.strong = ["förskola"]', 'sv.strong = ["*"]')
                      ).key == "terms.bun.sv.strong"
-    assert error_for(tmp_path, RULES.replace("threshold = 3.0", "threshold = -1")
+    assert error_for(tmp_path, replaced(RULES, "threshold = 3.0", "threshold = -1")
                      ).key == "scoring.threshold"
-    assert error_for(tmp_path, RULES.replace("programme = 1.0", "body = 1.0")
+    assert error_for(tmp_path, replaced(RULES, "programme = 1.0", "body = 1.0")
                      ).key == "scoring.fields.body"
-    assert error_for(tmp_path, RULES.replace('fields = ["programme"]', 'fields = ["url"]')
+    assert error_for(tmp_path, replaced(RULES, 'fields = ["programme"]', 'fields = ["url"]')
                      ).key == "programme[3].fields"
-    assert error_for(tmp_path, RULES.replace("committees = { ks = 5 }",
+    assert error_for(tmp_path, replaced(RULES, "committees = { ks = 5 }",
                                              'committees = { ks = "five" }', 1)
                      ).key == "programme[2].committees.ks"
 
@@ -91,8 +93,8 @@ def test_without_matching_file_tagging_is_off(config_dir):
 def test_shipped_rules_load_in_a_fresh_process():
     """The loader is registered through FEATURE_MODULES, not by an earlier import."""
     code = ("from monitor.config import load_config; "
-            "print(type(load_config('config').extras['matching']).__name__)")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+            f"print(type(load_config({str(ROOT / 'config')!r}).extras['matching']).__name__)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True,
                          text=True, env={"PYTHONPATH": str(ROOT)}, check=True)
     assert out.stdout.strip() == "Tagger"
 

@@ -11,12 +11,13 @@ from tests.conftest import REPLAY, ROOT
 
 
 def _relative_settings(config_dir):
+    """The test copy's absolute database and outbox made relative again (as shipped)."""
     settings = config_dir / "settings.toml"
-    text = re.sub(r'(?m)^database = ".*"$', 'database = "../state/m.db"',
-                  settings.read_text(encoding="utf-8"))
-    assert 'outbox = "../data/outbox"' in text
-    settings.write_text(text.replace('outbox = "../data/outbox"', 'outbox = "../state/outbox"'),
-                        encoding="utf-8")
+    text, found = re.subn(r'(?m)^database = ".*"$', 'database = "../state/m.db"',
+                          settings.read_text(encoding="utf-8"))
+    text, also = re.subn(r'(?m)^outbox = ".*"$', 'outbox = "../state/outbox"', text)
+    assert found == also == 1
+    settings.write_text(text, encoding="utf-8")
 
 
 def test_settings_paths_follow_the_config_folder_not_the_working_directory(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from datetime import date, datetime, timezone
 
 import pytest
@@ -16,6 +15,7 @@ from monitor.model import CALL, Item, Tag
 from monitor.report import build_report, money, render_report
 from tests.conftest import FIXTURES, NOW, ROOT
 from tests.decisions_scenario import COMMITTEES, build
+from tests.hermetic import check_golden
 
 GOLDEN = FIXTURES / "decisions" / "report-2026.md"
 COMMITTEE_TABLE = load_committees(ROOT / "config")
@@ -29,9 +29,7 @@ def year(store):
 
 def test_markdown_matches_the_golden_file(year):
     text = render_report(build_report(year, 2026, COMMITTEE_TABLE, now=NOW))
-    if os.environ.get("UPDATE_GOLDEN"):
-        GOLDEN.write_text(text, encoding="utf-8")
-    assert text == GOLDEN.read_text(encoding="utf-8")
+    check_golden(GOLDEN, text)
 
 
 def test_sections_statuses_and_amounts(year):

@@ -19,6 +19,7 @@ from monitor.errors import ConfigError
 from monitor.scheduler import AlreadyRunning, build_scheduler, cron_trigger, single_instance
 from monitor.store import Store
 from tests.conftest import ROOT
+from tests.hermetic import edit_file
 from tests.mailfixtures import mail_env, outbox_messages, seed  # noqa: F401 - fixture
 from tests.source_helpers import keep_only_sources
 
@@ -43,11 +44,8 @@ def test_scheduler_jobs_triggers_and_misfire_policy(config, tmp_path):  # noqa: 
 
 
 def test_schedule_is_configurable(config_dir, tmp_path):  # noqa: ANN001
-    path = config_dir / "settings.toml"
-    text = path.read_text(encoding="utf-8")
-    text = text.replace('digests = "0 7 * * mon"', 'digests = "30 6 * * tue"')
-    text = text.replace("misfire_grace_hours = 6.0", "misfire_grace_hours = 12")
-    path.write_text(text, encoding="utf-8")
+    edit_file(config_dir / "settings.toml", ('digests = "0 7 * * mon"', 'digests = "30 6 * * tue"'),
+              ("misfire_grace_hours = 6.0", "misfire_grace_hours = 12"))
     scheduler = build_scheduler(load_config(config_dir), db_path=tmp_path / "m.db")
     job = scheduler.get_job("digests")
     start = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
@@ -62,9 +60,8 @@ def test_schedule_is_configurable(config_dir, tmp_path):  # noqa: ANN001
     ("every monday", "not a cron expression"),
 ])
 def test_bad_cron_expression_names_file_and_key(config_dir, value, problem):  # noqa: ANN001
-    path = config_dir / "settings.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        'digests = "0 7 * * mon"', f'digests = "{value}"'), encoding="utf-8")
+    path = edit_file(config_dir / "settings.toml",
+                     ('digests = "0 7 * * mon"', f'digests = "{value}"'))
     with pytest.raises(ConfigError) as caught:
         load_config(config_dir)
     assert caught.value.key == "schedule.digests"
@@ -94,11 +91,8 @@ def test_jobs_called_directly_do_their_work(config, mail_env):  # noqa: ANN001, 
 def test_poll_job_polls_and_reports(config_dir, mail_env, monkeypatch):  # noqa: ANN001, F811
     # No network in tests: the source points at a closed local port and fails quickly.
     keep_only_sources(config_dir, "eu-funding")  # the other shipped sources would go online
-    path = config_dir / "sources.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        "https://api.tech.ec.europa.eu", "http://127.0.0.1:9"), encoding="utf-8")
-    text = (config_dir / "settings.toml").read_text(encoding="utf-8")
-    (config_dir / "settings.toml").write_text(text.replace("retries = 3", "retries = 0"))
+    edit_file(config_dir / "sources.toml", ("https://api.tech.ec.europa.eu", "http://127.0.0.1:9"))
+    edit_file(config_dir / "settings.toml", ("retries = 3", "retries = 0"))
     config = load_config(config_dir)
     scheduler = build_scheduler(config, db_path=database_path(config))
     summary = scheduler.get_job("poll").func()
@@ -136,13 +130,10 @@ def _read_until(process: subprocess.Popen, needle: str, seconds: float = 60.0) -
 
 
 def test_serve_runs_once_and_stops_cleanly_on_sigterm(config_dir, mail_env):  # noqa: ANN001, F811
-    path = config_dir / "settings.toml"
-    text = path.read_text(encoding="utf-8")
-    for key in ("poll", "digests", "daily_digests", "reminders"):  # nothing fires in the test
-        text = text.replace(f'\n{key} = "', f'\n{key} = "0 0 1 1 *" #"', 1)
-    assert "poll_at_start = true" in text
-    text = text.replace("poll_at_start = true", "poll_at_start = false")  # no network here
-    path.write_text(text, encoding="utf-8")
+    edit_file(config_dir / "settings.toml",  # nothing fires in the test, nothing is polled
+              *[(f'\n{key} = "', f'\n{key} = "0 0 1 1 *" #"')
+                for key in ("poll", "digests", "daily_digests", "reminders")],
+              ("poll_at_start = true", "poll_at_start = false"))  # a poll would go online
     command = [sys.executable, "-c", "from monitor.cli import main; main()",
                "--config", str(config_dir), "serve"]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -188,8 +179,6 @@ def test_serve_polls_at_start_when_the_last_poll_is_older_than_the_interval(conf
 def test_poll_at_start_can_be_turned_off(config_dir, tmp_path):  # noqa: ANN001
     from monitor.scheduler import poll_due_at_start
 
-    path = config_dir / "settings.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        "poll_at_start = true", "poll_at_start = false"), encoding="utf-8")
+    edit_file(config_dir / "settings.toml", ("poll_at_start = true", "poll_at_start = false"))
     now = datetime(2026, 11, 22, 9, 0, tzinfo=load_config(config_dir).settings.tz)
     assert poll_due_at_start(load_config(config_dir), tmp_path / "m.db", now) is None

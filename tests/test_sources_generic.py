@@ -13,6 +13,7 @@ from monitor.errors import ConfigError, FetchError, ParseError
 from monitor.model import LEGISLATION
 from tests.conftest import NOW
 from tests.source_helpers import EU, SE, by_id, fetch, make_source
+from tests.hermetic import replaced
 
 STHLM = ZoneInfo("Europe/Stockholm")
 
@@ -179,9 +180,9 @@ def test_html_redesign_gives_zero_items_not_an_error():
 
 
 def test_html_detail_selector_missing_on_the_page_is_a_parse_error(httpserver):
-    url = serve(httpserver, "/list", LISTING.replace('<li><a href="/utlysningar/b">'
-                                                     'Föreningsbidrag</a> <time>15 oktober 2026'
-                                                     '</time></li>', ""), "text/html")
+    url = serve(httpserver, "/list", replaced(LISTING, '<li><a href="/utlysningar/b">'
+                                              'Föreningsbidrag</a> <time>15 oktober 2026'
+                                              '</time></li>', ""), "text/html")
     serve(httpserver, "/utlysningar/a", "<html><body><div>No main</div></body></html>",
           "text/html")
     with pytest.raises(ParseError, match="no element matches detail selector 'main'"):

@@ -11,6 +11,7 @@ from monitor.errors import ParseError
 from monitor.model import CLOSED, FORTHCOMING, LEGISLATION, OPEN
 from tests.conftest import NOW
 from tests.source_helpers import SE, by_id, fetch, make_source, parse_file
+from tests.hermetic import replaced
 
 STHLM = ZoneInfo("Europe/Stockholm")
 LISTING = SE / "regeringen_remisser_listing.html"
@@ -83,7 +84,7 @@ def test_remiss_page_variants(name, title, ministry, published, deadline, wordin
 
 
 def test_remiss_listing_then_pages_through_the_server(httpserver):
-    listing = LISTING.read_bytes().replace(b'href="/remisser/', b'href="/r/remisser/')
+    listing = replaced(LISTING.read_bytes(), b'href="/remisser/', b'href="/r/remisser/')
     httpserver.expect_request("/r/remisser/").respond_with_data(listing, content_type="text/html")
     httpserver.expect_request(
         "/r/remisser/2026/07/remiss-av--ds-202615-galdenarens-avtal-i-konkurs/"

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from tests.mailfixtures import mail_env  # noqa: F401 - fixture
+from tests.hermetic import edit_file
 
 
 def _subs(cli) -> list[dict]:  # noqa: ANN001
@@ -65,9 +66,8 @@ def test_unsubscribe_an_added_person(cli):  # noqa: ANN001
 
 
 def test_default_subscriptions_can_be_switched_off(cli, config_dir):  # noqa: ANN001
-    path = config_dir / "settings.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        "default_subscriptions = true", "default_subscriptions = false"), encoding="utf-8")
+    edit_file(config_dir / "settings.toml",
+              ("default_subscriptions = true", "default_subscriptions = false"))
     assert _subs(cli) == []
     assert "Inga prenumerationer" in cli("subscriptions").output
     assert "No subscriptions" in cli("subscriptions", lang="en").output

@@ -14,6 +14,7 @@ from monitor.config import database_path, load_config
 from monitor.model import Item
 from monitor.store import Store
 from tests.conftest import FIXTURES, NOW, REPLAY
+from tests.hermetic import edit_file
 
 DEV = FIXTURES / "tagging" / "labelled-dev.jsonl"
 GOOD = [
@@ -135,10 +136,7 @@ def test_eval_needs_labels(cli, tmp_path):
 
 
 def edit_rules(config_dir: Path, old: str, new: str) -> None:
-    rules = config_dir / "matching.toml"
-    text = rules.read_text(encoding="utf-8")
-    assert old in text
-    rules.write_text(text.replace(old, new), encoding="utf-8")
+    edit_file(config_dir / "matching.toml", (old, new))
 
 
 def _store(config_dir: Path) -> Store:

@@ -49,20 +49,26 @@ def _report(config, name):
     return evaluate(build_tagger(config), records)
 
 
-@pytest.mark.parametrize("name", ["labelled-dev.jsonl", "heldout.jsonl"])
-def test_shipped_rules_keep_a_floor_on_labelled_items(config, name):
-    """A regression guard for rule changes, not the goal (see README: monitor eval)."""
+#: A ratchet, not the goal: each set's macro-F1 when this floor was last raised, less 0.02
+#: (about one wrong label). A rule change that costs more fails here; one that gains should
+#: raise the floor in the same commit. (committees, priorities, items with no committee).
+FLOORS = {
+    "labelled-dev.jsonl": (0.98, 0.98, 10),   # measured 1.000 / 1.000, 12 none-items
+    "heldout.jsonl": (0.96, 0.98, 10),        # measured 0.984 / 1.000, 12 none-items
+    "blind.jsonl": (0.94, 0.98, 25),          # measured 0.960 / 1.000, 29 none-items
+}
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_shipped_rules_hold_the_ratchet_on_labelled_items(config, name):
+    """blind.jsonl: labelled by the labels' meaning before the rules were read (see
+    tests/fixtures/tagging/PROVENANCE.md), a guard against rules that only fit the dev set."""
+    committees, priorities, none_items = FLOORS[name]
     report = _report(config, name)
-    assert report.committees.macro_f1 >= 0.85, report.misses
-    assert report.priorities.macro_f1 >= 0.85, report.misses
-    assert report.none_total >= 10 and report.none_tagged == 0, report.misses
+    assert report.committees.macro_f1 >= committees, report.misses
+    assert report.priorities.macro_f1 >= priorities, report.misses
+    assert report.none_total >= none_items and report.none_tagged == 0, report.misses
 
 
-def test_shipped_rules_keep_a_floor_on_the_blind_set(config):
-    """120 items labelled by the labels' meaning before the rules were read (see
-    tests/fixtures/tagging/PROVENANCE.md): a guard against rules that only fit the dev set."""
-    report = _report(config, "blind.jsonl")
-    assert report.items == 120 and report.none_total >= 25
-    assert report.committees.macro_f1 >= 0.85, report.misses
-    assert report.priorities.macro_f1 >= 0.85, report.misses
-    assert report.none_tagged == 0, report.misses
+def test_every_labelled_set_has_a_floor():
+    assert sorted(p.name for p in TAGGING.glob("*.jsonl")) == sorted(FLOORS)

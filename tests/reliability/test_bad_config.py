@@ -18,6 +18,7 @@ from monitor.config import database_path, load_config
 from monitor.ingest import poll
 from monitor.store import Store
 from tests.conftest import NOW, REPLAY
+from tests.hermetic import replaced
 
 APPEND = ""  # an edit with this "old" text appends "new" at the end of the file
 
@@ -132,8 +133,7 @@ def edit(config_dir: Path, file: str, old: str, new: str) -> None:
     if old == APPEND:
         text += new
     else:
-        assert old in text, f"{file} no longer contains {old!r}: update the case"
-        text = text.replace(old, new, 1)
+        text = replaced(text, old, new, 1)
     path.write_text(text, encoding="utf-8")
 
 

@@ -40,7 +40,6 @@ from monitor.mail import mail_settings
 from monitor.notifications.base import Channel, Envelope
 from monitor.store import Store
 from monitor.subscriptions import Subscription, subscribe
-from tests.conftest import ROOT
 from tests.mailfixtures import mail_env, seeded, smtp_port  # noqa: F401 - fixtures
 
 NTH = 2
@@ -157,7 +156,7 @@ def test_sigkill_while_sending_digests(stage, config_dir, config, seeded, smtp_p
         script = tmp_path / "sender.py"
         script.write_text(CHILD)
         child = subprocess.Popen([sys.executable, str(script), stage, str(NTH), str(marker),
-                                  str(config_dir)], cwd=ROOT, stdout=subprocess.DEVNULL,
+                                  str(config_dir)], cwd=tmp_path, stdout=subprocess.DEVNULL,
                                  stderr=subprocess.PIPE, text=True)
         try:
             if stage == "transmitting":

@@ -21,6 +21,7 @@ from monitor.store import Store
 from tests.conftest import NOW, REPLAY, ROOT
 from tests.reliability.corpus import Seed, monitor_kinds, seeds
 from tests.reliability.mutate import Mutator
+from tests.hermetic import replaced
 
 MUTATIONS = 1000
 SEED = 20261122
@@ -108,8 +109,8 @@ def test_poll_of_mutated_sources_records_errors_and_others_complete(config_dir, 
         name = f"fuzz-{j:02d}"
         body, _ = mutator.mutate(seed.body)
         mutated_replay(replay, name, seed, body)
-        blocks.append(texts[seed.block["name"]].replace(f'name = "{seed.block["name"]}"',
-                                                        f'name = "{name}"', 1))
+        blocks.append(replaced(texts[seed.block["name"]],
+                               f'name = "{seed.block["name"]}"', f'name = "{name}"', 1))
     (config_dir / "sources.toml").write_text("\n".join(blocks), encoding="utf-8")
     config = load_config(config_dir)
     with Store(config.settings.database) as store:

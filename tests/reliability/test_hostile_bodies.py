@@ -23,7 +23,6 @@ from pathlib import Path
 
 from werkzeug import Response
 
-from tests.conftest import ROOT
 
 CAP = 20 * 1024 * 1024
 GROWTH_LIMIT_MB = 50
@@ -163,7 +162,7 @@ def test_entities_bombs_and_oversized_bodies(httpserver, config_dir, tmp_path, c
     script.write_text(CHILD)
     hostile = [name for name in sources if name != "good"]
     child = subprocess.run([sys.executable, str(script), str(config_dir), ",".join(hostile)],
-                           cwd=ROOT, capture_output=True, text=True, timeout=300)
+                           cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert child.returncode == 0, child.stderr
     result = json.loads(child.stdout.strip().splitlines()[-1])
     reports = result["reports"]

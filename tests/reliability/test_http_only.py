@@ -26,6 +26,7 @@ from monitor.sources import registry
 from monitor.store import Store
 from tests.conftest import FIXTURES, NOW
 from tests.reliability.corpus import monitor_kinds, seeds
+from tests.hermetic import replaced
 
 BAD_URLS = ["file:///etc/passwd", "/var/feeds/x.xml", "ftp://example.org/x", "http:///x",
             "javascript:alert(1)"]
@@ -126,7 +127,7 @@ def serve_regeringen(httpserver, links: list[str]) -> str:  # noqa: ANN001
     listing = (FIXTURES / "se" / "regeringen_remisser_listing.html").read_text(encoding="utf-8")
     hrefs = re.findall(r'href="(/remisser/20\d\d/[^"]+)"', listing)
     for href, link in zip(dict.fromkeys(hrefs), links):
-        listing = listing.replace(f'href="{href}"', f'href="{link}"')
+        listing = replaced(listing, f'href="{href}"', f'href="{link}"')
     httpserver.expect_request("/remisser/").respond_with_data(listing, content_type="text/html")
     detail = (FIXTURES / "se" / "constructed_regeringen_remiss_strong.html").read_bytes()
     httpserver.expect_request(re.compile(r"/remisser/20.*")).respond_with_data(

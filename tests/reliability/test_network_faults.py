@@ -16,6 +16,7 @@ from monitor.ingest import poll
 from monitor.store import Store
 from tests.conftest import NOW
 from tests.factories import sedia_page, sedia_row, sources_toml
+from tests.hermetic import edit_file
 
 TIMEOUT = 1.0
 
@@ -99,9 +100,8 @@ def test_every_fault_at_once(server, config_dir):
     names = ["hang", "reset", "flaky", "limited", "loop", "good"]
     (config_dir / "sources.toml").write_text("\n".join(
         sources_toml(server.url(f"/{n}"), name=n) for n in names))
-    settings = config_dir / "settings.toml"
-    settings.write_text(settings.read_text().replace("timeout = 30.0", f"timeout = {TIMEOUT}")
-                        .replace("backoff = 0.01", "backoff = 0.2"))
+    edit_file(config_dir / "settings.toml", ("timeout = 30.0", f"timeout = {TIMEOUT}"),
+              ("backoff = 0.01", "backoff = 0.2"))
     config = load_config(config_dir)
     with Store(":memory:") as store:
         started = time.monotonic()
