@@ -8,9 +8,7 @@ plain SQL inside our own transactions (sqlite-utils' helpers commit on their own
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,10 +19,12 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 import sqlite_utils
 
 from . import dedup
+from . import search as fulltext
+from .search import fts_query
 from .errors import StoreError
 from .model import CLOSED, Item, Tag, derive_status, from_iso, next_deadline, to_iso, utcnow
 
-__all__ = ["Store", "UpsertResult", "TRACKED_FIELDS", "SCHEMA_HOOKS"]
+__all__ = ["Store", "UpsertResult", "TRACKED_FIELDS", "SCHEMA_HOOKS", "fts_query"]
 
 # Fields whose change is recorded in item_history (old value, new value, time).
 TRACKED_FIELDS = ("title", "summary", "url", "programme", "status", "opens", "deadlines",
@@ -71,9 +71,6 @@ DROP INDEX IF EXISTS tags_dimension_tag;
 CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
-# Bump when search_words() changes: a database indexed otherwise is re-indexed when opened.
-# 1 was sqlite-utils' index of the raw words; 3 adds the Swedish and English stems.
-SEARCH_INDEX_VERSION = "3"
 
 # Feature modules append functions that create their own tables; run at every open.
 SCHEMA_HOOKS: list[Callable[[sqlite_utils.Database], None]] = [dedup.schema]
@@ -127,61 +124,10 @@ class Store:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise StoreError(f"{self.path}: cannot create the schema: {exc}") from exc
-        self._ensure_handles()
-        self._ensure_search_index()
+        fulltext.ensure_handles(self)
+        fulltext.ensure_search_index(self)
         for hook in SCHEMA_HOOKS:
             hook(self.db)
-
-    def _ensure_handles(self) -> None:
-        """Every item's short handle (:func:`item_handle`); added to an older database."""
-        columns = {row[1] for row in self.conn.execute("PRAGMA table_info(items)")}
-        indexed = self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND "
-                                    "name = 'items_handle'").fetchone()
-        if "handle" in columns and indexed:
-            return
-        try:
-            with self.write() as conn:
-                if "handle" not in columns:
-                    conn.execute("ALTER TABLE items ADD COLUMN handle TEXT")
-                    ids = [row[0] for row in conn.execute("SELECT id FROM items")]
-                    conn.executemany("UPDATE items SET handle = ? WHERE id = ?",
-                                     [(item_handle(i), i) for i in ids])
-                conn.execute("CREATE INDEX IF NOT EXISTS items_handle ON items(handle)")
-        except sqlite3.Error as exc:
-            raise StoreError(f"{self.path}: cannot add the items' handles: {exc}") from exc
-
-    def _ensure_search_index(self) -> None:
-        """The full-text index of stemmed words (:func:`search_words`), rebuilt from the items
-        when it was made by another version of the monitor (an older database)."""
-        row = self.conn.execute("SELECT value FROM store_meta WHERE key = 'search_index'"
-                                ).fetchone()
-        if row is not None and row[0] == SEARCH_INDEX_VERSION and \
-                "items_search" in self.db.table_names():
-            return
-        try:
-            with self.write() as conn:
-                for trigger in ("items_ai", "items_ad", "items_au"):  # sqlite-utils' old index
-                    conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
-                conn.execute("DROP TABLE IF EXISTS items_fts")
-                conn.execute("DROP TABLE IF EXISTS items_search")
-                conn.execute("CREATE VIRTUAL TABLE items_search USING fts5(words, "
-                             "tokenize = 'unicode61 remove_diacritics 0')")
-                rows = conn.execute("SELECT rowid, title, summary FROM items")
-                conn.executemany("INSERT INTO items_search (rowid, words) VALUES (?, ?)",
-                                 ((rowid, search_words(title, summary))
-                                  for rowid, title, summary in rows))
-                conn.execute("INSERT INTO store_meta (key, value) VALUES ('search_index', ?) "
-                             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                             [SEARCH_INDEX_VERSION])
-        except sqlite3.Error as exc:
-            raise StoreError(f"{self.path}: cannot build the search index: {exc}") from exc
-
-    def _index_words(self, conn: sqlite3.Connection, item_id: str, title: str,
-                     summary: str) -> None:
-        conn.execute("DELETE FROM items_search WHERE rowid = "
-                     "(SELECT rowid FROM items WHERE id = ?)", [item_id])
-        conn.execute("INSERT INTO items_search (rowid, words) SELECT rowid, ? FROM items "
-                     "WHERE id = ?", [search_words(title, summary), item_id])
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
@@ -219,7 +165,7 @@ class Store:
                     cols = ", ".join(row)
                     conn.execute(f"INSERT INTO items ({cols}) VALUES "
                                  f"({', '.join('?' for _ in row)})", list(row.values()))
-                    self._index_words(conn, item_id, row["title"], row["summary"])
+                    fulltext.index_words(conn, item_id, row["title"], row["summary"])
                     result.new.append(item_id)
                     continue
                 changes = [(f, old[f], row[f]) for f in TRACKED_FIELDS if old[f] != row[f]]
@@ -237,7 +183,7 @@ class Store:
                 conn.execute(f"UPDATE items SET {assignments} WHERE id = ?",
                              [*row.values(), item_id])
                 if (old["title"], old["summary"]) != (row["title"], row["summary"]):
-                    self._index_words(conn, item_id, row["title"], row["summary"])
+                    fulltext.index_words(conn, item_id, row["title"], row["summary"])
         return result
 
     @staticmethod
@@ -252,7 +198,7 @@ class Store:
             "deadlines": _dumps([to_iso(d) for d in resolved.deadlines]),
             "published": to_iso(item.published),
             "raw": None if item.raw is None else _dumps(item.raw),
-            "extra": _dumps(item.extra), "handle": item_handle(item.id),
+            "extra": _dumps(item.extra), "handle": fulltext.item_handle(item.id),
         }
 
     def _rows_by_id(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
@@ -299,7 +245,7 @@ class Store:
         """One item by its full id, its short handle, or a native id / suffix that is
         unique."""
         rows = list(self.db.query("SELECT * FROM items WHERE id = ?", [item_id]))
-        if not rows and HANDLE_RE.match(item_id.lower()):
+        if not rows and fulltext.HANDLE_RE.match(item_id.lower()):
             rows = list(self.db.query("SELECT * FROM items WHERE handle = ? LIMIT 2",
                                       [item_id.lower()]))
             rows = rows if len(rows) == 1 else []
@@ -503,59 +449,3 @@ def _touched_sql(touched: tuple[datetime, datetime] | None, closing_until: datet
         sql += (" OR (items.kind = 'call' AND items.status = 'open' AND items.deadline > "
                 ":t_until AND items.deadline <= :t_closing)")
     return f"({sql})"
-
-
-_HANDLE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud, typed
-HANDLE_LENGTH = 7
-HANDLE_RE = re.compile(rf"^[{_HANDLE_ALPHABET}]{{{HANDLE_LENGTH}}}$")
-
-
-def item_handle(item_id: str) -> str:
-    """A short stable name for an item (remiss ids run to 250 characters): seven letters and
-    digits derived from the id, the same in every poll and every database. 31^7 ≈ 2.8e10
-    values: two of 100,000 items share one with a chance of about 1 in 5; an ambiguous handle
-    finds nothing, and the full id always works."""
-    digest = int.from_bytes(hashlib.sha256(item_id.encode("utf-8")).digest()[:8], "big")
-    chars = []
-    for _ in range(HANDLE_LENGTH):
-        digest, index = divmod(digest, len(_HANDLE_ALPHABET))
-        chars.append(_HANDLE_ALPHABET[index])
-    return "".join(chars)
-
-
-_WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)  # the tagger's words (matchers.text.tokenize)
-_forms_cache: dict[str, tuple[str, ...]] = {}
-
-
-def _forms(word: str) -> tuple[str, ...]:
-    """A lowercased word and its Swedish and English stems (the tagger's stemmer)."""
-    forms = _forms_cache.get(word)
-    if forms is None:
-        from .matchers.text import stem_en, stem_sv  # deferred: matchers import the store
-        once = stem_sv(word)
-        forms = tuple(sorted({word, once, stem_sv(once), stem_en(word)}))  # skolors→skol
-        if len(_forms_cache) > 200_000:
-            _forms_cache.clear()
-        _forms_cache[word] = forms
-    return forms
-
-
-def search_words(title: str, summary: str | None) -> str:
-    """What the full-text index holds for an item: every word, and its Swedish and English
-    stems, so ``skola`` finds skolan and skolor, ``city`` finds cities, in either language."""
-    words: dict[str, None] = {}
-    for word in set(_WORD_RE.findall(f"{title}\n{summary or ''}".lower())):
-        words.update(dict.fromkeys(_forms(word)))
-    return " ".join(sorted(words))
-
-
-def fts_query(text: str) -> str:
-    """Free text → a safe FTS5 query: every word must match (in any order) as a prefix or by
-    its Swedish or English stem (``skola`` → ``("skol" OR "skola"*)``)."""
-    words = re.findall(r"[^\W_]+", text.lower(), flags=re.UNICODE)
-    groups = []
-    for word in words:
-        stems = [form for form in _forms(word) if form != word]
-        groups.append("(" + " OR ".join([*(f'"{s}"' for s in stems), f'"{word}"*']) + ")"
-                      if stems else f'"{word}"*')
-    return " AND ".join(groups)
