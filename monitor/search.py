@@ -52,13 +52,12 @@ def ensure_handles(store: "Store") -> None:
 def ensure_search_index(store: "Store") -> None:
     """The full-text index of stemmed words (:func:`search_words`), rebuilt from the items
     when it was made by another version of the monitor (an older database)."""
-    row = store.conn.execute("SELECT value FROM store_meta WHERE key = 'search_index'"
-                            ).fetchone()
-    if row is not None and row[0] == SEARCH_INDEX_VERSION and \
-            "items_search" in store.db.table_names():
+    if _index_is_current(store.conn):
         return
     try:
         with store.write() as conn:
+            if _index_is_current(conn):  # another process rebuilt it while we waited
+                return
             for trigger in ("items_ai", "items_ad", "items_au"):  # sqlite-utils' old index
                 conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
             conn.execute("DROP TABLE IF EXISTS items_fts")
@@ -74,6 +73,12 @@ def ensure_search_index(store: "Store") -> None:
                          [SEARCH_INDEX_VERSION])
     except sqlite3.Error as exc:
         raise StoreError(f"{store.path}: cannot build the search index: {exc}") from exc
+
+
+def _index_is_current(conn: sqlite3.Connection) -> bool:
+    row = conn.execute("SELECT value FROM store_meta WHERE key = 'search_index'").fetchone()
+    return row is not None and row[0] == SEARCH_INDEX_VERSION and conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE name = 'items_search'").fetchone() is not None
 
 
 def index_words(conn: sqlite3.Connection, item_id: str, title: str, summary: str) -> None:
