@@ -9,7 +9,13 @@ board's (KS) approval before it applies**. The legal steps are therefore::
 
 Any other step is refused with the rule that applies (:class:`IllegalStep`) unless forced
 with a reason, which is recorded. Every step is kept with its date, who recorded it, a note
-and an amount (SEK: applied for, or granted when the step is ``granted``).
+and an amount (SEK: applied for, or granted when the step is ``granted``). The reason of a
+``granted`` or ``rejected`` step is the funder's: why it was rejected, or the conditions of
+the grant; it is shown when a call of the same programme opens again (monitor.earlier).
+
+Partners are kept with their country when both are given one for one (``--partner Cēsis
+--country LV``); the project's own details (name, period, co-financing) are optional and a
+KS draft shows a placeholder for each one not given.
 """
 
 from __future__ import annotations
@@ -25,9 +31,7 @@ from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
-from .errors import MonitorError
-from . import applications_text  # noqa: F401  (registers the messages)
-from .i18n import t
+from .applications_text import STATUS_IDS, ApplicationError, IllegalStep, status_label
 from .model import CALL, from_iso, to_iso, utcnow
 from .store import SCHEMA_HOOKS, Store
 
@@ -38,7 +42,7 @@ __all__ = ["Application", "Event", "ApplicationError", "IllegalStep", "STATUSES"
 
 INTENT, KS_APPROVED, SUBMITTED = "intent", "ks-approved", "submitted"
 GRANTED, REJECTED, WITHDRAWN = "granted", "rejected", "withdrawn"
-STATUSES = (INTENT, KS_APPROVED, SUBMITTED, GRANTED, REJECTED, WITHDRAWN)
+STATUSES = STATUS_IDS  # intent, ks-approved, submitted, granted, rejected, withdrawn
 OPEN_STATUSES = (INTENT, KS_APPROVED, SUBMITTED)
 NEXT_STEPS = {INTENT: (KS_APPROVED, WITHDRAWN), KS_APPROVED: (SUBMITTED, WITHDRAWN),
               SUBMITTED: (GRANTED, REJECTED, WITHDRAWN)}
@@ -59,40 +63,21 @@ _TABLES = [
     "CREATE INDEX IF NOT EXISTS application_events_app ON application_events(application_id)",
     "CREATE TABLE IF NOT EXISTS application_partners (application_id INTEGER NOT NULL, "
     "kind TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (application_id, kind, value))",
+    "CREATE TABLE IF NOT EXISTS application_details (application_id INTEGER NOT NULL, "
+    "key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (application_id, key))",
 ]
+# The project's own facts, when the committee gives them (text; co-financing in whole SEK).
+DETAILS = ("project", "period_from", "period_to", "cofinancing")
 
 
 def create_tables(db: sqlite_utils.Database) -> None:
     for statement in _TABLES:
         db.execute(statement)
+    if "country" not in db["application_partners"].columns_dict:  # partner's own country
+        db.execute("ALTER TABLE application_partners ADD COLUMN country TEXT")
 
 
 SCHEMA_HOOKS.append(create_tables)
-
-class ApplicationError(MonitorError):
-    """A request the register refuses; :meth:`message` renders it in Swedish or English."""
-
-    def __init__(self, key: str, **values: Any) -> None:
-        self.key, self.values = key, values
-        super().__init__(self.message("en"))
-
-    def message(self, lang: str = "sv") -> str:
-        shown = {k: status_label(v, lang) if k in ("current", "target", "required") else v
-                 for k, v in self.values.items()}
-        if isinstance(self.values.get("choices"), (list, tuple)):  # ids, as they are typed
-            shown["choices"] = ", ".join(map(str, self.values["choices"])) or t("appl.none", lang)
-        return t(self.key, lang, **shown)
-
-
-class IllegalStep(ApplicationError):
-    """A status change the rules do not allow; ``key`` names the rule."""
-
-
-def status_label(status: str, lang: str = "sv") -> str:
-    """The status as people read it (``ks-approved`` → "godkänd av KS")."""
-    key = f"appl.status.{status}"
-    return t(key, lang) if status in STATUSES else str(status)
-
 
 @dataclass(frozen=True)
 class Event:
@@ -128,6 +113,19 @@ class Application:
     history: list[Event] = field(default_factory=list)
     partners: list[str] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)
+    partner_countries: dict[str, str] = field(default_factory=dict)
+    details: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def pairs(self) -> list[tuple[str, str | None]]:
+        """Each partner with its country code (None when not given one for one)."""
+        return [(p, self.partner_countries.get(p)) for p in self.partners]
+
+    @property
+    def decision(self) -> Event | None:
+        """The funder's decision (the last ``granted`` or ``rejected`` step), if any."""
+        found = [e for e in self.history if e.status in (GRANTED, REJECTED)]
+        return found[-1] if found else None
 
     @property
     def is_open(self) -> bool:
@@ -165,6 +163,8 @@ class Application:
                 "deadlines": [to_iso(d) for d in self.deadlines],
                 "amount_applied": self.amount_applied, "amount_granted": self.amount_granted,
                 "partners": self.partners, "countries": self.countries,
+                "partner_countries": [{"partner": p, "country": c} for p, c in self.pairs],
+                "details": self.details,
                 "history": [e.to_json() for e in self.history]}
 
 
@@ -186,7 +186,8 @@ def start_application(store: Store, item_id: str, committee: str, *,
                       committees: Iterable[str], by: str, note: str = "",
                       amount: int | None = None, partners: Iterable[str] = (),
                       countries: Iterable[str] = (), on: date | None = None,
-                      tz: ZoneInfo | None = None, now: datetime | None = None) -> Application:
+                      tz: ZoneInfo | None = None, now: datetime | None = None,
+                      details: Mapping[str, str] | None = None) -> Application:
     """Record a committee's intent to apply for a call; returns the new application."""
     valid = list(committees)
     if committee not in valid:
@@ -196,7 +197,7 @@ def start_application(store: Store, item_id: str, committee: str, *,
         raise ApplicationError("appl.unknown_item", id=item_id, hint=_suggest(store, item_id))
     if item["kind"] != CALL:
         raise ApplicationError("appl.not_a_call", id=item["id"], kind=item["kind"])
-    countries = [_country(c) for c in countries]
+    pair_partners(partners, countries)  # refused before anything is written
     now = now or utcnow()
     at = _step_time(on, None, tz, now)
     with store.write() as conn:
@@ -213,6 +214,7 @@ def start_application(store: Store, item_id: str, committee: str, *,
         app_id = int(cur.lastrowid)
         _add_event(conn, app_id, Event(INTENT, at, by, note, amount))
         _add_partners(conn, app_id, partners, countries)
+        _set_details(conn, app_id, details or {})
     return get_application(store, app_id)
 
 
@@ -220,19 +222,22 @@ def advance_application(store: Store, app_id: int | str, status: str, *, by: str
                         note: str = "", amount: int | None = None, force: bool = False,
                         reason: str = "", partners: Iterable[str] = (),
                         countries: Iterable[str] = (), on: date | None = None,
-                        tz: ZoneInfo | None = None, now: datetime | None = None) -> Application:
+                        tz: ZoneInfo | None = None, now: datetime | None = None,
+                        details: Mapping[str, str] | None = None) -> Application:
     """Move an application to ``status`` if the rules allow it (or ``force`` with a reason).
 
     ``status`` may be the current one only to add partners, countries, a note or an amount
     without a step; that is recorded as well.
     """
     app = get_application(store, app_id)
-    countries = [_country(c) for c in countries]
+    pair_partners(partners, countries)
     if force and not reason.strip():
         raise ApplicationError("appl.force_needs_reason")
     if status not in STATUSES:
         raise ApplicationError("appl.unknown_status", value=status, choices=list(STATUSES[1:]))
-    adds_only = status == app.status and (partners or countries or note or amount is not None)
+    partners, details = list(partners), dict(details or {})
+    adds_only = status == app.status and (partners or countries or note or details
+                                          or amount is not None)
     if not adds_only:
         check_step(app, status, force=force)
     now = now or utcnow()
@@ -242,6 +247,7 @@ def advance_application(store: Store, app_id: int | str, status: str, *, by: str
         conn.execute("UPDATE applications SET status = ?, updated = ? WHERE id = ?",
                      (status, to_iso(at), app.id))
         _add_partners(conn, app.id, partners, countries)
+        _set_details(conn, app.id, details)
     return get_application(store, app.id)
 
 
@@ -282,12 +288,39 @@ def _add_event(conn: sqlite3.Connection, app_id: int, event: Event) -> None:
                   int(event.forced), event.reason))
 
 
+def pair_partners(partners: Iterable[str], countries: Iterable[str]
+                  ) -> list[tuple[str, str | None]]:
+    """``--partner`` and ``--country`` given one for one are pairs; partners alone have no
+    country; countries alone are added on their own (returned with partner ""). Both given in
+    different numbers is refused: which country is whose would be a guess."""
+    names = [p.strip() for p in partners if p.strip()]
+    codes = [_country(c) for c in countries]
+    if names and codes and len(names) != len(codes):
+        raise ApplicationError("appl.unpaired", partners=len(names), countries=len(codes))
+    if names and codes:
+        return list(zip(names, codes))
+    return [(n, None) for n in names] + [("", c) for c in codes]
+
+
 def _add_partners(conn: sqlite3.Connection, app_id: int, partners: Iterable[str],
                   countries: Iterable[str]) -> None:
-    rows = [(app_id, "partner", p.strip()) for p in partners if p.strip()]
-    rows += [(app_id, "country", c) for c in countries]
-    conn.executemany("INSERT OR IGNORE INTO application_partners (application_id, kind, value)"
-                     " VALUES (?, ?, ?)", rows)
+    pairs = pair_partners(partners, countries)
+    rows = [(app_id, "partner", p, c) for p, c in pairs if p]
+    rows += [(app_id, "country", c, None) for _, c in pairs if c]
+    conn.executemany("INSERT OR IGNORE INTO application_partners (application_id, kind, value,"
+                     " country) VALUES (?, ?, ?, ?)", rows)
+    conn.executemany("UPDATE application_partners SET country = ? WHERE application_id = ? AND"
+                     " kind = 'partner' AND value = ?", [(c, app_id, p) for p, c in pairs
+                                                         if p and c])
+
+
+def _set_details(conn: sqlite3.Connection, app_id: int, details: Mapping[str, str]) -> None:
+    unknown = [k for k in details if k not in DETAILS]
+    if unknown:
+        raise ApplicationError("appl.unknown_detail", value=unknown[0], choices=list(DETAILS))
+    conn.executemany("INSERT OR REPLACE INTO application_details (application_id, key, value)"
+                     " VALUES (?, ?, ?)", [(app_id, k, str(v)) for k, v in details.items()
+                                           if str(v).strip()])
 
 
 def _suggest(store: Store, wanted: str) -> str:
@@ -348,21 +381,21 @@ def _load(store: Store, where: str, params: list[Any]) -> list[Application]:
             e["status"], from_iso(e["at"]), e["by"], e["note"], e["amount"], bool(e["forced"]),
             e["reason"]))
     extras: dict[tuple[int, str], list[str]] = {}
+    paired: dict[int, dict[str, str]] = {}
     for p in store.db.query(f"SELECT * FROM application_partners WHERE application_id IN "
                             f"({marks}) ORDER BY rowid", ids):
         extras.setdefault((p["application_id"], p["kind"]), []).append(p["value"])
+        if p["kind"] == "partner" and p["country"]:
+            paired.setdefault(p["application_id"], {})[p["value"]] = p["country"]
+    details: dict[int, dict[str, str]] = {}
+    for d in store.db.query(f"SELECT * FROM application_details WHERE application_id IN "
+                            f"({marks})", ids):
+        details.setdefault(d["application_id"], {})[d["key"]] = d["value"]
     return [Application(
         id=r["id"], item_id=r["item_id"], committee=r["committee"], status=r["status"],
         created=from_iso(r["created"]), updated=from_iso(r["updated"]),
         title=r["title"] or r["item_id"], url=r["url"], programme=r["programme"],
         deadlines=[from_iso(d) for d in json.loads(r["deadlines"] or "[]")],
         history=events.get(r["id"], []), partners=extras.get((r["id"], "partner"), []),
-        countries=extras.get((r["id"], "country"), [])) for r in rows]
-
-
-def by_committee(apps: Iterable[Application]) -> Mapping[str, list[Application]]:
-    """Applications grouped by committee, in the order first seen."""
-    grouped: dict[str, list[Application]] = {}
-    for app in apps:
-        grouped.setdefault(app.committee, []).append(app)
-    return grouped
+        countries=extras.get((r["id"], "country"), []), partner_countries=paired.get(r["id"], {}),
+        details=details.get(r["id"], {})) for r in rows]

@@ -1,8 +1,40 @@
-"""Swedish and English text of the application register (kept apart to keep it short)."""
+"""Swedish and English text of the application register and its errors (kept apart to keep
+the register short)."""
 
 from __future__ import annotations
 
-from .i18n import add_messages
+from typing import Any
+
+from .errors import MonitorError
+from .i18n import add_messages, t
+
+STATUS_IDS = ("intent", "ks-approved", "submitted", "granted", "rejected", "withdrawn")
+
+
+class ApplicationError(MonitorError):
+    """A request the register refuses; :meth:`message` renders it in Swedish or English."""
+
+    def __init__(self, key: str, **values: Any) -> None:
+        self.key, self.values = key, values
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str = "sv") -> str:
+        shown = {k: status_label(v, lang) if k in ("current", "target", "required") else v
+                 for k, v in self.values.items()}
+        if isinstance(self.values.get("choices"), (list, tuple)):  # ids, as they are typed
+            shown["choices"] = ", ".join(map(str, self.values["choices"])) or t("appl.none", lang)
+        return t(self.key, lang, **shown)
+
+
+class IllegalStep(ApplicationError):
+    """A status change the rules do not allow; ``key`` names the rule."""
+
+
+def status_label(status: str, lang: str = "sv") -> str:
+    """The status as people read it (``ks-approved`` → "godkänd av KS")."""
+    key = f"appl.status.{status}"
+    return t(key, lang) if status in STATUS_IDS else str(status)
+
 
 add_messages({
     "appl.status.intent": {"sv": "avsikt", "en": "intent"},
@@ -62,4 +94,11 @@ add_messages({
     "appl.unknown_status": {"sv": "Okänd status {value!r}. Giltiga: {choices}.",
                             "en": "Unknown status {value!r}. Valid: {choices}."},
     "appl.none": {"sv": "(inga)", "en": "(none)"},
+    "appl.unpaired": {
+        "sv": "{partners} --partner men {countries} --country: ange ett land per partner (i "
+              "samma ordning), eller bara länder.",
+        "en": "{partners} --partner but {countries} --country: give one country per partner "
+              "(in the same order), or countries alone."},
+    "appl.unknown_detail": {"sv": "Okänd uppgift {value!r}. Giltiga: {choices}.",
+                            "en": "Unknown detail {value!r}. Valid: {choices}."},
 })

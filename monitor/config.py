@@ -165,8 +165,14 @@ HTTP_SCHEMA: dict[str, Key] = {
     "max_pages": Key(int, 50, _positive, doc="page limit per source and poll"),
 }
 
+MUNICIPALITY_SCHEMA: dict[str, Key] = {
+    "name": Key(str, "Tyresö kommun",
+                doc="the municipality as funders and ministries write it (remissinstans lists)"),
+}
+
 # Other modules add their sections here (mail, schedule, ...) before settings are loaded.
-SECTION_SCHEMAS: dict[str, dict[str, Key]] = {"http": HTTP_SCHEMA}
+SECTION_SCHEMAS: dict[str, dict[str, Key]] = {"http": HTTP_SCHEMA,
+                                              "municipality": MUNICIPALITY_SCHEMA}
 
 
 @dataclass(frozen=True)
@@ -371,6 +377,8 @@ FEATURE_MODULES += ["monitor.mail", "monitor.subscriptions", "monitor.scheduler"
 FEATURE_MODULES += ["monitor.matchers"]
 # Source health notices to the administrator: a step after the poll.
 FEATURE_MODULES += ["monitor.health_mail"]
+# The municipality, its coordinator and twinning towns (KS draft, registers, yearly report).
+FEATURE_MODULES += ["monitor.organisation"]
 
 
 def load_config(config_dir: str | Path | None = None) -> Config:

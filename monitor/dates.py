@@ -14,10 +14,22 @@ Conventions a caller can rely on:
   23:59 local; an opening, a publication or update date, a window's start and a date of unknown
   role are 00:00.
 - A year left out ("1 februari", "15 september–15 oktober") comes from a bare year earlier in
-  the clause ("Sista ansökningsdagar 2024 är 1 februari"), else from the dated date before it
-  in the same sentence (the first occurrence after it), else from ``today``: the next occurrence
-  on or after today for deadlines, openings and unknown dates, the most recent on or before
-  today for published/updated. A window keeps start ≤ end, crossing a year boundary if needed.
+  the clause ("Sista ansökningsdagar 2024 är 1 februari"; not a year naming a season or term,
+  "Ansökan för våren 2022 stänger 15 oktober"), from "i år"/"this year" after it (the page's
+  year), else from the dated date before it in the same sentence (the first occurrence after
+  it), else from the page's own date ``anchor`` (its published/modified date; ``today`` when
+  none is given or the anchor is later): the next occurrence on or after it for deadlines,
+  openings and unknown dates, the most recent on or before it for published/updated. An old
+  page read today does not grow next year's deadline. A clause about a yearly rule ("1 February
+  every year", "varje år") counts from ``today`` instead. A window keeps start ≤ end, crossing
+  a year boundary if needed.
+- Roles come from the words before the date, or right after it. A date alone on its line
+  takes the label line next to it: above it ("Sista ansökningsdag" / "15 oktober 2026"), or
+  below it in a timeline that starts with a date or a heading ("14 February 2023" /
+  "Deadline for …"). A label with a value of its own ("Stänger: Ej bestämt") gives no role to dates on later lines;
+  "ändrat till"/"changed to" is not "till" (until): "öppningsdatum ändrat till 13 februari"
+  is an opening; a parallel clause ("…, whereas for the core projects – 15 March 2022") keeps
+  the role of the date before.
 - A month without a day ("beräknas öppna i december", "mars 2023") is ``approximate``: ``when``
   is the first of that month at 00:00 and stands for the whole month; no day is invented.
   Alternatives or ranges of months ("december 2022/januari 2023") are one approximate value
@@ -70,6 +82,9 @@ class FoundDate:
     approximate: bool
     has_time: bool
     text: str
+    #: the clause states a yearly rule ("1 February every year"): the date is its next
+    #: occurrence from today, not something the page says of one round
+    recurring: bool = False
 
 
 @dataclass
@@ -315,7 +330,7 @@ _ROLE_RULES = [  # (role, words); at one position the first rule wins ("senast �
               r"|opens?|opening|opened|från\s+och\s+med|fr\.\s?o\.\s?m\.?|launch\w*"),
     ("deadline", r"senast|sista\s+(?:\w+\s+)?(?:dag|datum)\w*|sista\s*\w*(?:dag|datum)\w*"
                  r"|deadline|stäng\w*|slutdatum|end\s+date|closes?|closing|closed|cut-?off"
-                 r"|due|expires?|no\s+later\s+than|till\s+och\s+med|t\.\s?o\.\s?m\.?"
+                 r"|due|expires?|no[t]?\s+later\s+than|till\s+och\s+med|t\.\s?o\.\s?m\.?"
                  r"|inkommen|inkomna|remisstid\w*|svarsdatum|\w*frist(?:en|er|erna)?"),
 ]
 _ROLE_WORDS = re.compile("|".join(f"(?P<{role}>(?<!\\w)(?:{words})(?!\\w))"
@@ -323,25 +338,124 @@ _ROLE_WORDS = re.compile("|".join(f"(?P<{role}>(?<!\\w)(?:{words})(?!\\w))"
 # Common prepositions say something only right before the date: "öppen till 15 mars".
 _ROLE_NEXT_TO = re.compile(r"(?<!\w)(?:(?P<deadline>till|by|until|before|före)|(?P<opens>från"
                            r"|from))\s+(?:den\s+|the\s+|on\s+)?$", re.I)
+# "öppningsdatum ändrat till 13 februari": after a verb of change "till"/"to" gives no role;
+# the noun before the verb does.
+_CHANGED_TO = re.compile(r"(?<!\w)(?:ändra[dts]?|ändrades|flytta[dts]?|flyttades|framflytta\w*"
+                         r"|senarelag\w*|tidigarelag\w*|förläng\w*|changed|moved|postponed"
+                         r"|extended|brought\s+forward)\s+(?:till|to)\s+(?:den\s+|the\s+)?$", re.I)
+# A label with its own value on its line ("Stänger: Ej bestämt") says nothing of later lines.
+_LABEL_VALUE = re.compile(r"[ \t]*:[ \t]*\S[^\n]*\n")
+# Parallel clauses keep the role of the date before: "9 March 2022, whereas for the core
+# projects – 15 March 2022"; "not later than 30 March and, for core projects – 26 April".
+_PARALLEL = re.compile(r"^[^.;\n]{0,60}\b(?:for|för|whereas|while|medan|respektive)\b[^.;\n]{0,60}"
+                       r"(?:[–—]|\s-)\s*$", re.I)
+# A timeline line: a date alone ("14 February 2023", "Monday 3 February 2025 23:59").
+_DAY_NAME = (r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|måndag|tisdag|onsdag|torsdag"
+             r"|fredag|lördag|söndag)")
+_DATE_LINE_EDGE = re.compile(r"[\s•·*\-–:,.]*(?:" + _DAY_NAME + r"[\s,]*)?", re.I)
+_LABEL_CHARS = 90  # a longer line is prose, not a label
 _ROLE_AFTER = re.compile(r"[ \t,:]*(?:\(|är|is|was|var|blir)[ \t]*(?:den\s+|the\s+)?", re.I)
 _LIST_GAP = re.compile(r"[\s,;:•·/&+]*(?:och|samt|and|eller|or|respektive|resp\.)?"
                        r"[\s,;:•·]*(?:den\s+|the\s+)?", re.I)
 
 
+@lru_cache(maxsize=4)
+def _lines(text: str) -> tuple[tuple[tuple[int, int], ...], list[int]]:
+    """Each line's (start, stop) in text, and the starts alone (for bisect)."""
+    spans, at = [], 0
+    for line in text.split("\n"):
+        spans.append((at, at + len(line)))
+        at += len(line) + 1
+    return tuple(spans), [start for start, _ in spans]
+
+
+def _line_kind(text: str, start: int, stop: int) -> str:
+    """"date" (a date alone), "label" (short, no date), "blank" or "prose"."""
+    line = text[start:stop]
+    if not line.strip():
+        return "blank"
+    raws = _scan(line, None)
+    if not raws:
+        return "label" if len(line.strip()) <= _LABEL_CHARS else "prose"
+    raw = _add_time(line, raws[0])
+    alone = (len(raws) == 1 or (len(raws) == 2 and raws[0].stop <= raws[1].start
+                                and _WINDOW_GAP.fullmatch(line, raws[0].stop, raws[1].start)))
+    last = raws[-1] if len(raws) == 2 else raw
+    if (alone and _DATE_LINE_EDGE.fullmatch(line, 0, raw.start)
+            and _DATE_LINE_EDGE.fullmatch(line, max(last.stop, raw.stop))):
+        return "date"
+    return "prose"
+
+
+def _timeline_role(text: str, raw: _Raw) -> str | None:
+    """The role of a date alone on its line, from the label line above or below it.
+
+    Lines alternating date / label are one block. Labels come before their dates when the
+    block starts with a label that has a role word ("Sista ansökningsdag" / "15 oktober
+    2026"); after them when it starts with a date or with a heading without one ("Timeline"
+    / "14 February 2023" / "Deadline for …" / "20 March 2023" / "Opening …"). None when the
+    date is not alone on its line, or its label says nothing and no other date shares the
+    block (the ordinary rules then apply).
+    """
+    line_start = text.rfind("\n", 0, raw.start) + 1
+    line_stop = text.find("\n", raw.stop)
+    line_stop = len(text) if line_stop < 0 else line_stop
+    if not (_DATE_LINE_EDGE.fullmatch(text, line_start, raw.start)
+            and _DATE_LINE_EDGE.fullmatch(text, raw.stop, line_stop)):
+        return None  # the cheap test first: most dates stand in prose
+    spans, starts = _lines(text)
+    index = bisect.bisect_right(starts, raw.start) - 1
+    if _line_kind(text, *spans[index]) != "date":
+        return None
+    block = {index: "date"}
+    for step in (-1, 1):
+        expect, at = "label", index + step
+        while 0 <= at < len(spans):
+            kind = _line_kind(text, *spans[at])
+            if kind != "blank":
+                if kind != expect:
+                    break
+                block[at] = kind
+                expect = "date" if expect == "label" else "label"
+            at += step
+    order = sorted(block)
+    first = order[0]
+    below = block[first] == "date" or _ROLE_WORDS.search(text, *spans[first]) is None
+    near = [i for i in order if (i > index if below else i < index)]
+    words = list(_ROLE_WORDS.finditer(text, *spans[near[0] if below else near[-1]])) \
+        if near else []
+    if words:
+        return (words[0] if below else words[-1]).lastgroup or "unknown"
+    several = sum(1 for kind in block.values() if kind == "date") > 1
+    return "unknown" if several and below else None
+
+
 def _role(text: str, raw: _Raw, since: int, previous_role: str | None) -> str:
     """The role the words before (or right after) a date give it."""
+    timeline = _timeline_role(text, raw)
+    if timeline:
+        return timeline
     near = _ROLE_NEXT_TO.search(text, since, raw.start)
-    if near:
+    changed = near and _CHANGED_TO.search(text, max(since, raw.start - 40), raw.start)
+    if near and not changed:
         return near.lastgroup or "unknown"
-    words = list(_ROLE_WORDS.finditer(text, since, raw.start))
+    stop = changed.start() if changed else raw.start
+    words = [w for w in _ROLE_WORDS.finditer(text, since, stop)
+             if not _LABEL_VALUE.match(text, w.end()) or _LABEL_VALUE.match(
+                 text, w.end()).end() > raw.start]
     if words:
         return words[-1].lastgroup or "unknown"
+    if changed:  # "Stängde 1 oktober, förlängd till 15 oktober": what was changed
+        extended = re.match(r"förläng|extended", changed.group(0), re.I)
+        return previous_role or ("deadline" if extended else "unknown")
     after = _ROLE_AFTER.match(text, raw.stop)
     word = after and _ROLE_WORDS.match(text, after.end())
     if word:
         return word.lastgroup or "unknown"
     if previous_role and _LIST_GAP.fullmatch(text, since, raw.start):
         return previous_role  # "15 februari samt 15 april" are both deadlines
+    if previous_role in ("deadline", "opens") and _PARALLEL.search(text[since:raw.start]):
+        return previous_role
     return "unknown"
 
 
@@ -447,7 +561,8 @@ def _language_key(language: str | None) -> str | None:
 
 
 def find_dates(text: str, *, today: date | datetime, language: str | None = None,
-               tz: tzinfo = STOCKHOLM) -> list[FoundDate]:
+               tz: tzinfo = STOCKHOLM, anchor: date | datetime | None = None
+               ) -> list[FoundDate]:
     """Every date in ``text``, in text order, with its role from the words near it.
 
     ``today`` settles years the text leaves out (see the module docstring). ``language``
@@ -455,13 +570,35 @@ def find_dates(text: str, *, today: date | datetime, language: str | None = None
     None reads both. Role words are always read in both, as Swedish pages say "Deadline".
     Undated deadlines are the end of the day (23:59 in ``tz``); other dates start at 00:00.
     """
-    return _find(text, today=today, language=language, tz=tz)
+    return _find(text, today=today, language=language, tz=tz, anchor=anchor)
+
+
+# A clause about a rule that recurs: its dates are the next occurrence from today, whatever
+# the page's age ("1 February every year", "Två ansökningsomgångar genomförs varje år").
+_EVERY_YEAR = re.compile(r"\b(?:varje\s+år|vart\s+år|årligen|every\s+year|each\s+year"
+                         r"|annually|yearly)\b", re.I)
+_THIS_YEAR = re.compile(r"[ \t,]*(?:i\s+år|this\s+year)\b", re.I)
+
+
+def _paragraph_end(text: str, stop: int) -> int:
+    end = text.find("\n\n", stop)
+    return len(text) if end < 0 else end
+
+
+def _page_base(anchor: date | datetime | None, today: date, tz: tzinfo) -> date:
+    """The date missing years count from: the page's own date when it is older than today."""
+    if anchor is None:
+        return today
+    anchor_date, _ = _clock(anchor, tz)
+    return min(anchor_date, today)
 
 
 def _find(text: str, *, today: date | datetime, language: str | None, tz: tzinfo,
-          default_role: str = "unknown") -> list[FoundDate]:
+          default_role: str = "unknown", anchor: date | datetime | None = None
+          ) -> list[FoundDate]:
     text = _normalise(text)
     today_date, _ = _clock(today, tz)
+    page_date = _page_base(anchor, today_date, tz)
     raws = [_add_time(text, raw) for raw in _scan(text, _language_key(language))]
     raws = _join_windows(text, raws)
     breaks = [0] + [m.end() for m in _SENTENCE_BREAK.finditer(text)] + [len(text) + 1]
@@ -474,9 +611,14 @@ def _find(text: str, *, today: date | datetime, language: str | None, tz: tzinfo
         since = max(first, same[0] if same else 0, raw.start - _LOOKBACK)
         role = _role(text, raw, since, same and same[1])
         role = default_role if role == "unknown" else role
-        hint = None if raw.year else _hint_year(text, since, raw.start, today_date)
+        recurring = not raw.year and _EVERY_YEAR.search(
+            text, text.rfind("\n\n", 0, raw.start) + 1, _paragraph_end(text, raw.stop)) is not None
+        origin = today_date if recurring else page_date
+        hint = None if raw.year else _hint_year(text, since, raw.start, origin)
+        if not raw.year and _THIS_YEAR.match(text, raw.stop):
+            hint = page_date.year  # "Den 25 augusti i år"
         forward = role not in _BACKWARD_ROLES
-        base = same[2] if forward and same and same[2] else today_date
+        base = same[2] if forward and same and same[2] else origin
         settled = _settle(raw, role, base, forward, hint, tz)
         if settled is None:
             continue
@@ -487,14 +629,24 @@ def _find(text: str, *, today: date | datetime, language: str | None, tz: tzinfo
             role=role, when=when, end=end,
             approximate=raw.day is None or bool(raw.until and raw.until.day is None),
             has_time=bool(raw.clock or (raw.until and raw.until.clock)),
-            text=_snippet(text, raw.start, raw.stop, first, min(last, len(text)))))
+            text=_snippet(text, raw.start, raw.stop, first, min(last, len(text))),
+            recurring=recurring))
     return found
+
+
+# A year naming a season, term or round is about when something else happens ("Ansökan för
+# våren 2022 stänger 15 oktober": projects start in spring 2022), not the deadline's year.
+_OTHER_PERIOD = re.compile(r"(?:\b(?:våren|vår|hösten|höst|sommaren|vintern|läsåret|läsår"
+                           r"|terminen|vårterminen|höstterminen|budgetåret|verksamhetsåret"
+                           r"|spring|autumn|fall|summer|winter|semester|term|academic\s+year"
+                           r"|school\s+year|projektstart)\s+)$", re.I)
 
 
 def _hint_year(text: str, start: int, stop: int, today: date) -> int | None:
     """The last bare year in text[start:stop]: "Sista ansökningsdagar 2024 är 1 februari"."""
-    years = [int(y) for y in _BARE_YEAR.findall(text, start, stop)
-             if abs(int(y) - today.year) <= 15]  # "2000 kr" is no year
+    years = [int(m.group(1)) for m in _BARE_YEAR.finditer(text, start, stop)
+             if abs(int(m.group(1)) - today.year) <= 15  # "2000 kr" is no year
+             and not _OTHER_PERIOD.search(text, max(start, m.start() - 25), m.start())]
     return years[-1] if years else None
 
 
@@ -523,7 +675,8 @@ def _pick(candidates: list[FoundDate], now: datetime) -> FoundDate | None:
 
 
 def find_deadline(text: str, *, today: date | datetime, language: str | None = None,
-                  tz: tzinfo = STOCKHOLM) -> FoundDate | None:
+                 tz: tzinfo = STOCKHOLM, anchor: date | datetime | None = None
+                 ) -> FoundDate | None:
     """The deadline ``text`` states: the soonest future one when several, else the latest.
 
     Dates with the role "deadline" count, and so do the ends of windows ("15 september–15
@@ -531,7 +684,7 @@ def find_deadline(text: str, *, today: date | datetime, language: str | None = N
     only when no deadline is stated.
     """
     _, now = _clock(today, tz)
-    dates = _find(text, today=today, language=language, tz=tz)
+    dates = _find(text, today=today, language=language, tz=tz, anchor=anchor)
     stated = [d for d in dates if d.role == "deadline" and (d.end is None or d.approximate)]
     return (_pick(stated + _window_ends(dates, ("deadline", "opens")), now)
             or _pick(_window_ends(dates, ("unknown",)), now))
@@ -543,7 +696,8 @@ def _window_ends(dates: list[FoundDate], roles: tuple[str, ...]) -> list[FoundDa
 
 
 def find_opening(text: str, *, today: date | datetime, language: str | None = None,
-                 tz: tzinfo = STOCKHOLM) -> FoundDate | None:
+                 tz: tzinfo = STOCKHOLM, anchor: date | datetime | None = None
+                 ) -> FoundDate | None:
     """When what ``text`` describes opens: the opening of the round still to close first.
 
     Dates with the role "opens" count, and so do the starts of windows (returned with the
@@ -551,16 +705,17 @@ def find_opening(text: str, *, today: date | datetime, language: str | None = No
     earliest wins; when all are past, the latest.
     """
     _, now = _clock(today, tz)
-    dates = _find(text, today=today, language=language, tz=tz)
+    dates = _find(text, today=today, language=language, tz=tz, anchor=anchor)
     candidates = [replace(d, role="opens") for d in dates if d.role == "opens" or (
         d.end and not d.approximate and d.role in ("deadline", "unknown"))]
     return _pick(candidates, now)
 
 
 def find_published(text: str, *, today: date | datetime, language: str | None = None,
-                   tz: tzinfo = STOCKHOLM) -> FoundDate | None:
+                 tz: tzinfo = STOCKHOLM, anchor: date | datetime | None = None
+                 ) -> FoundDate | None:
     """The first publication date in ``text`` (a page's own comes before its related list)."""
-    dates = _find(text, today=today, language=language, tz=tz)
+    dates = _find(text, today=today, language=language, tz=tz, anchor=anchor)
     return next((d for d in dates if d.role == "published"), None)
 
 

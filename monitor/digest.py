@@ -18,9 +18,11 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Iterable
 from zoneinfo import ZoneInfo
 
+from .activities import unreported_visits
 from .committees import committees, priorities
 from .config import Config
 from .decide import decide_by_for_row, format_decide_by
+from .earlier import decided_applications, earlier_for_row
 from .i18n import MESSAGES, add_messages, t
 from .mail import display_day, long_date, safe_href
 from .meetings import meetings
@@ -69,6 +71,9 @@ add_messages({
     "digest_change_opens": {"sv": "Öppnar", "en": "Opens"},
     "digest_change_status": {"sv": "Status", "en": "Status"},
     "digest_none_value": {"sv": "ingen", "en": "none"},
+    "digest_invited": {"sv": "{name} är remissinstans – svar senast {deadline}",
+                       "en": "{name} is asked to respond – reply by {deadline}"},
+    "digest_invited_undated": {"sv": "{name} är remissinstans", "en": "{name} is asked to respond"},
 })
 
 
@@ -150,6 +155,9 @@ class DigestEntry:
     #: the same call at other sources ("uhr: https://…"), see monitor.dedup
     also: list[str] = field(default_factory=list)
     decide_by: str = ""  # "Besluta senast: KS ..." for calls (monitor.decide)
+    earlier: list[str] = field(default_factory=list)  # earlier decisions (monitor.earlier)
+    #: "Tyresö kommun är remissinstans – svar senast …": the municipality is asked to answer
+    invited: str = ""
 
 
 @dataclass
@@ -180,6 +188,8 @@ class Digest:
     audience: str
     groups: list[DigestGroup]
     applications: list[ProgressLine] = field(default_factory=list)  # open, next step first
+    #: the overview only: twinning visits not yet reported to KS (monitor.activities)
+    unreported: list[str] = field(default_factory=list)
 
     @property
     def lang(self) -> str:
@@ -241,6 +251,7 @@ class _Builder:
         self.committees = committees(config)
         self.priorities = priorities(config)
         self.meetings = meetings(config)
+        self.decided = decided_applications(store)
 
     def follow(self, committee: str | None, topics: Iterable[str], *,
                reported_only: bool = True) -> dict[str, tuple[dict, list[str]]]:
@@ -301,7 +312,8 @@ class _Builder:
             if s.entries]
 
     def section(self, key: str, entries: list[DigestEntry]) -> DigestSection:
-        entries.sort(key=lambda e: (e.deadline_iso is None, e.deadline_iso or "", e.title))
+        entries.sort(key=lambda e: (not e.invited, e.deadline_iso is None, e.deadline_iso or "",
+                                    e.title))  # remisser the municipality must answer first
         heading = t(f"digest_section_{key}", self.lang, days=self.closing_days)
         return DigestSection(key=key, heading=heading, entries=entries)
 
@@ -321,7 +333,19 @@ class _Builder:
                        .days if deadline else None),
             why=list(why), changes=[self.describe(c) for c in changes],
             also=[f"{link['source']}: {link['url']}" for link in row.get("links", [])[1:]],
-            decide_by=self.decide_by(row))
+            decide_by=self.decide_by(row), invited=self.invited(row),
+            earlier=earlier_for_row(self.store, row, self.lang, self.tz, self.until,
+                                    decided=self.decided)
+            if row["kind"] == CALL else [])
+
+    def invited(self, row: dict) -> str:
+        """The line saying the municipality is a remissinstans, for a remiss that lists it."""
+        if not (row.get("extra") or {}).get("invited"):
+            return ""
+        name = self.config.settings.section("municipality").get("name") or "Tyresö kommun"
+        deadline = long_date(row["deadline"], self.tz, self.lang)
+        key = "digest_invited" if deadline else "digest_invited_undated"
+        return t(key, self.lang, name=name, deadline=deadline)
 
     def decide_by(self, row: dict) -> str:
         """When KS must decide for an open call: for the subscription's committee, or (the
@@ -385,8 +409,20 @@ def build_digest(config: Config, store: Store, sub: Subscription, period: Period
     groups = [g for g in groups if any(s.entries for s in g.sections)]
     applications = progress_lines(store, None if sub.committee == ALL else sub.committee, until,
                                   meetings=builder.meetings, lang=lang, tz=builder.tz)
+    unreported = unreported_lines(store, builder.committees, lang) if sub.committee == ALL \
+        else []
     return Digest(subscription=sub, period=period, since=since, until=until, audience=audience,
-                  groups=groups, applications=applications)
+                  groups=groups, applications=applications, unreported=unreported)
+
+
+def unreported_lines(store: Store, known: dict, lang: str) -> list[str]:
+    """The coordinator's reminder: each twinning visit not yet reported to KS, one line."""
+    from .longdates import period_text
+
+    return [t("activity.unreported_line", lang, id=a.id, title=a.title,
+              committee=known[a.committee].display_name(lang) if a.committee in known
+              else a.committee, when=period_text(a.period_from, a.period_to, lang) or "–")
+            for a in unreported_visits(store)]
 
 
 def followed_calls(config: Config, store: Store, sub: Subscription,

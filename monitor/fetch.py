@@ -273,6 +273,9 @@ class Fetcher:
                 except httpx.UnsupportedProtocol as exc:
                     raise FetchError(f"{url}: refused, only http and https are fetched ({exc})",
                                      source=source, url=url) from None
+                except httpx.InvalidURL as exc:  # a link in a response with control characters
+                    raise FetchError(f"{url!r}: not a valid URL ({exc})",
+                                     source=source, url=url) from None
                 except httpx.TransportError as exc:
                     if attempt >= settings.retries:
                         raise FetchError(f"{url}: network error: {exc or type(exc).__name__}",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, time, timezone, tzinfo
 from html import unescape
 from typing import Any, Iterable
 
@@ -21,6 +21,9 @@ __all__ = [
     "STATUSES",
     "derive_status",
     "next_deadline",
+    "day_deadline",
+    "day_opening",
+    "date_only",
     "to_iso",
     "from_iso",
     "utcnow",
@@ -60,6 +63,25 @@ def from_iso(value: str | None) -> datetime | None:
         return None
     parsed = datetime.fromisoformat(value)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def date_only(value: datetime) -> bool:
+    """Whether a source's timestamp stands for a day: midnight or 23:59 in the source's own
+    offset (the EU portal's ``2027-02-15T00:00:00.000+0000`` is 15 February, whatever the
+    hour that is in Stockholm)."""
+    return (value.hour, value.minute) in ((0, 0), (23, 59)) and value.microsecond == 0 and (
+        value.second == 0 or (value.hour, value.second) == (23, 59))
+
+
+def day_deadline(day: date, tz: tzinfo) -> datetime:
+    """A deadline known only as a day: the end of that day (23:59) in the monitor's time zone,
+    so mail, calendar and CLI all show that same day (each shows 23:59 as the day alone)."""
+    return datetime.combine(day, time(23, 59), tzinfo=tz)
+
+
+def day_opening(day: date, tz: tzinfo) -> datetime:
+    """An opening known only as a day: the start of that day in the monitor's time zone."""
+    return datetime.combine(day, time(0, 0), tzinfo=tz)
 
 
 def next_deadline(deadlines: Iterable[datetime], now: datetime) -> datetime | None:

@@ -72,17 +72,23 @@ def _registries() -> Iterator[None]:
         table.update(kinds)
 
 
-@pytest.fixture
-def config_dir(tmp_path: Path) -> Path:
-    """A copy of the shipped configuration whose database and outbox are inside tmp_path."""
-    target = tmp_path / "config"
+def copy_config(folder: Path) -> Path:
+    """A copy of the shipped configuration in ``folder/config`` whose database and outbox are
+    inside ``folder`` (also for a module-scoped fixture, which cannot use ``config_dir``)."""
+    target = folder / "config"
     shutil.copytree(ROOT / "config", target)
     edit_file(target / "settings.toml",
               ('database = "../data/monitor.db"',
-               f'database = "{(tmp_path / "monitor.db").as_posix()}"'),
-              ('outbox = "../data/outbox"', f'outbox = "{(tmp_path / "outbox").as_posix()}"'),
+               f'database = "{(folder / "monitor.db").as_posix()}"'),
+              ('outbox = "../data/outbox"', f'outbox = "{(folder / "outbox").as_posix()}"'),
               ("backoff = 1.0", "backoff = 0.01"))
     return target
+
+
+@pytest.fixture
+def config_dir(tmp_path: Path) -> Path:
+    """A copy of the shipped configuration whose database and outbox are inside tmp_path."""
+    return copy_config(tmp_path)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
+import monitor.deliveries  # noqa: F401  (its table: the digests the scenario sent)
 from monitor.applications import advance_application, start_application
 from monitor.model import CALL, Item, Tag
 from monitor.store import Store
@@ -79,9 +80,36 @@ def add_applications(store: Store) -> None:
     step(youth, "withdrawn", "2026-03-20", note="Ingen partner hann med")
 
 
+def add_digests(store: Store, committees=("bun", "ks", "aon", "kfn"), year: int = 2026,
+                until: str = "2026-11-16") -> None:
+    """Weekly digests sent to these committees from the year's first Monday to ``until``, as
+    the delivery ledger records them (what "shown in a digest" is read from)."""
+    from datetime import timedelta
+
+    from monitor.deliveries import SENT
+
+    monday = datetime(year, 1, 1, 6, tzinfo=UTC)
+    monday += timedelta(days=(7 - monday.weekday()) % 7)  # the year's first Monday
+    last = datetime.fromisoformat(until).replace(hour=6, tzinfo=UTC)
+    with store.write() as conn:
+        while monday <= last:
+            for committee in committees:
+                key = f"digest:{committee}:{monday:%G-W%V}"
+                conn.execute(
+                    "INSERT INTO deliveries (key, kind, committee, subscription, period, sender,"
+                    " recipients, subject, message_id, name, data, since, until, state, created)"
+                    " VALUES (?, 'digest', ?, ?, ?, 'a@example.org', '[]', 's', ?, 'n', x'', ?,"
+                    " ?, ?, ?)",
+                    (key, committee, committee, f"{monday:%G-W%V}", f"<{key}@x>",
+                     (monday - timedelta(days=7)).isoformat(), monday.isoformat(), SENT,
+                     monday.isoformat()))
+            monday += timedelta(days=7)
+
+
 def build(store: Store) -> None:
     add_calls(store)
     add_applications(store)
+    add_digests(store)
 
 
 if __name__ == "__main__":  # pragma: no cover - prints the sample report

@@ -67,7 +67,7 @@ def test_whole_path_intent_to_granted(cli, with_calls):
     assert data["partners"] == ["Cēsis", "Savigny-le-Temple"] and data["countries"] == ["LV",
                                                                                          "FR"]
     shown = cli("application", "1").output
-    assert "Historik" in shown and "beviljad (" in shown and "240000 kr" in shown
+    assert "Historik" in shown and "beviljad (" in shown and "240\u00a0000\u00a0kr" in shown
 
 
 def test_submitting_without_ks_approval_is_refused_in_sv_and_en(cli, with_calls, db):
@@ -157,10 +157,10 @@ def test_applications_list_filters_and_formats(cli, scenario):
 def test_report_formats_and_languages(cli, scenario, tmp_path):
     md = cli("report", "--year", "2026")
     assert md.exit_code == 0, md.output
-    assert md.output.startswith("# Internationellt arbete 2026")
-    assert "| **Summa** | **4** | **1** | **990\u00a0000\u00a0kr** |" in md.output
+    assert md.output.startswith("# Rapport internationellt samarbete 2026")
+    assert "| Summa | 4 | 1 | 990\u00a0000\u00a0kr |" in md.output
     en = cli("report", "--year", "2026", "--committee", "bun", lang="en").output
-    assert "## Committee for Children and Education (bun)" in en and "Kommunstyrelsen" not in en
+    assert "### Committee for Children and Education" in en and "Kommunstyrelsen" not in en
     assert "SEK 420,000" in en and "Calls shown but not pursued (3)" in en
     out = tmp_path / "r.html"
     result = cli("report", "--year", "2026", "--format", "html", "-o", str(out))
@@ -179,10 +179,10 @@ def test_calls_show_decide_by_in_table_and_json(cli):
     assert cli("poll", "--replay", str(REPLAY)).exit_code == 0
     rows = {r["id"]: r for r in json.loads(cli("calls", "--format", "json").stdout)}
     scholarship = rows["eu-funding:cascade-11265"]["decide_by"]
-    # next deadline 2027-02-15 00:59 Stockholm: KS 2027-01-26 (+7 days = 02-02) is the last fit
+    # next deadline 14 February 2027 (the portal's day): KS 2027-01-26 (+7 days = 02-02) fits
     assert scholarship["ks_meeting"] == "2027-01-26"
     assert scholarship["ks_submission"] == "2027-01-05"
-    assert scholarship["deadline"] == "2027-02-14T23:59:00+00:00"
+    assert scholarship["deadline"] == "2027-02-14T22:59:00+00:00"  # 23:59 in Stockholm
     assert scholarship["committee"] is None and scholarship["too_late"] is False
     # 2027-01-03 is out of reach (the December meeting closed for matters on 11-17)
     gnomon = rows["eu-funding:cascade-11145"]["decide_by"]

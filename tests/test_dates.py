@@ -31,6 +31,7 @@ class Case:
     expected: list[str]
     today: date = TODAY
     language: str | None = None
+    anchor: date | None = None  # the page's own date
 
 
 def _read_cases() -> list[Case]:
@@ -47,6 +48,8 @@ def _read_cases() -> list[Case]:
                 options = dict(part.split("=", 1) for part in line[2:].split())
                 case.today = date.fromisoformat(options.get("today", TODAY.isoformat()))
                 case.language = options.get("language")
+                if "anchor" in options:
+                    case.anchor = date.fromisoformat(options["anchor"])
             elif line.startswith("-> "):
                 case.expected.append(line[3:].strip())
             else:
@@ -83,7 +86,8 @@ def test_the_phrase_table_is_large() -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.text.replace("\n", " ")[:60] for c in CASES])
 def test_phrase(case: Case) -> None:
-    found = find_dates(case.text, today=case.today, language=case.language)
+    found = find_dates(case.text, today=case.today, language=case.language,
+                       anchor=case.anchor)
     got = [_describe(f) for f in found] or ["none"]
     assert got == case.expected
     for f in found:

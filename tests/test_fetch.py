@@ -182,6 +182,12 @@ def test_redirect_to_other_scheme_is_refused(httpserver):
         fetch_one(FAST, httpserver.url_for("/a"))
 
 
+def test_a_link_with_control_characters_is_a_fetch_error(httpserver):
+    # A link read from a response (a remissinstans PDF's href) may carry a vertical tab.
+    with pytest.raises(FetchError, match="not a valid URL"):
+        fetch_one(FAST, httpserver.url_for("/remiss/list\x0b.pdf"))
+
+
 def test_one_request_at_a_time_per_host():
     in_flight: dict[str, int] = {}
     peak: dict[str, int] = {}

@@ -34,22 +34,27 @@ def test_markdown_matches_the_golden_file(year):
 
 def test_sections_statuses_and_amounts(year):
     report = build_report(year, 2026, COMMITTEE_TABLE, now=NOW)
-    assert [s.committee.id for s in report.committees] == ["ks", "bun", "aon", "kfn"]
+    # aon's only call was first seen (20 November) after the last digest (16 November)
+    assert [s.committee.id for s in report.committees] == ["ks", "bun", "kfn"]
     bun = report.committees[1]
     assert [(s.status, s.count, s.applied, s.granted) for s in bun.by_status] == [
         ("submitted", 1, 240_000, None), ("granted", 1, 450_000, 420_000)]
     assert [a.title for a in bun.granted] == ["Cooperation partnerships in school education"]
     assert bun.partners == ["Cēsis", "Savigny-le-Temple"] and bun.countries == ["EE", "FI", "FR",
                                                                                 "LV"]
-    # tagged to bun and first seen in 2026 without a bun application; the 2025 call is not
-    # listed, the Youth exchanges call is (kfn applied, bun did not)
+    # tagged to bun, first seen in 2026 while open and inside a sent digest's window, without
+    # a bun application; the 2025 call is not listed, the Youth exchanges call is (kfn
+    # applied, bun did not)
     assert {r["id"] for r in bun.not_pursued} == {
         "eu-funding:CERV-2026-CITIZENS-TOWN-TT", "eu-funding:ERASMUS-2026-KA210-SCH",
         "eu-funding:ERASMUS-2026-KA152-YOU"}
     youth = next(r for r in bun.not_pursued if r["id"].endswith("KA152-YOU"))
     assert youth["deadline"] == datetime(2027, 2, 19, 11, 0, tzinfo=timezone.utc)  # the next
     assert report.total.count == 4 and report.total.granted == 420_000
-    assert report.granted_count == 1 and report.not_pursued_count == 5
+    # CERV was shown to ks and bun: one call not pursued, counted once
+    assert report.granted_count == 1 and report.not_pursued_count == 3
+    assert [c.id for c in next(r for r in report.not_pursued
+                               if r["id"].endswith("TOWN-TT"))["shown_to"]] == ["ks", "bun"]
 
 
 def test_one_committee_is_shown_even_when_empty(year):
@@ -111,3 +116,26 @@ def test_money():
     assert money(1_234_567) == "1\u00a0234\u00a0567\u00a0kr"
     assert money(1_234_567, "en") == "SEK 1,234,567"
     assert money(None) == "–"
+
+
+def test_a_call_two_committees_applied_for_counts_once(year):
+    """A joint application recorded by both committees is one application in the total."""
+    joint = start_application(year, "eu-funding:CERV-2026-CITIZENS-TOWN-TT", "ks",
+                              committees=COMMITTEES, by="a", amount=200_000, now=NOW)
+    start_application(year, "eu-funding:CERV-2026-CITIZENS-TOWN-TT", "bun",
+                      committees=COMMITTEES, by="a", amount=200_000, now=NOW)
+    report = build_report(year, 2026, COMMITTEE_TABLE, now=NOW)
+    per_committee = sum(s.total.count for s in report.committees)
+    assert per_committee == 6 and report.total.count == 5
+    assert report.total.applied == 990_000 + 200_000  # its amount once, not twice
+    assert all(not r["id"].endswith("TOWN-TT") for r in report.not_pursued)
+    assert joint.id == 5
+
+
+def test_no_digest_means_nothing_was_shown(store):
+    """A call that never reached a sent digest was not "shown": it is not listed."""
+    store.upsert_items([Item("x", "1", CALL, "Utlysning", "https://example.org/1",
+                             deadlines=[datetime(2026, 12, 1, tzinfo=timezone.utc)])],
+                       now=datetime(2026, 3, 1, tzinfo=timezone.utc))
+    store.replace_tags("x:1", [Tag("committee", "bun", 1.0)])
+    assert build_report(store, 2026, COMMITTEE_TABLE, now=NOW).not_pursued == []

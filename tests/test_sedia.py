@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from werkzeug import Request, Response
@@ -24,6 +25,9 @@ def source(**options) -> SediaSource:
                                     options=options))
 
 
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
 def parse(name: str):
     body = (EU / name).read_bytes()
     return {i.native_id: i for i in source().parse(body, url="https://api.example/search")}
@@ -41,7 +45,10 @@ def test_genuine_topics():
     assert item.url == f"{PORTAL}/topic-details/HORIZON-CL5-2026-09-D4-03"
     assert item.programme == "Horizon Europe"
     assert item.status == "open"  # the label; the store derives "closed" from the dates
-    assert item.opens == utc(2026, 5, 5) and item.deadlines == [utc(2026, 9, 15)]
+    # "2026-09-15T00:00:00.000+0000" is a day: the end of 15 September where the monitor is.
+    assert item.opens == datetime(2026, 5, 5, tzinfo=STOCKHOLM)
+    assert item.deadlines == [datetime(2026, 9, 15, 23, 59, tzinfo=STOCKHOLM)]
+    assert item.extra["deadline_date_only"] is True
     assert item.summary == ""  # the portal's summary only repeats the title
     assert item.extra["call_identifier"] == "HORIZON-CL5-2026-09"
     assert item.extra["types_of_action"] == ["HORIZON Innovation Actions"]
@@ -127,3 +134,24 @@ def test_paging_against_a_local_server(httpserver, config_dir):
         assert seen[0]["query_type"] == "application/json" and seen[0]["languages"] == ["en"]
         assert seen[0]["agent"].startswith("kommun-monitor/")
         assert store.count_items("eu-funding") == 8
+
+
+def test_a_day_only_portal_deadline_is_the_same_day_in_cli_mail_and_calendar():
+    from monitor.i18n import format_datetime
+    from monitor.mail import display_day, long_date
+    from monitor.model import from_iso, to_iso
+
+    items = parse("sedia_search_cascade_calls_fundhunt.json")
+    # The genuine "2027-02-14T23:59:00.000+0000" and "…T00:00:00.000+0000" values.
+    scholarship = items["cascade-11265"]
+    stored = [from_iso(to_iso(d)) for d in scholarship.deadlines]  # as the store gives them
+    # CLI tables, the calendar's all-day event (display_day) and the mail's long date
+    shown = {(format_datetime(d, STOCKHOLM), display_day(d, STOCKHOLM).isoformat(),
+              long_date(d, STOCKHOLM)) for d in stored}
+    raw = sorted(v[:10] for v in scholarship.raw["metadata"]["deadlineDate"])
+    assert sorted(cli for cli, _, _ in shown) == raw  # the portal's own day, no "00:59"
+    assert all(cli == day for cli, day, _ in shown)
+    assert all(":" not in text and "kl." not in text for _, _, text in shown)
+    genuine = parse("sedia_search_open_topics_fundhunt.json")["HORIZON-CL5-2026-09-D4-03"]
+    assert format_datetime(genuine.deadlines[0], STOCKHOLM) == "2026-09-15"
+    assert long_date(to_iso(genuine.deadlines[0]), STOCKHOLM) == "15 september 2026"

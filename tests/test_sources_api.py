@@ -114,7 +114,10 @@ def test_riksdagen_recorded_page_fields():
     report = items["HE01FiU8"]
     assert report.title == ("Bet. 2026/27:FiU8 Skattetransparenta värdepappersfonder för "
                             "institutionella investerare")
-    assert report.url == "https://data.riksdagen.se/dokument/HE01FiU8.html"
+    # The page a person reads on riksdagen.se (path shape inferred), the API's text beside it.
+    assert report.url == ("https://www.riksdagen.se/sv/dokument-och-lagar/dokument/betankande/"
+                          "skattetransparenta-vardepappersfonder-for_he01fiu8/")
+    assert report.extra["data_url"] == "https://data.riksdagen.se/dokument/HE01FiU8.html"
     assert report.published == datetime(2026, 6, 30, tzinfo=STHLM)
     assert report.extra["organ"] == "FiU" and report.extra["document_status"] == "planerat"
     assert report.kind == LEGISLATION

@@ -82,11 +82,12 @@ def test_legislation_and_applications_and_report_xlsx(cli, calls_db, tmp_path):
     name, rows = read_sheet(out)
     assert name == "Applications" and rows[0][:3] == ["#", "Committee", "Status"]
     assert rows[1][:4] == [1.0, "bun", "intent", "Skolutbyte 1"] and 450000.0 in rows[1]
-    out = tmp_path / "r.xlsx"
+    out = tmp_path / "r.xlsx"  # the report's own workbook (monitor.document), one sheet a table
     assert cli("report", "--year", "2026", "--format", "xlsx", "-o", str(out)).exit_code == 0
-    name, rows = read_sheet(out)
-    assert name == "Internationellt 2026" and rows[0][:3] == ["År", "Nämnd (id)", "Nämnd"]
-    assert rows[1][1] == "bun" and rows[1][-2:] == ["Cēsis", "LV"]
+    assert read_sheet(out)[0] == "Sammanfattning"
+    refused = cli("report", "--year", "2026", "--format", "xlsx")
+    assert refused.exit_code == 2 and "Fel: --format 'xlsx': ange filen med --output FIL." \
+        in refused.output
 
 
 def test_xlsx_needs_an_output_file(cli, calls_db, tmp_path):

@@ -4,7 +4,6 @@ from an interesting call to a decision, and the year's work for the annual repor
 from __future__ import annotations
 
 import functools
-import getpass
 import json
 from datetime import date
 from pathlib import Path
@@ -15,12 +14,18 @@ import typer
 from ..applications import (STATUSES, Application, ApplicationError, advance_application,
                             get_application, list_applications, parse_amount,
                             start_application, status_label)
-from ..committees import committees
+from ..committees import committees, priorities
+from ..decide import decide_by
+from ..document import to_docx, to_markdown
+from ..earlier import earlier_for_row
 from ..i18n import add_messages, format_date, t
+from ..ks_draft import ks_draft, partner_text
+from ..longdates import check_month_or_day, long_date, long_day
 from ..meetings import meetings
 from ..model import utcnow
+from ..organisation import organisation
 from ..progress import format_next_step, progress_of
-from ..report import CSV_COLUMNS, FORMATS, build_report, render_report, report_rows
+from ..report import BINARY_FORMATS, FORMATS, build_report, money, render_report
 from .common import (SHEET_FORMATS, OutputOption, SheetFormatOption, State, app,
                      check_format, cli_errors, console, emit, err, state, usage_exit,
                      write_sheet)
@@ -38,9 +43,9 @@ add_messages({
     "applcli.forced": {"sv": "Tvingat steg, skäl: {reason}", "en": "Forced step, reason: {reason}"},
     "applcli.none": {"sv": "Inga ansökningar matchar.", "en": "No applications match."},
     "applcli.col_next": {"sv": "Nästa steg", "en": "Next step"},
-    "applcli.col_applied": {"sv": "Sökt (kr)", "en": "Applied (SEK)"},
-    "applcli.col_granted": {"sv": "Beviljat (kr)", "en": "Granted (SEK)"},
-    "applcli.col_amounts": {"sv": "Kronor", "en": "SEK"},
+    "applcli.col_applied": {"sv": "Sökt", "en": "Applied for"},
+    "applcli.col_granted": {"sv": "Beviljat", "en": "Granted"},
+    "applcli.col_amounts": {"sv": "Sökt, beviljat", "en": "Applied, granted"},
     "applcli.col_committee": {"sv": "Nämnd", "en": "Committee"},
     "applcli.col_updated": {"sv": "Senast", "en": "Last step"},
     "applcli.col_created": {"sv": "Registrerad", "en": "Recorded"},
@@ -61,6 +66,20 @@ add_messages({
     "applcli.partners": {"sv": "Partner", "en": "Partners"},
     "applcli.countries": {"sv": "Länder", "en": "Countries"},
     "applcli.written": {"sv": "Rapporten skrevs till {path}.", "en": "Report written to {path}."},
+    "applcli.draft_written": {"sv": "KS-underlaget skrevs till {path}.",
+                              "en": "The KS draft was written to {path}."},
+    "applcli.too_late": {
+        "sv": "Varning: KS hinner inte besluta före sista dag {deadline}: sista "
+              "KS-sammanträde som hade räckt var {meeting}. Det som återstår: extra "
+              "sammanträde, ordförandebeslut eller nästa omgång.",
+        "en": "Warning: KS cannot decide before the deadline {deadline}: the last KS meeting "
+              "that would have done was {meeting}. What is left: an extra meeting, a chair's "
+              "decision or the next round."},
+    "applcli.committee_missed": {
+        "sv": "Varning: {committee} har inget ordinarie sammanträde före ärendets sista dag "
+              "till KS ({submission}): extra sammanträde eller ordförandebeslut behövs.",
+        "en": "Warning: {committee} has no ordinary meeting before the matter is due at KS "
+              "({submission}): an extra meeting or a chair's decision is needed."},
 })
 
 
@@ -76,13 +95,38 @@ def application_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _who(by: Optional[str]) -> str:
-    if by:
-        return by
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):  # no login name in a container or service account
-        return "unknown"
+def _who(st: State, by: Optional[str]) -> str:
+    """``--by``, else the coordinator from settings ([organisation] coordinator)."""
+    return by or organisation(st.config).coordinator
+
+
+def _details(project: Optional[str], start: Optional[str], end: Optional[str],
+             cofinancing: Optional[str]) -> dict[str, str]:
+    """The project's own facts given on the command line (checked)."""
+    for value, hint in ((start, "--from"), (end, "--to")):
+        if value and check_month_or_day(value):
+            raise UsageError(hint, value, reason="usage.malformed", expected="YYYY-MM, YYYY-MM-DD")
+    found = {"project": project, "period_from": start, "period_to": end,
+             "cofinancing": str(parse_amount(cofinancing)) if cofinancing else None}
+    return {k: v for k, v in found.items() if v}
+
+
+def _warn_if_late(st: State, application: Application) -> None:
+    """The policy's step cannot be taken in time: say so before anything else is done."""
+    plan = decide_by(application.deadlines, application.committee, meetings(st.config),
+                     utcnow())
+    if plan is None:
+        return
+    tz, lang = st.tz, st.lang
+    if plan.too_late:
+        err.print(t("applcli.too_late", lang, deadline=long_date(plan.deadline, tz, lang),
+                    meeting=long_day(plan.ks_meeting, lang) if plan.ks_meeting else "–"),
+                  markup=False, soft_wrap=True)
+    elif plan.committee_missed:
+        name = committees(st.config)[application.committee].display_name(lang)
+        err.print(t("applcli.committee_missed", lang, committee=name,
+                    submission=long_day(plan.ks_submission, lang)),
+                  markup=False, soft_wrap=True)
 
 
 def _day(value: Optional[str]) -> Optional[date]:
@@ -109,14 +153,15 @@ def _print_application(st: State, application: Application) -> None:
     console.print(f"#{application.id} {application.title}", markup=False, style="bold")
     console.print(f"{application.item_id} · {application.committee} · "
                   f"{status_label(application.status, lang)}", markup=False)
-    for key, values in (("applcli.partners", application.partners),
-                        ("applcli.countries", application.countries)):
-        if values:
-            console.print(f"{t(key, lang)}: {', '.join(values)}", markup=False)
+    partners = partner_text(application.pairs, application.countries, lang)
+    if partners:
+        console.print(f"{t('applcli.partners', lang)}: {partners}", markup=False)
     console.print(t("applcli.history", lang), style="bold")
     for event in application.history:
-        amount = f", {event.amount} kr" if event.amount is not None else ""
+        amount = f", {money(event.amount, lang)}" if event.amount is not None else ""
         note = f": {event.note}" if event.note else ""
+        if event.reason and not event.forced:  # the funder's reason or conditions
+            note += f" ({event.reason})"
         forced = f" [{t('applcli.forced', lang, reason=event.reason)}]" if event.forced else ""
         console.print(f"  {format_date(event.at, tz)}  {status_label(event.status, lang)} "
                       f"({event.by}{amount}){note}{forced}", markup=False)
@@ -127,7 +172,13 @@ def _print_application(st: State, application: Application) -> None:
 
 PartnerOption = typer.Option([], "--partner", help="Partner (kommun, organisation); flera går")
 CountryOption = typer.Option([], "--country", help="Partnerland, ISO-kod (LV, FR); flera går")
-ByOption = typer.Option(None, "--by", help="Vem som registrerar (standard: inloggad användare)")
+ByOption = typer.Option(None, "--by", help="Vem som registrerar (standard: samordnaren i "
+                        "settings.toml, [organisation] coordinator)")
+ProjectOption = typer.Option(None, "--project", help="Projektets namn (annars utlysningens)")
+FromOption = typer.Option(None, "--from", metavar="YYYY-MM[-DD]", help="Projektperiodens start")
+ToOption = typer.Option(None, "--to", metavar="YYYY-MM[-DD]", help="Projektperiodens slut")
+CofinancingOption = typer.Option(None, "--cofinancing", metavar="SEK",
+                                 help="Kommunens medfinansiering, kronor")
 DateOption = typer.Option(None, "--date", metavar="YYYY-MM-DD",
                           help="Datum för steget om det var tidigare än i dag")
 TextFormat = typer.Option("text", "--format", "-f", help="text eller json")
@@ -147,6 +198,10 @@ def apply(
     partner: List[str] = PartnerOption,
     country: List[str] = CountryOption,
     on: Optional[str] = DateOption,
+    project: Optional[str] = ProjectOption,
+    start: Optional[str] = FromOption,
+    end: Optional[str] = ToOption,
+    cofinancing: Optional[str] = CofinancingOption,
     fmt: str = TextFormat,
 ) -> None:
     """Registrera att en nämnd avser att söka en utlysning (status: avsikt).
@@ -155,9 +210,11 @@ def apply(
     """
     st = state(ctx)
     application = start_application(
-        st.read_store, item, _committee(st, committee), committees=committees(st.config), by=_who(by), note=note,
+        st.read_store, item, _committee(st, committee), committees=committees(st.config),
+        by=_who(st, by), note=note,
         amount=parse_amount(amount) if amount else None, partners=partner, countries=country,
-        on=_day(on), tz=st.tz)
+        on=_day(on), tz=st.tz, details=_details(project, start, end, cofinancing))
+    _warn_if_late(st, application)
     if fmt == "json":
         typer.echo(json.dumps(application.to_json(), ensure_ascii=False, indent=2))
         return
@@ -187,23 +244,36 @@ def application(
     partner: List[str] = PartnerOption,
     country: List[str] = CountryOption,
     on: Optional[str] = DateOption,
-    fmt: str = TextFormat,
+    project: Optional[str] = ProjectOption,
+    start: Optional[str] = FromOption,
+    end: Optional[str] = ToOption,
+    cofinancing: Optional[str] = CofinancingOption,
+    ks_underlag: bool = typer.Option(False, "--ks-underlag",
+                                     help="Skriv ett utkast till tjänsteskrivelse för KS-ärendet"),
+    fmt: str = typer.Option("text", "--format", "-f",
+                            help="text eller json; med --ks-underlag md eller docx"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
+                                          help="Skriv KS-underlaget till fil"),
 ) -> None:
-    """Visa en ansökan, eller för den vidare: ks-approved, submitted, granted, rejected, withdrawn.
+    """Visa en ansökan, eller för den vidare: ks-approved, submitted, granted, rejected,
+    withdrawn. --reason med granted/rejected sparar finansiärens motivering (eller villkor).
+    --ks-underlag skriver ett utkast till tjänsteskrivelse (md eller docx) för KS-ärendet.
 
-    Example: monitor application 3 --status ks-approved --note "KS 2027-01-26 § 12" --by anna.l
+    Example: monitor application 3 --status rejected --reason "Otydlig koppling till målen"
+    Example: monitor application 3 --ks-underlag --format docx -o ks-underlag-3.docx
     """
     st = state(ctx)
     current = get_application(st.read_store, app_id)
     if status is not None:
         status = choose("--status", status, APPLICATION_STATUSES, shown=STATUSES[1:])
-    if status is None and (amount or note or partner or country):
+    details = _details(project, start, end, cofinancing)
+    if status is None and (amount or note or partner or country or details):
         status = current.status  # only adding details to the current step
     if status is not None:
         updated = advance_application(
-            st.store, current.id, status, by=_who(by), note=note,
+            st.store, current.id, status, by=_who(st, by), note=note,
             amount=parse_amount(amount) if amount else None, force=force, reason=reason,
-            partners=partner, countries=country, on=_day(on), tz=st.tz)
+            partners=partner, countries=country, on=_day(on), tz=st.tz, details=details)
         if fmt != "json" and updated.status != current.status:
             last = updated.history[-1]
             console.print(t("applcli.moved", st.lang, id=updated.id,
@@ -211,10 +281,35 @@ def application(
                             new=status_label(updated.status, st.lang), by=last.by,
                             date=format_date(last.at, st.tz)), markup=False)
         current = updated
+    if ks_underlag:
+        _write_ks_draft(st, current, fmt, output)
+        return
     if fmt == "json":
         typer.echo(json.dumps(current.to_json(), ensure_ascii=False, indent=2))
         return
     _print_application(st, current)
+
+
+def _write_ks_draft(st: State, current: Application, fmt: str, output: Optional[Path]) -> None:
+    fmt = "md" if fmt == "text" else fmt
+    fmt = choose("--format", fmt, {"md": "md", "docx": "docx"})
+    if fmt == "docx" and output is None:
+        raise UsageError("--format", fmt, reason="usage.needs_output")
+    item, now = st.store.get_item(current.item_id), utcnow()
+    blocks = ks_draft(current, item, committee=committees(st.config)[current.committee],
+                      priorities=priorities(st.config), meetings=meetings(st.config),
+                      org=organisation(st.config), now=now, lang=st.lang,
+                      earlier=earlier_for_row(st.store, item, st.lang, st.tz, now,
+                                              next_round=False) if item else [])
+    if fmt == "md" and output is None:
+        typer.echo(to_markdown(blocks), nl=False)
+        return
+    assert output is not None
+    if fmt == "md":
+        output.write_text(to_markdown(blocks), encoding="utf-8")
+    else:
+        output.write_bytes(to_docx(blocks))
+    err.print(t("applcli.draft_written", st.lang, path=output), markup=False)
 
 
 @app.command()
@@ -253,8 +348,8 @@ def applications(
                                     "countries", "next_step")]
 
     def cells(row: dict[str, Any]) -> list[str]:
-        amounts = "\n".join(v for v in (_blank(row["amount_applied"]),
-                                         _blank(row["amount_granted"])) if v)
+        amounts = "\n".join(_money(row[key], lang) for key in ("amount_applied", "amount_granted")
+                             if row[key] is not None)
         return [str(row["id"]), row["committee"], status_label(row["status"], lang),
                 row["title"], amounts, row["next_step"], format_date(row["updated"], st.tz)]
     emit(rows, fmt, columns=columns, table_rows=cells, empty=t("applcli.none", lang),
@@ -266,7 +361,7 @@ def _applications_sheet(st: State, found: list[Application], rows: list[dict[str
     lang, tz = st.lang, st.tz
     headers = ["#", t("applcli.col_committee", lang), t("col_status", lang),
                t("col_title", lang), t("col_programme", lang), t("col_id", lang),
-               t("applcli.col_applied", lang), t("applcli.col_granted", lang),
+               t("applcli.col_applied", lang) + " (kr)", t("applcli.col_granted", lang) + " (kr)",
                t("applcli.partners", lang), t("applcli.countries", lang),
                t("applcli.col_created", lang), t("applcli.col_updated", lang),
                t("applcli.col_next", lang)]
@@ -277,8 +372,8 @@ def _applications_sheet(st: State, found: list[Application], rows: list[dict[str
     write_sheet(output, headers, cells, lang=lang, sheet=t("applcli.sheet", lang))
 
 
-def _blank(value: Any) -> str:
-    return "" if value is None else str(value)
+def _money(value: Any, lang: str) -> str:
+    return "" if value is None else money(value, lang)
 
 
 @app.command()
@@ -288,29 +383,41 @@ def report(
     ctx: typer.Context,
     year: Optional[int] = typer.Option(None, "--year", help="Året (standard: innevarande)"),
     committee: Optional[str] = typer.Option(None, "--committee", help="Bara en nämnd"),
-    fmt: str = typer.Option("md", "--format", "-f", help="md, html, csv eller xlsx (Excel)"),
+    fmt: str = typer.Option("md", "--format", "-f", help="md, html, docx, xlsx eller csv"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
                                           help="Skriv till fil i stället för skärmen"),
+    assessment: Optional[Path] = typer.Option(None, "--assessment", metavar="FILE",
+                                              help="Samordnarens bedömning (text) till "
+                                                   "avsnittet Bedömning"),
 ) -> None:
-    """Årsrapport: per nämnd ansökningar efter status och belopp, beviljade projekt, partner
-    och länder, och utlysningar som visades men inte söktes.
+    """Rapport internationellt samarbete för ett år: partnerskap, vänorter, samarbete inom
+    förvaltningarna, ansökningar, utlysningar som visades men inte söktes, och bedömningen.
 
     Example: monitor report --year 2026 --committee bun --format html -o internationellt-2026.html
+    Example: monitor report --year 2016 --format docx --assessment bedomning.txt -o rapport-2016.docx
     """
     st = state(ctx)
-    fmt = choose("--format", fmt, {**{f: f for f in FORMATS}, "xlsx": "xlsx", "excel": "xlsx"})
+    fmt = choose("--format", fmt, {**{f: f for f in FORMATS}, "excel": "xlsx"})
+    if fmt in BINARY_FORMATS and output is None:
+        raise UsageError("--format", fmt, reason="usage.needs_output")
+    text_of_assessment = None
+    if assessment is not None:
+        try:
+            text_of_assessment = assessment.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            raise UsageError("--assessment", str(assessment), reason="usage.not_path") from None
     now = utcnow()
     year = check_year("--year", year) or now.astimezone(st.tz).year
     built = build_report(st.read_store, year, committees(st.config),
-                         committee=_committee(st, committee), tz=st.tz, now=now)
-    if fmt == "xlsx":
-        write_sheet(output, [t(f"applcli.report.{c}", st.lang) for c in CSV_COLUMNS],
-                    report_rows(built, st.lang, st.tz), lang=st.lang,
-                    sheet=t("applcli.report_sheet", st.lang, year=year))
-        return
+                         committee=_committee(st, committee), tz=st.tz, now=now,
+                         organisation=organisation(st.config), assessment=text_of_assessment)
     text = render_report(built, fmt, st.lang, st.tz)
     if output is None:
+        assert isinstance(text, str)
         typer.echo(text, nl=not text.endswith("\n"))
         return
-    output.write_text(text, encoding="utf-8")
+    if isinstance(text, bytes):
+        output.write_bytes(text)
+    else:
+        output.write_text(text, encoding="utf-8")
     err.print(t("applcli.written", st.lang, path=output), markup=False)

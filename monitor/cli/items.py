@@ -11,9 +11,10 @@ import typer
 from rich.text import Text
 
 from ..decide import decide_by_cell, decide_by_for_row, decide_by_json
+from ..earlier import decided_applications, earlier_for_row
 from ..i18n import add_messages, format_date, format_datetime, t
 from ..meetings import meetings
-from ..model import CALL, LEGISLATION, STATUSES, from_iso
+from ..model import CALL, LEGISLATION, STATUSES, from_iso, utcnow
 from .common import (SHEET_FORMATS, OutputOption, SheetFormatOption, State, app, check_format,
                      cli_errors, console, emit, err, state, write_sheet)
 from .usage import (CALL_STATUSES, check_not_negative, choose_all, resolve_committee,
@@ -40,6 +41,8 @@ def public_row(row: dict[str, Any]) -> dict[str, Any]:
     out["links"] = row.get("links", [])  # every source that has this call (monitor.dedup)
     if "decide_by" in row:  # calls: when KS must decide (monitor.decide)
         out["decide_by"] = decide_by_json(row["decide_by"])
+    if "earlier" in row:  # what the funder said about an earlier application (monitor.earlier)
+        out["earlier"] = row["earlier"]
     for key, value in row["extra"].items():
         out.setdefault(key, value)
     return out
@@ -98,8 +101,10 @@ def _list_items(ctx: typer.Context, *, kind: str, fmt: str, limit: Optional[int]
     tz, lang = st.tz, st.lang
     if kind == CALL:
         calendar = meetings(st.config)
+        decided, now = decided_applications(store), utcnow()
         for row in rows:
             row["decide_by"] = decide_by_for_row(row, calendar, committee=filters["committee"])
+            row["earlier"] = earlier_for_row(store, row, lang, tz, now, decided=decided)
         columns = [("handle", t("col_id", lang)), ("deadline", t("col_deadline", lang)),
                    ("status", t("col_status", lang)), ("decide_by", t("decide.column", lang)),
                    ("title", t("col_title_more", lang))]
@@ -122,6 +127,10 @@ def _list_items(ctx: typer.Context, *, kind: str, fmt: str, limit: Optional[int]
         columns = [(k, k) for k in JSON_FIELDS]
     emit(rows, fmt, columns=columns, table_rows=cells, empty=t("no_items", lang),
          no_wrap=("handle", "deadline", "published", "status"), narrow_widths={"decide_by": 14})
+    if fmt == "table":
+        for row in rows:  # what the funder said about the committee's earlier applications
+            for line in row.get("earlier") or []:
+                console.print(f"{row['handle']}: {line}", markup=False, soft_wrap=True)
 
 
 def _title_cell(row: dict[str, Any]) -> Text:
@@ -140,13 +149,15 @@ def _title_cell(row: dict[str, Any]) -> Text:
 def calls(
     ctx: typer.Context,
     all_: bool = typer.Option(False, "--all", help="Även stängda utlysningar"),
-    status: List[str] = typer.Option([], "--status", help="forthcoming, open, closed (kommande, öppen, stängd)"),
+    status: List[str] = typer.Option([], "--status",
+                                     help="forthcoming, open, closed (kommande, öppen, stängd)"),
     source: List[str] = typer.Option([], "--source", help="Källans namn (flera går)"),
     programme: Optional[str] = typer.Option(None, "--programme", help="Program, del av namnet"),
     search: Optional[str] = typer.Option(None, "--search", help="Fritext i titel och text"),
     closing_within: Optional[float] = typer.Option(None, "--closing-within", metavar="DAYS",
                                                    help="Sista dag inom så många dagar"),
-    committee: Optional[str] = typer.Option(None, "--committee", help="Nämndens id, namn eller början av namnet"),
+    committee: Optional[str] = typer.Option(None, "--committee",
+                                            help="Nämndens id, namn eller början av namnet"),
     priority: Optional[str] = typer.Option(None, "--priority", help="Prioriterat område"),
     limit: Optional[int] = typer.Option(None, "--limit", min=1),
     fmt: str = SheetFormatOption,
@@ -169,7 +180,8 @@ def legislation(
     ctx: typer.Context,
     source: List[str] = typer.Option([], "--source", help="Källans namn (flera går)"),
     search: Optional[str] = typer.Option(None, "--search", help="Fritext i titel och text"),
-    committee: Optional[str] = typer.Option(None, "--committee", help="Nämndens id, namn eller början av namnet"),
+    committee: Optional[str] = typer.Option(None, "--committee",
+                                            help="Nämndens id, namn eller början av namnet"),
     priority: Optional[str] = typer.Option(None, "--priority", help="Prioriterat område"),
     limit: Optional[int] = typer.Option(None, "--limit", min=1),
     fmt: str = SheetFormatOption,
@@ -201,6 +213,8 @@ def show(ctx: typer.Context, item_id: str = typer.Argument(..., metavar="ID"),
     first, last = store.poll(row["first_poll"]), store.poll(row["last_poll"])
     if fmt == "json":
         out = public_row(row)
+        if row["kind"] == CALL:
+            out["earlier"] = earlier_for_row(store, row, lang, tz, utcnow())
         out.update(history=history, first_poll=first, last_poll=last, tags=row["tags"])
         typer.echo(json.dumps(out, ensure_ascii=False, indent=2, default=str))
         return
@@ -218,6 +232,9 @@ def show(ctx: typer.Context, item_id: str = typer.Argument(..., metavar="ID"),
         lines.append(Text(f"{t('show_deadlines', lang)}: {shown}"))
     if row["summary"]:
         lines += [Text(""), Text(row["summary"])]
+    earlier = earlier_for_row(store, row, lang, tz, utcnow())
+    if earlier:
+        lines += [Text("")] + [Text(line, style="bold") for line in earlier]
     lines += [Text(""), Text(t("show_tags", lang), style="bold")]
     if row["tags"]:
         for tag in row["tags"]:

@@ -27,6 +27,7 @@ add_messages({
                                                                     "{reason}"},
     "usage.bare": {"sv": "Fel: {reason}", "en": "Error: {reason}"},
     "usage.unknown": {"sv": "okänt värde.", "en": "unknown value."},
+    "usage.text": {"sv": "{text}", "en": "{text}"},
     "usage.ambiguous": {"sv": "passar flera ({matches}); skriv mer av namnet.",
                         "en": "fits several ({matches}); type more of the name."},
     "usage.negative": {"sv": "får inte vara negativt.", "en": "must not be negative."},
@@ -133,7 +134,7 @@ def render_click(exc: Exception, lang: str, args: Sequence[str] = ()) -> str:
                          if v.strip()]
                 return render(UsageError(name, value, reason=key, valid=valid,
                                          range=_range(groups.get("range") or "")), lang)
-        return render(UsageError(name, value, reason="usage.unknown"), lang)
+        return render(UsageError(name, value, reason="usage.text", text=message), lang)
     if kind == "BadOptionUsage":
         return t("usage.needs_value", lang, option=exc.option_name) + helpline
     message = exc.format_message()

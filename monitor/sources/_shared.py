@@ -163,6 +163,8 @@ def date_evidence(found: Iterable[Any]) -> list[dict[str, Any]]:
                  "text": f.text}
         if getattr(f, "end", None) is not None:
             entry["end"] = to_iso(f.end)
+        if getattr(f, "recurring", False):
+            entry["recurring"] = True
         out.append(entry)
     return out
 
@@ -172,9 +174,64 @@ def published_evidence(when: datetime, text: str) -> dict[str, Any]:
     return {"role": "published", "when": to_iso(when), "approximate": False, "text": text}
 
 
-def find_item_dates(text: str, *, language: str | None = None) -> list[Any]:
-    """Every date in ``text``, read with today's date from the monitor's clock."""
-    return find_dates(text, today=utcnow(), language=language or None)
+def find_item_dates(text: str, *, language: str | None = None,
+                    anchor: datetime | None = None) -> list[Any]:
+    """Every date in ``text``, read with today's date from the monitor's clock; a year the
+    text leaves out comes from ``anchor``, the page's own date, when it has one."""
+    return find_dates(text, today=utcnow(), language=language or None, anchor=anchor)
+
+
+def dates_with_anchor(text: str, *, language: str | None = None,
+                      anchor: datetime | None = None) -> tuple[list[Any], datetime | None]:
+    """The dates in a page's text read with its own date as anchor; without a date in its
+    markup, the page's text may give one ("Publicerad 3 september 2021", "Uppdaterad …")."""
+    found = find_item_dates(text, language=language, anchor=anchor)
+    if anchor is None:
+        stated = [f for f in found if f.role in ("published", "updated") and not f.approximate]
+        own = next((f for f in stated if f.role == "published"), None) or (
+            max(stated, key=lambda f: f.when) if stated else None)
+        if own is not None:
+            anchor = own.when
+            found = find_item_dates(text, language=language, anchor=anchor)
+    return found, anchor
+
+
+# Where a page says when it was written, most specific first.
+_PAGE_DATE_META = ("article:published_time", "og:published_time", "datePublished",
+                   "dcterms.date", "dcterms.created", "DC.date", "dc.date", "date", "pubdate",
+                   "publish-date", "article:modified_time", "og:updated_time",
+                   "dcterms.modified", "last-modified")
+
+
+def page_date(page: BeautifulSoup | None, headers: Mapping[str, str] | None = None,
+              ) -> datetime | None:
+    """The page's own date: its published/modified meta, else its first ``<time datetime>``,
+    else the HTTP ``Last-Modified``. Missing years in the page's text count from it, so an
+    old page read today keeps its own year."""
+    from ..dates import parse_date
+
+    def read(value: Any) -> datetime | None:
+        text = str(value or "").strip()
+        return parse_date(text, today=utcnow(), role="published") if text else None
+
+    if page is not None:
+        metas = {}
+        for meta in page.find_all("meta"):
+            key = meta.get("property") or meta.get("name") or meta.get("itemprop")
+            if key and meta.get("content"):
+                metas.setdefault(str(key), meta.get("content"))
+        lowered = {k.lower(): v for k, v in metas.items()}
+        for key in _PAGE_DATE_META:
+            when = read(metas.get(key) or lowered.get(key.lower()))
+            if when:
+                return when
+        for node in page.find_all("time"):
+            when = read(node.get("datetime")) or read(node.get_text(" ", strip=True))
+            if when:
+                return when
+    if headers:
+        return read(headers.get("last-modified"))
+    return None
 
 
 def apply_dates(item: Item, found: list[Any], *, now: datetime | None = None) -> Item:
@@ -250,10 +307,12 @@ class TextItemSource(Source):
     def items_kind(self) -> str:
         return self.option("item_kind") if "item_kind" in self.options else self.item_kind
 
-    def finish(self, item: Item, text: str = "") -> Item | None:
+    def finish(self, item: Item, text: str = "", anchor: datetime | None = None
+               ) -> Item | None:
         """Apply the common options to a parsed item; None when ``include`` drops it.
 
-        ``text`` is where dates are read from (title and summary when empty).
+        ``text`` is where dates are read from (title and summary when empty); ``anchor`` the
+        page's own date missing years count from (default the item's publication date).
         """
         if "include" in self.options and not title_included(item.title,
                                                              self.option("include")):
@@ -262,7 +321,7 @@ class TextItemSource(Source):
                      if k in self.options})
         if "find_dates" not in self.options or self.option("find_dates"):
             found = find_item_dates(text or f"{item.title}\n{item.summary}",
-                                    language=item.language)
+                                    language=item.language, anchor=anchor or item.published)
             apply_dates(item, found)
         return item
 

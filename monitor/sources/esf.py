@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 from urllib.parse import urlsplit
 
 from ..config import Key, check_http_url
 from ..dates import parse_date
 from ..fetch import NotModified, SourceHTTP
-from ..model import FORTHCOMING, Item, from_iso, utcnow
-from ._shared import apply_dates, compact, earliest_per_day, find_item_dates, soup, text_of
+from ..model import CLOSED, FORTHCOMING, OPEN, Item, from_iso, utcnow
+from ._shared import (apply_dates, compact, earliest_per_day, find_item_dates, page_date,
+                      soup, text_of)
 from .pages import slug
 from .wordpress import WordPressSource
 
@@ -40,6 +41,46 @@ def labelled_fields(text: str) -> dict[str, str]:
     return found
 
 
+def _month_of(entry: dict[str, Any], tz: tzinfo) -> str | None:
+    when = from_iso(entry.get("when"))
+    return when.astimezone(tz).strftime("%Y-%m") if when else None
+
+
+def read_announcement(item: Item, now: datetime, tz: tzinfo) -> bool:
+    """A news post announcing a coming call ("beräknas öppna den 2 december 2022 och stänga i
+    början av mars 2023"): keep its opening day, and the month it is to close in as
+    ``closes_approximately`` (no day is invented). False when the post announces no round."""
+    dates = item.extra.get("dates", [])
+    opens = [d for d in dates if d.get("role") == "opens"]
+    closes = [d for d in dates if d.get("role") == "deadline" and d.get("approximate")]
+    if not (opens or item.opens or item.deadlines) or not ANNOUNCES.search(item.summary):
+        return False
+    if closes:
+        item.extra["closes_approximately"] = _month_of(closes[0], tz)
+    approximate_opening = [d for d in opens if d.get("approximate")]
+    if approximate_opening and not item.opens:
+        item.extra["opens_approximately"] = _month_of(approximate_opening[0], tz)
+    item.extra["announcement"] = True
+    if not item.deadlines and closes:
+        # Open once opened, until the month it is to close in has passed.
+        month_end = from_iso(closes[-1].get("end") or closes[-1]["when"])
+        passed = month_end is not None and _next_month(month_end, tz) <= now
+        item.status = CLOSED if passed else OPEN
+    if item.opens and item.opens > now:
+        item.status = FORTHCOMING
+    mark_forthcoming(item, now)
+    return True
+
+
+def _next_month(moment: datetime, tz: tzinfo) -> datetime:
+    local = moment.astimezone(tz)
+    return local.replace(year=local.year + local.month // 12, month=local.month % 12 + 1, day=1,
+                         hour=0, minute=0, second=0)
+
+
+ANNOUNCES = re.compile(r"utlysning|ansökningsomgång|call for|öppna[rs]?\b|öppnar", re.I)
+
+
 def mark_forthcoming(item: Item, now: datetime) -> None:
     """A call announced only by month ("beräknas öppna i december") is forthcoming while that
     month is ahead; it gets no opening or deadline, since no day was given."""
@@ -60,22 +101,33 @@ class EsfSource(WordPressSource):
     ``Slutdatum`` the deadline (a closing time in the text, "stänger kl.16.00 den 29 oktober",
     makes it precise), ``Programområde``, ``Region``, ``Utlyst belopp``. A call announced only
     by month ("beräknas öppna i december") is forthcoming, with the month kept as
-    approximate. ``plan_url`` (the call plan, HTML) adds one item per planned call (table
-    row), with its dates as written.
+    approximate. ``posts_url`` (the news posts) adds coming calls announced only in news
+    ("beräknas öppna den 2 december 2022 och stänga i början av mars 2023"): a forthcoming
+    item with its opening day and ``closes_approximately`` (the month); a year left out
+    counts from the post's date. ``plan_url`` (the call plan, HTML) adds one item per
+    planned call (table row), with its dates as written.
     """
 
     kind = "esf"
     options = {
         **WordPressSource.options,
         "plan_url": Key(str, "", _plan_url, doc="the call plan page (utlysningsplan)"),
+        "posts_url": Key(str, "", _plan_url,
+                         doc="the news posts collection (/wp-json/wp/v2/posts): coming calls"),
     }
 
     async def fetch(self, http: SourceHTTP) -> list[Item]:
-        """The WordPress pages, then the call plan; unchanged when neither changed."""
-        try:
-            items, changed = await super().fetch(http), True
-        except NotModified:
-            items, changed = [], False
+        """The WordPress pages, the news posts, then the call plan; unchanged when none
+        changed."""
+        items: list[Item] = []
+        changed = False
+        for url in (self.url, self.option("posts_url")):
+            if not url:
+                continue
+            try:
+                items, changed = items + await self.fetch_collection(http, url), True
+            except NotModified:
+                pass
         if self.option("plan_url"):
             response = await http.get(self.option("plan_url"), conditional=True)
             if not response.not_modified:
@@ -97,6 +149,10 @@ class EsfSource(WordPressSource):
         if item is None:
             return None
         fields = labelled_fields(item.summary)
+        if post.get("type") == "post" or "/nyheter/" in urlsplit(item.url).path:
+            # News: a coming call is announced here before it has a page of its own.
+            self.apply_labels(item, fields)
+            return item if read_announcement(item, utcnow(), self.settings.tz) else None
         path = urlsplit(item.url).path.rstrip("/")
         listing = urlsplit(self.option("plan_url") or "").path.rstrip("/")
         is_call = bool(fields.keys() & {"call_number", "starts", "ends"}) or (
@@ -130,7 +186,9 @@ class EsfSource(WordPressSource):
         ("Öppnar: december 2026"), so the dates get their role from the heading."""
         items = []
         headings: list[str] = []
-        for row in soup(body, url).select("table tr"):
+        page = soup(body, url)
+        written = page_date(page)
+        for row in page.select("table tr"):
             cells = [compact(text_of(c)) for c in row.find_all(["td", "th"])]
             if row.find("td") is None:
                 headings = cells
@@ -144,7 +202,7 @@ class EsfSource(WordPressSource):
                         kind=self.items_kind(), title=f"Planerad utlysning: {cells[0]}",
                         url=url, summary=text, programme=self.option("programme") or None,
                         language="sv", extra={"planned": True})
-            apply_dates(item, find_item_dates(text, language="sv"))
+            apply_dates(item, find_item_dates(text, language="sv", anchor=written))
             mark_forthcoming(item, utcnow())
             items.append(item)
         return items

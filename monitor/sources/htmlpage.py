@@ -11,8 +11,8 @@ from ..dates import parse_date
 from ..fetch import NotModified, SourceHTTP
 from ..model import Item, utcnow
 from ._shared import (ITEM_OPTIONS, TextItemSource, absolute, apply_dates, compact,
-                      css_selector, fetch_details, find_item_dates, native_id_for,
-                      optional_css_selector, soup, text_of)
+                      css_selector, dates_with_anchor, fetch_details, native_id_for,
+                      optional_css_selector, page_date, soup, text_of)
 
 SUMMARY_CHARS = 4000
 
@@ -119,7 +119,8 @@ class HtmlSource(TextItemSource):
 
     def read_detail(self, item: Item, body: bytes, url: str) -> None:
         """Read deadlines and openings from the item's own page."""
-        region = soup(body, url).select_one(self.option("detail"))
+        page = soup(body, url)
+        region = page.select_one(self.option("detail"))
         if region is None:
             raise self.parse_error(f"no element matches detail selector "
                                    f"{self.option('detail')!r}", url)
@@ -127,4 +128,6 @@ class HtmlSource(TextItemSource):
         if not item.summary:
             item.summary = text[:SUMMARY_CHARS]
         if self.option("find_dates"):
-            apply_dates(item, find_item_dates(text, language=item.language))
+            found, _ = dates_with_anchor(text, language=item.language,
+                                         anchor=page_date(page) or item.published)
+            apply_dates(item, found)

@@ -27,8 +27,9 @@ class IcldSource(PageSource):
 
     kind = "icld"
 
-    def items_from_page(self, body: bytes, url: str, page: dict[str, Any]) -> list[Item]:
-        items = super().items_from_page(body, url, page)
+    def items_from_page(self, body: bytes, url: str, page: dict[str, Any],
+                        headers: Any = None) -> list[Item]:
+        items = super().items_from_page(body, url, page, headers)
         call = items[0]
         if call.programme and not page.get("title"):
             # The page is an FAQ or programme page; its own heading says little in a list.

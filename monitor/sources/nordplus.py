@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from ..config import Key
 from ..dates import yearly_deadline
-from ..model import Item, utcnow
+from ..model import Item, to_iso, utcnow
 from .pages import PageSource, _check_pages, slug
 
-RULE_TOLERANCE = timedelta(days=7)  # a date the page states this close to the rule replaces it
+BRUSSELS = ZoneInfo("Europe/Brussels")  # "23:59 CET" in the funder's words
 
 
 def _month_days(value: list) -> str | None:
@@ -36,16 +37,37 @@ def _check_nordplus_pages(value: list) -> str | None:
     return None
 
 
+def round_of(deadline: datetime, month_days: list[str]) -> tuple[int, str]:
+    """(year, "MM-DD") of the yearly round a stated deadline belongs to: the rule day nearest
+    to it, whatever the distance ("March 1st 2017" is the 1 February round of 2017)."""
+    day = deadline.date()
+    best: tuple[int, int, str] | None = None
+    for month_day in month_days:
+        month, dom = (int(part) for part in month_day.split("-"))
+        for year in (day.year - 1, day.year, day.year + 1):
+            try:
+                distance = abs((date(year, month, dom) - day).days)
+            except ValueError:
+                continue  # 29 February
+            if best is None or distance < best[0]:
+                best = (distance, year, month_day)
+    assert best is not None
+    return best[1], best[2]
+
+
 class NordplusSource(PageSource):
     """Nordplus (Junior, Adult, Horizontal, Nordic Languages): one item per application round.
 
-    The main deadline is **1 February, 23:59 Swedish time, every year, moved to the next
-    working day** when it falls on a weekend or holiday; preparatory visits in Junior, Adult
-    and Nordic Languages also have 1 October. Each configured programme page (``url`` and
-    ``pages``, each with ``programme`` and optionally ``deadlines = ["02-01", "10-01"]``) is
-    read, and for each yearly day the next deadline makes one item ("Nordplus Junior –
-    ansökan senast 2027-02-01"), with the page's text as summary. A deadline the page itself
-    states within a week of the rule replaces the rule (a moved deadline); every date in the
+    The main deadline is **1 February, 23:59 CET, every year**; preparatory visits in Junior,
+    Adult and Nordic Languages also have an autumn round on 1 October. A deadline on a
+    weekend or holiday moves to the next working day (the funder did so for Saturday 1
+    February 2025: "Monday 3 February"). Each configured page (``url`` and ``pages``, each
+    with ``programme`` and optionally ``deadlines = ["02-01", "10-01"]``; programme pages,
+    ``/apply-for-funding/…`` or a ``/news/…`` announcement) is read, and for each yearly day
+    the next round makes one item ("Nordplus Junior – ansökan senast 2027-02-01"), with the
+    page's text as summary. **A deadline the page itself states beats the rule** for the
+    round it belongs to (the rule day nearest to it, whatever the distance: "March 1st 2017"
+    is 1 March); a year the page leaves out comes from the page's own date. Every date in the
     page is kept as evidence. Nordplus Higher Education is for universities: leave it out.
     """
 
@@ -58,26 +80,56 @@ class NordplusSource(PageSource):
                          doc="yearly deadline days (MM-DD) for pages that name none"),
     }
 
-    def items_from_page(self, body: bytes, url: str, page: dict[str, Any]) -> list[Item]:
-        [page_item] = super().items_from_page(body, url, page)
+    def items_from_page(self, body: bytes, url: str, page: dict[str, Any],
+                        headers: Any = None) -> list[Item]:
+        [page_item] = super().items_from_page(body, url, page, headers)
         programme = page_item.programme or page_item.title
-        stated = page_item.deadlines
+        month_days = page.get("deadlines") or self.option("deadlines")
+        stated: dict[str, dict[int, datetime]] = {}
+        for when in self.stated_deadlines(page_item):
+            year, month_day = round_of(when, month_days)
+            rounds = stated.setdefault(month_day, {})
+            rounds[year] = min(when, rounds.get(year, when))
         items = []
-        for month_day in page.get("deadlines") or self.option("deadlines"):
-            rule = self.rule_deadline(month_day)
-            close = [d for d in stated if abs(d - rule) <= RULE_TOLERANCE]
-            deadline = close[0] if close else rule
+        now = utcnow()
+        for month_day in month_days:
+            deadline, year, from_page = self.next_round(month_day, stated.get(month_day, {}), now)
             day = deadline.date().isoformat()
             items.append(Item(
-                source=self.name, native_id=f"{slug(programme)}-{day}", kind=page_item.kind,
-                title=f"{programme} – ansökan senast {day}", url=url,
+                source=self.name, native_id=f"{slug(programme)}-{year}-{month_day}",
+                kind=page_item.kind, title=f"{programme} – ansökan senast {day}", url=url,
                 summary=page_item.summary, programme=programme, language=page_item.language,
                 deadlines=[deadline],
                 extra={**page_item.extra, "page_title": page_item.title,
-                       "deadline_rule": f"every year on {month_day}, 23:59, next working day",
-                       "deadline_from": "page text" if close else "rule"}))
+                       "round": "spring" if int(month_day[:2]) <= 6 else "autumn",
+                       "deadline_rule": f"every year on {month_day}, 23:59 CET, next working day",
+                       "deadline_from": "page text" if from_page else "rule"}))
         return items
 
-    def rule_deadline(self, month_day: str) -> datetime:
+    @staticmethod
+    def stated_deadlines(page_item: Item) -> list[datetime]:
+        """Deadlines the page gives for a round; the rule restated ("1 February every
+        year") is not one: the rule itself (with its working-day move) says that better."""
+        restated = {e["when"] for e in page_item.extra.get("dates", [])
+                    if e.get("recurring") and e.get("role") == "deadline"}
+        return [d for d in page_item.deadlines if to_iso(d) not in restated]
+
+    def next_round(self, month_day: str, stated: dict[int, datetime], now: datetime
+                   ) -> tuple[datetime, int, bool]:
+        """(deadline, round year, whether the page said so) of the round still to close
+        first. A round the page dates is that date; a round it does not, the rule's; a round
+        the page dates earlier than the rule that has closed is over."""
+        rule = self.rule_deadline(month_day, now)
+        year = rule.year
+        while year in stated and stated[year] < now:
+            year += 1
+            rule = self.rule_deadline(month_day, datetime(year, 1, 1, tzinfo=BRUSSELS))
+        options = [(when, round_year, True) for round_year, when in stated.items()
+                   if when >= now]
+        if year not in stated:
+            options.append((rule, year, False))
+        return min(options)
+
+    def rule_deadline(self, month_day: str, now: datetime) -> datetime:
         month, day = (int(part) for part in month_day.split("-"))
-        return yearly_deadline(month, day, today=utcnow())
+        return yearly_deadline(month, day, today=now, tz=BRUSSELS)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 from ..config import Key, check_http_url
 from ..fetch import SourceHTTP
-from ..model import Item
+from ..model import CLOSED, Item, to_iso
 from ._shared import (ITEM_OPTIONS, TextItemSource, apply_dates, compact, css_selector,
-                      find_item_dates, native_id_for, read_changed, soup, text_of)
+                      dates_with_anchor, native_id_for, page_date, read_changed, soup,
+                      text_of)
 
 SUMMARY_CHARS = 4000
 
@@ -30,6 +32,16 @@ def _check_pages(value: list) -> str | None:
         if any(not isinstance(entry.get(k, ""), str) for k in ("programme", "title")):
             return f"entry {index}: programme and title must be text"
     return None
+
+
+# A page saying that no round is open now ("Just nu går det inte att ansöka till
+# programmet"). A word for "now" is required: "efter sista dag går det inte att ansöka" is a
+# rule, not a status.
+NOT_OPEN_RE = re.compile(
+    r"\b(?:just nu|för närvarande|i nuläget|tills vidare)\b[^.\n]{0,20}?\b(?:går|är) det inte "
+    r"(?:möjligt )?att (?:ansöka|söka)[^.\n]*"
+    r"|\b(?:it is )?not (?:currently|at the moment) possible to apply[^.\n]*"
+    r"|\bapplications are (?:currently|at the moment) closed[^.\n]*", re.I)
 
 
 def slug(text: str) -> str:
@@ -69,21 +81,23 @@ class PageSource(TextItemSource):
         return await read_changed(
             http, [p["url"] for p in pages],
             lambda response, index: self.items_from_page(response.content, response.url,
-                                                         pages[index]))
+                                                         pages[index], response.headers))
 
     def parse(self, body: bytes, *, url: str, content_type: str = "") -> list[Item]:
         known = {p["url"]: p for p in self.page_list()}
         return self.items_from_page(body, url, known.get(url, {"url": url}))
 
-    def page_text(self, body: bytes, url: str) -> tuple[str, str]:
-        """The page's title and the text of its content element."""
+    def page_text(self, body: bytes, url: str, headers: Any = None
+                  ) -> tuple[str, str, datetime | None]:
+        """The page's title, the text of its content element and the page's own date."""
         page = soup(body, url)
         region = page.select_one(self.option("content")) or page.body or page
         heading = page.select_one(self.option("title")) or page.select_one("title")
-        return compact(text_of(heading)), text_of(region)
+        return compact(text_of(heading)), text_of(region), page_date(page, headers)
 
-    def items_from_page(self, body: bytes, url: str, page: dict[str, Any]) -> list[Item]:
-        heading, text = self.page_text(body, url)
+    def items_from_page(self, body: bytes, url: str, page: dict[str, Any],
+                        headers: Any = None) -> list[Item]:
+        heading, text, written = self.page_text(body, url, headers)
         title = page.get("title") or heading
         if not title or not text:
             raise self.parse_error("page has no title or no text (check the 'title' and "
@@ -94,6 +108,13 @@ class PageSource(TextItemSource):
                     title=title, url=url, summary=text[:SUMMARY_CHARS],
                     programme=page.get("programme") or self.option("programme") or None,
                     language=self.option("language") or None)
+        found, written = dates_with_anchor(text, language=item.language, anchor=written)
+        if written is not None:
+            item.extra["page_date"] = to_iso(written)
+        closed = NOT_OPEN_RE.search(text)
+        if closed:  # "Just nu går det inte att ansöka": the page's own word on its status
+            item.status = CLOSED
+            item.extra["status_text"] = compact(closed.group(0))
         if self.option("find_dates"):
-            apply_dates(item, find_item_dates(text, language=item.language))
+            apply_dates(item, found)
         return [item]

@@ -9,13 +9,15 @@ from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
-from ..config import Key
+from ..config import MUNICIPALITY_SCHEMA, Key
 from ..dates import find_deadline, parse_date
+from ..errors import SourceError
 from ..fetch import NotModified, SourceHTTP
 from ..model import LEGISLATION, OPEN, Item, to_iso, utcnow
 from ._shared import (absolute, compact, date_evidence, fetch_details, published_evidence,
                       soup, text_of)
 from .base import Source
+from .remissinstanser import invitee_text, names_municipality
 
 DETAIL_RE = re.compile(r"/remisser/\d{4}/\d{2}/[^/?#]+/?$")
 # "…, Fi2026/01655" at the end of a listing title: the ministry's case number.
@@ -23,6 +25,54 @@ CASE_RE = re.compile(r",\s*([A-ZÅÄÖ][A-Za-zÅÄÖåäö]{0,3}\d{4}/\d{3,6}(?:
 REPORT_RE = re.compile(r"\b(SOU|Ds)\s+(\d{4}:\d+)")
 CATEGORY_REMISS = "/tx/2099"
 SUMMARY_CHARS = 4000
+# "Diarienummer: KN2026/00741" inside the heading's vignette.
+VIGNETTE_CASE_RE = re.compile(r"(?:Diarienummer|Dnr)\s*:?\s*(\S.*?)\s*$", re.I)
+# Later listing pages come only from the site's filter endpoint, asked as its own script does
+# [inf: public client code]; 2099 is the remiss category.
+FILTER_PATH = "/Filter/GetFilteredItems"
+FILTER_PARAMS = {"lang": "sv", "filterType": "Taxonomy", "filterByType": "FilterablePageBase",
+                 "rootPageReference": "0", "displayLimited": "True",
+                 "preFilteredCategories": "2099"}
+AJAX = {"X-Requested-With": "XMLHttpRequest"}
+INVITEE_LISTS = 2  # remissinstans lists read per remiss
+
+
+def heading_parts(heading: Tag) -> tuple[str, str | None]:
+    """A remiss heading's title and the registration number some pages put inside it
+    (``<span class="h1-vignette">Diarienummer: KN2026/00741</span>``), never part of the
+    title."""
+    copy = BeautifulSoup(str(heading), "lxml")
+    case = None
+    for vignette in copy.select(".h1-vignette"):
+        match = VIGNETTE_CASE_RE.search(compact(text_of(vignette)))
+        case = case or (match.group(1) if match else None)
+        vignette.replace_with(" ")
+    return compact(text_of(copy.body or copy)), case
+
+
+def _invitee_boxes(page: BeautifulSoup) -> list[Tag]:
+    """What follows each "Remissinstanser" heading: a list of links, or the bodies named."""
+    boxes = []
+    for heading in page.find_all(re.compile(r"^h[2-4]$")):
+        if re.match(r"\s*remissinstanser", text_of(heading), re.I):
+            box = heading.find_next_sibling()
+            if box is not None:
+                boxes.append(box)
+    return boxes
+
+
+def invitee_links(page: BeautifulSoup, base: str) -> list[str]:
+    """Links to the list of bodies asked to answer: documents under the "Remissinstanser"
+    heading, and any link named "remissinstanser" (usually a PDF)."""
+    links: list[str] = []
+    for box in _invitee_boxes(page):
+        for anchor in box.select("a[href]"):
+            links.append(absolute(base, anchor.get("href")))
+    for anchor in page.select("a[href]"):
+        href = str(anchor.get("href"))
+        if re.search(r"remissinstans", f"{href} {text_of(anchor)}", re.I):
+            links.append(absolute(base, href))
+    return list(dict.fromkeys(link for link in links if link))
 
 
 def _time_value(node: Tag | None) -> datetime | None:
@@ -49,10 +99,16 @@ class RegeringenRemisserSource(Source):
     """Consultations (remisser) from regeringen.se, each with ministry and answer deadline.
 
     Reads the list page (``https://www.regeringen.se/remisser/``, the newest 20) for title,
-    link, publication date and ministry, then each remiss page (at most ``max_details`` a
-    poll) for the answer deadline, which is only written in the text ("… senast den 30
-    oktober 2026", "Sista dag att svara på remissen är den …"); the sentence is kept with
-    the item. A remiss page that cannot be read keeps its listing data and the error.
+    link, publication date and ministry, and with ``pages`` above 1 the older ones through
+    the site's filter endpoint (``/Filter/GetFilteredItems?…&page=N``, asked with
+    ``X-Requested-With: XMLHttpRequest``; JSON whose ``Message`` is the list's HTML). Then
+    each remiss page (at most ``max_details`` a poll) for the answer deadline, which is only
+    written in the text ("… senast den 30 oktober 2026", "Sista dag att svara på remissen är
+    den den …"); the sentence is kept with the item. A registration number inside the
+    heading ("Diarienummer: …") becomes ``case_number``, not part of the title. The list of
+    bodies asked to answer (remissinstanser, usually a PDF) is read, and ``invited`` says
+    whether the municipality of ``[municipality] name`` in settings is on it. A remiss page
+    or list that cannot be read keeps its listing data and the error.
     ``monitor sources test regeringen-remisser --file page.html`` reads either kind of page.
     """
 
@@ -61,6 +117,8 @@ class RegeringenRemisserSource(Source):
     options = {
         "max_details": Key(int, 20, lambda v: None if v >= 0 else "must be 0 or more",
                            doc="remiss pages read per poll"),
+        "pages": Key(int, 1, lambda v: None if v >= 1 else "must be 1 or more",
+                     doc="listing pages of 20 read per poll (the first is the HTML page)"),
     }
 
     async def fetch(self, http: SourceHTTP) -> list[Item]:
@@ -68,12 +126,76 @@ class RegeringenRemisserSource(Source):
         if response.not_modified:
             raise NotModified(self.url)
         items = self.parse(response.content, url=response.url)
+        items += await self.older_pages(http, {item.native_id for item in items})
 
         async def read(item: Item) -> None:
             page = await http.get(item.url)
             self.read_detail(item, soup(page.content, page.url), page.url)
         await fetch_details(items, self.option("max_details"), read)
+        for item in items:  # after every remiss page: lists are extra, never in their way
+            await self.read_invitees(http, item)
         return items
+
+    async def older_pages(self, http: SourceHTTP, seen: set[str]) -> list[Item]:
+        """Listing pages 2… through the filter endpoint, until one adds nothing new."""
+        items: list[Item] = []
+        endpoint = absolute(self.url, FILTER_PATH)
+        for number in range(2, min(self.option("pages"), self.settings.http.max_pages) + 1):
+            response = await http.get(endpoint, params={**FILTER_PARAMS, "page": str(number)},
+                                      headers=AJAX)
+            page_items = self.filtered_items(response.content, response.url)
+            fresh = [item for item in page_items if item.native_id not in seen]
+            seen.update(item.native_id for item in fresh)
+            items += fresh
+            if not fresh:
+                break
+        return items
+
+    def filtered_items(self, body: bytes, url: str) -> list[Item]:
+        """One answer of the filter endpoint: ``{"Message": "<ul class=list--block>…",
+        "TotalCount": N}``."""
+        data = self.parse_json(body, url)
+        message = data.get("Message") if isinstance(data, dict) else None
+        if not isinstance(message, str):
+            raise self.parse_error("not a filter answer (no 'Message' with the list)", url)
+        blocks = soup(f"<html><body>{message}</body></html>", url).select(
+            "ul.list--block > li div.sortcompact")
+        base = absolute(self.url, "/remisser/")
+        return [item for item in (self.item_from_block(b, base) for b in blocks) if item]
+
+    def municipality(self) -> str:
+        section = self.settings.section("municipality")
+        return str(section.get("name", MUNICIPALITY_SCHEMA["name"].default) or "").strip()
+
+    async def read_invitees(self, http: SourceHTTP, item: Item) -> None:
+        """Read the remiss's list of invited bodies and mark whether the municipality is on
+        it; a list that cannot be fetched or read is noted on the item, nothing more."""
+        name = self.municipality()
+        links = item.extra.get("remissinstanser") or []
+        if not name or not links:
+            return
+        errors = []
+        for link in links[:INVITEE_LISTS]:
+            try:
+                response = await http.get(link, conditional=False)
+                text = invitee_text(response.content, response.content_type, link)
+            except (SourceError, ValueError) as exc:
+                errors.append(f"{link}: {exc}")
+                continue
+            self.mark_invited(item, text, name)
+            if item.extra.get("invited"):
+                break
+        if errors and "invited" not in item.extra:
+            item.extra["remissinstanser_error"] = "; ".join(errors)
+
+    @staticmethod
+    def mark_invited(item: Item, text: str, name: str) -> None:
+        """``invited`` true when ``name`` is on the list; false when a list was read without
+        it (a remiss with no list read has no ``invited``)."""
+        line = names_municipality(text, name)
+        item.extra["invited"] = bool(line) or bool(item.extra.get("invited"))
+        if line:
+            item.extra["invited_as"] = line
 
     def parse(self, body: bytes, *, url: str, content_type: str = "") -> list[Item]:
         """The list page: one item per remiss link in ``ul.list--block``."""
@@ -109,8 +231,10 @@ class RegeringenRemisserSource(Source):
             return None  # related articles on a remiss page link elsewhere
         title = compact(text_of(link))
         times = block.select(".block--timeLinks time")
-        ministries = _ministries(block.select(".block--timeLinks a[href]"))
         extra = self.title_facts(title)
+        if "case_number" in extra:  # "…, Fi2026/01655": its own field, not the title's end
+            title = CASE_RE.sub("", title).strip()
+        ministries = _ministries(block.select(".block--timeLinks a[href]"))
         updated = _time_value(times[1]) if len(times) > 1 else None
         if updated is not None:
             extra["updated"] = to_iso(updated)
@@ -136,7 +260,10 @@ class RegeringenRemisserSource(Source):
         heading = page.select_one("h1#h1id") or page.select_one("main h1")
         if heading is None:
             raise self.parse_error("no remiss heading (h1#h1id) on the page", url)
-        item.title = item.title or compact(text_of(heading))
+        title, case = heading_parts(heading)
+        item.title = item.title or title
+        if case:
+            item.extra["case_number"] = case
         for key, value in self.title_facts(item.title).items():
             item.extra.setdefault(key, value)
         ministries = _ministries(page.select(".categories-text a[href]"))
@@ -151,7 +278,7 @@ class RegeringenRemisserSource(Source):
         body = page.select_one("main .col-1") or page.select_one("main") or page
         text = text_of(body)
         item.summary = compact(text_of(ingress)) if ingress is not None else text[:SUMMARY_CHARS]
-        found = find_deadline(text, today=utcnow())
+        found = find_deadline(text, today=utcnow(), anchor=published)
         if found is not None and not found.approximate:
             item.deadlines = [found.when]
             item.status = OPEN  # derived from the deadline when stored: closed once passed
@@ -162,3 +289,9 @@ class RegeringenRemisserSource(Source):
             ".list--icons a[href]") if ".pdf" in str(a.get("href")).lower()]
         if not item.extra["documents"]:
             del item.extra["documents"]
+        invitees = invitee_links(page, url)
+        if invitees:
+            item.extra["remissinstanser"] = invitees
+        named = "\n".join(text_of(box) for box in _invitee_boxes(page))
+        if self.municipality() and names_municipality(named, self.municipality()):
+            self.mark_invited(item, named, self.municipality())  # listed on the page itself

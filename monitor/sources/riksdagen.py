@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from ..config import Key
 from ..fetch import NotModified, SourceHTTP
@@ -12,7 +13,51 @@ from ._shared import local_date
 from .base import Source
 
 LABELS = {"prop": "Prop.", "bet": "Bet.", "sou": "SOU", "ds": "Ds", "mot": "Mot.",
-          "dir": "Dir.", "skr": "Skr.", "rskr": "Rskr."}
+          "dir": "Dir.", "skr": "Skr.", "rskr": "Rskr.", "sfs": "SFS"}
+# The path riksdagen.se files each document type under, for the page a person reads [inf:
+# links seen in public pages, e.g. /dokument/svensk-forfattningssamling/skollag-2010800_sfs-
+# 2010-800/]; the slug before "_" is the title's first words.
+HUMAN_TYPES = {"prop": "proposition", "bet": "betankande", "sou": "statens-offentliga-utredningar",
+               "ds": "departementsserien", "mot": "motion", "dir": "kommittedirektiv",
+               "skr": "skrivelse", "rskr": "riksdagsskrivelse",
+               "sfs": "svensk-forfattningssamling"}
+HUMAN_BASE = "https://www.riksdagen.se/sv/dokument-och-lagar/dokument"
+SLUG_CHARS = 45
+
+
+def designation(doktyp: str, rm: str, beteckning: str) -> str:
+    """``Prop. 2025/26:123``; SFS's ``beteckning`` already starts with its year
+    ("1895:bih. 52 s. 1"), so it is not doubled."""
+    label = LABELS.get(doktyp, doktyp.upper())
+    if not beteckning:
+        return ""
+    number = beteckning if not rm or beteckning.startswith(f"{rm}:") else f"{rm}:{beteckning}"
+    return f"{label} {number}"
+
+
+def encoded(url: str) -> str:
+    """A link without raw spaces or other characters a mail client breaks on."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=quote(parts.path, safe="/:@!$&'()*+,;=-._~%")))
+
+
+def human_url(doktyp: str, dok_id: str, titel: str) -> str | None:
+    """The document's page on riksdagen.se, for a type whose path is known."""
+    kind = HUMAN_TYPES.get(doktyp)
+    if not kind:
+        return None
+    words = re.sub(r"[^a-z0-9 -]", "", titel.casefold().translate(_ASCII)).split()
+    slug = ""
+    for word in words:
+        if len(slug) + len(word) + 1 > SLUG_CHARS:
+            break
+        slug = f"{slug}-{word}" if slug else word
+    ident = quote(dok_id.casefold().replace(" ", ""), safe="-.")
+    return f"{HUMAN_BASE}/{kind}/{slug or 'dokument'}_{ident}/"
+
+
+_ASCII = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u", "\n": " ",
+                        "/": " ", "–": " "})
 
 
 def _doktyps(value: list) -> str | None:
@@ -26,8 +71,10 @@ class RiksdagenSource(Source):
     For each type in ``doktyp`` (default bills ``prop``, committee reports ``bet``, ``sou``
     and ``ds``) reads ``pages`` pages (default 1, i.e. the newest ``sz`` documents; the URL
     sets ``sz``), following ``@nasta_sida``. Each document is a legislation item titled with
-    its designation (``Prop. 2025/26:123 …``, ``SOU 2026:8 …``), dated, linked to its HTML
-    text, with committee (``organ``) and status kept. All values in the data are strings; a
+    its designation (``Prop. 2025/26:123 …``, ``SOU 2026:8 …``; an SFS number once, not
+    "1895:1895:…"), dated, linked to its page on riksdagen.se (the data API's HTML text is
+    kept as ``data_url``, spaces encoded), with the responsible body (``organ``, e.g. "FiU",
+    "Justitiedepartementet L2") and status kept for tagging. All values in the data are strings; a
     single hit may come as an object rather than a list.
     """
 
@@ -91,18 +138,22 @@ class RiksdagenSource(Source):
         if not dok_id or not titel:
             return None
         doktyp = str(doc.get("doktyp") or doc.get("typ") or "").lower()
-        designation = ""
-        if doc.get("rm") and doc.get("beteckning"):
-            designation = f"{LABELS.get(doktyp, doktyp.upper())} {doc['rm']}:{doc['beteckning']}"
-        link = str(doc.get("dokument_url_html") or "")
-        if link.startswith("//"):
-            link = "https:" + link
-        extra = {k: v for k, v in {"doktyp": doktyp, "designation": designation,
+        named = designation(doktyp, str(doc.get("rm") or "").strip(),
+                            str(doc.get("beteckning") or "").strip())
+        data_link = str(doc.get("dokument_url_html") or "")
+        if data_link.startswith("//"):
+            data_link = "https:" + data_link
+        data_link = encoded(data_link or f"https://data.riksdagen.se/dokument/{dok_id}.html")
+        title = " ".join(titel.split())
+        link = human_url(doktyp, dok_id, title) or data_link
+        extra = {k: v for k, v in {"doktyp": doktyp, "designation": named,
+                                   "data_url": data_link,
                                    "organ": doc.get("organ"), "rm": doc.get("rm"),
                                    "document_status": doc.get("status"),
                                    "document_name": doc.get("dokumentnamn")}.items() if v}
+        if named and named.split(" ", 1)[1].replace(" ", "") in title.replace(" ", ""):
+            named = ""  # "Lag (1898:64 s.10) om boskillnad" names itself; SFS titles do
         return Item(source=self.name, native_id=dok_id, kind=LEGISLATION,
-                    title=f"{designation} {titel}".strip(),
-                    url=link or f"https://data.riksdagen.se/dokument/{dok_id}.html",
+                    title=f"{named} {title}".strip(), url=link,
                     summary=str(doc.get("summary") or "").strip(), language="sv",
                     published=local_date(str(doc.get("datum") or "")), raw=doc, extra=extra)

@@ -9,7 +9,8 @@ from typing import Any
 
 from ..config import Key
 from ..fetch import SourceHTTP, read_json
-from ..model import CALL, CLOSED, FORTHCOMING, OPEN, Item, html_to_text
+from ..model import (CALL, CLOSED, FORTHCOMING, OPEN, Item, date_only, day_deadline,
+                     day_opening, html_to_text)
 from .base import Source
 
 PORTAL = "https://ec.europa.eu/info/funding-tenders/opportunities/portal/screen/opportunities"
@@ -178,6 +179,12 @@ class SediaSource(Source):
             raise self.parse_error(f"none of {len(rows)} results had an identifier", url)
         return self.check_items([item for _, item in best.values()])
 
+    def _opening(self, value: datetime | None) -> datetime | None:
+        """A day-only start date is that day in the monitor's zone, like the deadlines."""
+        if value is None or not date_only(value):
+            return value
+        return day_opening(value.date(), self.settings.tz)
+
     def item_from_row(self, row: dict[str, Any]) -> Item | None:
         metadata = row["metadata"]
         kind_code = _first(metadata, "type")
@@ -213,6 +220,11 @@ class SediaSource(Source):
             for action in actions:
                 if isinstance(action, dict):
                     deadlines += [d for d in map(_date, action.get("deadlineDates") or []) if d]
+        # "…T00:00:00.000+0000" is a day in practice (the portal's cut-off, usually 17:00
+        # Brussels, is on its page, not in the data): the end of that day, shown as that day.
+        days = [d for d in deadlines if date_only(d)]
+        deadlines = [day_deadline(d.date(), self.settings.tz) if date_only(d) else d
+                     for d in deadlines]
         keywords = _values(metadata, "keywords")
         if len(keywords) == 1 and keywords[0].startswith("["):
             keywords = [str(k) for k in (_embedded_json(keywords[0]) or [])]
@@ -227,12 +239,14 @@ class SediaSource(Source):
             "project": _first(metadata, "projectName"),
             "project_acronym": _first(metadata, "projectAcronym"),
             "parent_title": _first(metadata, "title") if kind_code == "8" else None,
+            "deadline_date_only": bool(days) and len(days) == len(deadlines),
         }.items() if v}
         return Item(
             source=self.name, native_id=native_id, kind=CALL, title=title.strip(), url=url,
             summary=summary, programme=programme_name(metadata, identifier),
             language=str(row.get("language") or "en"),
             status=STATUS_LABELS.get(_first(metadata, "status") or ""),
-            opens=_date(_first(metadata, "startDate")), deadlines=deadlines, raw=row,
+            opens=self._opening(_date(_first(metadata, "startDate"))), deadlines=deadlines,
+            raw=row,
             extra=extra,
         )

@@ -58,6 +58,10 @@ class WordPressSource(TextItemSource):
 
     async def fetch(self, http: SourceHTTP) -> list[Item]:
         """Every page, each with a conditional GET (see ``read_pages``)."""
+        return await self.fetch_collection(http, self.url)
+
+    async def fetch_collection(self, http: SourceHTTP, url: str) -> list[Item]:
+        """Every page of one REST collection (``/pages``, ``/posts`` …)."""
         def read(response: Any, index: int) -> tuple[list[Item], bool]:
             posts = self.posts(response.content, response.url)
             total = response.headers.get("x-wp-totalpages", "")
@@ -65,7 +69,7 @@ class WordPressSource(TextItemSource):
                                     len(posts) >= self.option("per_page"))
             return self.items_from_posts(posts, response.url), more
         pages = [self.params(page) for page in range(1, self.settings.http.max_pages + 1)]
-        return await read_pages(http, self.url, pages, read)
+        return await read_pages(http, url, pages, read)
 
     def parse(self, body: bytes, *, url: str, content_type: str = "") -> list[Item]:
         return self.items_from_posts(self.posts(body, url), url)
@@ -102,9 +106,13 @@ class WordPressSource(TextItemSource):
         item = Item(source=self.name, native_id=str(post["id"]), kind=self.items_kind(),
                     title=title, url=str(post["link"]),
                     summary=(content or excerpt)[:SUMMARY_CHARS], published=published,
-                    raw={k: post.get(k) for k in ("id", "date", "modified", "slug", "link")},
+                    raw={k: post.get(k) for k in ("id", "date", "modified", "slug", "link", "type")},
                     extra={k: v for k, v in {"slug": post.get("slug")}.items() if v})
-        return self.finish(item, f"{title}\n{content or excerpt}")
+        # A page is kept up to date in place, a post (news) speaks of the day it was written.
+        modified = local_datetime(post.get("modified_gmt"), timezone.utc) or local_datetime(
+            post.get("modified"), STOCKHOLM)
+        anchor = (modified or published) if post.get("type") == "page" else published
+        return self.finish(item, f"{title}\n{content or excerpt}", anchor)
 
 
 def _rendered(value: Any) -> str:

@@ -33,7 +33,10 @@ def test_every_kind_has_seeds_that_parse() -> None:
     corpus = seeds()
     assert {s.block["kind"] for s in corpus} == monitor_kinds()
     empty = [s.label for s in corpus if not s.parse(s.body)]
-    assert empty == ["riksdagen:constructed_riksdagen_dokumentlista_ds_empty.json"]
+    assert sorted(empty) == [  # answers that are empty by design
+        "esf:constructed_esf_wp_posts_empty.json",
+        "regeringen-remisser:constructed_regeringen_filter_empty.json",
+        "riksdagen:constructed_riksdagen_dokumentlista_ds_empty.json"]
 
 
 def run_mutations(corpus: list[Seed], count: int, mutator: Mutator) -> tuple[Counter, list[str]]:
