@@ -164,7 +164,7 @@ def test_sources_kinds_prints_docstrings(cli):
 
 
 @pytest.mark.parametrize("command", ["calls", "legislation", "sources status", "show x",
-                                     "applications", "report --year 2026",
+                                     "applications", "report --year 2026", "activities",
                                      "calendar", "digest"])
 def test_read_commands_on_a_missing_database_fail_and_create_nothing(cli, tmp_path,
                                                                      monkeypatch, command):

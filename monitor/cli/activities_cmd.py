@@ -19,7 +19,7 @@ from ..model import utcnow
 from ..organisation import organisation
 from .applications_cmd import (CountryOption, PartnerOption, _committee, application_errors)
 from .common import FormatOption, State, app, cli_errors, console, emit, state
-from .usage import UsageError
+from .usage import UsageError, check_year
 
 add_messages({
     "actcli.recorded": {"sv": "Aktivitet {id} registrerad: {kind}, {committee}, {title}.",
@@ -122,7 +122,7 @@ def activity(
             console.print(t("actcli.reported", st.lang, id=found.id,
                             date=long_day(day, st.lang)), markup=False)
     else:
-        found = get_activity(st.store, target)
+        found = get_activity(st.read_store, target)
     if fmt == "json":
         typer.echo(json.dumps(found.to_json(), ensure_ascii=False, indent=2))
     elif target != "add" and not reported:
@@ -145,7 +145,8 @@ def activities(
     """
     st = state(ctx)
     lang = st.lang
-    found = list_activities(st.store, year=year, committee=_committee(st, committee))
+    found = list_activities(st.read_store, year=check_year("--year", year),
+                            committee=_committee(st, committee))
     rows = [a.to_json() for a in found]
     columns = [("id", "#"), ("committee", t("applcli.col_committee", lang)),
                ("kind", t("actcli.col_kind", lang)), ("title", t("col_title", lang)),
@@ -166,4 +167,5 @@ def activities(
                                else p["partner"] for p in row["partners"]]
         columns = [(k, k) for k in ("id", "committee", "kind", "title", "from", "to",
                                     "partners", "funding", "note", "reported_to_ks")]
-    emit(rows, fmt, columns=columns, table_rows=cells, empty=t("actcli.none", lang))
+    emit(rows, fmt, columns=columns, table_rows=cells, empty=t("actcli.none", lang),
+         no_wrap=("id", "committee"))
