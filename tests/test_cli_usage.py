@@ -137,3 +137,10 @@ def test_the_registers_refusals_use_the_same_style(cli, tagged):
     english = cli("application", "1", "--status", "submitted", lang="en")
     assert english.exit_code == 2
     assert english.output.startswith("Error: Application 1 cannot go from intent to submitted")
+
+
+def test_help_still_works_for_every_command(cli):
+    from tests.test_docs import command_paths
+    for path in command_paths():
+        result = cli(*path.split(), "--help")
+        assert result.exit_code == 0 and "Usage:" in result.output, path
