@@ -144,3 +144,13 @@ def test_help_still_works_for_every_command(cli):
     for path in command_paths():
         result = cli(*path.split(), "--help")
         assert result.exit_code == 0 and "Usage:" in result.output, path
+
+
+def test_activity_kinds_in_swedish(cli, tagged):
+    added = cli("activity", "add", "--committee", "Kultur", "--kind", "besök", "--title",
+                "Körresa till Cesis", "--format", "json")
+    assert added.exit_code == 0, added.output
+    assert json.loads(added.stdout)["kind"] == "visit"
+    wrong = cli("activity", "add", "--committee", "kfn", "--kind", "besk", "--title", "x")
+    assert wrong.exit_code == 2 and "Fel: --kind 'besk': okänt värde. Menade du 'besök'?" \
+        in wrong.output

@@ -19,7 +19,7 @@ from ..model import utcnow
 from ..organisation import organisation
 from .applications_cmd import (CountryOption, PartnerOption, _committee, application_errors)
 from .common import FormatOption, State, app, cli_errors, console, emit, state
-from .usage import UsageError, check_year
+from .usage import UsageError, check_year, choose
 
 add_messages({
     "actcli.recorded": {"sv": "Aktivitet {id} registrerad: {kind}, {committee}, {title}.",
@@ -98,11 +98,14 @@ def activity(
     if target == "add":
         if reported:
             raise UsageError("--reported-to-ks", reported, reason="actcli.not_with_add")
+        if kind:  # the English id or the Swedish word (besök, utbyte ...)
+            kind = choose("--kind", kind, {**{k: k for k in KINDS},
+                                           **{kind_label(k, "sv"): k for k in KINDS}}, KINDS)
         missing = [o for o, v in (("--committee", committee), ("--kind", kind),
                                   ("--title", title)) if not v]
         if missing:
             raise UsageError("", "", reason="actcli.add_needs", missing=", ".join(missing))
-        found = add_activity(st.store, committee=committee or "",
+        found = add_activity(st.store, committee=_committee(st, committee) or "",
                              committees=committees(st.config), kind=kind or "",
                              title=title or "", by=by or organisation(st.config).coordinator,
                              partners=partner, countries=country, period_from=start,
