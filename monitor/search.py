@@ -35,16 +35,17 @@ def ensure_handles(store: "Store") -> None:
     columns = {row[1] for row in store.conn.execute("PRAGMA table_info(items)")}
     indexed = store.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND "
                                 "name = 'items_handle'").fetchone()
-    if "handle" in columns and indexed:
-        return
+    if "handle" in columns and indexed and store.conn.execute(
+            "SELECT 1 FROM items WHERE handle IS NULL LIMIT 1").fetchone() is None:
+        return  # (rows without one: written by an older version still running somewhere)
     try:
         with store.write() as conn:
             if "handle" not in columns:
                 conn.execute("ALTER TABLE items ADD COLUMN handle TEXT")
-                ids = [row[0] for row in conn.execute("SELECT id FROM items")]
-                conn.executemany("UPDATE items SET handle = ? WHERE id = ?",
-                                 [(item_handle(i), i) for i in ids])
             conn.execute("CREATE INDEX IF NOT EXISTS items_handle ON items(handle)")
+            ids = [row[0] for row in conn.execute("SELECT id FROM items WHERE handle IS NULL")]
+            conn.executemany("UPDATE items SET handle = ? WHERE id = ?",
+                             [(item_handle(i), i) for i in ids])
     except sqlite3.Error as exc:
         raise StoreError(f"{store.path}: cannot add the items' handles: {exc}") from exc
 

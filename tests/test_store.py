@@ -215,3 +215,6 @@ def test_short_handles_are_stable_and_found(store, tmp_path):
         s.conn.execute("ALTER TABLE items DROP COLUMN handle")
     with Store(path) as s:
         assert s.get_item(item_handle("eu:b"))["id"] == "eu:b"
+        s.conn.execute("UPDATE items SET handle = NULL")  # rows an older version wrote
+    with Store(path) as s:
+        assert s.get_item(item_handle("eu:b"))["id"] == "eu:b"
