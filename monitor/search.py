@@ -77,9 +77,12 @@ def ensure_search_index(store: "Store") -> None:
 
 
 def _index_is_current(conn: sqlite3.Connection) -> bool:
+    """This version's index, and no sign of an older version having written since: an older
+    monitor recreates its ``items_fts`` and indexes only there what it stores."""
     row = conn.execute("SELECT value FROM store_meta WHERE key = 'search_index'").fetchone()
-    return row is not None and row[0] == SEARCH_INDEX_VERSION and conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE name = 'items_search'").fetchone() is not None
+    tables = {name for (name,) in conn.execute(
+        "SELECT name FROM sqlite_master WHERE name IN ('items_search', 'items_fts')")}
+    return row is not None and row[0] == SEARCH_INDEX_VERSION and tables == {"items_search"}
 
 
 def index_words(conn: sqlite3.Connection, item_id: str, title: str, summary: str) -> None:

@@ -194,6 +194,14 @@ def test_an_older_search_index_is_rebuilt_when_opened(tmp_path):
         assert [r["id"] for r in s.query_items(search="skola", now=NOW)] == ["eu:a"]
         s.upsert_items([call("b", title="Skolan", summary="")], now=NOW)  # old triggers gone
         assert {r["id"] for r in s.query_items(search="skola", now=NOW)} == {"eu:a", "eu:b"}
+        # an older version writes again (it recreates its own index and fills only that)
+        s.db["items"].enable_fts(["title", "summary"], create_triggers=True)
+        s.conn.execute("INSERT INTO items (id, source, native_id, kind, title, first_seen, "
+                       "last_seen, updated) VALUES ('eu:c', 'eu', 'c', 'call', 'Skolor', "
+                       "'2026', '2026', '2026')")
+    with Store(path) as s:
+        assert {r["id"] for r in s.query_items(search="skola", now=NOW)} == {
+            "eu:a", "eu:b", "eu:c"}
 
 
 def test_short_handles_are_stable_and_found(store, tmp_path):
