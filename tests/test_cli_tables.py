@@ -54,3 +54,13 @@ def test_a_handle_works_wherever_an_id_does(cli, polled):
     assert cli("poll", "--replay", str(REPLAY)).exit_code == 0
     again = json.loads(cli("calls", "--format", "json").stdout)[0]
     assert again["id"] == call["id"] and again["handle"] == call["handle"]
+
+
+def test_show_suggests_the_item_meant(cli, polled):
+    call = json.loads(cli("calls", "--format", "json").stdout)[0]
+    typo = call["id"].split(":", 1)[1][:-1] + "x"  # the source's own id, last letter wrong
+    result = cli("show", typo)
+    assert result.exit_code == 1
+    assert f"Ingen post med id {typo!r}. Menade du {call['handle']}" in result.output
+    english = cli("show", call["handle"][:-1] + "9", lang="en")
+    assert english.exit_code == 1 and "Did you mean" in english.output

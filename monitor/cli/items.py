@@ -207,7 +207,9 @@ def show(ctx: typer.Context, item_id: str = typer.Argument(..., metavar="ID"),
     store, lang, tz = st.read_store, st.lang, st.tz
     row = store.get_item(item_id)
     if row is None:
-        err.print(t("item_not_found", lang, id=item_id), markup=False)
+        near = _near_ids(store, item_id)
+        hint = t("usage.did_you_mean", lang, choices=", ".join(near)) if near else ""
+        err.print(t("item_not_found", lang, id=item_id) + hint, markup=False, soft_wrap=True)
         raise typer.Exit(1)
     history = store.history(row["id"])
     first, last = store.poll(row["first_poll"]), store.poll(row["last_poll"])
@@ -256,6 +258,18 @@ def show(ctx: typer.Context, item_id: str = typer.Argument(..., metavar="ID"),
                                 poll=_poll_label(last))))
     for line in lines:
         console.print(line)
+
+
+def _near_ids(store: Any, wanted: str) -> list[str]:
+    """Up to three stored items whose id, source's own id or handle is close to ``wanted``
+    (shown by their handle: the way to type them)."""
+    import difflib
+    by_name: dict[str, str] = {}
+    for ident, handle in store.conn.execute("SELECT id, handle FROM items"):
+        for name in (ident, ident.split(":", 1)[-1], handle or ""):
+            by_name.setdefault(name.lower(), handle or ident)
+    close = difflib.get_close_matches(wanted.lower(), list(by_name), n=3, cutoff=0.75)
+    return list(dict.fromkeys(by_name[name] for name in close))
 
 
 def _poll_label(poll: dict[str, Any] | None) -> str:
