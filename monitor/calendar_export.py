@@ -100,7 +100,8 @@ def build_calendar(config: Config, store: Store, *, committee: str | None = None
         name = t("calendar_name_committee", lang,
                  name=committees(config)[committee].display_name(lang))
     calendar.add("x-wr-calname", name)
-    rows = store.query_items(kind=CALL, include_closed=False, committee=committee, now=now)
+    rows = store.query_items(kind=CALL, include_closed=False, committee=committee, now=now,
+                             eligible_only=True)  # as `monitor calls`: refused calls left out
     for row in rows:
         sequence = _sequence(store, row, now)
         lines = [row["url"] or "", row["programme"] or "", row["id"]]

@@ -165,9 +165,13 @@ HTTP_SCHEMA: dict[str, Key] = {
     "max_pages": Key(int, 50, _positive, doc="page limit per source and poll"),
 }
 
+# [municipality]: who the monitor works for. ``region`` is the programme area of the regional
+# programmes it lies in (ESF+, the regional fund: "Stockholm"), for the eligibility step
+# (monitor.matchers.eligibility); "" means no call is refused for its area.
 MUNICIPALITY_SCHEMA: dict[str, Key] = {
     "name": Key(str, "Tyresö kommun",
                 doc="the municipality as funders and ministries write it (remissinstans lists)"),
+    "region": Key(str, "", doc="its programme area / county (ESF+, the regional fund)"),
 }
 
 # Other modules add their sections here (mail, schedule, ...) before settings are loaded.

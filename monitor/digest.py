@@ -272,8 +272,9 @@ class _Builder:
                     continue
                 chosen[row["id"]] = (row, self.tag_reasons(row, committee))
         for topic in topics:
+            # a call the municipality cannot apply for is never mailed (monitor.eligibility)
             for row in self.store.query_items(search=topic, sources=sources, now=self.until,
-                                              **narrow):
+                                              eligible_only=True, **narrow):
                 reason = t("digest_why_topic", self.lang, topic=topic)
                 chosen.setdefault(row["id"], (row, []))[1].append(reason)
         return chosen
@@ -381,7 +382,8 @@ class _Builder:
         entries = []
         for row in self.store.query_items(kind=CALL, include_closed=False,
                                           sources=list(self.sub.sources), now=self.until,
-                                          touched=(self.since, self.until)):
+                                          touched=(self.since, self.until),
+                                          eligible_only=True):
             if row["committees"] or not _in_window(row["first_seen"], self.since, self.until):
                 continue
             status = t(f"status_{row['status']}", self.lang) if row["status"] else "?"

@@ -18,10 +18,11 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import sqlite_utils
 
-from . import dedup
+from . import corrections, dedup
 from . import search as fulltext
 from .search import fts_query
 from .errors import StoreError
+from .eligibility import read_eligibility
 from .model import CLOSED, Item, Tag, derive_status, from_iso, next_deadline, to_iso, utcnow
 
 __all__ = ["Store", "UpsertResult", "TRACKED_FIELDS", "SCHEMA_HOOKS", "fts_query"]
@@ -73,7 +74,8 @@ CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL
 
 
 # Feature modules append functions that create their own tables; run at every open.
-SCHEMA_HOOKS: list[Callable[[sqlite_utils.Database], None]] = [dedup.schema]
+SCHEMA_HOOKS: list[Callable[[sqlite_utils.Database], None]] = [dedup.schema,
+                                                              corrections.schema]
 
 
 @dataclass
@@ -275,7 +277,8 @@ class Store:
                     limit: int | None = None, now: datetime | None = None,
                     collapse_duplicates: bool = True,
                     touched: tuple[datetime, datetime] | None = None,
-                    closing_until: datetime | None = None) -> list[dict[str, Any]]:
+                    closing_until: datetime | None = None,
+                    eligible_only: bool = False) -> list[dict[str, Any]]:
         """Items filtered as the CLI and digests ask; each row carries its tags and links.
 
         The same call stored from two sources comes back once (the richer row), its
@@ -284,6 +287,8 @@ class Store:
         seen in that window or whose deadlines, opening or status changed in it, and (with
         ``closing_until``) open calls whose deadline is after ``until`` and by
         ``closing_until``: what a digest can report, without reading every row it follows.
+        ``eligible_only`` leaves out calls the municipality cannot apply for (the eligibility
+        step's tag ``eligibility:no``).
         """
         now = now or utcnow()
         where: list[str] = []
@@ -311,6 +316,9 @@ class Store:
                 where.append("items.rowid IN (SELECT rowid FROM items_search "
                              "WHERE items_search MATCH :search)")
                 params["search"] = fts
+        if eligible_only:
+            where.append("id NOT IN (SELECT item_id FROM tags WHERE dimension = 'eligibility'"
+                         " AND tag = 'no')")
         for dimension, value in (("committee", committee), ("priority", priority)):
             if value:
                 where.append(f"id IN (SELECT item_id FROM tags WHERE dimension = '{dimension}'"
@@ -335,6 +343,7 @@ class Store:
     def _decorate(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Parse JSON columns and attach committees/priorities (with evidence) to each row."""
         tags = self.tags_for([r["id"] for r in rows])
+        fixes = corrections.for_items(self.conn, [r["id"] for r in rows])
         links = dedup.links_for(self.db, rows)
         for row in rows:
             row["links"] = links[row["id"]]
@@ -344,20 +353,27 @@ class Store:
             row["tags"] = item_tags
             row["committees"] = [t["tag"] for t in item_tags if t["dimension"] == "committee"]
             row["priorities"] = [t["tag"] for t in item_tags if t["dimension"] == "priority"]
+            row.update(read_eligibility(item_tags))
+            row["corrections"] = [c.as_dict() for c in fixes.get(row["id"], ())]
         return rows
 
     # ------------------------------------------------------------------ tags
     def replace_tags(self, item_id: str, tags: Iterable[Tag], *, now: datetime | None = None,
-                     ) -> None:
-        """Set an item's tags (all dimensions) to exactly ``tags``."""
+                     ) -> list[Tag]:
+        """Set an item's tags (all dimensions) to ``tags``, with people's corrections of the
+        item laid over them (:mod:`monitor.corrections`: they win over the rules); returns
+        the tags written."""
         stamp = to_iso(now or utcnow())
         with self.write() as conn:
+            tags = corrections.apply(list(tags),
+                                     corrections.for_items(conn, [item_id]).get(item_id, ()))
             conn.execute("DELETE FROM tags WHERE item_id = ?", [item_id])
             conn.executemany(
                 "INSERT INTO tags (item_id, dimension, tag, score, evidence, matcher, tagged_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [(item_id, t.dimension, t.tag, t.score, _dumps(list(t.evidence)), t.matcher,
                   stamp) for t in tags])
+        return tags
 
     def tags_for(self, ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
         result: dict[str, list[dict[str, Any]]] = {}

@@ -177,8 +177,8 @@ def test_report_formats_and_languages(cli, scenario, tmp_path):
 
 def test_calls_show_decide_by_in_table_and_json(cli):
     assert cli("poll", "--replay", str(REPLAY)).exit_code == 0
-    rows = {r["id"]: r for r in json.loads(cli("calls", "--format", "json").stdout)}
-    scholarship = rows["eu-funding:cascade-11265"]["decide_by"]
+    rows = {r["id"]: r for r in json.loads(cli("calls", "--all", "--format", "json").stdout)}
+    scholarship = rows["eu-funding:cascade-11265"]["decide_by"]  # listed with --all only
     # next deadline 14 February 2027 (the portal's day): KS 2027-01-26 (+7 days = 02-02) fits
     assert scholarship["ks_meeting"] == "2027-01-26"
     assert scholarship["ks_submission"] == "2027-01-05"

@@ -65,10 +65,14 @@ def test_moved_deadline_shows_in_history(cli, tmp_path):
 
 def test_calls_json_fields_and_order(cli):
     cli("poll", "--replay", str(REPLAY))
-    rows = json.loads(cli("calls", "--format", "json").stdout)
+    # internships and a scholarship: open, but the municipality cannot apply (only --all)
+    assert json.loads(cli("calls", "--format", "json").stdout) == []
+    rows = json.loads(cli("calls", "--all", "--status", "open", "--format", "json").stdout)
     # the fourth cascade call's last cut-off (2026-09-29) has passed: closed, not listed
     assert [r["id"] for r in rows] == ["eu-funding:cascade-11145", "eu-funding:cascade-11143",
                                        "eu-funding:cascade-11265"]
+    assert [r["eligible"] for r in rows] == [False] * 3 and rows[0]["regions"] == []
+    assert rows[0]["eligibility_reason"].startswith("endast enskilda personer")
     first = rows[0]
     for key in ("id", "source", "kind", "title", "url", "programme", "status", "opens",
                 "deadline", "deadlines", "committees", "priorities", "first_seen", "updated"):
@@ -87,11 +91,12 @@ def test_calls_filters(cli):
         assert result.exit_code == 0, result.output
         return {r["id"].split(":")[1] for r in json.loads(result.stdout)}
     assert len(ids("--all")) == 8
-    assert ids("--status", "closed") == {"HORIZON-CL5-2026-09-D4-03", "HORIZON-CL5-2026-09-D4-08",
+    assert ids("--all", "--status", "closed") == {"HORIZON-CL5-2026-09-D4-03", "HORIZON-CL5-2026-09-D4-08",
                                          "HORIZON-JU-CBE-2026-IAFlag-02",
                                          "HORIZON-JU-CBE-2026-IA-05", "cascade-11264"}
-    assert ids("--closing-within", "45") == {"cascade-11143", "cascade-11145"}
-    assert ids("--search", "internships") == {"cascade-11143", "cascade-11145"}
+    assert ids("--closing-within", "45") == set()  # internships: not for the municipality
+    assert ids("--all", "--closing-within", "45") == {"cascade-11143", "cascade-11145"}
+    assert ids("--all", "--search", "internships") == {"cascade-11143", "cascade-11145"}
     assert ids("--all", "--programme", "horizon") == {
         "HORIZON-CL5-2026-09-D4-03", "HORIZON-CL5-2026-09-D4-08",
         "HORIZON-JU-CBE-2026-IAFlag-02", "HORIZON-JU-CBE-2026-IA-05",
@@ -99,17 +104,18 @@ def test_calls_filters(cli):
     unknown = cli("calls", "--source", "nowhere")  # was silently empty
     assert unknown.exit_code == 2 and "Fel: --source 'nowhere'" in unknown.output
     assert ids("--source", "EU-funding") == ids()
-    assert len(ids("--limit", "1")) == 1
+    assert len(ids("--all", "--limit", "1")) == 1
 
 
 def test_calls_csv_and_table(cli):
     cli("poll", "--replay", str(REPLAY))
-    rows = list(csv.DictReader(io.StringIO(cli("calls", "--format", "csv").stdout)))
+    rows = list(csv.DictReader(io.StringIO(cli("calls", "--all", "--status", "open", "--format",
+                                               "csv").stdout)))
     assert len(rows) == 3 and rows[0]["id"] == "eu-funding:cascade-11145"
-    assert rows[0]["deadlines"].count(";") == 6
-    table = cli("calls").output
+    assert rows[0]["deadlines"].count(";") == 6 and rows[0]["eligible"] == "False"
+    table = cli("calls", "--all", "--status", "open").output
     assert "Sista dag" in table and "Gnomon" in table
-    assert "Deadline" in cli("calls", lang="en").output
+    assert "Deadline" in cli("calls", "--all", lang="en").output
 
 
 def test_bad_status_and_format_are_usage_errors(cli):

@@ -48,7 +48,8 @@ def test_unknown_key_lists_the_valid_keys(tmp_path):
 def test_unknown_table(tmp_path):
     error = error_for(tmp_path, RULES + "\n[synonyms]\nx = 1\n")
     assert error.key == "synonyms"
-    assert error.valid == ["scoring", "exclude", "priority", "programme", "terms"]
+    assert error.valid == ["scoring", "code", "eligibility", "exclude", "priority", "programme",
+                           "terms"]
 
 
 def test_unknown_tier_and_language(tmp_path):

@@ -21,7 +21,8 @@ def test_synthetic_items_are_deterministic_and_varied():
 
 def test_a_matcher_kind_defined_twice_is_refused():
     own = [k for k in registry.kinds() if registry.get(k).__module__.startswith("monitor.")]
-    assert own == ["exclude", "priority", "programme", "terms"]  # tests may define more
+    assert own == ["code", "eligibility", "exclude", "priority", "programme",
+                   "terms"]  # tests may define more
     with pytest.raises(RuntimeError, match="matcher kind 'terms' defined twice"):
         type("OtherTerms", (Matcher,), {"kind": "terms"})
 

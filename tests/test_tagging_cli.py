@@ -44,7 +44,11 @@ def test_tag_writes_one_json_line_per_item(cli, tmp_path):
     assert rows[0]["priorities"] == ["verksamhetsutveckling"]
     assert set(rows[0]["why"]) == {"aon", "verksamhetsutveckling"}
     assert any("äldreomsorg" in e for e in rows[0]["why"]["aon"])
-    assert rows[1] == {"id": "b", "committees": [], "priorities": [], "why": {}}
+    # ESF+ is for one programme area and this call names none: unknown, still tagged
+    assert rows[0]["eligible"] is None and rows[0]["regions"] == []
+    assert rows[1] == {"id": "b", "committees": [], "priorities": [], "why": {},
+                       "regions": [], "eligible": None, "eligibility_reason": None,
+                       "eligibility_reason_en": None}
 
 
 @pytest.mark.parametrize("lang, expected", [
@@ -148,11 +152,23 @@ def test_poll_tags_new_items_at_ingest(cli, config_dir):
     assert cli("poll", "--replay", str(REPLAY)).exit_code == 0
     with _store(config_dir) as store:
         tags = store.tags_for(["eu-funding:cascade-11143", "eu-funding:cascade-11265"])
+    # internships for students: the municipality cannot apply, whatever terms match
     assert [(t["dimension"], t["tag"]) for t in tags["eu-funding:cascade-11143"]] == [
-        ("committee", "gvn"), ("priority", "verksamhetsutveckling")]
-    assert tags["eu-funding:cascade-11143"][0]["evidence"] == [
+        ("eligibility", "no")]
+    assert tags["eu-funding:cascade-11143"][0]["evidence"][:2] == [
+        "endast enskilda personer (stipendier, praktik, forskartjänster)",
+        "only individuals (scholarships, internships, fellowships)"]
+    assert [t["tag"] for t in tags["eu-funding:cascade-11265"]] == ["no"]  # a scholarship
+    edit_rules(config_dir, '"scholarship*", "stipendi*", "fellowship*", "internship*", ', '')
+    edit_rules(config_dir, '"will offer internships", "offer internships", "internships to"',
+               '"individual applicants"')
+    assert cli("retag").exit_code == 0
+    with _store(config_dir) as store:
+        tags = store.tags_for(["eu-funding:cascade-11143"])["eu-funding:cascade-11143"]
+    assert [(t["dimension"], t["tag"]) for t in tags] == [
+        ("committee", "gvn"), ("eligibility", "yes"), ("priority", "verksamhetsutveckling")]
+    assert tags[0]["evidence"] == [
         'term "internships" in title (+4.5)', 'term "students" in summary (+1)']
-    assert "eu-funding:cascade-11265" not in tags  # a scholarship: no committee
 
 
 @pytest.mark.parametrize("lang, summary", [
@@ -175,5 +191,10 @@ def test_retag_applies_changed_rules_to_stored_items(cli, config_dir, lang, summ
     assert summary in result.stdout
     with _store(config_dir) as store:
         tags = store.tags_for(["s:0", "s:1", "s:2"])
-    assert "s:0" not in tags and "s:1" not in tags  # "idrott" is no longer in the rules
-    assert [t["tag"] for t in tags["s:2"]] == ["kfn", "verksamhetsutveckling"]
+    tagged = {key: [t["tag"] for t in rows if t["dimension"] in ("committee", "priority")]
+              for key, rows in tags.items()}
+    assert tagged["s:0"] == tagged["s:1"] == []  # "idrott" is no longer in the rules
+    assert tagged["s:2"] == ["kfn", "verksamhetsutveckling"]
+    # every call keeps its eligibility: a national call names no area
+    assert {t["tag"] for rows in tags.values() for t in rows
+            if t["dimension"] == "eligibility"} == {"yes"}

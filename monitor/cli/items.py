@@ -10,6 +10,7 @@ from typing import Any, List, Optional
 import typer
 from rich.text import Text
 
+from .eligibility_text import correction_lines, eligibility_lines
 from ..decide import decide_by_cell, decide_by_for_row, decide_by_json
 from ..earlier import decided_applications, earlier_for_row
 from ..i18n import add_messages, format_date, format_datetime, t
@@ -31,13 +32,18 @@ add_messages({
 
 JSON_FIELDS = ("id", "source", "kind", "title", "url", "programme", "status", "opens",
                "deadline", "deadlines", "published", "committees", "priorities", "first_seen",
-               "updated", "summary", "language", "handle")
+               "updated", "summary", "language", "regions", "eligible", "handle")
 
 
 def public_row(row: dict[str, Any]) -> dict[str, Any]:
     """An item as JSON/CSV output shows it: stable keys, ISO 8601 dates, evidence per tag."""
     out = {key: row.get(key) for key in JSON_FIELDS}
     out["why"] = {f"{tag['dimension']}:{tag['tag']}": tag["evidence"] for tag in row["tags"]}
+    # why the municipality cannot apply (monitor.eligibility), Swedish and English
+    out["eligibility_reason"] = row.get("eligibility_reason")
+    out["eligibility_reason_en"] = row.get("eligibility_reason_en")
+    # people's corrections (monitor.corrections): "Rättad av …: …" for mail and web
+    out["corrections"] = row.get("corrections", [])
     out["links"] = row.get("links", [])  # every source that has this call (monitor.dedup)
     if "decide_by" in row:  # calls: when KS must decide (monitor.decide)
         out["decide_by"] = decide_by_json(row["decide_by"])
@@ -148,7 +154,8 @@ def _title_cell(row: dict[str, Any]) -> Text:
 @cli_errors
 def calls(
     ctx: typer.Context,
-    all_: bool = typer.Option(False, "--all", help="Även stängda utlysningar"),
+    all_: bool = typer.Option(False, "--all", help="Även stängda utlysningar och de som "
+                                                   "kommunen inte kan söka"),
     status: List[str] = typer.Option([], "--status",
                                      help="forthcoming, open, closed (kommande, öppen, stängd)"),
     source: List[str] = typer.Option([], "--source", help="Källans namn (flera går)"),
@@ -171,7 +178,7 @@ def calls(
                 statuses=choose_all("--status", status, CALL_STATUSES),
                 include_closed=all_, sources=source, programme=programme, search=search,
                 closing_within_days=check_not_negative("--closing-within", closing_within),
-                committee=committee, priority=priority, output=output)
+                committee=committee, priority=priority, output=output, eligible_only=not all_)
 
 
 @app.command()
@@ -226,9 +233,11 @@ def show(ctx: typer.Context, item_id: str = typer.Argument(..., metavar="ID"),
               ("col_opens", format_datetime(row["opens"], tz)),
               ("col_deadline", format_datetime(row["deadline"], tz)),
               ("col_published", format_date(row["published"], tz)),
-              ("col_committees", ", ".join(row["committees"]))]
+              ("col_committees", ", ".join(row["committees"])),
+              ("show_regions", ", ".join(row["regions"]))]
     lines += [Text(f"{t(key, lang)}: {value}") for key, value in fields if value]
     lines.append(Text(f"{t('col_handle', lang)}: {row['handle']}"))
+    lines += eligibility_lines(row, lang)
     if len(row["deadlines"]) > 1:
         shown = ", ".join(format_datetime(d, tz) for d in row["deadlines"])
         lines.append(Text(f"{t('show_deadlines', lang)}: {shown}"))
@@ -244,6 +253,8 @@ def show(ctx: typer.Context, item_id: str = typer.Argument(..., metavar="ID"),
                               + "; ".join(tag["evidence"])))
     else:
         lines.append(Text("  " + t("show_no_tags", lang)))
+    corrected = correction_lines(row, lang)
+    lines += [Text(""), *corrected] if corrected else []
     lines += [Text(""), Text(t("show_history", lang), style="bold")]
     if history:
         for change in history:

@@ -8,11 +8,14 @@ from typing import Any, Optional
 
 import typer
 
+from ..eligibility import reason_text as eligibility_reason
 from ..health import reason_text, source_health
 from ..i18n import add_messages, format_datetime, t
+from ..matchers import build_tagger
 from ..model import Item, to_iso
 from ..sources import registry
 from .common import FormatOption, app, cli_errors, console, emit, state
+from .eligibility_text import item_eligibility
 from .usage import UsageError, resolve_sources
 
 add_messages({
@@ -143,7 +146,8 @@ def test(
     page_url = url or _canonical(body) or config.url
     items = source.check_items(source.test_parse(
         body, url=page_url, content_type=CONTENT_TYPES.get(file.suffix.lower(), "")))
-    rows = [_test_row(item) for item in items]
+    tagger = build_tagger(st.config)
+    rows = [{**_test_row(item), **item_eligibility(tagger, item)} for item in items]
     if fmt.lower() == "table":
         console.print(t("sources_test_count" if rows else "sources_test_none", lang,
                         n=len(rows), file=file, source=name, kind=config.kind, url=page_url),
@@ -164,7 +168,9 @@ def _print_record(row: dict[str, Any], lang: str, tz: Any) -> None:
               ("col_programme", row.get("programme")),
               ("col_published", format_datetime(row["published"], tz, with_time=False)),
               ("col_opens", format_datetime(row["opens"], tz)),
-              ("col_deadline", ", ".join(format_datetime(d, tz) for d in row["deadlines"]))]
+              ("col_deadline", ", ".join(format_datetime(d, tz) for d in row["deadlines"])),
+              ("show_regions", ", ".join(row.get("regions") or ())),
+              ("eligibility_not", eligibility_reason(row, lang))]
     lines = ["", row["title"]]
     lines += [f"  {t(key, lang)}: {value}" for key, value in fields if value]
     if row["dates"]:

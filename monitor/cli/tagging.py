@@ -6,7 +6,7 @@ import json
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Optional
 
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
@@ -21,6 +21,7 @@ from ..matchers.evaluate import (EvalReport, FieldReport, LineError, Record, eva
 from ..matchers.retag import retag as retag_store
 from ..matchers.tagger import FILE_NAME, Tagger
 from .common import State, app, check_format, cli_errors, console, err, state
+from .eligibility_text import eligibility_of_tags
 from .usage import UsageError
 
 add_messages({
@@ -48,6 +49,12 @@ add_messages({
                         "en": "Priority areas (macro-F1 {f1:.3f})"},
     "eval_none": {"sv": "Poster utan nämnd som ändå fick en: {tagged} av {total}",
                   "en": "Items labelled with no committee that got one: {tagged} of {total}"},
+    "eval_needs_file": {"sv": "ange en fil med märkta poster, eller --corrections",
+                        "en": "give a file of labelled items, or --corrections"},
+    "eval_ineligible": {"sv": "Utlysningar som kommunen inte kan söka: {count} (varav {labelled} "
+                              "märkta med en nämnd)",
+                        "en": "Calls the municipality cannot apply for: {count} ({labelled} of "
+                              "them labelled with a committee)"},
     "eval_misses": {"sv": "Missar ({count})", "en": "Misses ({count})"},
     "eval_no_misses": {"sv": "Inga missar.", "en": "No misses."},
     "eval_expected": {"sv": "väntat", "en": "expected"},
@@ -134,7 +141,11 @@ def tag(ctx: typer.Context,
         out = {"id": record.id,
                "committees": [x.tag for x in tags if x.dimension == "committee"],
                "priorities": [x.tag for x in tags if x.dimension == "priority"],
-               "why": {x.tag: list(x.evidence) for x in tags}}
+               "why": {x.tag: list(x.evidence) for x in tags
+                       if x.dimension in ("committee", "priority")}}
+        found = eligibility_of_tags(tags)
+        out.update({key: found[key] for key in ("regions", "eligible", "eligibility_reason",
+                                                "eligibility_reason_en")})
         typer.echo(json.dumps(out, ensure_ascii=False))
     _finish(errors, st.lang)
 
@@ -142,17 +153,28 @@ def tag(ctx: typer.Context,
 @app.command(name="eval")
 @cli_errors
 def eval_(ctx: typer.Context,
-          file: str = typer.Argument(..., metavar="FILE", help="Märkta poster (JSON Lines)"),
-          fmt: str = typer.Option("table", "--format", "-f", help="table eller json")) -> None:
+          file: Optional[str] = typer.Argument(None, metavar="FILE",
+                                               help="Märkta poster (JSON Lines)"),
+          fmt: str = typer.Option("table", "--format", "-f", help="table eller json"),
+          corrections: bool = typer.Option(False, "--corrections",
+                                           help="Visa var reglerna avviker från sparade "
+                                                "rättelser")) -> None:
     """Jämför taggningen med märkta poster: precision, täckning och F1 per etikett,
     makro-F1 för nämnder och prioriterade områden, och missarna med motivering.
 
-    Raderna har samma fält som för monitor tag plus committees och priorities.
+    Raderna har samma fält som för monitor tag plus committees och priorities. Med
+    --corrections (utan fil): de lagrade poster där reglerna avviker från en rättelse.
 
     Example: monitor eval labelled.jsonl --format json
     """
     st = state(ctx)
     fmt = check_format(fmt, {"table": "table", "tabell": "table", "json": "json"})
+    if corrections:
+        from .corrections_cmd import print_disagreements
+        print_disagreements(st, fmt)
+        return
+    if file is None:
+        raise UsageError("FILE", "", reason="eval_needs_file")
     tagger = _tagger(st)
     records, errors = _read(file, st.lang, labels=True)
     report = evaluate(tagger, records)
@@ -173,6 +195,9 @@ def _report_json(report: EvalReport, errors: int) -> dict[str, Any]:
             "committees": _field_json(report.committees),
             "priorities": _field_json(report.priorities),
             "no_committee": {"items": report.none_total, "tagged": report.none_tagged},
+            "not_eligible": {"items": report.ineligible,
+                             "labelled_with_committee": report.ineligible_labelled,
+                             "rules": dict(sorted(report.reasons.items()))},
             "misses": [vars(m) for m in report.misses]}
 
 
@@ -190,6 +215,10 @@ def _print_report(report: EvalReport, lang: str) -> None:
         console.print(table)
     console.print(t("eval_none", lang, tagged=report.none_tagged, total=report.none_total),
                   markup=False)
+    console.print(t("eval_ineligible", lang, count=report.ineligible,
+                    labelled=report.ineligible_labelled), markup=False)
+    for rule, count in sorted(report.reasons.items()):
+        console.print(f"  {rule}: {count}", markup=False, highlight=False)
     if not report.misses:
         console.print(t("eval_no_misses", lang), markup=False)
         return

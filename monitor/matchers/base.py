@@ -42,6 +42,9 @@ class Rules:
     lexicon: Lexicon
     threshold: float = 3.0
     relative_cut: float = 0.0
+    secondary_support: bool = False
+    #: ``[municipality]`` of settings.toml (name, region), for the eligibility step
+    municipality: Mapping[str, Any] = field(default_factory=dict)
 
     def error(self, message: str, key: str, valid: list[str] | None = None) -> ConfigError:
         return ConfigError(message, file=str(self.file), key=key, valid=valid)
@@ -65,6 +68,14 @@ class Rules:
             raise self.error(f"unknown committee {ident!r}", where, list(self.committees))
         return ident
 
+    def committee_points(self, table: Mapping[str, Any], where: str) -> None:
+        """``committees = { id = points }``: known ids, numbers as points."""
+        for ident, points in table.items():
+            self.committee(ident, f"{where}.committees.{ident}")
+            if isinstance(points, bool) or not isinstance(points, (int, float)):
+                raise self.error(f"points must be a number, got {points!r}",
+                                 f"{where}.committees.{ident}")
+
     def priority(self, ident: str, where: str) -> str:
         if ident not in self.priorities:
             raise self.error(f"unknown priority area {ident!r}", where, list(self.priorities))
@@ -78,6 +89,7 @@ class Contribution:
     points: float
     evidence: str
     matcher: str
+    field: str = ""   # where a term was found (title, summary, programme); "" for hints
 
 
 @dataclass
@@ -94,14 +106,20 @@ class Analysis:
     youth: dict[str, list[str]] = field(default_factory=dict)
     committees: dict[str, float] = field(default_factory=dict)
     priorities: dict[str, list[str]] = field(default_factory=dict)
+    #: what the eligibility step decided (:class:`~monitor.matchers.eligibility.Eligibility`)
+    eligibility: Any = None
+
+    @property
+    def ineligible(self) -> bool:
+        return self.eligibility is not None and self.eligibility.eligible is False
 
     def owned(self, owner: str) -> list[Match]:
         return self.matches.get(owner, [])
 
     def add(self, committee: str, points: float, evidence: str, matcher: str, *,
-            fallback: bool = False) -> None:
+            fallback: bool = False, field: str = "") -> None:
         target = self.fallback if fallback else self.scores
-        target.setdefault(committee, []).append(Contribution(points, evidence, matcher))
+        target.setdefault(committee, []).append(Contribution(points, evidence, matcher, field))
 
     def use_fallback(self) -> bool:
         """Count the fallback points as ordinary ones; False when there are none."""
@@ -123,7 +141,7 @@ class Matcher:
     """Base class; subclasses document their table in their docstring."""
 
     kind: ClassVar[str] = ""
-    #: order in the pipeline: exclusions 10, scorers 50, priority rules 90
+    #: order in the pipeline: eligibility 5, exclusions 10, scorers 50, priority rules 90
     stage: ClassVar[int] = 50
 
     def __init_subclass__(cls, **kwargs: Any) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
 from ..model import KINDS, Item
+from .codes import CODE_FIELDS
 from .tagger import Tagger, tags_of
 
 __all__ = ["Record", "LineError", "read_items", "LabelScore", "FieldReport", "Miss",
@@ -39,6 +40,9 @@ class Record:
     priorities: list[str] | None = None
 
 
+# The sources' own codes a line may carry beside the text (as item.extra holds them):
+# EU portal typesOfAction, keywords, tags, crossCuttingPriorities; Riksdagen organ; Have your
+# say topics; EUR-Lex subject descriptors. An ``extra`` object is read as well.
 _TEXT_FIELDS = {"source": "file", "language": None, "summary": "", "programme": None}
 
 
@@ -84,9 +88,11 @@ def _record(number: int, data: dict[str, Any], labels: bool) -> Record | LineErr
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             return LineError(number, "line_no_labels", {"field": key})
         gold[key] = value
+    extra = data.get("extra") if isinstance(data.get("extra"), dict) else {}
+    extra = {**extra, **{k: data[k] for k in CODE_FIELDS if k in data}}
     item = Item(source=values["source"], native_id=data["id"], kind=data["kind"],
                 title=data["title"], url="", summary=values["summary"],
-                programme=values["programme"], language=values["language"])
+                programme=values["programme"], language=values["language"], extra=extra)
     return Record(number, data["id"], item, gold.get("committees"), gold.get("priorities"))
 
 
@@ -160,6 +166,9 @@ class EvalReport:
     priorities: FieldReport = field(default_factory=FieldReport)
     none_total: int = 0      # items labelled with no committee
     none_tagged: int = 0     # ... of which the tagger gave one a committee
+    ineligible: int = 0      # calls the eligibility step found the municipality cannot apply for
+    ineligible_labelled: int = 0  # ... of which the labels give a committee (a wrong refusal?)
+    reasons: dict[str, int] = field(default_factory=dict)  # ineligible calls per rule
     misses: list[Miss] = field(default_factory=list)
 
 
@@ -172,6 +181,11 @@ def evaluate(tagger: Tagger, records: Iterable[Record]) -> EvalReport:
         report.items += 1
         report.committees.count(set(want_c), set(got_c))
         report.priorities.count(set(want_p), set(got_p))
+        if analysis.ineligible:
+            report.ineligible += 1
+            report.ineligible_labelled += bool(want_c)
+            rule = analysis.eligibility.rule
+            report.reasons[rule] = report.reasons.get(rule, 0) + 1
         if not want_c:
             report.none_total += 1
             report.none_tagged += bool(got_c)
@@ -189,6 +203,10 @@ def explain(tagger: Tagger, analysis: Any, expected: Iterable[str] = ()) -> dict
     why = {tag.tag: list(tag.evidence) for tag in tags_of(analysis)}
     if analysis.excluded:
         why["excluded"] = list(analysis.excluded)
+    if analysis.ineligible:
+        result = analysis.eligibility
+        why["not eligible"] = [f"{result.rule}: {result.reason.get('en', '')}",
+                               *result.evidence]
     best = max((analysis.score(c) for c in analysis.scores), default=0.0)
     needed = max(tagger.threshold, tagger.relative_cut * best)
     for committee in sorted(set(expected) | set(analysis.scores) | set(analysis.fallback)):

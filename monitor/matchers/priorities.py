@@ -11,11 +11,15 @@ from .programmes import YOUTH_SIGNALS
 
 __all__ = ["PriorityMatcher"]
 
+STAFF_ONLY = "staff-only"
+
 PRIORITY_SCHEMA: dict[str, Key] = {
     "call": Key(str, doc="the area of a relevant call or cooperation opportunity"),
     "legislation": Key(str, doc="the area of relevant legislation, consultations, remisser"),
     "youth": Key(str, doc="the area of international contacts for children and young people"),
     **{signal: Key(dict, dict) for signal in YOUTH_SIGNALS},
+    STAFF_ONLY: Key(dict, dict, doc="a title saying only staff travel (preparatory visits, "
+                                    "conferences): a programme's youth signal does not count"),
 }
 
 
@@ -32,6 +36,8 @@ class PriorityMatcher(Matcher):
         en = ["pupil mobility", "school partnerships"]
         [priority.staff]        # staff travel too (added to an "own" call: both areas)
         en = ["mobility of youth workers"]
+        [priority.staff-only]   # a title saying only staff travel: programme signals void
+        sv = ["förberedande besök"]
 
     An item with no committee gets no priority. Legislation (kind ``legislation``:
     acts, proposals, consultations, remisser) gets ``legislation``. A call gets ``call``,
@@ -50,7 +56,7 @@ class PriorityMatcher(Matcher):
             rules.priority(checked[key], f"{self.kind}.{key}")
         self.call, self.legislation, self.youth = (checked["call"], checked["legislation"],
                                                    checked["youth"])
-        for signal in YOUTH_SIGNALS:
+        for signal in (*YOUTH_SIGNALS, STAFF_ONLY):
             where = f"{self.kind}.{signal}"
             lists = rules.check(checked[signal], LANG_LISTS, where)
             for lang, texts in lists.items():
@@ -65,6 +71,10 @@ class PriorityMatcher(Matcher):
             analysis.priorities[self.legislation] = [
                 f"legislation or consultation for {names} → {self.legislation}"]
             return
+        staff_only = [m for m in analysis.owned(f"{self.kind}.{STAFF_ONLY}")
+                      if m.field == "title"]
+        if staff_only:  # the programme has pupils travel, this action has only staff
+            analysis.youth.clear()
         for signal in YOUTH_SIGNALS:
             for match in analysis.owned(f"{self.kind}.{signal}")[:1]:
                 analysis.signal(signal, where_text(match))

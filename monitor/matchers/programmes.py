@@ -67,11 +67,7 @@ class ProgrammeMatcher(Matcher):
         super().__init__(table, rules)
         self.hints: list[dict[str, Any]] = []
         for where, hint in rules.array(table, self.kind, HINT_SCHEMA):
-            for ident, points in hint["committees"].items():
-                rules.committee(ident, f"{where}.committees.{ident}")
-                if isinstance(points, bool) or not isinstance(points, (int, float)):
-                    raise rules.error(f"points must be a number, got {points!r}",
-                                      f"{where}.committees.{ident}")
+            rules.committee_points(hint["committees"], where)
             hint["fields"] = frozenset(hint["fields"])
             self.hints.append(hint)
             add_patterns(rules, hint["match"], lang="any", owner=self.kind,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable
@@ -12,7 +13,7 @@ from .tagger import Tagger
 
 __all__ = ["RetagResult", "retag", "item_from_row"]
 
-_COLUMNS = "id, source, native_id, kind, title, summary, url, programme, language"
+_COLUMNS = "id, source, native_id, kind, title, summary, url, programme, language, extra"
 
 
 @dataclass
@@ -25,10 +26,18 @@ class RetagResult:
 
 
 def item_from_row(row: dict[str, Any]) -> Item:
-    """The fields the matchers read, from a stored item row."""
+    """The fields the matchers read, from a stored item row (with the source's own codes
+    in ``extra``: typesOfAction, organ, topics ...)."""
+    extra = row.get("extra") or {}
+    if isinstance(extra, str):
+        try:
+            extra = json.loads(extra)
+        except ValueError:
+            extra = {}
     return Item(source=row["source"], native_id=row["native_id"], kind=row["kind"],
                 title=row["title"], url=row["url"] or "", summary=row["summary"] or "",
-                programme=row["programme"], language=row["language"])
+                programme=row["programme"], language=row["language"],
+                extra=extra if isinstance(extra, dict) else {})
 
 
 def retag(store: Store, tagger: Tagger, *, batch_size: int = 500,
@@ -48,8 +57,7 @@ def retag(store: Store, tagger: Tagger, *, batch_size: int = 500,
         before = store.tags_for([row["id"] for row in rows])
         with store.write():
             for row in rows:
-                tags = tagger.tag(item_from_row(row))
-                store.replace_tags(row["id"], tags, now=now)
+                tags = store.replace_tags(row["id"], tagger.tag(item_from_row(row)), now=now)
                 old = {(t["dimension"], t["tag"]) for t in before.get(row["id"], ())}
                 result.changed += old != {(t.dimension, t.tag) for t in tags}
                 result.tagged += any(t.dimension == "committee" for t in tags)

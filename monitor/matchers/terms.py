@@ -66,5 +66,6 @@ class TermsMatcher(Matcher):
                 best[key] = (points, match)
         for (committee, *_), (points, match) in best.items():
             analysis.add(committee, points,
-                         f"term {where_text(match)} ({points_text(points)})", self.kind)
+                         f"term {where_text(match)} ({points_text(points)})", self.kind,
+                         field=match.field)
 

@@ -61,6 +61,9 @@ class EurLexSource(RssSource):
                     f"{(lang.group(1) if lang else 'EN').upper()}/TXT/?uri=CELEX:{celex}")
         item.title = re.sub(r"^\s*CELEX[:\s]*[0-9][0-9A-Z()_.-]*\s*:?\s*", "", item.title,
                             flags=re.I) or item.title
+        # subject descriptors (EuroVoc) where the feed gives them as <category>: tagging hints
+        subjects = [str(t.get("term")).strip() for t in entry.get("tags") or ()
+                    if isinstance(t, dict) and t.get("term")]
         item.extra.update({k: v for k, v in {"celex": celex, "act_type": celex_type(celex),
-                                             "feed": base}.items() if v})
+                                             "feed": base, "subjects": subjects}.items() if v})
         return item

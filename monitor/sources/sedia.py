@@ -235,6 +235,8 @@ class SediaSource(Source):
             "types_of_action": _values(metadata, "typesOfAction"),
             "deadline_model": _first(metadata, "deadlineModel"),
             "keywords": keywords,
+            "tags": _values(metadata, "tags"),
+            "cross_cutting_priorities": _values(metadata, "crossCuttingPriorities"),
             "budget": _first(metadata, "budget"),
             "project": _first(metadata, "projectName"),
             "project_acronym": _first(metadata, "projectAcronym"),
