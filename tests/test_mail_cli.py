@@ -80,3 +80,12 @@ def test_digests_written_to_the_outbox_are_sent_again_over_smtp(
 def test_resend_goes_alone(cli, mail_env, args):  # noqa: F811
     result = cli("digest", *args)
     assert result.exit_code == 2 and "kan inte användas tillsammans med" in result.output
+
+
+def test_mail_test_says_when_smtp_is_not_configured(cli, mail_env, monkeypatch):  # noqa: F811
+    monkeypatch.setenv("MONITOR_MAIL_TRANSPORT", "smtp")  # no host: the outbox is used
+    result = cli("mail", "test", "anna@example.org", lang="en")
+    assert result.exit_code == 0
+    assert "Note: transport = smtp but that channel is not configured; the test mail was " \
+        f"written to the outbox {mail_env}." in " ".join(result.output.split())
+    assert len(outbox_messages(mail_env)) == 1
