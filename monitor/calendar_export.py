@@ -72,10 +72,12 @@ def _event(row: dict[str, Any], role: str, when: datetime, summary: str, descrip
 
 
 def _decide_by_event(config: Config, row: dict[str, Any], committee: str | None, lang: str,
-                     now: datetime, sequence: int, description: str) -> Event | None:
+                     now: datetime, sequence: int, description: str,
+                     plan_meetings: Any = None) -> Event | None:
     """The first cut-off of the KS decision the call needs (monitor.decide), if still open."""
     tz = config.settings.tz
-    plan = decide_by_for_row(row, meetings(config), committee=committee, now=now)
+    plan = decide_by_for_row(row, plan_meetings or meetings(config), committee=committee,
+                             now=now)
     action = first_action(plan)
     if action is None:
         return None
@@ -102,6 +104,7 @@ def build_calendar(config: Config, store: Store, *, committee: str | None = None
     calendar.add("x-wr-calname", name)
     rows = store.query_items(kind=CALL, include_closed=False, committee=committee, now=now,
                              eligible_only=True)  # as `monitor calls`: refused calls left out
+    in_force = meetings(config, store)  # the file's dates and the fetched calendars
     for row in rows:
         sequence = _sequence(store, row, now)
         lines = [row["url"] or "", row["programme"] or "", row["id"]]
@@ -112,7 +115,8 @@ def build_calendar(config: Config, store: Store, *, committee: str | None = None
             calendar.add_component(_event(row, "deadline", deadline,
                                           t("calendar_deadline", lang, title=title), description,
                                           sequence, tz))
-        decision = _decide_by_event(config, row, committee, lang, now, sequence, description)
+        decision = _decide_by_event(config, row, committee, lang, now, sequence, description,
+                                    in_force)
         if decision is not None:
             calendar.add_component(decision)
         opens = from_iso(row["opens"])

@@ -20,14 +20,16 @@ from typing import Any, Iterable, Mapping
 from zoneinfo import ZoneInfo
 
 from .i18n import add_messages, t
-from .mail import MONTHS, display_day
+from .mail import display_day
 from .meetings import Meetings
 from .model import from_iso, to_iso, utcnow
+from .when import prose_day
 
 DEFAULT_TZ = ZoneInfo("Europe/Stockholm")
 
 __all__ = ["DecideBy", "decide_by", "decide_by_for_row", "decide_by_json", "decide_by_cell",
-           "format_decide_by", "first_action"]
+           "format_decide_by", "first_action", "Step", "Timeline", "decision_timeline",
+           "timeline_for_row", "timeline_json", "STEP_KINDS"]
 
 
 @dataclass(frozen=True)
@@ -199,8 +201,7 @@ def format_decide_by(plan: DecideBy | None, lang: str = "sv", *,
     if plan is None:
         return ""
     def day(value: date | None) -> str:  # the same "15 januari 2027" as the rest of a mail
-        months = MONTHS.get(lang, MONTHS["sv"])
-        return f"{value.day} {months[value.month - 1]} {value.year}" if value else ""
+        return prose_day(value, lang) if value else ""
 
     deadline = day(display_day(plan.deadline, tz or DEFAULT_TZ))
     if plan.too_late:
@@ -218,3 +219,123 @@ def format_decide_by(plan: DecideBy | None, lang: str = "sv", *,
     if plan.beyond_plan:
         parts.append(t("decide.beyond_plan", lang))
     return "; ".join(parts) + "."
+
+
+# ------------------------------------------------------------------------- the timeline
+COMMITTEE_HANDIN, COMMITTEE_MEETING = "committee_handin", "committee_meeting"
+KS_HANDIN, KS_MEETING, DEADLINE = "ks_handin", "ks_meeting", "deadline"
+STEP_KINDS = (COMMITTEE_HANDIN, COMMITTEE_MEETING, KS_HANDIN, KS_MEETING, DEADLINE)
+#: what can still be done when an ordinary meeting is out of reach
+CHAIR_DECISION, EXTRA_MEETING, NEXT_ROUND = "chair_decision", "extra_meeting", "next_round"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One dated step of a call's decision path.
+
+    ``kind`` is one of :data:`STEP_KINDS`; ``body`` the committee id for the committee's and
+    the board's steps (None for the deadline); ``when`` the deadline moment (deadline step
+    only); ``missed``: the step's day has passed although the path needed it.
+    """
+
+    day: date
+    kind: str
+    body: str | None = None
+    when: datetime | None = None
+    missed: bool = False
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The decision path of one call, in date order: what a digest, the web page and the KS
+    draft show instead of one sentence.
+
+    ``steps``: committee hand-in and meeting (when the owning committee has a plan and is not
+    the board), KS hand-in and meeting, the application deadline. ``late_by``: when the path
+    misses a step (``too_late``, ``committee_missed``, or an earlier deadline in ``skipped``),
+    the days since the hand-in day that would have been needed. ``remedies``: what can still
+    be done, in the order to try (:data:`CHAIR_DECISION`, :data:`EXTRA_MEETING`,
+    :data:`NEXT_ROUND`); ``next_round`` the later deadline to aim at instead, when known.
+    """
+
+    steps: tuple[Step, ...]
+    deadline: datetime
+    committee: str | None
+    too_late: bool = False
+    committee_missed: bool = False
+    late_by: int | None = None
+    missed_deadline: datetime | None = None  # the deadline ``late_by`` is about
+    remedies: tuple[str, ...] = ()
+    next_round: datetime | None = None
+    beyond_plan: bool = False
+
+
+def decision_timeline(plan: DecideBy | None, meetings: Meetings, now: datetime, *,
+                      later_rounds: Iterable[datetime] = ()) -> Timeline | None:
+    """The dated steps of ``plan`` (from :func:`decide_by`) as of ``now``; None without a plan.
+
+    ``later_rounds``: deadlines of the same programme's later rounds (other items), offered as
+    the next round when this call is out of reach.
+    """
+    if plan is None:
+        return None
+    tz, today = meetings.tz, now.astimezone(meetings.tz).date()
+    steps: list[Step] = []
+    own = plan.committee if plan.committee and plan.committee != meetings.board else None
+    if own and plan.committee_meeting and plan.committee_submission:
+        missed = plan.committee_missed
+        steps += [Step(plan.committee_submission, COMMITTEE_HANDIN, own, missed=missed),
+                  Step(plan.committee_meeting, COMMITTEE_MEETING, own, missed=missed)]
+    if plan.ks_submission and plan.ks_meeting:
+        steps += [Step(plan.ks_submission, KS_HANDIN, meetings.board, missed=plan.too_late),
+                  Step(plan.ks_meeting, KS_MEETING, meetings.board, missed=plan.too_late)]
+    steps.append(Step(display_day(plan.deadline, tz), DEADLINE, when=plan.deadline))
+    late_by, missed_deadline = None, None
+    if plan.too_late:
+        missed_deadline = plan.deadline
+        late_by = (today - plan.ks_submission).days if plan.ks_submission else None
+    elif plan.committee_missed and plan.committee_submission:
+        late_by = (today - plan.committee_submission).days
+    elif plan.skipped:
+        missed_deadline = plan.skipped[0]
+        board = meetings.body(meetings.board)
+        fitting = board and _last(board.dates, on_or_before=display_day(
+            missed_deadline, tz) - timedelta(days=meetings.application_days))
+        late_by = (today - board.submission_date(fitting)).days if fitting else None
+    remedies: tuple[str, ...] = ()
+    next_round = None
+    if plan.too_late:
+        later = sorted(d for d in later_rounds if d > plan.deadline)
+        next_round = later[0] if later else None
+        remedies = (CHAIR_DECISION, EXTRA_MEETING, NEXT_ROUND)
+    elif plan.committee_missed:
+        remedies = (CHAIR_DECISION, EXTRA_MEETING)
+    elif plan.skipped:
+        remedies, next_round = (CHAIR_DECISION, EXTRA_MEETING, NEXT_ROUND), plan.deadline
+    return Timeline(steps=tuple(sorted(steps, key=lambda s: (s.day, STEP_KINDS.index(s.kind)))),
+                    deadline=plan.deadline, committee=plan.committee, too_late=plan.too_late,
+                    committee_missed=plan.committee_missed, late_by=late_by,
+                    missed_deadline=missed_deadline, remedies=remedies, next_round=next_round,
+                    beyond_plan=plan.beyond_plan)
+
+
+def timeline_for_row(row: Mapping[str, Any], meetings: Meetings, *, committee: str | None = None,
+                     now: datetime | None = None,
+                     later_rounds: Iterable[datetime] = ()) -> Timeline | None:
+    """:func:`decision_timeline` for an item row (see :func:`decide_by_for_row`)."""
+    now = now or utcnow()
+    plan = decide_by_for_row(row, meetings, committee=committee, now=now)
+    return decision_timeline(plan, meetings, now, later_rounds=later_rounds)
+
+
+def timeline_json(timeline: Timeline | None) -> dict[str, Any] | None:
+    """The timeline as JSON: days ``YYYY-MM-DD``, deadlines ISO 8601 UTC."""
+    if timeline is None:
+        return None
+    return {"deadline": to_iso(timeline.deadline), "committee": timeline.committee,
+            "steps": [{"day": s.day.isoformat(), "kind": s.kind, "body": s.body,
+                       "when": to_iso(s.when), "missed": s.missed} for s in timeline.steps],
+            "too_late": timeline.too_late, "committee_missed": timeline.committee_missed,
+            "late_by": timeline.late_by, "missed_deadline": to_iso(timeline.missed_deadline),
+            "remedies": list(timeline.remedies), "next_round": to_iso(timeline.next_round),
+            "beyond_plan": timeline.beyond_plan}

@@ -3,8 +3,8 @@
 Exactly once, as far as mail allows:
 
 1. A message is built once and recorded with state ``pending`` under its key (digest:
-   subscription + period; reminder: subscription + item + deadline + threshold; notice: the
-   caller's key). A key already in the ledger is never built or recorded again.
+   subscription + period; reminder: address + local day, see :mod:`monitor.reminders`;
+   notice: the caller's key). A key already in the ledger is never built or recorded again.
 2. :func:`deliver_pending` sends each pending message inside a write transaction
    (``BEGIN IMMEDIATE``) that re-reads its state, hands the stored bytes to the channel and
    marks it ``sent``. Two processes cannot both send it: the second waits for the lock and then

@@ -12,48 +12,43 @@ no committee got.
 from __future__ import annotations
 
 import json
-import re
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Iterable
-from zoneinfo import ZoneInfo
 
 from .activities import unreported_visits
 from .committees import committees, priorities
 from .config import Config
-from .decide import decide_by_for_row, format_decide_by
+from .decide import decide_by_for_row, decision_timeline, format_decide_by
+from .decision_steps import (decision_horizon, due_step_text, due_steps, meeting_note,
+                             next_round_after, open_calls)
 from .earlier import decided_applications, earlier_for_row
-from .i18n import MESSAGES, add_messages, t
+from .entry_facts import (amount_text, deadline_lines, plain_why, regions_text,
+                          summary_opening, who_may_apply)
+from .i18n import add_messages, t
 from .mail import display_day, long_date, safe_href
+from .timeline_text import late_line, timeline_lines
+from .when import prose_dates_in
 from .meetings import meetings
 from .model import CALL, CLOSED, LEGISLATION, OPEN, from_iso, to_iso
-from .progress import ProgressLine, progress_lines
+from .digest_model import (SECTIONS, Digest, DigestEntry, DigestGroup, DigestSection, Period,
+                           count_phrase)
+from .progress import progress_lines
 from .store import Store
 from .subscriptions import ALL, Subscription, digest_settings
 
 __all__ = ["Period", "Digest", "DigestGroup", "DigestSection", "DigestEntry", "Subscription",
-           "build_digest", "SECTIONS"]
+           "build_digest", "reminder_builder", "count_phrase", "SECTIONS", "CATCH_UP_DAYS"]
 
-SECTIONS = ("new_calls", "closing", "changed", "legislation", "unassigned")
+#: the first digests list in full what was published or opened this recently (the default
+#: of ``[digest] catch_up_days``)
+CATCH_UP_DAYS = 14
+#: "Att besluta de närmaste veckorna" looks this far ahead
+DECISION_DAYS = 28
 CHANGE_FIELDS = ("deadlines", "opens", "status")
 
 add_messages({
     "digest_title": {"sv": "Omvärldsbevakning", "en": "Horizon scanning"},
-    "digest_subject": {"sv": "Omvärldsbevakning {period}: {summary} för {audience}",
-                       "en": "Horizon scanning {period}: {summary} for {audience}"},
     "digest_all": {"sv": "alla nämnder", "en": "all committees"},
-    "digest_nothing": {"sv": "inget nytt", "en": "nothing new"},
-    "digest_week": {"sv": "v.{week}", "en": "week {week}"},
-    "digest_count_new_calls": {"sv": "{n} nya utlysningar", "en": "{n} new calls"},
-    "digest_count_new_calls_one": {"sv": "1 ny utlysning", "en": "1 new call"},
-    "digest_count_closing": {"sv": "{n} stänger snart", "en": "{n} closing soon"},
-    "digest_count_changed": {"sv": "{n} ändrade", "en": "{n} changed"},
-    "digest_count_changed_one": {"sv": "1 ändrad", "en": "1 changed"},
-    "digest_count_legislation": {"sv": "{n} nya lagstiftningsärenden",
-                                 "en": "{n} new legislation items"},
-    "digest_count_legislation_one": {"sv": "1 nytt lagstiftningsärende",
-                                     "en": "1 new legislation item"},
-    "digest_count_unassigned": {"sv": "{n} utan nämnd", "en": "{n} without a committee"},
     "digest_section_new_calls": {"sv": "Nya utlysningar", "en": "New calls"},
     "digest_section_closing": {"sv": "Stänger inom {days} dagar",
                                "en": "Closing within {days} days"},
@@ -74,149 +69,23 @@ add_messages({
     "digest_invited": {"sv": "{name} är remissinstans – svar senast {deadline}",
                        "en": "{name} is asked to respond – reply by {deadline}"},
     "digest_invited_undated": {"sv": "{name} är remissinstans", "en": "{name} is asked to respond"},
+    "digest_see_calls": {"sv": "se alla med `monitor calls`", "en": "see all with `monitor calls`"},
+    "digest_see_legislation": {"sv": "se alla med `monitor legislation`",
+                               "en": "see all with `monitor legislation`"},
+    "digest_more": {"sv": "… och {n} till ({see}).", "en": "… and {n} more ({see})."},
+    "digest_older": {
+        "sv": "Första utskicket: här visas det som publicerats eller öppnat de senaste {days} "
+              "dagarna. {n} tidigare publicerade poster finns också – se dem med "
+              "`monitor calls` och `monitor legislation`.",
+        "en": "First digest: it shows what was published or opened in the last {days} days. "
+              "{n} items published earlier are also there – see them with `monitor calls` and "
+              "`monitor legislation`."},
 })
 
 
-def count_phrase(key: str, n: int, lang: str) -> str:
-    """``1 ny utlysning`` / ``3 nya utlysningar``: the singular form where one is defined."""
-    return t(f"{key}_one", lang) if n == 1 and f"{key}_one" in MESSAGES else t(key, lang, n=n)
-
-
-@dataclass(frozen=True)
-class Period:
-    """An ISO week (``2026-W48``, weekly digests) or a date (``2026-11-22``, daily ones).
-
-    ``start`` and ``end`` are local midnights in the configured time zone.
-    """
-
-    label: str
-    frequency: str
-    start: datetime
-    end: datetime
-
-    @classmethod
-    def parse(cls, text: str, tz: ZoneInfo) -> "Period":
-        """``2026-W48`` or ``2026-11-22``; ValueError with the expected forms otherwise."""
-        week = re.fullmatch(r"(\d{4})-W(\d{1,2})", text.strip(), flags=re.I)
-        try:
-            if week:
-                first = date.fromisocalendar(int(week.group(1)), int(week.group(2)), 1)
-                return cls._make(first, 7, "weekly", tz)
-            return cls._make(date.fromisoformat(text.strip()), 1, "daily", tz)
-        except ValueError:
-            raise ValueError(f"{text!r} is neither an ISO week like 2026-W48 "
-                             f"nor a date like 2026-11-22") from None
-
-    @classmethod
-    def containing(cls, when: datetime, frequency: str, tz: ZoneInfo) -> "Period":
-        """The week (weekly) or day (daily) that ``when`` falls in, locally."""
-        day = when.astimezone(tz).date()
-        if frequency == "weekly":
-            return cls._make(day - timedelta(days=day.weekday()), 7, "weekly", tz)
-        return cls._make(day, 1, "daily", tz)
-
-    @classmethod
-    def _make(cls, first: date, days: int, frequency: str, tz: ZoneInfo) -> "Period":
-        start = datetime.combine(first, time(0), tzinfo=tz)
-        end = datetime.combine(first + timedelta(days=days), time(0), tzinfo=tz)
-        if frequency == "weekly":
-            year, week, _ = first.isocalendar()
-            label = f"{year}-W{week:02d}"
-        else:
-            label = first.isoformat()
-        return cls(label=label, frequency=frequency, start=start, end=end)
-
-    def title(self, lang: str) -> str:
-        """``v.48`` / ``week 48``, or the day as ``22 november 2026``."""
-        if self.frequency == "weekly":
-            return t("digest_week", lang, week=int(self.label.split("W")[1]))
-        return long_date(self.start, self.start.tzinfo, lang,  # type: ignore[arg-type]
-                         with_time=False)
-
-
-@dataclass
-class DigestEntry:
-    """One item as a digest shows it: dates already formatted, the reasons it was chosen."""
-
-    item_id: str
-    title: str
-    url: str
-    href: str | None
-    kind: str
-    source: str
-    programme: str
-    status: str
-    opens: str
-    deadline: str
-    deadline_iso: str | None
-    days_left: int | None
-    why: list[str] = field(default_factory=list)
-    changes: list[str] = field(default_factory=list)
-    #: the same call at other sources ("uhr: https://…"), see monitor.dedup
-    also: list[str] = field(default_factory=list)
-    decide_by: str = ""  # "Besluta senast: KS ..." for calls (monitor.decide)
-    earlier: list[str] = field(default_factory=list)  # earlier decisions (monitor.earlier)
-    #: "Tyresö kommun är remissinstans – svar senast …": the municipality is asked to answer
-    invited: str = ""
-
-
-@dataclass
-class DigestSection:
-    """One heading of a digest (``key`` in :data:`SECTIONS`) and its entries."""
-
-    key: str
-    heading: str
-    entries: list[DigestEntry]
-
-
-@dataclass
-class DigestGroup:
-    """A committee's part of the ``all`` digest; a committee digest has one, headed None."""
-
-    heading: str | None
-    sections: list[DigestSection]
-
-
-@dataclass
-class Digest:
-    """What one subscription is told for one period, over the window ``(since, until]``."""
-
-    subscription: Subscription
-    period: Period
-    since: datetime
-    until: datetime
-    audience: str
-    groups: list[DigestGroup]
-    applications: list[ProgressLine] = field(default_factory=list)  # open, next step first
-    #: the overview only: twinning visits not yet reported to KS (monitor.activities)
-    unreported: list[str] = field(default_factory=list)
-
-    @property
-    def lang(self) -> str:
-        return self.subscription.lang
-
-    def counts(self) -> dict[str, int]:
-        """Distinct items per section key (an item under two committees counts once)."""
-        seen: dict[str, set[str]] = {}
-        for group in self.groups:
-            for section in group.sections:
-                seen.setdefault(section.key, set()).update(e.item_id for e in section.entries)
-        return {key: len(seen[key]) for key in SECTIONS if seen.get(key)}
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.counts()
-
-    def summary(self, most: int | None = None) -> str:
-        """``1 ny utlysning, 2 stänger snart, ...`` (the first ``most`` parts)."""
-        parts = [count_phrase(f"digest_count_{key}", n, self.lang)
-                 for key, n in self.counts().items()]
-        return ", ".join(parts[:most]) if parts else t("digest_nothing", self.lang)
-
-    def subject(self) -> str:
-        """The first two counts only, so the subject fits a phone's list of mail."""
-        return t("digest_subject", self.lang, period=self.period.title(self.lang),
-                 summary=self.summary(2), audience=self.audience)
+def _unless_in(text: str, shown: str) -> str:
+    """``text``, unless ``shown`` already says it (a sentence of the summary's opening)."""
+    return "" if text and text.rstrip(".") in shown else text
 
 
 def _in_window(stamp: str | None, since: datetime, until: datetime) -> bool:
@@ -247,24 +116,93 @@ class _Builder:
         self.since, self.until, self.period = since, until, period
         self.lang, self.tz = sub.lang, config.settings.tz
         self.closing_days = digest_settings(config)["closing_days"]
+        self.catch_up_days = digest_settings(config)["catch_up_days"]
         self.changes = _changes(store, since, until)
         self.committees = committees(config)
         self.priorities = priorities(config)
-        self.meetings = meetings(config)
+        self.meetings = meetings(config, store)
+        self.names = {c: com.display_name(self.lang) for c, com in self.committees.items()}
+        self.priority_names = {p: pri.display_name(self.lang)
+                               for p, pri in self.priorities.items()}
+        self.catch_up, self.older = False, 0
         self.decided = decided_applications(store)
 
+    def is_older(self, row: dict) -> bool:
+        """Catch-up: neither published nor opened in the last :data:`CATCH_UP_DAYS` days, and
+        not closing soon (a call that closes soon is always shown)."""
+        start = self.until - timedelta(days=self.catch_up_days)
+        if any(when and when > start for when in (from_iso(row.get("published")),
+                                                  from_iso(row.get("opens")))):
+            return False
+        deadline = from_iso(row["deadline"])
+        return not (deadline and self.until < deadline
+                    <= self.until + timedelta(days=self.closing_days))
+
+    def drop_older(self, chosen: dict[str, tuple[dict, list[str]]]) -> int:
+        """Remove the catch-up's older new rows from ``chosen``; how many there were."""
+        older = [key for key, (row, _) in chosen.items()
+                 if _in_window(row["first_seen"], self.since, self.until) and self.is_older(row)]
+        for key in older:
+            del chosen[key]
+        return len(older)
+
+    def followed_open_calls(self, days: int | None = None) -> list[dict]:
+        """Light rows of the open calls this subscription follows, closing within ``days``
+        (:data:`monitor.decision_steps.CALLS_AHEAD_DAYS`); a topic's rows carry ``topic``."""
+        sources = list(self.sub.sources)
+        ahead: dict[str, Any] = {"sources": sources} if days is None else {
+            "sources": sources, "days": days}
+        if self.sub.committee == ALL:
+            return open_calls(self.store, self.until, **ahead)
+        rows = [r for r in open_calls(self.store, self.until, committee=self.sub.committee,
+                                      **ahead)
+                if not self.sub.priorities or set(r["priorities"]) & set(self.sub.priorities)]
+        seen = {r["id"] for r in rows}
+        for topic in self.sub.topics:
+            found = {r["id"] for r in self.store.query_items(
+                search=topic, kind=CALL, statuses=(OPEN,), sources=sources, now=self.until)}
+            for row in open_calls(self.store, self.until, ids=found - seen, **ahead):
+                seen.add(row["id"])
+                rows.append(dict(row, topic=topic))
+        return rows
+
+    def decisions(self) -> list[str]:
+        """Hand-in days of the next :data:`DECISION_DAYS` days for the open calls followed."""
+        horizon = decision_horizon(self.meetings, self.until, DECISION_DAYS)
+        if not horizon:
+            return []
+        due = due_steps(self.followed_open_calls(horizon), self.meetings, self.until,
+                        within_days=DECISION_DAYS,
+                        committee=None if self.sub.committee == ALL else self.sub.committee)
+        return [due_step_text(d, self.lang, self.names, self.tz,
+                              title=prose_dates_in(d.row["title"], self.lang)) for d in due]
+
+    def entries_for(self, rows: Iterable[dict]) -> dict[str, DigestEntry]:
+        """Full entries of these (light) rows, with the subscription's reasons."""
+        out = {}
+        for light in rows:
+            row = self.store.get_item(light["id"])
+            if row is None:
+                continue
+            why = [t("digest_why_topic", self.lang, topic=light["topic"])] \
+                if light.get("topic") else self.tag_reasons(row, self.sub.committee)
+            out[row["id"]] = self.entry(row, why)
+        return out
+
     def follow(self, committee: str | None, topics: Iterable[str], *,
-               reported_only: bool = True) -> dict[str, tuple[dict, list[str]]]:
+               reported_only: bool = True, **filters: Any) -> dict[str, tuple[dict, list[str]]]:
         """Rows the subscription follows for ``committee`` (and ``topics``), with reasons.
 
         ``reported_only``: only rows a section can take (new, changed or closing in the
         window), so a digest reads what it may report, not every item it follows.
+        ``filters`` go to ``Store.query_items`` as they are.
         """
         chosen: dict[str, tuple[dict, list[str]]] = {}
         sources = list(self.sub.sources)
         narrow: dict[str, Any] = dict(
             touched=(self.since, self.until),
             closing_until=self.until + timedelta(days=self.closing_days)) if reported_only else {}
+        narrow.update(filters)
         if committee is not None:
             for row in self.store.query_items(committee=committee, sources=sources,
                                               now=self.until, **narrow):
@@ -279,18 +217,13 @@ class _Builder:
                 chosen.setdefault(row["id"], (row, []))[1].append(reason)
         return chosen
 
-    def tag_reasons(self, row: dict, committee: str) -> list[str]:
-        reasons = []
-        for tag in row["tags"]:
-            if tag["dimension"] == "committee" and tag["tag"] == committee:
-                name = self.committees[committee].display_name(self.lang)
-                reasons.append("; ".join(tag["evidence"])
-                               or t("digest_why_tagged", self.lang, name=name))
-            elif tag["dimension"] == "priority" and tag["tag"] in self.priorities:
-                name = self.priorities[tag["tag"]].display_name(self.lang)
-                reasons.append(f"{name}: " + "; ".join(tag["evidence"]) if tag["evidence"]
-                               else t("digest_why_tagged", self.lang, name=name))
-        return reasons
+    def tag_reasons(self, row: dict, committee: str | Iterable[str]) -> list[str]:
+        """Why the row is here, in plain words (monitor.entry_facts.plain_why)."""
+        wanted = [committee] if isinstance(committee, str) else list(committee)
+        text = plain_why(row, wanted, self.lang, committee_names=self.names,
+                         priority_names=self.priority_names)
+        return [text] if text else [t("digest_why_tagged", self.lang, name=", ".join(
+            self.names.get(c, c) for c in wanted))]
 
     def sections(self, chosen: dict[str, tuple[dict, list[str]]]) -> list[DigestSection]:
         new, closing, changed, legislation = [], [], [], []
@@ -298,7 +231,10 @@ class _Builder:
         for row, why in chosen.values():
             is_new = _in_window(row["first_seen"], self.since, self.until)
             deadline = from_iso(row["deadline"])
-            if row["kind"] == LEGISLATION and is_new:
+            if (row["kind"] == LEGISLATION and deadline is not None
+                    and self.until < deadline <= horizon):  # a remiss or consultation to answer
+                closing.append(self.entry(row, why))
+            elif row["kind"] == LEGISLATION and is_new:
                 legislation.append(self.entry(row, why))
             elif row["kind"] == CALL and is_new and row["status"] != CLOSED:
                 new.append(self.entry(row, why))
@@ -321,8 +257,11 @@ class _Builder:
     def entry(self, row: dict, why: list[str], changes: list[dict] = ()) -> DigestEntry:
         deadline = from_iso(row["deadline"])
         status = row["status"]
+        timeline, late, decide_text = self.timeline(row)
+        summary = summary_opening(row)
         return DigestEntry(
-            item_id=row["id"], title=row["title"], url=row["url"] or "",
+            item_id=row["id"], title=prose_dates_in(row["title"], self.lang),
+            url=row["url"] or "",
             href=safe_href(row["url"]), kind=row["kind"], source=row["source"],
             programme=row["programme"] or "",
             status=t(f"status_{status}", self.lang) if status in ("open", "forthcoming",
@@ -334,7 +273,13 @@ class _Builder:
                        .days if deadline else None),
             why=list(why), changes=[self.describe(c) for c in changes],
             also=[f"{link['source']}: {link['url']}" for link in row.get("links", [])[1:]],
-            decide_by=self.decide_by(row), invited=self.invited(row),
+            decide_by=decide_text, summary=summary,
+            deadlines=deadline_lines(row, self.tz, self.lang, self.until),
+            amount=amount_text(row, self.lang), who=_unless_in(who_may_apply(row), summary),
+            region=regions_text(row), timeline=timeline, late=late,
+            committees=[self.committees[c].display_name(self.lang)
+                        for c in row["committees"] if c in self.committees],
+            invited=self.invited(row),
             earlier=earlier_for_row(self.store, row, self.lang, self.tz, self.until,
                                     decided=self.decided)
             if row["kind"] == CALL else [])
@@ -348,16 +293,24 @@ class _Builder:
         key = "digest_invited" if deadline else "digest_invited_undated"
         return t(key, self.lang, name=name, deadline=deadline)
 
-    def decide_by(self, row: dict) -> str:
-        """When KS must decide for an open call: for the subscription's committee, or (the
-        ``all`` overview) the call's first committee tag."""
+    def timeline(self, row: dict) -> tuple[list[str], str, str]:
+        """An open call's decision steps, what is late, and the one-line decide-by
+        (monitor.decide): for the subscription's committee, or (the ``all`` overview) the
+        call's first committee tag."""
         if row["kind"] != CALL or row["status"] == CLOSED:
-            return ""
+            return [], "", ""
         owner = self.sub.committee if self.sub.committee != ALL else None
         plan = decide_by_for_row(row, self.meetings, committee=owner, now=self.until)
-        name = self.committees[plan.committee].display_name(self.lang) \
-            if plan and plan.committee in self.committees else None
-        return format_decide_by(plan, self.lang, committee_name=name, tz=self.tz)
+        later = self.later_rounds(row) if plan is not None and plan.too_late else ()
+        line = decision_timeline(plan, self.meetings, self.until, later_rounds=later)
+        name = self.names.get(plan.committee or "") if plan else None
+        return (timeline_lines(line, self.lang, self.names, self.tz),
+                late_line(line, self.lang, self.names, self.tz, board=self.meetings.board),
+                format_decide_by(plan, self.lang, committee_name=name, tz=self.tz))
+
+    def later_rounds(self, row: dict) -> list[datetime]:
+        """The next deadline of another round of the same call (monitor.decision_steps)."""
+        return next_round_after(self.store, row, self.until)
 
     def describe(self, change: dict[str, Any]) -> str:
         """``Sista dag: 15 januari 2027 → 1 februari 2027`` (only the dates that differ)."""
@@ -386,35 +339,62 @@ class _Builder:
                                           eligible_only=True):
             if row["committees"] or not _in_window(row["first_seen"], self.since, self.until):
                 continue
+            if self.catch_up and self.is_older(row):
+                self.older += 1
+                continue
             status = t(f"status_{row['status']}", self.lang) if row["status"] else "?"
             entries.append(self.entry(row, [t("digest_why_unassigned", self.lang, status=status)]))
         return entries
 
 
 def build_digest(config: Config, store: Store, sub: Subscription, period: Period, *,
-                 since: datetime, until: datetime) -> Digest:
-    """The digest of ``sub`` for ``period`` over the window ``(since, until]``."""
+                 since: datetime, until: datetime, catch_up: bool = False) -> Digest:
+    """The digest of ``sub`` for ``period`` over the window ``(since, until]``.
+
+    ``catch_up`` (a subscription's first digest): of the new items only those published or
+    opened in the last :data:`CATCH_UP_DAYS` days are listed; the rest are counted in
+    ``Digest.older``.
+    """
     builder = _Builder(config, store, sub, period, since, until)
+    builder.catch_up = catch_up and builder.catch_up_days > 0
     lang = sub.lang
     if sub.committee != ALL:
         audience = builder.committees[sub.committee].display_name(lang)
-        groups = [DigestGroup(None, builder.sections(builder.follow(sub.committee, sub.topics)))]
-    else:
+        chosen = builder.follow(sub.committee, sub.topics)
+    else:  # the overview: each item once, with all its committees and reasons
         audience = t("digest_all", lang)
-        groups = [DigestGroup(com.display_name(lang), builder.sections(builder.follow(ident, ())))
-                  for ident, com in builder.committees.items()]
-        if sub.topics:
-            groups.append(DigestGroup(t("digest_group_topics", lang),
-                                      builder.sections(builder.follow(None, sub.topics))))
-        groups.append(DigestGroup(t("digest_section_unassigned", lang),
-                                  [builder.section("unassigned", builder.unassigned())]))
-    groups = [g for g in groups if any(s.entries for s in g.sections)]
+        chosen = {}
+        for ident in builder.committees:
+            for key, (row, _) in builder.follow(ident, ()).items():
+                chosen.setdefault(key, (row, builder.tag_reasons(row, row["committees"])))
+        for key, (row, why) in builder.follow(None, sub.topics).items():
+            chosen.setdefault(key, (row, []))[1].extend(why)
+    older = builder.drop_older(chosen) if builder.catch_up else 0
+    sections = builder.sections(chosen)
+    if sub.committee == ALL:
+        sections.append(builder.section("unassigned", builder.unassigned()))
+        older += builder.older
+        cap = digest_settings(config)["overview_cap"]
+        for section in sections:
+            section.cap = cap
+            section.see = t("digest_see_legislation" if section.key == "legislation"
+                            else "digest_see_calls", lang)
+    decisions = builder.decisions()
+    if sub.committee == ALL and len(decisions) > digest_settings(config)["overview_cap"]:
+        cap = digest_settings(config)["overview_cap"]
+        decisions = decisions[:cap] + [t("digest_more", lang, n=len(decisions) - cap,
+                                         see=t("digest_see_calls", lang))]
+    groups = [DigestGroup(None, [s for s in sections if s.entries])]
+    groups = [g for g in groups if g.sections]
     applications = progress_lines(store, None if sub.committee == ALL else sub.committee, until,
                                   meetings=builder.meetings, lang=lang, tz=builder.tz)
     unreported = unreported_lines(store, builder.committees, lang) if sub.committee == ALL \
         else []
     return Digest(subscription=sub, period=period, since=since, until=until, audience=audience,
-                  groups=groups, applications=applications, unreported=unreported)
+                  groups=groups, applications=applications, decisions=decisions,
+                  older=older, meeting_note=meeting_note(builder.meetings, until, lang,
+                                                         builder.names),
+                  unreported=unreported)
 
 
 def unreported_lines(store: Store, known: dict, lang: str) -> list[str]:
@@ -427,11 +407,8 @@ def unreported_lines(store: Store, known: dict, lang: str) -> list[str]:
             for a in unreported_visits(store)]
 
 
-def followed_calls(config: Config, store: Store, sub: Subscription,
-                   now: datetime) -> list[tuple[dict[str, Any], DigestEntry]]:
-    """Open calls with a coming deadline that ``sub`` follows, as rows and entries."""
+def reminder_builder(config: Config, store: Store, sub: Subscription, now: datetime) -> _Builder:
+    """What the reminders need for one subscription at ``now``: ``followed_open_calls()``,
+    ``entries_for(rows)``, ``meetings`` and the committee ``names``."""
     period = Period.containing(now, sub.frequency, config.settings.tz)
-    builder = _Builder(config, store, sub, period, now, now)
-    chosen = builder.follow(sub.committee, sub.topics, reported_only=False)
-    return [(row, builder.entry(row, why)) for row, why in chosen.values()
-            if row["kind"] == CALL and row["status"] == OPEN and row["deadline"]]
+    return _Builder(config, store, sub, period, now, now)

@@ -10,9 +10,9 @@ the last sent one ended, so nothing is lost. ``monitor digest --send`` sends the
 at once, due or not.
 
 Each digest covers the window from the end of the subscription's previous digest to the moment
-it is built; a first digest looks back one period. Reminders: a call the subscription follows
-gets one short mail when its next deadline is ``[digest] reminder_days`` (14, then 3) days
-away or less, one per threshold and deadline; the ``all`` overview gets none.
+it is built; a first digest looks back one period, and the first digests after install are a
+catch-up (:func:`monitor.digest.build_digest`). Reminders (deadlines and decision hand-in
+days, one mail per address and day) are in :mod:`monitor.reminders`.
 """
 
 from __future__ import annotations
@@ -25,14 +25,14 @@ from email.message import EmailMessage
 from functools import partial
 from pathlib import Path
 
-from .committees import committees
 from .config import Config
 from .deliveries import SENT, deliver_pending, last_window_end, record, recorded_window, state_of
-from .digest import Digest, DigestEntry, Period, build_digest, count_phrase, followed_calls
+from .digest import Digest, Period, build_digest, count_phrase
 from .i18n import add_messages, t
 from .jobs import AFTER_POLL, StepContext
+from .meeting_sources import meetings_step
 from .mail import build_message, long_date, mail_settings, message_bytes, render
-from .model import utcnow
+from .model import to_iso, utcnow
 from .notifications import Channel, DeliveryError, Envelope, build_notifier
 from .notifications.outbox import OutboxChannel
 from .scheduler import first_fire, schedule_settings
@@ -63,6 +63,15 @@ add_messages({
     "mail_summary_pending": {"sv": "{n} väntar på nytt försök", "en": "{n} waiting for a retry"},
     "mail_footer": {"sv": "Du får det här mejlet för att {email} bevakar {audience}.",
                     "en": "You get this mail because {email} follows {audience}."},
+    "mail_footer_contact": {"sv": "Frågor om bevakningen: {contact}.",
+                            "en": "Questions about the monitoring: {contact}."},
+    "mail_footer_change": {
+        "sv": "Vill du ändra vad du får eller sluta få mejlet? Hör av dig till {contact}"
+              " (som kör `monitor unsubscribe {committee} --email {email}`).",
+        "en": "To change what you get or stop this mail, contact {contact}"
+              " (who runs `monitor unsubscribe {committee} --email {email}`)."},
+    "mail_footer_nobody": {"sv": "kommunens internationella samordnare",
+                           "en": "the municipality's international coordinator"},
     "mail_window": {"sv": "Nytt sedan {since}.", "en": "New since {since}."},
     "digest_label_why": {"sv": "Varför", "en": "Why"},
     "digest_label_also": {"sv": "Även hos", "en": "Also at"},
@@ -117,12 +126,36 @@ def _plan(config: Config, store: Store, now: datetime, period: str | None,
 
 
 def _window(store: Store, sub: Subscription, period: Period,
-            now: datetime) -> tuple[datetime, datetime]:
+            now: datetime) -> tuple[datetime, datetime, bool]:
+    """(since, until, catch_up). The first digests after install (no digest recorded before
+    this window's end) are a catch-up (see :func:`monitor.digest.build_digest`)."""
     recorded = recorded_window(store, digest_key(sub, period))
     if recorded:
-        return recorded
-    since = last_window_end(store, sub.key) or period.start - (period.end - period.start)
-    return min(since, now), now
+        since, until = recorded
+    else:
+        since = last_window_end(store, sub.key) or period.start - (period.end - period.start)
+        since, until = min(since, now), now
+    earlier = store.conn.execute("SELECT 1 FROM deliveries WHERE kind = 'digest' AND until < ?"
+                                 " LIMIT 1", [to_iso(until)]).fetchone()
+    return since, until, earlier is None
+
+
+def coordinator(config: Config) -> tuple[str, str]:
+    """(name, address) of the coordinator: ``[organisation] coordinator`` and ``[mail]
+    admin``; either may be empty."""
+    section = config.settings.section("organisation") or {}
+    return str(section.get("coordinator") or ""), mail_settings(config).admin
+
+
+def footer_lines(config: Config, sub: Subscription, audience: str) -> list[str]:
+    """Why the reader gets the mail, whom to ask, how to change or stop it."""
+    lang = sub.lang
+    name, address = coordinator(config)
+    contact = ", ".join(p for p in (name, address) if p) or t("mail_footer_nobody", lang)
+    return [t("mail_footer", lang, email=sub.email, audience=audience),
+            t("mail_footer_contact", lang, contact=contact),
+            t("mail_footer_change", lang, contact=address or contact,
+              committee=sub.committee, email=sub.email)]
 
 
 def digest_message(config: Config, digest: Digest, now: datetime) -> EmailMessage:
@@ -133,7 +166,10 @@ def digest_message(config: Config, digest: Digest, now: datetime) -> EmailMessag
         digest=digest, groups=digest.groups, lang=lang, t=partial(t_for, lang),
         subject=digest.subject(), period_title=digest.period.title(lang),
         audience=digest.audience, email=sub.email,
-        since=long_date(digest.since, config.settings.tz, lang), summary=digest.summary())
+        since=long_date(digest.since, config.settings.tz, lang), summary=digest.summary(),
+        footer=footer_lines(config, sub, digest.audience),
+        catch_up_days=digest_settings(config)["catch_up_days"],
+        show_committees=sub.committee == ALL)
     return build_message(settings, to=[sub.email], subject=context["subject"],
                          text=render("digest.txt", **context),
                          html=render("digest.html", **context),
@@ -165,8 +201,9 @@ def send_digests(config: Config, store: Store, *, now: datetime | None = None,
             outcome.state = "already"
             continue
         if state is None:
-            since, until = _window(store, sub, per, now)
-            digest = build_digest(config, store, sub, per, since=since, until=until)
+            since, until, catch_up = _window(store, sub, per, now)
+            digest = build_digest(config, store, sub, per, since=since, until=until,
+                                  catch_up=catch_up)
             outcome.subject = digest.subject()
             if digest.is_empty and not send_empty:
                 outcome.state = "empty"
@@ -222,8 +259,9 @@ def preview_digests(config: Config, store: Store, folder: Path | None, *,
     outcomes = []
     for sub, per in _plan(config, store, now, period, committee, None):
         key = digest_key(sub, per)
-        since, until = _window(store, sub, per, now)
-        digest = build_digest(config, store, sub, per, since=since, until=until)
+        since, until, catch_up = _window(store, sub, per, now)
+        digest = build_digest(config, store, sub, per, since=since, until=until,
+                              catch_up=catch_up)
         outcome = Outcome(sub.committee, sub.email, per.label, "preview", key=key,
                           subject=digest.subject())
         outcomes.append(outcome)
@@ -238,52 +276,6 @@ def preview_digests(config: Config, store: Store, folder: Path | None, *,
             channel.send(envelope)
             outcome.path = channel.path_for(envelope)
     return outcomes
-
-
-def _days_phrase(days: int, lang: str) -> str:
-    if days <= 0:
-        return t("reminder_days_left_zero", lang)
-    return count_phrase("reminder_days_left", days, lang)
-
-
-def send_reminders(config: Config, store: Store, *, now: datetime | None = None,
-                   committee: str | None = None, channel: Channel | None = None) -> list[Outcome]:
-    """Reminders for followed calls whose next deadline is within a threshold, once each."""
-    now = now or utcnow()
-    thresholds = sorted(set(digest_settings(config)["reminder_days"]))
-    settings = mail_settings(config)
-    outcomes: dict[str, Outcome] = {}
-    for sub in effective_subscriptions(config, store, committee=committee):
-        if sub.committee == ALL or not thresholds:
-            continue
-        for row, entry in followed_calls(config, store, sub, now):
-            days = entry.days_left
-            applicable = [d for d in thresholds if days is not None and 0 <= days <= d]
-            if not applicable:
-                continue
-            key = f"reminder:{sub.key}:{row['id']}:{row['deadline']}:{min(applicable)}"
-            if state_of(store, key) is not None:
-                continue
-            message = _reminder_message(config, sub, entry, key, now)
-            label = now.astimezone(config.settings.tz).date().isoformat()
-            record(store, message, key=key, kind="reminder", sender=settings.sender,
-                   name=_name("reminder", label, sub.committee, key), recipients=[sub.email],
-                   committee=sub.committee, subscription=sub.key, period=label, now=now)
-            outcomes[key] = Outcome(sub.committee, sub.email, label, "pending", key=key)
-    return _deliver(store, channel or build_notifier(config), "reminder", committee, outcomes, now)
-
-
-def _reminder_message(config: Config, sub: Subscription, entry: DigestEntry, key: str,
-                      now: datetime) -> EmailMessage:
-    lang = sub.lang
-    audience = committees(config)[sub.committee].display_name(lang)
-    when = _days_phrase(entry.days_left, lang)
-    subject = t("reminder_subject", lang, when=when, title=entry.title)
-    context = dict(entry=entry, lang=lang, t=partial(t_for, lang), subject=subject, when=when,
-                   audience=audience, email=sub.email)
-    return build_message(mail_settings(config), to=[sub.email], subject=subject,
-                         text=render("reminder.txt", **context),
-                         html=render("reminder.html", **context), key=key, date=now)
 
 
 def summary(outcomes: list[Outcome], lang: str) -> str | None:
@@ -313,4 +305,7 @@ def mail_step(context: StepContext) -> str | None:
     return summary(outcomes, context.lang)
 
 
+AFTER_POLL.append(("meetings", meetings_step))  # real meeting dates before the digests
 AFTER_POLL.append(("mail", mail_step))
+
+from .reminders import send_reminders  # noqa: E402 - it builds on this module's helpers

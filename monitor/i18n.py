@@ -87,14 +87,10 @@ def t(key: str, lang: str = "sv", /, **values: object) -> str:
 
 
 def format_datetime(value: str | datetime | None, tz: ZoneInfo, *, with_time: bool = True) -> str:
-    """An ISO timestamp shown in local time; the time of day only where it says something."""
-    if value is None or value == "":
-        return ""
-    when = datetime.fromisoformat(value) if isinstance(value, str) else value
-    local = when.astimezone(tz)
-    if not with_time or (local.hour, local.minute) in ((0, 0), (23, 59)):
-        return local.strftime("%Y-%m-%d")
-    return local.strftime("%Y-%m-%d %H:%M")
+    """A moment as tables show it (``2027-02-18 12:00``), by the one rule of
+    :func:`monitor.when.shown`; the time of day only where it says something."""
+    from .when import iso
+    return iso(value, tz, with_time=with_time)
 
 
 def format_date(value: str | datetime | None, tz: ZoneInfo) -> str:

@@ -30,6 +30,7 @@ from typing import Any, Callable
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from . import when as _when
 from .committees import check_email
 from .config import SECTION_SCHEMAS, Config, Key, beside
 from .errors import ConfigError
@@ -174,48 +175,19 @@ def safe_href(url: str | None) -> str | None:
 
 
 # ------------------------------------------------------------------------------- dates
-MONTHS = {
-    "sv": ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-           "september", "oktober", "november", "december"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"),
-}
+# One rule for the day a deadline is shown on, everywhere: monitor.when.
+MONTHS = _when.MONTHS
 
 
-_DAY_ONLY = ((0, 0), (23, 59))
-
-
-def _local(when: datetime, tz: ZoneInfo) -> tuple[datetime, bool]:
-    """The moment as shown, and whether its time of day means anything.
-
-    Midnight and 23:59 mean "that day": a source that knows only a date stores it as
-    midnight UTC (shown as that date, not as 01:00 local time), and funders' "23:59" is the
-    end of the day.
-    """
-    if when.utcoffset() is not None and (when.hour, when.minute) in _DAY_ONLY:
-        return when, False  # a date as the source gave it, in its own offset
-    local = when.astimezone(tz)
-    return local, (local.hour, local.minute) not in _DAY_ONLY
-
-
-def display_day(value: str | datetime, tz: ZoneInfo) -> date:
+def display_day(value: str | date | datetime, tz: ZoneInfo) -> date:
     """The calendar day a deadline or opening falls on, as :func:`long_date` shows it."""
-    when = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return _local(when, tz)[0].date()
+    return _when.shown(value, tz).day
 
 
-def long_date(value: str | datetime | None, tz: ZoneInfo, lang: str = "sv", *,
+def long_date(value: str | date | datetime | None, tz: ZoneInfo, lang: str = "sv", *,
               with_time: bool = True) -> str:
     """``15 januari 2027`` / ``3 January 2027``, with the time where it says something."""
-    if value is None or value == "":
-        return ""
-    when = datetime.fromisoformat(value) if isinstance(value, str) else value
-    local, has_time = _local(when, tz)
-    months = MONTHS.get(lang, MONTHS["sv"])
-    text = f"{local.day} {months[local.month - 1]} {local.year}"
-    if with_time and has_time:
-        text += f" kl. {local:%H:%M}" if lang == "sv" else f", {local:%H:%M}"
-    return text
+    return _when.prose(value, tz, lang, with_time=with_time)
 
 
 # ----------------------------------------------------------------------------- messages

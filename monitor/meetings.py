@@ -9,6 +9,7 @@ meeting to be finished and sent. :mod:`monitor.decide` computes "decide by" from
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -38,6 +39,12 @@ class Body:
     id: str
     dates: tuple[date, ...]
     submission_days: int
+    #: every date comes from the file's example plan (``example_dates = true``)
+    example: bool = False
+    #: where each date came from: "meetings.toml", "ks-2027.ics", a URL
+    origins: Mapping[date, str] = field(default_factory=dict)
+    #: an .ics feed or Insyn meeting list fetched after each poll (monitor.meeting_sources)
+    url: str = ""
 
     def submission_date(self, meeting: date) -> date:
         """The last day a matter can be handed in for ``meeting``."""
@@ -67,6 +74,11 @@ def _not_negative(value: int) -> str | None:
     return None if value >= 0 else f"must be 0 or more, got {value}"
 
 
+def _http_url(value: str) -> str | None:
+    return None if value == "" or re.match(r"https?://[^/\s]+", value) else \
+        f"must be an http(s) URL, got {value!r}"
+
+
 def _check_dates(value: list) -> str | None:
     for entry in value:
         if isinstance(entry, datetime) or not isinstance(entry, (date, str)):
@@ -85,11 +97,14 @@ TOP_SCHEMA = {
                            doc="default days before a meeting that a matter must be in"),
     "application_days": Key(int, DEFAULT_APPLICATION_DAYS, _not_negative,
                             doc="days after the board's meeting to finish and send"),
+    "example_dates": Key(bool, False, doc="the dates written in this file are examples"),
     "committee": Key(dict, dict, doc="[committee.<id>] tables"),
 }
 BODY_SCHEMA = {
     "dates": Key(list, list, _check_dates, doc="meeting dates"),
     "ics": Key(str, "", doc="iCalendar file with the meetings, relative to the config folder"),
+    "url": Key(str, "", _http_url, doc="an .ics feed or Insyn meeting list, fetched after "
+                                       "each poll"),
     "submission_days": Key(int, None, _not_negative, doc="this body's own lead time"),
 }
 
@@ -114,51 +129,68 @@ def load_meetings(config_dir: Path) -> Meetings:
         if not isinstance(raw, dict):
             raise ConfigError("must be a table", file=str(path), key=where)
         body = check_table(raw, BODY_SCHEMA, file=path, where=where)
-        dates = {d if isinstance(d, date) else date.fromisoformat(d) for d in body["dates"]}
+        origins = {d if isinstance(d, date) else date.fromisoformat(d): FILE_NAME
+                   for d in body["dates"]}
         if body["ics"]:
-            dates |= read_ics_dates(config_dir / body["ics"], settings.tz, file=path,
-                                    key=f"{where}.ics")
+            origins.update(dict.fromkeys(sorted(read_ics_dates(
+                config_dir / body["ics"], settings.tz, file=path, key=f"{where}.ics")),
+                body["ics"]))
         days = body["submission_days"]
-        bodies[ident] = Body(id=ident, dates=tuple(sorted(dates)),
-                             submission_days=top["submission_days"] if days is None else days)
+        bodies[ident] = Body(id=ident, dates=tuple(sorted(origins)),
+                             submission_days=top["submission_days"] if days is None else days,
+                             example=top["example_dates"] and not body["ics"], origins=origins,
+                             url=body["url"])
     return Meetings(bodies=bodies, board=top["board"], application_days=top["application_days"],
                     timezone=settings.timezone, file=path)
 
 
 def read_ics_dates(ics: Path, tz: ZoneInfo, *, file: Path, key: str) -> set[date]:
     """Every non-cancelled VEVENT's start date in ``ics`` (times taken in ``tz``)."""
-    import icalendar
-
     try:
-        calendar = icalendar.Calendar.from_ical(ics.read_bytes())
+        return parse_ics_dates(ics.read_bytes(), tz, str(ics))
     except OSError as exc:
         raise ConfigError(f"cannot read {ics}: {exc.strerror}", file=str(file), key=key)
     except ValueError as exc:
-        raise ConfigError(f"{ics} is not an iCalendar file: {exc}", file=str(file), key=key)
+        raise ConfigError(str(exc), file=str(file), key=key)
+
+
+def parse_ics_dates(content: bytes, tz: ZoneInfo, where: str) -> set[date]:
+    """:func:`read_ics_dates` on bytes (a file or a fetched feed); ValueError naming
+    ``where`` when it is no calendar, has a recurring event or no meeting."""
+    import icalendar
+
+    try:
+        calendar = icalendar.Calendar.from_ical(content)
+    except ValueError as exc:
+        raise ValueError(f"{where} is not an iCalendar file: {exc}") from None
     dates = set()
     for event in calendar.walk("VEVENT"):
         if str(event.get("STATUS", "")).upper() == "CANCELLED":
             continue
         if "RRULE" in event:
             # Expanding recurrences would guess at exceptions; a meeting plan lists each date.
-            raise ConfigError(f"{ics}: recurring events (RRULE) are not supported; export "
-                              "each meeting as its own event", file=str(file), key=key)
+            raise ValueError(f"{where}: recurring events (RRULE) are not supported; export "
+                             "each meeting as its own event")
         start = event.get("DTSTART")
         if start is None:
-            raise ConfigError(f"{ics}: an event has no DTSTART ({event.get('SUMMARY', '')})",
-                              file=str(file), key=key)
+            raise ValueError(f"{where}: an event has no DTSTART ({event.get('SUMMARY', '')})")
         value: Any = start.dt
         if isinstance(value, datetime):
             value = value.astimezone(tz).date() if value.tzinfo else value.date()
         dates.add(value)
     if not dates:
-        raise ConfigError(f"{ics} holds no meetings (no VEVENT)", file=str(file), key=key)
+        raise ValueError(f"{where} holds no meetings (no VEVENT)")
     return dates
 
 
 EXTRA_LOADERS["meetings"] = load_meetings
 
 
-def meetings(config: Config) -> Meetings:
-    """The configuration's decision calendar."""
-    return config.extras.get("meetings") or Meetings(timezone=config.settings.timezone)
+def meetings(config: Config, store: Any = None) -> Meetings:
+    """The configuration's decision calendar; with ``store``, the dates fetched from each
+    body's ``url`` merged in (:func:`monitor.meeting_sources.meetings_in_force`)."""
+    calendar = config.extras.get("meetings") or Meetings(timezone=config.settings.timezone)
+    if store is None:
+        return calendar
+    from .meeting_sources import meetings_in_force
+    return meetings_in_force(calendar, store)

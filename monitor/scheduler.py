@@ -62,7 +62,7 @@ SCHEDULE_SCHEMA: dict[str, Key] = {
     "poll": Key(str, "0 */6 * * *", _check_cron, doc="poll, tag and send what is due"),
     "digests": Key(str, "0 7 * * mon", _check_cron, doc="weekly digests"),
     "daily_digests": Key(str, "0 7 * * *", _check_cron, doc="daily digests"),
-    "reminders": Key(str, "0 7 * * *", _check_cron, doc="deadline reminders"),
+    "reminders": Key(str, "0 7 * * *", _check_cron, doc="deadline and decision reminders"),
     "misfire_grace_hours": Key(float, 6.0, lambda v: None if v > 0 else "must be greater than 0",
                                doc="a run this late (machine asleep, busy) still runs, once"),
     "poll_at_start": Key(bool, True, doc="poll when serve starts if the last poll is older "

@@ -462,6 +462,7 @@ def _touched_sql(touched: tuple[datetime, datetime] | None, closing_until: datet
            ":t_until AND field IN ('deadlines', 'opens', 'status'))")
     if closing_until is not None:
         params["t_closing"] = to_iso(closing_until)
-        sql += (" OR (items.kind = 'call' AND items.status = 'open' AND items.deadline > "
-                ":t_until AND items.deadline <= :t_closing)")
+        # open calls, and legislation whose answers (remiss, consultation) are due
+        sql += (" OR ((items.kind = 'call' AND items.status = 'open' OR items.kind ="
+                " 'legislation') AND items.deadline > :t_until AND items.deadline <= :t_closing)")
     return f"({sql})"

@@ -46,6 +46,11 @@ SECTION_SCHEMAS["digest"] = {
                         doc="'closes soon' means a deadline within this many days"),
     "reminder_days": Key(list, lambda: [14, 3], _reminder_days,
                          doc="reminders this many days before a followed call's deadline"),
+    "overview_cap": Key(int, 15, lambda v: None if v > 0 else "must be greater than 0",
+                        doc="the overview (all) lists at most this many items per section"),
+    "catch_up_days": Key(int, 14, lambda v: None if v >= 0 else "must be 0 or more",
+                         doc="a first digest lists in full what was published or opened this "
+                             "many days back (0: everything)"),
 }
 
 

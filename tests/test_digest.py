@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,9 @@ from monitor.dispatch import digest_message
 from monitor.mail import message_bytes
 from monitor.subscriptions import Subscription
 from tests.conftest import NOW, ROOT
-from tests.mailfixtures import mail_env, parse, seeded  # noqa: F401 - fixtures
+from monitor.model import Tag
+from tests.mailfixtures import item as item_
+from tests.mailfixtures import mail_env, parse, seeded, utc  # noqa: F401 - fixtures
 from tests.hermetic import check_golden
 
 GOLDEN = ROOT / "tests" / "golden"
@@ -55,7 +57,8 @@ def test_committee_digest_sections(config, seeded):  # noqa: ANN001, F811
                                  "legislation": ["E"]}
     entry = digest.groups[0].sections[0].entries[0]
     assert entry.deadline == "15 januari 2027"
-    assert entry.why == ['"grundskola" i texten']
+    assert entry.why == ["Matchade: grundskolan · programmet Erasmus+"]
+    assert entry.summary == "Mobilitet för lärare i grundskolan"
     changed = digest.groups[0].sections[2].entries[0]
     assert changed.changes == ["Sista dag: 1 mars 2027 → 1 april 2027"]
     assert digest.subject() == ("Omvärldsbevakning v.47: 1 ny utlysning, 1 stänger snart för "
@@ -83,16 +86,41 @@ def test_priorities_narrow_topics_widen_sources_narrow(config, seeded):  # noqa:
     assert other_source.is_empty
 
 
-def test_all_groups_by_committee_and_lists_untagged_open_calls(config, seeded):  # noqa: ANN001, F811
+def test_all_lists_each_item_once_with_its_committees(config, seeded):  # noqa: ANN001, F811
     digest = _digest(config, seeded, Subscription("all", "k@tyreso.se"))
-    headings = [g.heading for g in digest.groups]
-    assert headings == ["Barn- och utbildningsnämnden", "Gymnasie- och vuxenutbildningsnämnden",
-                        "Öppna utlysningar som ingen nämnd fick"]
-    assert _sections(digest)["unassigned"] == ["F"]
-    # D sits under two committees but counts once; closed G is never "new".
+    assert [g.heading for g in digest.groups] == [None]  # no committee heading, none twice
+    headings = [s.heading for s in digest.groups[0].sections]
+    assert len(headings) == len(set(headings))
+    assert _sections(digest) == {"new_calls": ["D"], "closing": ["A"], "changed": ["B"],
+                                 "legislation": ["E"], "unassigned": ["F"]}
+    # D is tagged to two committees: listed once, with both, and both reasons
+    entry = digest.groups[0].sections[0].entries[0]
+    assert entry.committees == ["Barn- och utbildningsnämnden",
+                                "Gymnasie- och vuxenutbildningsnämnden"]
+    assert entry.why == ["Matchade: grundskolan, lärarutbyten · programmet Erasmus+"]
     assert digest.counts() == {"new_calls": 1, "closing": 1, "changed": 1, "legislation": 1,
                                "unassigned": 1}
     assert "G" not in sum(_sections(digest).values(), [])
+
+
+def test_overview_caps_each_section_and_says_where_the_rest_are(config_dir, seeded):  # noqa: ANN001, F811
+    from monitor.config import load_config
+    from tests.hermetic import edit_file
+    edit_file(config_dir / "settings.toml", ("overview_cap = 15", "overview_cap = 1"))
+    config = load_config(config_dir)
+    later = Subscription("all", "k@tyreso.se")
+    seeded.upsert_items([item_("H", "Fler lärarutbyten", deadlines=[utc(2027, 3, 3)],
+                               opens=utc(2026, 11, 1))], now=NOW - timedelta(minutes=5))
+    seeded.replace_tags("eu-funding:H", [Tag("committee", "bun", 0.8,
+                                             ('term "lärare" in title (+2)',), "t")])
+    digest = _digest(config, seeded, later)
+    new = digest.groups[0].sections[0]
+    assert [e.item_id for e in new.entries] == ["eu-funding:D", "eu-funding:H"]
+    assert len(new.shown) == 1 and new.more == 1
+    text = parse(message_bytes(digest_message(config, digest, NOW))).get_body(
+        ("plain",)).get_content()
+    assert "… och 1 till (se alla med `monitor calls`)." in text
+    assert "Fler lärarutbyten" not in text
 
 
 def test_english_digest(config, seeded):  # noqa: ANN001, F811
@@ -117,15 +145,16 @@ def _scrubbed(data: bytes) -> tuple[str, str]:
     return text.replace("\r\n", "\n"), html.replace("\r\n", "\n")
 
 
+@pytest.mark.parametrize("suffix", ["txt", "html"])
 @pytest.mark.parametrize("committee,lang", [("bun", "sv"), ("bun", "en"), ("all", "sv")])
-def test_golden_digest(config, seeded, committee, lang):  # noqa: ANN001, F811
+def test_golden_digest(config, seeded, committee, lang, suffix):  # noqa: ANN001, F811
     """Regenerate with MONITOR_REGEN_GOLDEN=1 after a deliberate template change (the test
-    then fails, so the rewritten files are reviewed before they are committed)."""
+    then fails, so the rewritten files are reviewed before they are committed). One test per
+    file, so that regenerating rewrites the HTML too."""
     sub = Subscription(committee, "mottagare@tyreso.se", lang=lang)
     message = digest_message(config, _digest(config, seeded, sub), NOW)
     text, html = _scrubbed(message_bytes(message))
-    for suffix, actual in (("txt", text), ("html", html)):
-        check_golden(GOLDEN / f"digest_{committee}_{lang}.{suffix}", actual)
+    check_golden(GOLDEN / f"digest_{committee}_{lang}.{suffix}", text if suffix == "txt" else html)
 
 
 def test_html_is_safe_for_mail_clients(config, seeded):  # noqa: ANN001, F811
@@ -145,7 +174,7 @@ def test_hostile_item_is_escaped_and_never_linked(config, seeded):  # noqa: ANN0
     seeded.upsert_items([item("X", '<script>alert(1)</script> & "Bidrag"\r\nBcc: x@y.se',
                               url="javascript:alert(document.cookie)",
                               deadlines=[utc(2027, 1, 20)], opens=utc(2026, 11, 1))], now=NOW)
-    seeded.replace_tags("eu-funding:X", [Tag("committee", "kfn", 0.9, ("<b>fet</b>",))])
+    seeded.replace_tags("eu-funding:X", [Tag("committee", "kfn", 0.9, ('term "<b>fet</b>" in title (+1)',))])
     message = digest_message(config, _digest(config, seeded, Subscription("kfn", "k@tyreso.se")),
                              NOW)
     parsed = parse(message_bytes(message))

@@ -22,8 +22,8 @@ from monitor.store import Store
 from monitor.subscriptions import Subscription, subscribe
 from tests.conftest import NOW, REPLAY
 from tests.hermetic import edit_file
-from tests.mailfixtures import (SmtpServer, mail_env, outbox_messages, seeded,  # noqa: F401
-                                smtp_port)
+from tests.mailfixtures import (SmtpServer, item, mail_env, outbox_messages, seeded,  # noqa: F401
+                                smtp_port, utc)
 from tests.source_helpers import keep_only_sources
 
 @pytest.fixture(autouse=True)
@@ -61,7 +61,9 @@ def test_digest_send_on_replay_writes_one_mail_per_subscription_once(cli, config
                           "samordnare@tyreso.se"]
     assert all((mail_env / name).with_suffix(".html").exists() for name in mails)
     ks = next(m for m in mails.values() if m["To"].startswith("kommunstyrelse"))
-    assert str(ks["Subject"]) == "Omvärldsbevakning v.47: 2 nya utlysningar för Kommunstyrelsen"
+    # the first digest after install is a catch-up: the calls opened long ago as one count
+    assert str(ks["Subject"]) == "Omvärldsbevakning v.47: 2 tidigare publicerade för Kommunstyrelsen"
+    assert "2 tidigare publicerade poster finns också" in ks.get_body(("plain",)).get_content()
     before = {p.name: p.stat().st_mtime_ns for p in mail_env.iterdir()}
     again = cli("digest", "--send")
     assert again.exit_code == 0 and "redan skickat" in again.output
@@ -82,9 +84,9 @@ def test_digest_over_real_smtp_arrives_once_with_both_parts(cli, config, smtp_po
         assert message.get_content_type() == "multipart/alternative"
         assert [p.get_content_type() for p in message.iter_parts()] == ["text/plain", "text/html"]
         assert str(message["Subject"]).startswith("Omvärldsbevakning v.47: ")
-        assert "Sista dag:" in message.get_body(("plain",)).get_content()
+        assert "Första utskicket" in message.get_body(("plain",)).get_content()
     gvn = next(m for r, m in received if r == ["gymnasie.vuxenutbildning@tyreso.se"])
-    assert str(gvn["Subject"]) == ("Omvärldsbevakning v.47: 1 ny utlysning för "
+    assert str(gvn["Subject"]) == ("Omvärldsbevakning v.47: 1 tidigare publicerad för "
                                    "Gymnasie- och vuxenutbildningsnämnden")
 
 
@@ -155,29 +157,86 @@ def test_run_reports_a_delivery_failure(config, seeded, smtp_port):  # noqa: ANN
     assert "väntar på nytt försök" in result.step_errors[0][1]
 
 
+def _reminders(config, store, when, committee="bun"):  # noqa: ANN001, ANN202
+    """(To, Subject) of the reminder mails sent at ``when``."""
+    return [(o.email, o.subject) for o in send_reminders(config, store, now=when,
+                                                         committee=committee)
+            if o.state == "sent"]
+
+
 def test_reminders_14_and_3_days_before_once_each(config, seeded, mail_env):  # noqa: ANN001, F811
     # A closes 10 December 17:00 local; D on 15 January.
     def run(day: int, month: int = 12) -> list[str]:
         when = datetime(2026, month, day, 6, 0, tzinfo=timezone.utc)
-        return [o.key.split(":")[3] + "/" + o.key.split(":")[-1]
-                for o in send_reminders(config, seeded, now=when, committee="bun")
-                if o.state == "sent"]
+        return [subject for _, subject in _reminders(config, seeded, when)]
     assert run(25, 11) == []  # 15 days before
-    assert run(26, 11) == ["eu-funding/14"]  # key parts: item source / threshold
+    assert run(26, 11) == ["Påminnelse: sista dag om 14 dagar – Skolutveckling i Europa"]
     assert run(27, 11) == []
-    assert run(7) == ["eu-funding/3"]
+    assert run(7) == ["Påminnelse: sista dag om 3 dagar – Skolutveckling i Europa"]
     assert run(8) == [] and run(10) == []
-    subjects = sorted(str(m["Subject"]) for m in outbox_messages(mail_env).values())
-    assert subjects == ["Påminnelse: sista dag om 14 dagar – Skolutveckling i Europa",
-                        "Påminnelse: sista dag om 3 dagar – Skolutveckling i Europa"]
+    assert len(outbox_messages(mail_env)) == 2
 
 
 def test_reminder_found_late_skips_the_larger_threshold(config, seeded, mail_env):  # noqa: ANN001, F811
     when = datetime(2026, 12, 9, 6, 0, tzinfo=timezone.utc)  # 1 day before A closes
-    sent = [o for o in send_reminders(config, seeded, now=when, committee="bun")]
-    assert [o.key.rsplit(":", 1)[1] for o in sent] == ["3"]
-    assert "sista dag i morgon" in sent[0].subject
+    sent = _reminders(config, seeded, when)
+    assert [subject for _, subject in sent] == [
+        "Påminnelse: sista dag i morgon – Skolutveckling i Europa"]
+    marks = [m for (m,) in seeded.conn.execute("SELECT mark FROM reminder_marks")]
+    assert len(marks) == 1 and marks[0].endswith(":3")  # the 3-day threshold, not 14
     assert send_reminders(config, seeded, now=when + timedelta(hours=20), committee="bun") == []
+
+
+def test_reminder_14_days_before_the_ks_hand_in_day_names_that_day(config, seeded, mail_env):  # noqa: ANN001, F811
+    # B (bun) closes 1 April 2027: KS meets 23 March, its hand-in day is 2 March (21 days).
+    when = datetime(2027, 2, 16, 6, 0, tzinfo=timezone.utc)  # 14 days before 2 March
+    sent = _reminders(config, seeded, when)
+    assert sent == [("barn.utbildning@tyreso.se", "Påminnelse: Kommunstyrelsen vill ha ärendet"
+                     " 2 mars 2027 (om 14 dagar) – Digitalisering i förskolan")]
+    text = next(iter(outbox_messages(mail_env).values())).get_body(("plain",)).get_content()
+    assert "* 2 mars 2027: ärendet till Kommunstyrelsen senast – Digitalisering i förskolan" \
+        in text
+    assert "23 mars 2027: Kommunstyrelsen sammanträder och godkänner" in text  # the timeline
+    assert _reminders(config, seeded, when + timedelta(days=1)) == []  # once
+    # the committee's own hand-in day (27 January) had its reminder 14 days before, in the
+    # same mail as D's 3-day deadline reminder
+    january = _reminders(config, seeded, datetime(2027, 1, 13, 6, 0, tzinfo=timezone.utc))
+    assert january == [("barn.utbildning@tyreso.se", "Påminnelse: 2 saker att göra – först "
+                        "sista dag om 2 dagar – Lärarutbyten inom Erasmus+")]
+    text = [m for m in outbox_messages(mail_env).values() if "2 saker" in str(m["Subject"])][
+        0].get_body(("plain",)).get_content()
+    assert ("* 27 januari 2027: ärendet till Barn- och utbildningsnämnden senast – "
+            "Digitalisering i förskolan (sista dag 1 april 2027)") in text
+
+
+def test_one_reminder_mail_per_address_and_day(config, seeded, mail_env):  # noqa: ANN001, F811
+    # eva follows bun and gvn; D (both committees) closes 15 January: 14 days on 1 January.
+    for committee in ("bun", "gvn"):
+        subscribe(config, seeded, Subscription(committee, "eva@tyreso.se"))
+    when = datetime(2027, 1, 1, 6, 0, tzinfo=timezone.utc)
+    sent = [s for s in _reminders(config, seeded, when, committee=None) if s[0] == "eva@tyreso.se"]
+    assert sent == [("eva@tyreso.se", "Påminnelse: 2 saker att göra – först sista dag om 14 "
+                     "dagar – Lärarutbyten inom Erasmus+")]
+    mail = [m for m in outbox_messages(mail_env).values() if m["To"] == "eva@tyreso.se"]
+    assert len(mail) == 1
+    text = mail[0].get_body(("plain",)).get_content()
+    assert "Barn- och utbildningsnämnden och Gymnasie- och vuxenutbildningsnämnden" in text
+    # something due later the same day waits for tomorrow's mail: never two in a day
+    seeded.upsert_items([item("H", "Sen skolutlysning", deadlines=[utc(2027, 1, 15)],
+                              opens=utc(2026, 12, 1))], now=when + timedelta(hours=2))
+    seeded.replace_tags("eu-funding:H", [Tag("committee", "bun", 0.8,
+                                             ('term "skol*" in title (+3)',), "t")])
+    later = [s for s in _reminders(config, seeded, when + timedelta(hours=3), committee=None)
+             if s[0] == "eva@tyreso.se"]
+    assert later == []
+    tomorrow = [s for s in _reminders(config, seeded, when + timedelta(days=1), committee=None)
+                if s[0] == "eva@tyreso.se"]
+    assert tomorrow == [("eva@tyreso.se",
+                         "Påminnelse: sista dag om 13 dagar – Sen skolutlysning")]
+    per_day = seeded.conn.execute(
+        "SELECT period, count(*) FROM deliveries WHERE kind = 'reminder' AND recipients ="
+        " '[\"eva@tyreso.se\"]' GROUP BY period").fetchall()
+    assert [n for _, n in per_day] == [1, 1]
 
 
 def test_reminder_in_english(config, seeded, mail_env):  # noqa: ANN001, F811
@@ -265,7 +324,7 @@ def test_preview_writes_files_and_records_nothing(cli, config, mail_env, tmp_pat
     assert sorted(p.suffix for p in folder.iterdir()) == [".eml", ".eml", ".eml",
                                                           ".html", ".html", ".html"]
     subjects = sorted(str(m["Subject"]) for m in outbox_messages(folder).values())
-    assert subjects[0] == ("Omvärldsbevakning v.48: 1 ny utlysning för "
+    assert subjects[0] == ("Omvärldsbevakning v.48: 1 tidigare publicerad för "
                            "Gymnasie- och vuxenutbildningsnämnden")
     assert not mail_env.exists()
     with Store(database_path(config)) as store:
@@ -291,8 +350,8 @@ def test_daily_subscription_gets_daily_periods(config, seeded, mail_env):  # noq
     outcomes = [o for o in send_digests(config, seeded, now=NOW, committee="gvn")
                 if o.email == "dag@tyreso.se"]
     assert [(o.period, o.state) for o in outcomes] == [("2026-11-22", "sent")]
-    assert outcomes[0].subject == ("Omvärldsbevakning 22 november 2026: 1 ny utlysning för "
-                                   "Gymnasie- och vuxenutbildningsnämnden")
+    assert outcomes[0].subject == ("Omvärldsbevakning 22 november 2026: 1 tidigare publicerad"
+                                   " för Gymnasie- och vuxenutbildningsnämnden")
     weekly_only = send_digests(config, seeded, now=NOW, committee="gvn", period="2026-W47")
     assert {o.email for o in weekly_only} == {"gymnasie.vuxenutbildning@tyreso.se"}
 

@@ -59,7 +59,8 @@ def test_unknown_board_id(config_dir):
     ('dates = "2027-01-26"', r"committee.ks.dates: must be list"),
     ("submission_days = -1", r"committee.ks.submission_days: must be 0 or more"),
     ("datum = [2027-01-26]", r"committee.ks.datum: unknown key \(valid: dates, ics, "
-                             r"submission_days\)"),
+                             r"submission_days, url\)"),
+    ('url = "insynsverige.se/tyreso-ks"', r"committee.ks.url: must be an http\(s\) URL"),
 ])
 def test_bad_values_in_a_body(config_dir, body, message):
     write(config_dir, f"[committee.ks]\n{body}\n")
@@ -76,7 +77,7 @@ def test_toml_impossible_date_is_a_syntax_error_with_line(config_dir):
 def test_unknown_top_level_key(config_dir):
     write(config_dir, "lead_days = 3\n")
     with pytest.raises(ConfigError, match=r"lead_days: unknown key \(valid: application_days, "
-                                          r"board, committee, submission_days\)"):
+                                          r"board, committee, example_dates, submission_days\)"):
         load_config(config_dir)
 
 

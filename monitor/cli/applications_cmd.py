@@ -113,8 +113,8 @@ def _details(project: Optional[str], start: Optional[str], end: Optional[str],
 
 def _warn_if_late(st: State, application: Application) -> None:
     """The policy's step cannot be taken in time: say so before anything else is done."""
-    plan = decide_by(application.deadlines, application.committee, meetings(st.config),
-                     utcnow())
+    plan = decide_by(application.deadlines, application.committee,
+                     meetings(st.config, st.store), utcnow())
     if plan is None:
         return
     tz, lang = st.tz, st.lang
@@ -144,7 +144,7 @@ def _committee(st: State, ident: Optional[str]) -> Optional[str]:
 
 
 def _next_step(st: State, application: Application) -> str:
-    progress = progress_of(application, meetings(st.config), utcnow())
+    progress = progress_of(application, meetings(st.config, st.store), utcnow())
     return format_next_step(progress, st.lang, st.tz) if progress else ""
 
 
@@ -297,7 +297,7 @@ def _write_ks_draft(st: State, current: Application, fmt: str, output: Optional[
         raise UsageError("--format", fmt, reason="usage.needs_output")
     item, now = st.store.get_item(current.item_id), utcnow()
     blocks = ks_draft(current, item, committee=committees(st.config)[current.committee],
-                      priorities=priorities(st.config), meetings=meetings(st.config),
+                      priorities=priorities(st.config), meetings=meetings(st.config, st.store),
                       org=organisation(st.config), now=now, lang=st.lang,
                       earlier=earlier_for_row(st.store, item, st.lang, st.tz, now,
                                               next_round=False) if item else [])

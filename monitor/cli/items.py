@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, List, Optional
@@ -11,7 +12,10 @@ import typer
 from rich.text import Text
 
 from .eligibility_text import correction_lines, eligibility_lines
-from ..decide import decide_by_cell, decide_by_for_row, decide_by_json
+from ..decide import (decide_by_cell, decide_by_for_row, decide_by_json, decision_timeline,
+                      timeline_for_row, timeline_json)
+from ..committees import committees
+from ..decision_steps import meeting_note
 from ..earlier import decided_applications, earlier_for_row
 from ..i18n import add_messages, format_date, format_datetime, t
 from ..meetings import meetings
@@ -47,6 +51,7 @@ def public_row(row: dict[str, Any]) -> dict[str, Any]:
     out["links"] = row.get("links", [])  # every source that has this call (monitor.dedup)
     if "decide_by" in row:  # calls: when KS must decide (monitor.decide)
         out["decide_by"] = decide_by_json(row["decide_by"])
+        out["timeline"] = timeline_json(row.get("timeline"))  # the dated decision steps
     if "earlier" in row:  # what the funder said about an earlier application (monitor.earlier)
         out["earlier"] = row["earlier"]
     for key, value in row["extra"].items():
@@ -106,10 +111,12 @@ def _list_items(ctx: typer.Context, *, kind: str, fmt: str, limit: Optional[int]
     rows = store.query_items(kind=kind, order=order, limit=limit, **filters)
     tz, lang = st.tz, st.lang
     if kind == CALL:
-        calendar = meetings(st.config)
+        calendar = meetings(st.config, store)
         decided, now = decided_applications(store), utcnow()
         for row in rows:
-            row["decide_by"] = decide_by_for_row(row, calendar, committee=filters["committee"])
+            row["decide_by"] = decide_by_for_row(row, calendar, committee=filters["committee"],
+                                                 now=now)
+            row["timeline"] = decision_timeline(row["decide_by"], calendar, now)
             row["earlier"] = earlier_for_row(store, row, lang, tz, now, decided=decided)
         columns = [("handle", t("col_id", lang)), ("deadline", t("col_deadline", lang)),
                    ("status", t("col_status", lang)), ("decide_by", t("decide.column", lang)),
@@ -137,6 +144,11 @@ def _list_items(ctx: typer.Context, *, kind: str, fmt: str, limit: Optional[int]
         for row in rows:  # what the funder said about the committee's earlier applications
             for line in row.get("earlier") or []:
                 console.print(f"{row['handle']}: {line}", markup=False, soft_wrap=True)
+    if kind == CALL:  # decide-by rests on example dates or a calendar ending soon: say so
+        note = meeting_note(calendar, now, lang, names={
+            c: com.display_name(lang) for c, com in committees(st.config).items()})
+        if note:
+            (console if fmt == "table" else err).print(note, markup=False)
 
 
 def _title_cell(row: dict[str, Any]) -> Text:
@@ -205,7 +217,9 @@ def legislation(
 @app.command()
 @cli_errors
 def show(ctx: typer.Context, item_id: str = typer.Argument(..., metavar="ID"),
-         fmt: str = typer.Option("text", "--format", "-f", help="text eller json")) -> None:
+         fmt: str = typer.Option("text", "--format", "-f", help="text eller json"),
+         verbose: bool = typer.Option(False, "--verbose", "-v",
+                                      help="Visa poäng för varje tagg och belägg")) -> None:
     """En post med alla fält, ändringshistorik, taggar med motivering och hämtningar.
 
     Example: monitor show eu-funding:HORIZON-CL5-2026-09-D4-03
@@ -246,11 +260,15 @@ def show(ctx: typer.Context, item_id: str = typer.Argument(..., metavar="ID"),
     earlier = earlier_for_row(store, row, lang, tz, utcnow())
     if earlier:
         lines += [Text("")] + [Text(line, style="bold") for line in earlier]
+    lines += _timeline_text(st, row, lang)
     lines += [Text(""), Text(t("show_tags", lang), style="bold")]
     if row["tags"]:
-        for tag in row["tags"]:
-            lines.append(Text(f"  {tag['dimension']}:{tag['tag']} ({tag['score']:.2f}) — "
-                              + "; ".join(tag["evidence"])))
+        for tag in row["tags"]:  # the full evidence; the points only with --verbose
+            score = f" ({tag['score']:.2f})" if verbose else ""
+            evidence = tag["evidence"] if verbose else [
+                re.sub(r" \([+-][\d.]+(, fallback)?\)$", "", e) for e in tag["evidence"]]
+            lines.append(Text(f"  {tag['dimension']}:{tag['tag']}{score} — "
+                              + "; ".join(evidence)))
     else:
         lines.append(Text("  " + t("show_no_tags", lang)))
     corrected = correction_lines(row, lang)
@@ -281,6 +299,21 @@ def _near_ids(store: Any, wanted: str) -> list[str]:
             by_name.setdefault(name.lower(), handle or ident)
     close = difflib.get_close_matches(wanted.lower(), list(by_name), n=3, cutoff=0.75)
     return list(dict.fromkeys(by_name[name] for name in close))
+
+
+def _timeline_text(st: State, row: dict[str, Any], lang: str) -> list[Text]:
+    """The call's decision steps and what is late, as the digest shows them."""
+    from ..timeline_text import late_line, timeline_lines
+
+    calendar = meetings(st.config, st.store)
+    line = timeline_for_row(row, calendar, now=utcnow())
+    if line is None:
+        return []
+    names = {c: com.display_name(lang) for c, com in committees(st.config).items()}
+    late = late_line(line, lang, names, st.tz, board=calendar.board)
+    return [Text(""), Text(t("timeline.heading", lang), style="bold"),
+            *(Text("  " + step) for step in timeline_lines(line, lang, names, st.tz)),
+            *([Text("  " + late)] if late else [])]
 
 
 def _poll_label(poll: dict[str, Any] | None) -> str:
