@@ -154,3 +154,13 @@ def test_activity_kinds_in_swedish(cli, tagged):
     wrong = cli("activity", "add", "--committee", "kfn", "--kind", "besk", "--title", "x")
     assert wrong.exit_code == 2 and "Fel: --kind 'besk': okänt värde. Menade du 'besök'?" \
         in wrong.output
+
+
+def test_meetings_take_the_committee_by_name(cli):
+    by_name = cli("meetings", "--committee", "Kommunstyrelsen", "--format", "json")
+    assert by_name.exit_code == 0, by_name.output
+    rows = json.loads(by_name.stdout)
+    assert rows and {r["body"] for r in rows} == {"ks"}
+    assert json.loads(cli("meetings", "--committee", "KS", "--format", "json").stdout) == rows
+    unknown = cli("meetings", "--committee", "kss", lang="en")
+    assert unknown.exit_code == 2 and "Error: --committee 'kss': unknown value." in unknown.output
