@@ -71,6 +71,36 @@ def test_own_area_and_national_calls_are_eligible(config):
     assert eu.eligible is True
 
 
+def test_a_regional_call_for_the_own_area_is_also_cohesion_policy(config, config_dir: Path):
+    """ESF+ for Stockholm: KS (regional development, cohesion policy) beside the theme's
+    committee; a national programme area (Interreg Baltic Sea Region) gives no such points."""
+    title, body = real_text("esf_nyheter_kommande-utlysningar-stockholm.text.txt")
+    analysis, _ = judged(config, call("s", title, body, "ESF+", source="esf"))
+    assert set(analysis.committees) == {"ks", "san"}
+    assert any("regional programme for Stockholm (own area) → ks (+3)" in c.evidence
+               for c in analysis.scores["ks"])
+    bsr, _ = judged(config, call("b", "Small projects call: water-smart societies",
+                                 "Wastewater and stormwater in the Baltic Sea region.",
+                                 "Interreg Baltic Sea Region", source="eu"))
+    assert list(bsr.committees) == ["shn"]
+    # the same call from another municipality's region: refused, no committee at all
+    edit_file(config_dir / "settings.toml", ('region = "Stockholm"', 'region = "Skåne"'))
+    refused, result = judged(load_config(config_dir), call("s", title, body, "ESF+",
+                                                           source="esf"))
+    assert result.eligible is False and not refused.committees
+
+
+def test_the_city_names_the_area_only_in_a_title(config):
+    analysis, result = judged(config, call("r", "Regionalfonden Stockholm: stärkt innovation",
+                                           "Kommuner och regioner kan söka.", "Regionalfonden"))
+    assert result.eligible is True and result.regions == ["Stockholm"]
+    assert "ks" in analysis.committees
+    _, other = judged(config, call("o", "Regionalfonden Östra Mellansverige: innovation",
+                                   "Frågor besvaras av kontoret i Stockholm.",
+                                   "Regionalfonden"))
+    assert other.eligible is False and other.regions == ["Östra Mellansverige"]
+
+
 def test_the_region_setting_decides(config_dir: Path):
     edit_file(config_dir / "settings.toml", ('region = "Stockholm"', 'region = "Västerbotten"'))
     title, body = real_text("tillvaxtverket_7085_cirkular-ekonomi-ovre-norrland.text.txt")

@@ -178,6 +178,37 @@ def test_fallback_hint_counts_only_when_no_committee_is_tagged_otherwise(tagger)
     assert "ks" not in themed.scores and themed.fallback["ks"]  # kept aside, unused
 
 
+def test_fallback_hint_counts_beside_themes_named_only_in_the_text(tagger):
+    """The programme's own round across its priorities (no theme in the title) goes to the
+    committee that coordinates such cooperation as well as to the themes of its text."""
+    analysis = tagger.analyse(item("New funding: open calls for project applications",
+                                   "Calls in all priorities, among them elderly care.",
+                                   programme="Interreg", language="en"))
+    assert list(analysis.committees) == ["ks", "aon"]
+
+
+def test_a_hint_only_for_its_kinds_of_item(tmp_path):
+    tagger = make_tagger(tmp_path, RULES + """
+[[programme]]
+name = "municipalities named in the title"
+match = ["=kommuner"]
+fields = ["title"]
+kinds = ["legislation"]
+committees = { ks = 3 }
+""")
+    title = "Nya uppgifter för kommuner"
+    assert list(tagger.analyse(item(title, kind="legislation", language="sv")).committees) \
+        == ["ks"]
+    assert not tagger.analyse(item(title, language="sv")).committees  # a call: not this hint
+
+
+def test_a_hint_with_an_unknown_kind_names_its_key(tmp_path):
+    from monitor.errors import ConfigError
+    with pytest.raises(ConfigError) as caught:
+        make_tagger(tmp_path, RULES.replace('fallback = true', 'fallback = true\nkinds = ["law"]'))
+    assert "programme[4].kinds" in str(caught.value) and "'law'" in str(caught.value)
+
+
 def test_fallback_hint_does_not_lift_an_excluded_item(tagger):
     it = item("Researchers across borders", programme="Interreg", language="en")
     assert tagger.tag(it) == []

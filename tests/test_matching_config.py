@@ -42,7 +42,7 @@ def test_unknown_committee_in_a_programme_hint(tmp_path):
 def test_unknown_key_lists_the_valid_keys(tmp_path):
     error = error_for(tmp_path, replaced(RULES, 'name = "ICLD"', 'name = "ICLD"\ncolour = "red"'))
     assert error.key == "programme[3].colour"
-    assert error.valid == ["committees", "fallback", "fields", "match", "name", "youth"]
+    assert error.valid == ["committees", "fallback", "fields", "kinds", "match", "name", "youth"]
 
 
 def test_unknown_table(tmp_path):

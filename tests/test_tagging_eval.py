@@ -58,7 +58,7 @@ FLOORS = {
     "labelled-dev.jsonl": (0.98, 0.98, 10),   # measured 1.000 / 1.000, 12 none-items
     "heldout.jsonl": (0.96, 0.98, 10),        # measured 0.984 / 1.000, 12 none-items
     "blind.jsonl": (0.95, 0.98, 25),          # measured 0.973 / 1.000, 29 none-items
-    "genuine.jsonl": (0.75, 0.86, 20),        # measured 0.778 / 0.889, 26 none-items
+    "genuine.jsonl": (0.81, 0.98, 20),        # measured 0.833 / 1.000, 26 none-items
 }
 
 

@@ -16,7 +16,8 @@ from ..config import Key
 from ..eligibility import (DIMENSION, ELIGIBLE, MUNICIPALITY_SCHEMA, NOT_ELIGIBLE,
                            REGION_DIMENSION, UNKNOWN)
 from ..model import CALL, Tag
-from .base import PATTERN_LIST, Analysis, Matcher, Rules, add_patterns, where_text
+from .base import (PATTERN_LIST, Analysis, Matcher, Rules, add_patterns, points_text,
+                   where_text)
 from .programmes import FIELDS, _check_fields, _non_empty
 
 __all__ = ["EligibilityMatcher", "Eligibility", "MUNICIPALITY_SCHEMA", "eligibility_tags"]
@@ -45,6 +46,10 @@ TABLE_SCHEMA = {
     "national": Key(list, list, PATTERN_LIST.check, doc="words saying a call is national"),
     "regional_sources": Key(list, list, PATTERN_LIST.check,
                             doc="sources whose calls are for programme areas (esf ...)"),
+    "home_committees": Key(dict, dict,
+                           doc="committee id = points a regional programme's call for the "
+                               "municipality's own area gives (cohesion policy, regional "
+                               "development)"),
     "rule": Key(list, list),
     "area": Key(list, list),
 }
@@ -93,7 +98,9 @@ class EligibilityMatcher(Matcher):
     none of which is national or holds the municipality's ``region`` (``[municipality]`` in
     settings.toml) is not eligible; an area named in passing by another call changes
     nothing. A regional programme's call naming no area and not saying it is ``national``
-    is unknown; any other call is eligible. Legislation is never judged.
+    is unknown; any other call is eligible. Legislation is never judged. A regional
+    programme's call for the municipality's own area (not a national one) also gives each of
+    ``home_committees`` its points: it is regional development and cohesion policy.
     """
 
     kind = "eligibility"
@@ -133,6 +140,8 @@ class EligibilityMatcher(Matcher):
                                "counties": [self.region], "national": False})
             add_patterns(rules, [short], lang="any", owner=f"{self.kind}.area",
                          payload=len(self.areas) - 1, where="municipality.name")
+        rules.committee_points(checked["home_committees"], self.kind)
+        self.home_committees = checked["home_committees"]
         self.regional_sources = frozenset(checked["regional_sources"])
         for key in ("regional", "national"):
             add_patterns(rules, checked[key], lang="any", owner=f"{self.kind}.{key}",
@@ -146,7 +155,8 @@ class EligibilityMatcher(Matcher):
             area = self.areas[match.pattern.payload]
             if match.field in area["fields"]:
                 found.setdefault(match.pattern.payload, where_text(match))
-        result.regions = [self.areas[i]["name"] for i in sorted(found)]
+        # one name once (an area may have two entries: its names anywhere, the city in a title)
+        result.regions = list(dict.fromkeys(self.areas[i]["name"] for i in sorted(found)))
         if analysis.item.kind != CALL:
             return
         result.judged = True
@@ -166,6 +176,8 @@ class EligibilityMatcher(Matcher):
                 result.status = ELIGIBLE
                 result.evidence = [f"area {self.areas[i]['name']}: {found[i]}" for i in found
                                    if self.areas[i]["home"]] or list(found.values())
+                self._home(analysis, [i for i in found if self.areas[i]["home"]
+                                      and not self.areas[i]["national"]])
                 return
             areas = ", ".join(result.regions)
             reason = {lang: text.format(areas=areas, region=self.region)
@@ -179,6 +191,18 @@ class EligibilityMatcher(Matcher):
                 where_text(regional[0]) if regional else f"source {analysis.item.source}")]
             return  # unknown: the programme area is not said
         result.status = ELIGIBLE
+
+    def _home(self, analysis: Analysis, home: list[int]) -> None:
+        """A regional programme's call for the municipality's own area (not a national
+        one) is also regional development and cohesion policy: ``home_committees``."""
+        regional = analysis.owned(f"{self.kind}.regional")
+        if not home or not (regional or analysis.item.source in self.regional_sources):
+            return
+        name = self.areas[home[0]]["name"]
+        for committee, points in self.home_committees.items():
+            analysis.add(committee, float(points),
+                         f"regional programme for {name} (own area) → {committee} "
+                         f"({points_text(points)})", self.kind)
 
     def _rule(self, analysis: Analysis) -> tuple[int, str] | None:
         saved = {m.pattern.payload for m in analysis.owned(f"{self.kind}.unless")

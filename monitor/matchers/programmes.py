@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from ..config import Key
+from ..model import CALL, LEGISLATION
 from .base import PATTERN_LIST, Analysis, Matcher, Rules, add_patterns, points_text
 
 __all__ = ["ProgrammeMatcher", "FIELDS", "YOUTH_SIGNALS"]
 
 FIELDS = ("title", "summary", "programme")
+KINDS = (CALL, LEGISLATION)
 # What a programme says about who travels: young people on their own exchanges ("own"),
 # young people together with staff or schools ("with-staff"), staff ("staff").
 YOUTH_SIGNALS = ("own", "with-staff", "staff")
@@ -25,6 +27,11 @@ def _check_youth(value: str) -> str | None:
         f"must be one of {', '.join(YOUTH_SIGNALS)}, got {value!r}"
 
 
+def _check_kinds(value: list) -> str | None:
+    bad = [v for v in value if v not in KINDS]
+    return f"unknown kind {bad[0]!r} (valid: {', '.join(KINDS)})" if bad else None
+
+
 def _non_empty(value: list) -> str | None:
     return PATTERN_LIST.check(value) or (None if value else "needs at least one pattern")
 
@@ -33,10 +40,12 @@ HINT_SCHEMA = {
     "name": Key(str, doc="the programme or action, as evidence shows it"),
     "match": Key(list, check=_non_empty, doc="names, codes or phrases that identify it"),
     "fields": Key(list, list(FIELDS), _check_fields, doc="where to look"),
+    "kinds": Key(list, lambda: list(KINDS), _check_kinds,
+                 doc="which kinds of item the hint is for (call, legislation)"),
     "committees": Key(dict, dict, doc="committee id = points"),
     "youth": Key(str, "", lambda v: None if v == "" else _check_youth(v)),
     "fallback": Key(bool, False, doc="the points count only when no committee is tagged "
-                                     "without them"),
+                                     "without them or the title names no theme"),
 }
 
 
@@ -50,13 +59,15 @@ class ProgrammeMatcher(Matcher):
         youth = "with-staff"
 
     ``match`` patterns are looked for in the item's programme, title and summary (or the
-    ``fields`` given); when one is found each listed committee gets its points. ``youth``
-    says who travels in that programme: ``own`` (young people's own exchanges),
-    ``with-staff`` (pupils or young people together with staff or schools) or ``staff``;
-    the priority rules read it. ``fallback = true`` is for a programme open to any theme
-    (Interreg, Svenska institutet): its points count only when no committee reaches the
-    threshold without them, so a call that states no theme still reaches the committee
-    that coordinates such cooperation. A hint inside a longer one (``Interreg`` inside
+    ``fields`` given), in calls and legislation (or the ``kinds`` given); when one is found
+    each listed committee gets its points. ``youth`` says who travels in that programme:
+    ``own`` (young people's own exchanges), ``with-staff`` (pupils or young people together
+    with staff or schools) or ``staff``; the priority rules read it. ``fallback = true`` is
+    for a programme open to any theme (Interreg, Svenska institutet): its points count only
+    when no committee reaches the threshold without them, so a call that states no theme
+    still reaches the committee that coordinates such cooperation, or when no term of the
+    title names a theme (the programme's own round across all its priorities goes there
+    beside the themes of its text). A hint inside a longer one (``Interreg`` inside
     ``Interreg Europe``) gives way to the longer one.
     """
 
@@ -69,6 +80,7 @@ class ProgrammeMatcher(Matcher):
         for where, hint in rules.array(table, self.kind, HINT_SCHEMA):
             rules.committee_points(hint["committees"], where)
             hint["fields"] = frozenset(hint["fields"])
+            hint["kinds"] = frozenset(hint["kinds"])
             self.hints.append(hint)
             add_patterns(rules, hint["match"], lang="any", owner=self.kind,
                          payload=len(self.hints) - 1, where=f"{where}.match")
@@ -78,7 +90,8 @@ class ProgrammeMatcher(Matcher):
         for match in analysis.owned(self.kind):
             index = match.pattern.payload
             hint = self.hints[index]
-            if index in seen or match.field not in hint["fields"]:
+            if index in seen or match.field not in hint["fields"] \
+                    or analysis.item.kind not in hint["kinds"]:
                 continue
             seen.add(index)
             for committee, points in hint["committees"].items():

@@ -6,7 +6,8 @@ matchers then run in stage order. The eligibility step decides whether the munic
 can apply at all (a call it cannot apply for gets no committee, and a reason); exclusions mark the item; scorers add points per
 committee; a committee whose points reach ``threshold`` (and at least ``relative_cut`` of
 the best committee's points) is tagged; fallback points (a programme open to any theme)
-count only when no committee is tagged without them; the priority rules run last.
+count only when no committee is tagged without them or no term of the title names a theme;
+the priority rules run last.
 """
 
 from __future__ import annotations
@@ -94,9 +95,16 @@ class Tagger:
         if analysis.excluded or analysis.ineligible:
             return
         self._cut(analysis)
-        # A programme open to any theme points at a committee only when nothing else does.
-        if not analysis.committees and analysis.use_fallback():
+        # A programme open to any theme points at a committee only when nothing else does,
+        # or when the title names no theme: then the call is the programme's own round
+        # (all its priorities), and its themes in the text come beside the programme's.
+        if (not analysis.committees or not self._title_theme(analysis)) \
+                and analysis.use_fallback():
             self._cut(analysis)
+
+    @staticmethod
+    def _title_theme(analysis: Analysis) -> bool:
+        return any(c.field == "title" for parts in analysis.scores.values() for c in parts)
 
     def _cut(self, analysis: Analysis) -> None:
         totals = {c: analysis.score(c) for c in analysis.scores}
