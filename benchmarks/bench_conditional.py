@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from monitor.config import load_config
+from monitor.app import load_config
 from monitor.ingest import poll
-from monitor.store import Store
+from monitor.app import open_store
 
 from .bigstore import NOW, pin_clock
 from .common import ROOT, Figure, scratch_config
@@ -53,7 +53,7 @@ def _twice(site: LocalSite) -> tuple[tuple[int, int, int], tuple[int, int, int],
         shipped = (ROOT / "config" / "sources.toml").read_text(encoding="utf-8")
         with scratch_config(shipped + GENERIC) as config_dir:
             config = load_config(config_dir)
-            with Store(config_dir.parent / "conditional.db") as store:
+            with open_store(config_dir.parent / "conditional.db") as store:
                 first, counts1 = _poll(config, store, server.server_address[1])
                 second, counts2 = _poll(config, store, server.server_address[1])
     finally:

@@ -15,10 +15,12 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Iterator
 
-from monitor.config import Config, load_config
+from monitor.config import Config
+from monitor.app import load_config
 from monitor.digest import Period, build_digest
 from monitor.dispatch import digest_message
 from monitor.store import Store
+from monitor.app import open_store
 from monitor.subscriptions import Subscription, effective_subscriptions, subscribe
 
 from .bigstore import NOW, pin_clock, store_copy
@@ -31,9 +33,9 @@ EXTRA = (Subscription("all", "samordnare@tyreso.se"),
 
 def prepare(db: Path, config: Config) -> None:
     """Add the two subscriptions beyond the committees' defaults."""
-    with Store(db) as store:
+    with open_store(db) as store:
         for sub in EXTRA:
-            subscribe(config, store, sub)
+            subscribe(config, store, sub, now=NOW)
 
 
 def week_digests(config: Config, store: Store) -> tuple[float, float, int, int]:
@@ -59,7 +61,7 @@ def run(runs: int = 3) -> Iterator[Figure]:
     with tempfile.TemporaryDirectory(prefix="monitor-bench-digest-") as tmp:
         db = store_copy(Path(tmp) / "digest.db")
         prepare(db, config)
-        with Store(db) as store:
+        with open_store(db) as store:
             results = [week_digests(config, store) for _ in range(runs)]
     totals = [b + r for b, r, _, _ in results]
     built, rendered, count, entries = results[totals.index(statistics.median(totals))]

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import parse_qs, urlsplit
 
-from monitor.config import load_config
+from monitor.app import load_config
 
 from .bench_digest import prepare
 from .bigstore import NOW_ENV, pin_clock, store_copy

@@ -10,11 +10,12 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Iterator
 
-from monitor.config import load_config
+from monitor.app import load_config
 from monitor.ingest import poll
-from monitor.store import Store
+from monitor.app import open_store
 
 from .common import Figure, scratch_config
+from .bigstore import NOW
 
 SOURCES = 20
 ROWS = 50
@@ -68,9 +69,9 @@ def _sources_toml(servers: list[ThreadingHTTPServer]) -> str:
 
 
 def _timed_poll(config, names=()) -> float:  # noqa: ANN001
-    with Store(config.settings.database) as store:
+    with open_store(config.settings.database) as store:
         started = time.perf_counter()
-        reports = poll(config, store, names=names)
+        reports = poll(config, store, names=names, now=NOW)
         elapsed = time.perf_counter() - started
     failed = [r for r in reports if r.failed]
     if failed:

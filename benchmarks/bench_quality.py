@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterator
 
-from monitor.config import load_config
+from monitor.app import load_config
 from monitor.matchers.evaluate import LineError, evaluate, read_items
 
 from .common import ROOT, Figure

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import os
 import random
 import tempfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Iterator
 
-from monitor.config import load_config
+from monitor.app import load_config
 from monitor.dedup import update_groups
 from monitor.ingest import poll
 from monitor.model import CALL, Item
-from monitor.store import Store
+from monitor.app import open_store
 
 from .common import ROOT, Figure, median_time, scratch_config
+from .bigstore import NOW
 
 REPLAY = ROOT / "tests" / "fixtures" / "replay"
 CALLS, SOURCES, DAYS = 5000, 10, 60
@@ -23,8 +23,8 @@ CALLS, SOURCES, DAYS = 5000, 10, 60
 
 def _replay_poll(config_dir: Path) -> None:
     config = load_config(config_dir)
-    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "replay.db") as store:
-        reports = poll(config, store, replay=REPLAY)
+    with tempfile.TemporaryDirectory() as tmp, open_store(Path(tmp) / "replay.db") as store:
+        reports = poll(config, store, replay=REPLAY, now=NOW)
     failed = [r for r in reports if r.failed]
     if failed:
         raise RuntimeError(f"{failed[0].source}: {failed[0].error}")
@@ -50,15 +50,15 @@ def _calls(rng: random.Random) -> list[Item]:
 
 
 def run() -> Iterator[Figure]:
-    os.environ.setdefault("MONITOR_NOW", "2026-11-22T08:00:00+00:00")
     with scratch_config() as config_dir:
         seconds = median_time(lambda: _replay_poll(config_dir), runs=3)
     yield Figure("replay_poll_11_shipped_sources", seconds, "s",
                  baseline="every shipped source, fresh database, no network")
-    with Store(":memory:") as store:
-        store.upsert_items(_calls(random.Random(7)))
-        grouped = update_groups(store)
-        seconds = median_time(lambda: update_groups(store), runs=5)
+    tz = load_config(ROOT / "config").settings.tz
+    with open_store(":memory:") as store:
+        store.upsert_items(_calls(random.Random(7)), now=NOW)
+        grouped = update_groups(store, tz)
+        seconds = median_time(lambda: update_groups(store, tz), runs=5)
     yield Figure(f"regroup_{CALLS}_calls", seconds, "s",
                  baseline=f"{grouped} items in duplicate groups ({CALLS // 10} planted pairs)",
                  goal="< 1 s (runs once per poll)")

@@ -14,7 +14,7 @@ import sys
 import time
 from typing import Iterator
 
-from monitor.config import load_config
+from monitor.app import load_config
 
 from .common import ROOT, Figure
 from .synthetic import synthetic_items

@@ -24,11 +24,12 @@ from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
 
-from monitor.config import load_config
+from monitor.app import load_config
 from monitor.dedup import update_groups
 from monitor.ingest import tag_items
 from monitor.model import CALL, Item
 from monitor.store import Store
+from monitor.app import open_store
 
 from .common import ROOT
 from .synthetic import synthetic_items
@@ -62,11 +63,12 @@ def _items() -> list[Item]:
 def build(path: Path) -> dict[str, float]:
     """Fill a new database at ``path``; return how long each step took (seconds)."""
     pin_clock()
-    tagger = load_config(ROOT / "config").extras["matching"]
+    config = load_config(ROOT / "config")
+    tagger = config.extras["matching"]
     items = _items()
     per_day = -(-len(items) // DAYS)
     timings = {"upsert": 0.0, "tag": 0.0}
-    with Store(path) as store:
+    with open_store(path) as store:
         for day in range(DAYS):
             batch = items[day * per_day:(day + 1) * per_day]
             when = NOW - timedelta(days=DAYS - day, hours=-1)
@@ -87,7 +89,7 @@ def build(path: Path) -> dict[str, float]:
         store.upsert_items(moved, now=NOW - timedelta(days=2))
         timings["upsert"] += time.perf_counter() - started
         started = time.perf_counter()
-        update_groups(store)
+        update_groups(store, config.settings.tz)
         timings["groups"] = time.perf_counter() - started
         store.roll_forward(NOW)  # as the poll at NOW would: listings then only read
     return timings

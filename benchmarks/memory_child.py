@@ -13,22 +13,23 @@ import sys
 import time
 from pathlib import Path
 
-from monitor.config import load_config
+from monitor.app import load_config
 from monitor.ingest import poll
-from monitor.store import Store
+from monitor.app import open_store
 
 from .bench_digest import week_digests
 from .common import peak_rss_mb
 from .localsite import LocalSiteTransport
+from .bigstore import NOW
 
 
 def main(mode: str, config_dir: str, db: str, port: str = "0") -> dict[str, float]:
     config = load_config(Path(config_dir))
     started = time.perf_counter()
     items = 0
-    with Store(db) as store:
+    with open_store(db) as store:
         if mode == "poll":
-            reports = poll(config, store, transport=LocalSiteTransport(int(port)))
+            reports = poll(config, store, transport=LocalSiteTransport(int(port)), now=NOW)
             failed = [r.error for r in reports if r.failed]
             if failed:
                 raise SystemExit(f"poll failed: {failed[0]}")

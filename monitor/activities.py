@@ -19,8 +19,8 @@ import sqlite_utils
 from .applications import ApplicationError, pair_partners
 from .i18n import add_messages, t
 from .longdates import check_month_or_day, overlaps_year
-from .model import from_iso, to_iso, utcnow
-from .store import SCHEMA_HOOKS, Store
+from .model import from_iso, to_iso
+from .store import Store
 
 __all__ = ["Activity", "KINDS", "VISITS", "add_activity", "list_activities", "get_activity",
            "mark_reported", "unreported_visits", "kind_label"]
@@ -29,7 +29,7 @@ KINDS = ("visit", "exchange", "partnership", "project", "network", "received-vis
 VISITS = ("visit", "received-visit")
 
 
-def _create(db: sqlite_utils.Database) -> None:
+def create_table(db: sqlite_utils.Database) -> None:
     db.execute("CREATE TABLE IF NOT EXISTS activities (id INTEGER PRIMARY KEY, "
                "committee TEXT NOT NULL, kind TEXT NOT NULL, title TEXT NOT NULL, "
                "period_from TEXT, period_to TEXT, funding TEXT NOT NULL DEFAULT '', "
@@ -38,9 +38,6 @@ def _create(db: sqlite_utils.Database) -> None:
     db.execute("CREATE TABLE IF NOT EXISTS activity_partners (activity_id INTEGER NOT NULL, "
                "position INTEGER NOT NULL, partner TEXT NOT NULL, country TEXT, "
                "PRIMARY KEY (activity_id, position))")
-
-
-SCHEMA_HOOKS.append(_create)
 
 
 @dataclass(frozen=True)
@@ -83,7 +80,7 @@ def add_activity(store: Store, *, committee: str, committees: Iterable[str], kin
                  title: str, by: str, partners: Iterable[str] = (),
                  countries: Iterable[str] = (), period_from: str | None = None,
                  period_to: str | None = None, funding: str = "", note: str = "",
-                 now: datetime | None = None) -> Activity:
+                 now: datetime) -> Activity:
     """Record one activity; every value is checked before anything is written."""
     valid = list(committees)
     if committee not in valid:
@@ -103,7 +100,7 @@ def add_activity(store: Store, *, committee: str, committees: Iterable[str], kin
             "INSERT INTO activities (committee, kind, title, period_from, period_to, funding, "
             "note, by, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (committee, kind, title.strip(), period_from or None, period_to or None,
-             funding.strip(), note.strip(), by, to_iso(now or utcnow())))
+             funding.strip(), note.strip(), by, to_iso(now)))
         ident = int(cur.lastrowid)
         conn.executemany("INSERT INTO activity_partners (activity_id, position, partner, "
                          "country) VALUES (?, ?, ?, ?)",

@@ -32,8 +32,8 @@ from zoneinfo import ZoneInfo
 import sqlite_utils
 
 from .applications_text import STATUS_IDS, ApplicationError, IllegalStep, status_label
-from .model import CALL, from_iso, to_iso, utcnow
-from .store import SCHEMA_HOOKS, Store
+from .model import CALL, from_iso, to_iso
+from .store import Store
 
 __all__ = ["Application", "Event", "ApplicationError", "IllegalStep", "STATUSES",
            "OPEN_STATUSES", "start_application", "advance_application", "get_application",
@@ -77,7 +77,6 @@ def create_tables(db: sqlite_utils.Database) -> None:
         db.execute("ALTER TABLE application_partners ADD COLUMN country TEXT")
 
 
-SCHEMA_HOOKS.append(create_tables)
 
 @dataclass(frozen=True)
 class Event:
@@ -186,7 +185,7 @@ def start_application(store: Store, item_id: str, committee: str, *,
                       committees: Iterable[str], by: str, note: str = "",
                       amount: int | None = None, partners: Iterable[str] = (),
                       countries: Iterable[str] = (), on: date | None = None,
-                      tz: ZoneInfo | None = None, now: datetime | None = None,
+                      tz: ZoneInfo, now: datetime,
                       details: Mapping[str, str] | None = None) -> Application:
     """Record a committee's intent to apply for a call; returns the new application."""
     valid = list(committees)
@@ -198,7 +197,6 @@ def start_application(store: Store, item_id: str, committee: str, *,
     if item["kind"] != CALL:
         raise ApplicationError("appl.not_a_call", id=item["id"], kind=item["kind"])
     pair_partners(partners, countries)  # refused before anything is written
-    now = now or utcnow()
     at = _step_time(on, None, tz, now)
     with store.write() as conn:
         clash = conn.execute(
@@ -222,7 +220,7 @@ def advance_application(store: Store, app_id: int | str, status: str, *, by: str
                         note: str = "", amount: int | None = None, force: bool = False,
                         reason: str = "", partners: Iterable[str] = (),
                         countries: Iterable[str] = (), on: date | None = None,
-                        tz: ZoneInfo | None = None, now: datetime | None = None,
+                        tz: ZoneInfo, now: datetime,
                         details: Mapping[str, str] | None = None) -> Application:
     """Move an application to ``status`` if the rules allow it (or ``force`` with a reason).
 
@@ -240,7 +238,6 @@ def advance_application(store: Store, app_id: int | str, status: str, *, by: str
                                           or amount is not None)
     if not adds_only:
         check_step(app, status, force=force)
-    now = now or utcnow()
     at = _step_time(on, app.history[-1].at if app.history else None, tz, now)
     with store.write() as conn:
         _add_event(conn, app.id, Event(status, at, by, note, amount, force, reason.strip()))
@@ -267,12 +264,11 @@ def check_step(app: Application, target: str, *, force: bool = False) -> None:
                       required=REQUIRED_BEFORE[target], choices=list(NEXT_STEPS[app.status]))
 
 
-def _step_time(on: date | None, previous: datetime | None, tz: ZoneInfo | None,
+def _step_time(on: date | None, previous: datetime | None, tz: ZoneInfo,
                now: datetime) -> datetime:
     """``now``, or the start of day ``on`` (local) when a step is recorded afterwards."""
     if on is None:
         return now
-    tz = tz or ZoneInfo("Europe/Stockholm")
     earliest = previous.astimezone(tz).date() if previous else None
     if on > now.astimezone(tz).date() or (earliest and on < earliest):
         raise ApplicationError("appl.bad_date", value=on.isoformat(),
@@ -361,7 +357,8 @@ def list_applications(store: Store, *, committee: str | None = None, year: int |
         params += statuses
     apps = _load(store, ("WHERE " + " AND ".join(where)) if where else "", params)
     if year is not None:
-        tz = tz or ZoneInfo("Europe/Stockholm")
+        if tz is None:
+            raise ValueError("list_applications: a year needs tz, the settings' time zone")
         apps = [a for a in apps if any(e.at.astimezone(tz).year == year for e in a.history)]
     return apps
 

@@ -5,29 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .errors import MonitorError
+from .errors import ApplicationError, IllegalStep  # noqa: F401 - raised with these messages
 from .i18n import add_messages, t
 
 STATUS_IDS = ("intent", "ks-approved", "submitted", "granted", "rejected", "withdrawn")
-
-
-class ApplicationError(MonitorError):
-    """A request the register refuses; :meth:`message` renders it in Swedish or English."""
-
-    def __init__(self, key: str, **values: Any) -> None:
-        self.key, self.values = key, values
-        super().__init__(self.message("en"))
-
-    def message(self, lang: str = "sv") -> str:
-        shown = {k: status_label(v, lang) if k in ("current", "target", "required") else v
-                 for k, v in self.values.items()}
-        if isinstance(self.values.get("choices"), (list, tuple)):  # ids, as they are typed
-            shown["choices"] = ", ".join(map(str, self.values["choices"])) or t("appl.none", lang)
-        return t(self.key, lang, **shown)
-
-
-class IllegalStep(ApplicationError):
-    """A status change the rules do not allow; ``key`` names the rule."""
 
 
 def status_label(status: str, lang: str = "sv") -> str:

@@ -23,7 +23,7 @@ from .decide import decide_by_for_row, first_action, format_decide_by
 from .i18n import add_messages, t
 from .mail import display_day, long_date, safe_href
 from .meetings import meetings
-from .model import CALL, from_iso, utcnow
+from .model import CALL, from_iso
 from .store import Store
 
 __all__ = ["build_calendar", "event_uid"]
@@ -52,9 +52,9 @@ def _sequence(store: Store, row: dict[str, Any], now: datetime) -> int:
 
 
 def _event(row: dict[str, Any], role: str, when: datetime, summary: str, description: str,
-           sequence: int, tz: Any) -> Event:
+           sequence: int, tz: Any, now: datetime) -> Event:
     day = display_day(when, tz)
-    stamp = from_iso(row["updated"]) or utcnow()
+    stamp = from_iso(row["updated"]) or now
     event = Event()
     event.add("uid", event_uid(row["id"], role))
     event.add("summary", summary)
@@ -84,13 +84,12 @@ def _decide_by_event(config: Config, row: dict[str, Any], committee: str | None,
     day, whose = action
     text = format_decide_by(plan, lang, tz=tz) + "\n" + description
     return _event(row, "decide-by", datetime.combine(day, time(12), tz),
-                  t(f"decide.calendar_{whose}", lang, title=row["title"]), text, sequence, tz)
+                  t(f"decide.calendar_{whose}", lang, title=row["title"]), text, sequence, tz, now)
 
 
 def build_calendar(config: Config, store: Store, *, committee: str | None = None,
-                   lang: str = "sv", now: datetime | None = None) -> bytes:
+                   lang: str = "sv", now: datetime) -> bytes:
     """The calendar of calls that are not closed (optionally of one committee)."""
-    now = now or utcnow()
     tz = config.settings.tz
     calendar = Calendar()
     calendar.add("prodid", "-//kommun-monitor//omvarldsbevakning//SV")
@@ -114,7 +113,7 @@ def build_calendar(config: Config, store: Store, *, committee: str | None = None
             title = f"{row['title']} ({long_date(deadline, tz, lang)})"
             calendar.add_component(_event(row, "deadline", deadline,
                                           t("calendar_deadline", lang, title=title), description,
-                                          sequence, tz))
+                                          sequence, tz, now))
         decision = _decide_by_event(config, row, committee, lang, now, sequence, description,
                                     in_force)
         if decision is not None:
@@ -123,5 +122,5 @@ def build_calendar(config: Config, store: Store, *, committee: str | None = None
         if opens is not None and opens > now:
             calendar.add_component(_event(row, "opens", opens,
                                           t("calendar_opens", lang, title=row["title"]), description,
-                                          sequence, tz))
+                                          sequence, tz, now))
     return calendar.to_ical()

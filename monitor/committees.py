@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import EXTRA_LOADERS, Config, Key, check_table, read_toml
+from .config import Config, Key, check_table, read_toml
 from .errors import ConfigError
 
 __all__ = ["Committee", "Priority", "load_committees", "load_priorities", "committees",
@@ -87,10 +87,6 @@ def load_committees(config_dir: Path) -> dict[str, Committee]:
 def load_priorities(config_dir: Path) -> dict[str, Priority]:
     raw = _load(config_dir / "priorities.toml", "priority", PRIORITY_SCHEMA)
     return {ident: Priority(id=ident, **body) for ident, body in raw.items()}
-
-
-EXTRA_LOADERS["committees"] = load_committees
-EXTRA_LOADERS["priorities"] = load_priorities
 
 
 def committees(config: Config) -> dict[str, Committee]:

@@ -10,9 +10,11 @@ validate them with :func:`check_table`, so all files report mistakes the same wa
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import tomllib
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -29,9 +31,16 @@ __all__ = [
     "find_config_dir",
     "Settings",
     "HttpSettings",
+    "MunicipalitySettings",
+    "MUNICIPALITY_SCHEMA",
+    "Section",
+    "setting",
+    "schema_of",
+    "build_section",
+    "with_environment",
     "SourceConfig",
     "Config",
-    "load_config",
+    "read_config",
     "check_http_url",
 ]
 
@@ -124,7 +133,7 @@ def _check_timezone(value: str) -> str | None:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        return f"unknown time zone {value!r} (for example Europe/Stockholm)"
+        return f"unknown time zone {value!r} (for example {DEFAULT_TIMEZONE})"
     return None
 
 
@@ -142,75 +151,175 @@ def _not_negative(value: float) -> str | None:
     return None if value >= 0 else f"must be 0 or more, got {value}"
 
 
+#: the time zone dates are read and shown in unless settings.toml says otherwise; every module
+#: takes the zone from the settings, this is the only place it is written
+DEFAULT_TIMEZONE = "Europe/Stockholm"
+
 DEFAULT_USER_AGENT = ("kommun-monitor/0.1 (funding and horizon-scanning monitor; "
                       "contact: the municipality's international coordinator)")
 
-TOP_SCHEMA: dict[str, Key] = {
-    "database": Key(str, "../data/monitor.db",
-                    doc="SQLite file, relative to the configuration folder (MONITOR_DB and --db "
-                        "override, relative to the working directory)"),
-    "timezone": Key(str, "Europe/Stockholm", _check_timezone, doc="time zone for dates shown"),
-    "language": Key(str, "sv", _one_of("sv", "en"), doc="language of CLI messages and mail"),
-}
+def setting(default: Any, check: Callable[[Any], str | None] | None = None, doc: str = "", *,
+            key: str | None = None, env: str | None = None, in_file: bool = True) -> Any:
+    """A field of a settings dataclass: its default (written once, here), check and doc.
 
-HTTP_SCHEMA: dict[str, Key] = {
-    "timeout": Key(float, 30.0, _positive, doc="seconds to connect, and between bytes read"),
-    "user_agent": Key(str, DEFAULT_USER_AGENT),
-    "max_body_bytes": Key(int, 20 * 1024 * 1024, _positive, doc="a larger response is aborted"),
-    "retries": Key(int, 3, _not_negative, doc="retries on 429, 5xx and network errors"),
-    "backoff": Key(float, 1.0, _not_negative, doc="first retry wait in seconds, doubled each time"),
-    "max_retry_after": Key(float, 300.0, _not_negative,
-                           doc="longest Retry-After honoured; a longer one fails the source"),
-    "max_redirects": Key(int, 5, _not_negative),
-    "max_pages": Key(int, 50, _positive, doc="page limit per source and poll"),
-}
+    ``key`` is the TOML key when it differs from the field name; ``env`` an environment
+    variable that overrides the value (checked like the file's value); ``in_file=False``
+    for a value only the environment gives (a password).
+    """
+    meta = {"check": check, "doc": doc, "key": key, "env": env, "in_file": in_file}
+    if isinstance(default, (list, dict)):
+        copy = default.copy
+        return field(default_factory=copy, metadata=meta)
+    return field(default=default, metadata=meta)
 
-# [municipality]: who the monitor works for. ``region`` is the programme area of the regional
-# programmes it lies in (ESF+, the regional fund: "Stockholm"), for the eligibility step
-# (monitor.matchers.eligibility); "" means no call is refused for its area.
-MUNICIPALITY_SCHEMA: dict[str, Key] = {
-    "name": Key(str, "Tyresö kommun",
-                doc="the municipality as funders and ministries write it (remissinstans lists)"),
-    "region": Key(str, "", doc="its programme area / county (ESF+, the regional fund)"),
-}
 
-# Other modules add their sections here (mail, schedule, ...) before settings are loaded.
-SECTION_SCHEMAS: dict[str, dict[str, Key]] = {"http": HTTP_SCHEMA,
-                                              "municipality": MUNICIPALITY_SCHEMA}
+_TOML_TYPES = {str: str, int: int, float: float, bool: bool, list: list, dict: dict, Path: str}
+
+
+def _file_fields(cls: type) -> list[tuple[Any, str, type]]:
+    """(dataclass field, TOML key, TOML type) of every field the settings file may set."""
+    hints = typing.get_type_hints(cls)
+    out = []
+    for f in dataclasses.fields(cls):
+        if not f.metadata.get("in_file", False):
+            continue
+        kind = typing.get_origin(hints[f.name]) or hints[f.name]
+        out.append((f, f.metadata.get("key") or f.name, _TOML_TYPES[kind]))
+    return out
+
+
+def schema_of(cls: type) -> dict[str, Key]:
+    """The :class:`Key` schema of a settings dataclass, derived from its fields."""
+    schema = {}
+    for f, key, toml_type in _file_fields(cls):
+        default = f.default if f.default is not dataclasses.MISSING else f.default_factory
+        if isinstance(default, Path):
+            default = str(default)
+        schema[key] = Key(toml_type, default, f.metadata["check"], f.metadata["doc"])
+    return schema
+
+
+def build_section(cls: type, table: Mapping[str, Any], *, file: str | Path, where: str) -> Any:
+    """Validate ``table`` against ``cls``'s schema and return the typed settings object."""
+    values = check_table(table, schema_of(cls), file=file, where=where)
+    hints = typing.get_type_hints(cls)
+    kwargs = {f.name: values[key] for f, key, _ in _file_fields(cls)}
+    for name, value in kwargs.items():
+        if hints[name] is Path:
+            kwargs[name] = Path(value)
+    return cls(**kwargs)
+
+
+def with_environment(section: Any, environ: Mapping[str, str]) -> Any:
+    """``section`` with the environment variables its fields declare (``setting(env=...)``),
+    each converted to the field's type and checked by the same check as the file's value."""
+    hints = typing.get_type_hints(type(section))
+    changes = {}
+    for f in dataclasses.fields(section):
+        variable = f.metadata.get("env")
+        raw = environ.get(variable) if variable else None
+        if raw is None or raw.strip() == "":
+            continue
+        value = _from_environment(variable, raw.strip(), hints[f.name], f.metadata.get("check"))
+        changes[f.name] = Path(value) if hints[f.name] is Path else value
+    return dataclasses.replace(section, **changes) if changes else section
+
+
+def _from_environment(variable: str, raw: str, kind: Any,
+                      check: Callable[[Any], str | None] | None) -> Any:
+    try:
+        value = kind(raw) if kind in (int, float) else raw
+    except ValueError:
+        raise ConfigError(f"must be a number, got {raw!r}", file="environment",
+                          key=variable) from None
+    problem = check(value) if check is not None and kind is not Path else None
+    if problem:
+        raise ConfigError(problem, file="environment", key=variable)
+    return value
+
+
+class Section:
+    """Read access by TOML key (``section["from"]``, ``section.get("name")``) to a typed
+    section, for code that reads a section as the table it was written as."""
+
+    def _key_fields(self) -> dict[str, str]:
+        return {f.metadata.get("key") or f.name: f.name for f in dataclasses.fields(self)
+                if f.metadata.get("in_file", False)}
+
+    def __getitem__(self, key: str) -> Any:
+        try:
+            return getattr(self, self._key_fields()[key])
+        except KeyError:
+            raise KeyError(key) from None
+
+    def get(self, key: str, default: Any = None) -> Any:
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def keys(self) -> list[str]:
+        return list(self._key_fields())
 
 
 @dataclass(frozen=True)
-class HttpSettings:
-    """How the shared HTTP client behaves."""
+class HttpSettings(Section):
+    """``[http]``: how the shared HTTP client behaves."""
 
-    timeout: float = 30.0
-    user_agent: str = DEFAULT_USER_AGENT
-    max_body_bytes: int = 20 * 1024 * 1024
-    retries: int = 3
-    backoff: float = 1.0
-    max_retry_after: float = 300.0
-    max_redirects: int = 5
-    max_pages: int = 50
+    timeout: float = setting(30.0, _positive, "seconds to connect, and between bytes read")
+    user_agent: str = setting(DEFAULT_USER_AGENT)
+    max_body_bytes: int = setting(20 * 1024 * 1024, _positive, "a larger response is aborted")
+    retries: int = setting(3, _not_negative, "retries on 429, 5xx and network errors")
+    backoff: float = setting(1.0, _not_negative, "first retry wait in seconds, doubled each time")
+    max_retry_after: float = setting(300.0, _not_negative,
+                                     "longest Retry-After honoured; a longer one fails the source")
+    max_redirects: int = setting(5, _not_negative)
+    max_pages: int = setting(50, _positive, "page limit per source and poll")
 
 
 @dataclass(frozen=True)
 class Settings:
-    """``config/settings.toml`` after validation."""
+    """``config/settings.toml`` after validation: the top-level keys, ``[http]``, and each
+    feature's section as its own typed object (``section("mail")``)."""
 
-    database: Path = Path("../data/monitor.db")
-    timezone: str = "Europe/Stockholm"
-    language: str = "sv"
+    database: Path = setting(Path("../data/monitor.db"), None,
+                             "SQLite file, relative to the configuration folder (MONITOR_DB "
+                             "and --db override, relative to the working directory)")
+    timezone: str = setting(DEFAULT_TIMEZONE, _check_timezone, "time zone for dates shown")
+    language: str = setting("sv", _one_of("sv", "en"), "language of CLI messages and mail")
     http: HttpSettings = field(default_factory=HttpSettings)
-    sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    sections: Mapping[str, Any] = field(default_factory=dict)
     file: Path | None = None
 
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
-    def section(self, name: str) -> Mapping[str, Any]:
-        """A validated section other than ``http`` (``mail``, ``schedule`` ...)."""
-        return self.sections.get(name, {})
+    def section(self, name: str, cls: type | None = None) -> Any:
+        """A validated section other than ``http`` (``mail``, ``municipality`` ...) as its
+        typed object; when it was not read (settings made without the feature), ``cls()``'s
+        defaults, or an empty table without ``cls``."""
+        found = self.sections.get(name)
+        if found is None:
+            return cls() if cls is not None else {}
+        return found
+
+
+@dataclass(frozen=True)
+class MunicipalitySettings(Section):
+    """``[municipality]``: who the monitor works for. ``region`` is the programme area of the
+    regional programmes it lies in (ESF+, the regional fund: "Stockholm"), for the
+    eligibility step (monitor.matchers.eligibility); "" means no call is refused for its
+    area."""
+
+    name: str = setting("Tyresö kommun", None, "the municipality as funders and ministries "
+                        "write it (remissinstans lists)")
+    region: str = setting("", None, "its programme area / county (ESF+, the regional fund)")
+
+
+TOP_SCHEMA: dict[str, Key] = schema_of(Settings)
+HTTP_SCHEMA: dict[str, Key] = schema_of(HttpSettings)
+MUNICIPALITY_SCHEMA: dict[str, Key] = schema_of(MunicipalitySettings)
 
 
 @dataclass(frozen=True)
@@ -278,24 +387,31 @@ def beside(config_dir: Path, value: str | Path) -> Path:
     return Path(os.path.normpath(config_dir / path))
 
 
-def load_settings(config_dir: Path) -> Settings:
-    """Read ``settings.toml`` (absent file: all defaults)."""
+def load_settings(config_dir: Path, sections: Mapping[str, type] | None = None) -> Settings:
+    """Read ``settings.toml`` (absent file: all defaults).
+
+    ``sections`` are the features' settings dataclasses by section name (``mail``,
+    ``schedule`` ...), given by the composition root (:mod:`monitor.app`); ``[http]`` is
+    and ``[municipality]`` are always known.
+    """
+    classes: dict[str, type] = {"http": HttpSettings, "municipality": MunicipalitySettings,
+                                **(sections or {})}
     path = config_dir / "settings.toml"
     data = read_toml(path) if path.exists() else {}
-    sections = {name: data.pop(name) for name in list(data) if name in SECTION_SCHEMAS}
+    raw_sections = {name: data.pop(name) for name in list(data) if name in classes}
     top_schema = dict(TOP_SCHEMA)
-    for name in SECTION_SCHEMAS:
+    for name in classes:
         top_schema[name] = Key(dict, dict, doc=f"[{name}] section")
     top = check_table(data, top_schema, file=path)
-    checked: dict[str, dict[str, Any]] = {}
-    for name, schema in SECTION_SCHEMAS.items():
-        raw = sections.get(name, {})
+    built: dict[str, Any] = {}
+    for name, cls in classes.items():
+        raw = raw_sections.get(name, {})
         if not isinstance(raw, dict):
             raise ConfigError("must be a table ([section])", file=str(path), key=name)
-        checked[name] = check_table(raw, schema, file=path, where=name)
-    http = HttpSettings(**checked.pop("http"))
+        built[name] = build_section(cls, raw, file=path, where=name)
+    http = built.pop("http")
     return Settings(database=beside(config_dir, top["database"]), timezone=top["timezone"],
-                    language=top["language"], http=http, sections=checked, file=path)
+                    language=top["language"], http=http, sections=built, file=path)
 
 
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -323,10 +439,12 @@ SOURCE_COMMON: dict[str, Key] = {
 }
 
 
-def load_sources(config_dir: Path) -> tuple[SourceConfig, ...]:
-    """Read and validate every ``[[source]]`` block against its kind's declared keys."""
-    from .sources import registry  # the registry needs this module; import late
+def load_sources(config_dir: Path, registry: Any) -> tuple[SourceConfig, ...]:
+    """Read and validate every ``[[source]]`` block against its kind's declared keys.
 
+    ``registry`` is the source classes by kind (:data:`monitor.sources.registry`, passed in by
+    the composition root so that this module imports no feature).
+    """
     path = config_dir / "sources.toml"
     if not path.exists():
         return ()
@@ -367,34 +485,23 @@ def load_sources(config_dir: Path) -> tuple[SourceConfig, ...]:
     return tuple(result)
 
 
-# Loaders for other files (committees, priorities, meetings ...) register here and run in
-# load_config, so a mistake in any file stops the monitor before it writes anything.
-EXTRA_LOADERS: dict[str, Callable[[Path], Any]] = {}
+# A loader reads one more file (committees, priorities, meetings ...) from the folder, given
+# the settings already read; load_config runs them all, so a mistake in any file stops the
+# monitor before it writes anything.
+Loader = Callable[[Path, Settings], Any]
 
 
-# Modules that add settings sections or file loaders; imported before anything is read.
-FEATURE_MODULES = ["monitor.committees"]
-# Mail, digests, subscriptions and the scheduler: their settings sections and the mail step.
-FEATURE_MODULES += ["monitor.mail", "monitor.subscriptions", "monitor.scheduler",
-                    "monitor.dispatch"]
-# Tagging rules (config/matching.toml).
-FEATURE_MODULES += ["monitor.matchers"]
-# Source health notices to the administrator: a step after the poll.
-FEATURE_MODULES += ["monitor.health_mail"]
-# The municipality, its coordinator and twinning towns (KS draft, registers, yearly report).
-FEATURE_MODULES += ["monitor.organisation"]
+def read_config(config_dir: str | Path | None, *, sections: Mapping[str, type],
+                loaders: Mapping[str, Loader], source_kinds: Any) -> Config:
+    """Find and validate the whole configuration with the features' sections and loaders.
 
-
-def load_config(config_dir: str | Path | None = None) -> Config:
-    """Find and validate the whole configuration."""
-    import importlib
-
-    for module in FEATURE_MODULES:
-        importlib.import_module(module)
+    The application calls this through :func:`monitor.app.load_config`, which knows the
+    features; this module knows none of them.
+    """
     directory = find_config_dir(config_dir)
-    settings = load_settings(directory)
-    sources = load_sources(directory)
-    extras = {name: loader(directory) for name, loader in EXTRA_LOADERS.items()}
+    settings = load_settings(directory, sections)
+    sources = load_sources(directory, source_kinds)
+    extras = {name: loader(directory, settings) for name, loader in loaders.items()}
     return Config(dir=directory, settings=settings, sources=sources, extras=extras)
 
 
@@ -407,6 +514,3 @@ def database_path(config: Config, explicit: str | Path | None = None) -> Path:
         return Path(env)
     return config.settings.database
 
-
-# The decision calendar (meetings.toml) and the applications' tables.
-FEATURE_MODULES += ["monitor.meetings", "monitor.applications"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import gettext
 from functools import lru_cache
 
-__all__ = ["country_name"]
+__all__ = ["country_name", "partner_text"]
 
 # The short forms Swedish prose uses (Språkrådet's list of country names) where the ISO
 # translation gives the formal or inverted name ("Ryska federationen", "Korea, demokratiska
@@ -43,3 +43,12 @@ def country_name(code: str, lang: str = "sv") -> str:
     if lang == "sv" and found.alpha_2 in SWEDISH_SHORT:
         return SWEDISH_SHORT[found.alpha_2]
     return _translation(lang).gettext(found.name).split(", ")[0]
+
+
+def partner_text(pairs: list[tuple[str, str | None]], countries: list[str], lang: str) -> str:
+    """"Cēsis (Lettland), Savigny-le-Temple (Frankrike)"; countries without a partner after."""
+    named = [(f"{p} ({country_name(c, lang)})" if p else country_name(c, lang)) if c else p
+             for p, c in pairs if p or c]
+    paired = {c for _, c in pairs if c}
+    alone = [country_name(c, lang) for c in countries if c not in paired]
+    return ", ".join(named + alone)

@@ -22,10 +22,9 @@ from zoneinfo import ZoneInfo
 from .i18n import add_messages, t
 from .mail import display_day
 from .meetings import Meetings
-from .model import from_iso, to_iso, utcnow
+from .model import from_iso, to_iso
 from .when import prose_day
 
-DEFAULT_TZ = ZoneInfo("Europe/Stockholm")
 
 __all__ = ["DecideBy", "decide_by", "decide_by_for_row", "decide_by_json", "decide_by_cell",
            "format_decide_by", "first_action", "Step", "Timeline", "decision_timeline",
@@ -127,7 +126,7 @@ def first_action(plan: DecideBy | None) -> tuple[date, str] | None:
 
 
 def decide_by_for_row(row: Mapping[str, Any], meetings: Meetings, *,
-                      committee: str | None = None, now: datetime | None = None
+                      committee: str | None = None, now: datetime
                       ) -> DecideBy | None:
     """:func:`decide_by` for an item row from ``Store.query_items`` / ``get_item``.
 
@@ -138,7 +137,7 @@ def decide_by_for_row(row: Mapping[str, Any], meetings: Meetings, *,
         return None
     owner = committee or next(iter(row.get("committees") or []), None)
     deadlines = [from_iso(d) for d in row.get("deadlines") or []]
-    return decide_by([d for d in deadlines if d is not None], owner, meetings, now or utcnow())
+    return decide_by([d for d in deadlines if d is not None], owner, meetings, now)
 
 
 def decide_by_json(plan: DecideBy | None) -> dict[str, Any] | None:
@@ -180,7 +179,7 @@ add_messages({
 })
 
 
-def decide_by_cell(plan: DecideBy | None, lang: str = "sv", tz: ZoneInfo | None = None) -> str:
+def decide_by_cell(plan: DecideBy | None, lang: str = "sv", *, tz: ZoneInfo) -> str:
     """The short table cell: the KS meeting date, or "för sent för KS-beslut"."""
     if plan is None:
         return ""
@@ -188,13 +187,13 @@ def decide_by_cell(plan: DecideBy | None, lang: str = "sv", tz: ZoneInfo | None 
         return t("decide.too_late", lang)
     text = plan.ks_meeting.isoformat() if plan.ks_meeting else ""
     if plan.skipped:  # the next deadline is out of reach: say which one this is for
-        deadline = display_day(plan.deadline, tz or DEFAULT_TZ).isoformat()
+        deadline = display_day(plan.deadline, tz).isoformat()
         text += f" ({t('decide.for_deadline', lang, deadline=deadline)})"
     return text
 
 
 def format_decide_by(plan: DecideBy | None, lang: str = "sv", *,
-                     committee_name: str | None = None, tz: ZoneInfo | None = None) -> str:
+                     committee_name: str | None = None, tz: ZoneInfo) -> str:
     """One sentence for a digest entry, e.g. "Besluta senast: KS 26 januari 2027 (ärendet till
     KS senast 5 januari 2027); BUN 2 december 2026 (ärendet in senast 18 november 2026); för
     sista dag 10 februari 2027." Empty when there is no plan."""
@@ -203,7 +202,7 @@ def format_decide_by(plan: DecideBy | None, lang: str = "sv", *,
     def day(value: date | None) -> str:  # the same "15 januari 2027" as the rest of a mail
         return prose_day(value, lang) if value else ""
 
-    deadline = day(display_day(plan.deadline, tz or DEFAULT_TZ))
+    deadline = day(display_day(plan.deadline, tz))
     if plan.too_late:
         return t("decide.line_too_late", lang, deadline=deadline)
     parts = [t("decide.line", lang, meeting=day(plan.ks_meeting),
@@ -320,10 +319,9 @@ def decision_timeline(plan: DecideBy | None, meetings: Meetings, now: datetime, 
 
 
 def timeline_for_row(row: Mapping[str, Any], meetings: Meetings, *, committee: str | None = None,
-                     now: datetime | None = None,
+                     now: datetime,
                      later_rounds: Iterable[datetime] = ()) -> Timeline | None:
     """:func:`decision_timeline` for an item row (see :func:`decide_by_for_row`)."""
-    now = now or utcnow()
     plan = decide_by_for_row(row, meetings, committee=committee, now=now)
     return decision_timeline(plan, meetings, now, later_rounds=later_rounds)
 

@@ -25,22 +25,19 @@ import json
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from itertools import combinations
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
-from zoneinfo import ZoneInfo
 
 from .model import from_iso
 
 if TYPE_CHECKING:
     import sqlite_utils
 
-    from .store import Store
 
 __all__ = ["CallKey", "title_words", "group_calls", "update_groups", "schema",
            "grouped_select", "links_for"]
 
-LOCAL = ZoneInfo("Europe/Stockholm")
 MIN_OVERLAP = 0.8
 
 # Words that say nothing about which call it is.
@@ -74,19 +71,20 @@ class CallKey:
     richness: int
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> "CallKey":
+    def from_row(cls, row: dict[str, Any], tz: tzinfo) -> "CallKey":
+        """``tz``: the settings' time zone, in which two deadlines fall on the same day."""
         deadlines = row["deadlines"]
         if isinstance(deadlines, str):
             deadlines = json.loads(deadlines or "[]")
-        days = frozenset(_day(d) for d in deadlines if d)
+        days = frozenset(_day(d, tz) for d in deadlines if d)
         return cls(id=row["id"], source=row["source"], words=title_words(row["title"]),
                    programme=_programme(row.get("programme")), days=days,
                    richness=richness(row))
 
 
-def _day(value: str | datetime) -> str:
+def _day(value: str | datetime, tz: tzinfo) -> str:
     when = from_iso(value) if isinstance(value, str) else value
-    return when.astimezone(LOCAL).date().isoformat()
+    return when.astimezone(tz).date().isoformat()
 
 
 def richness(row: dict[str, Any]) -> int:
@@ -183,11 +181,13 @@ def schema(db: "sqlite_utils.Database") -> None:
     db.execute("CREATE INDEX IF NOT EXISTS item_groups_group ON item_groups(group_id)")
 
 
-def update_groups(store: "Store") -> int:
-    """Recompute every duplicate group from the stored calls; return the grouped items."""
+def update_groups(store: Any, tz: tzinfo) -> int:
+    """Recompute every duplicate group from the stored calls; return the grouped items.
+
+    ``tz`` is the settings' time zone: deadlines on the same local day may be one call."""
     rows = store.db.query("SELECT id, source, title, programme, deadlines, summary, opens, "
                           "published FROM items WHERE kind = 'call' AND deadlines != '[]'")
-    keys = [CallKey.from_row(row) for row in rows]
+    keys = [CallKey.from_row(row, tz) for row in rows]
     groups = group_calls(keys)
     rich = {k.id: k.richness for k in keys}
     with store.write() as conn:

@@ -29,9 +29,9 @@ from email.message import EmailMessage
 from typing import Any
 
 from .mail import message_bytes
-from .model import from_iso, to_iso, utcnow
+from .model import from_iso, to_iso
 from .notifications.base import Channel, DeliveryError, Envelope
-from .store import SCHEMA_HOOKS, Store
+from .store import Store
 
 __all__ = ["PENDING", "SENT", "record", "state_of", "deliver_pending", "DeliveryReport",
            "resend_from_outbox",
@@ -41,7 +41,7 @@ PENDING, SENT = "pending", "sent"
 KEEP_SENT_BODIES_DAYS = 90
 
 
-def _create_table(db: Any) -> None:
+def create_table(db: Any) -> None:
     db.execute("""
         CREATE TABLE IF NOT EXISTS deliveries (
             key TEXT PRIMARY KEY, kind TEXT NOT NULL, committee TEXT, subscription TEXT,
@@ -54,14 +54,11 @@ def _create_table(db: Any) -> None:
                "ON deliveries(subscription, until)")
 
 
-SCHEMA_HOOKS.append(_create_table)
-
-
 def record(store: Store, message: EmailMessage, *, key: str, kind: str, name: str,
            sender: str, recipients: list[str], committee: str | None = None,
            subscription: str | None = None, period: str | None = None,
            since: datetime | None = None, until: datetime | None = None,
-           now: datetime | None = None) -> bool:
+           now: datetime) -> bool:
     """Record ``message`` as pending under ``key``; False when the key was already recorded."""
     with store.write() as conn:
         cursor = conn.execute(
@@ -70,7 +67,7 @@ def record(store: Store, message: EmailMessage, *, key: str, kind: str, name: st
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (key, kind, committee, subscription, period, sender, json.dumps(recipients),
              str(message["Subject"]), str(message["Message-ID"]), name, message_bytes(message),
-             to_iso(since), to_iso(until), PENDING, to_iso(now or utcnow())))
+             to_iso(since), to_iso(until), PENDING, to_iso(now)))
         return cursor.rowcount == 1
 
 
@@ -107,7 +104,7 @@ class DeliveryReport:
 
 def deliver_pending(store: Store, channel: Channel, *, kind: str | None = None,
                     committee: str | None = None, keys: set[str] | None = None,
-                    now: datetime | None = None) -> DeliveryReport:
+                    now: datetime) -> DeliveryReport:
     """Send every pending message (optionally only of one kind, committee or set of keys)."""
     sql = "SELECT key FROM deliveries WHERE state = ?"
     params: list[Any] = [PENDING]
@@ -116,11 +113,11 @@ def deliver_pending(store: Store, channel: Channel, *, kind: str | None = None,
             sql += f" AND {column} = ?"
             params.append(value)
     report = DeliveryReport()
-    _forget_old_bodies(store, now or utcnow())
+    _forget_old_bodies(store, now)
     for (key,) in store.conn.execute(sql + " ORDER BY created, key", params).fetchall():
         if keys is not None and key not in keys:
             continue
-        error = _deliver_one(store, channel, key, now or utcnow())
+        error = _deliver_one(store, channel, key, now)
         if error is None:
             report.sent.append(key)
         elif error:
@@ -158,7 +155,7 @@ def _deliver_one(store: Store, channel: Channel, key: str, now: datetime) -> str
 
 
 def resend_from_outbox(store: Store, channel: Channel, *, period: str,
-                       committee: str | None = None, now: datetime | None = None,
+                       committee: str | None = None, now: datetime,
                        ) -> tuple[list[dict[str, Any]], DeliveryReport]:
     """Send again through ``channel`` (SMTP) the digests of ``period`` that were written to
     the outbox while the mail was being tried out; each once: the row then names the new
@@ -190,6 +187,6 @@ def resend_from_outbox(store: Store, channel: Channel, *, period: str,
                 report.failed.append((row["key"], str(exc)))
                 continue
             conn.execute("UPDATE deliveries SET channel = ?, sent_at = ?, attempts = attempts + 1"
-                         " WHERE key = ?", (channel.kind, to_iso(now or utcnow()), row["key"]))
+                         " WHERE key = ?", (channel.kind, to_iso(now), row["key"]))
             report.sent.append(row["key"])
     return rows, report

@@ -115,8 +115,8 @@ class _Builder:
         self.config, self.store, self.sub = config, store, sub
         self.since, self.until, self.period = since, until, period
         self.lang, self.tz = sub.lang, config.settings.tz
-        self.closing_days = digest_settings(config)["closing_days"]
-        self.catch_up_days = digest_settings(config)["catch_up_days"]
+        self.closing_days = digest_settings(config).closing_days
+        self.catch_up_days = digest_settings(config).catch_up_days
         self.changes = _changes(store, since, until)
         self.committees = committees(config)
         self.priorities = priorities(config)

@@ -4,7 +4,7 @@ When a period is due: a weekly digest's period is an ISO week, and it is due fro
 time in that week at which ``[schedule] digests`` fires (Monday 07:00 by default) until the week
 ends; a daily digest's period is a day, due from the first ``daily_digests`` time that day. A
 due period is sent by whichever comes first: the scheduled ``digests`` job, or any ``monitor
-run`` / scheduled poll after that time (the step registered in ``AFTER_POLL``). A period missed
+run`` / scheduled poll after that time (the step :mod:`monitor.app` runs after a poll). A period missed
 entirely (the machine was off all week) is not sent late; the next period's digest starts where
 the last sent one ended, so nothing is lost. ``monitor digest --send`` sends the current period
 at once, due or not.
@@ -29,17 +29,15 @@ from .config import Config
 from .deliveries import SENT, deliver_pending, last_window_end, record, recorded_window, state_of
 from .digest import Digest, Period, build_digest, count_phrase
 from .i18n import add_messages, t
-from .jobs import AFTER_POLL, StepContext
-from .meeting_sources import meetings_step
 from .mail import build_message, long_date, mail_settings, message_bytes, render
-from .model import to_iso, utcnow
-from .notifications import Channel, DeliveryError, Envelope, build_notifier
+from .model import to_iso
+from .notifications import Channel, Envelope, build_notifier
 from .notifications.outbox import OutboxChannel
 from .scheduler import first_fire, schedule_settings
 from .store import Store
 from .subscriptions import ALL, Subscription, digest_settings, effective_subscriptions
 
-__all__ = ["Outcome", "is_due", "send_digests", "preview_digests", "send_reminders", "summary",
+__all__ = ["Outcome", "is_due", "send_digests", "preview_digests", "summary",
            "digest_key"]
 
 add_messages({
@@ -105,8 +103,8 @@ def _name(kind: str, label: str, committee: str, key: str) -> str:
 
 def is_due(config: Config, period: Period, now: datetime) -> bool:
     """Whether the period's schedule time has come (and the period has not ended)."""
-    expression = schedule_settings(config)["digests" if period.frequency == "weekly"
-                                           else "daily_digests"]
+    schedule = schedule_settings(config)
+    expression = schedule.digests if period.frequency == "weekly" else schedule.daily_digests
     fire = first_fire(expression, config.settings.tz, period.start)
     return fire is not None and fire < period.end and fire <= now < period.end
 
@@ -181,13 +179,12 @@ def t_for(lang: str, key: str, **values: object) -> str:
     return t(key, lang, **values)
 
 
-def send_digests(config: Config, store: Store, *, now: datetime | None = None,
+def send_digests(config: Config, store: Store, *, now: datetime,
                  period: str | None = None, committee: str | None = None,
                  frequency: str | None = None, due_only: bool = False,
                  channel: Channel | None = None) -> list[Outcome]:
     """Build, record and deliver the digests of the current (or given) period."""
-    now = now or utcnow()
-    send_empty = digest_settings(config)["send_empty"]
+    send_empty = digest_settings(config).send_empty
     settings = mail_settings(config)
     outcomes: dict[str, Outcome] = {}
     for sub, per in _plan(config, store, now, period, committee, frequency):
@@ -245,15 +242,14 @@ def _subject(store: Store, key: str) -> str:
 
 
 def preview_digests(config: Config, store: Store, folder: Path | None, *,
-                    now: datetime | None = None, period: str | None = None,
+                    now: datetime, period: str | None = None,
                     committee: str | None = None) -> list[Outcome]:
     """Write the digests to ``folder`` as .eml + .html (None: only list them); record nothing.
 
     A digest already recorded is rebuilt over its recorded window, so the preview shows what
     was sent (with today's templates).
     """
-    now = now or utcnow()
-    send_empty = digest_settings(config)["send_empty"]
+    send_empty = digest_settings(config).send_empty
     settings = mail_settings(config)
     channel = OutboxChannel(settings, folder) if folder is not None else None
     outcomes = []
@@ -291,21 +287,3 @@ def summary(outcomes: list[Outcome], lang: str) -> str | None:
     if pending:
         parts.append(t("mail_summary_pending", lang, n=pending))
     return ", ".join(parts) or None
-
-
-def mail_step(context: StepContext) -> str | None:
-    """After a poll: send the digests that are due and the reminders; fail if any is left."""
-    channel = build_notifier(context.config)
-    outcomes = send_digests(context.config, context.store, now=context.now, due_only=True,
-                            channel=channel)
-    outcomes += send_reminders(context.config, context.store, now=context.now, channel=channel)
-    failed = [o for o in outcomes if o.state == "pending"]
-    if failed:
-        raise DeliveryError(f"{summary(outcomes, context.lang)}: {failed[0].error}")
-    return summary(outcomes, context.lang)
-
-
-AFTER_POLL.append(("meetings", meetings_step))  # real meeting dates before the digests
-AFTER_POLL.append(("mail", mail_step))
-
-from .reminders import send_reminders  # noqa: E402 - it builds on this module's helpers

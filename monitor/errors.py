@@ -9,10 +9,24 @@ The library raises these; only the CLI edge turns them into user messages and ex
     │   ├── FetchError           network, HTTP status, size cap, replay exhausted
     │   └── ParseError           the response was not what the source expects
     ├── StoreError               the database refused an operation
+    ├── ApplicationError         the applications register refuses a request (Swedish/English)
+    │   └── IllegalStep          a status change the rules do not allow; ``key`` names the rule
+    ├── InvalidSubscription      a subscription names something unknown or malformed
+    ├── DeliveryError            a channel could not deliver; the message stays pending
+    ├── MeetingFetch             a body's meeting calendar could not be read (body, URL, cause)
+    ├── AlreadyRunning           another ``monitor serve`` holds the database's lock file
     └── UsageError               a command was given a wrong option value (exit status 2)
+
+Every subclass is defined here (a test compares this tree with the classes). Anything else a
+poll meets — a parser's bug — is caught per source, recorded on its poll row with the
+traceback and logged; the other sources go on.
 """
 
 from __future__ import annotations
+
+from typing import Any, Sequence
+
+from .i18n import MESSAGES, t
 
 __all__ = [
     "MonitorError",
@@ -22,6 +36,12 @@ __all__ = [
     "FetchError",
     "ParseError",
     "StoreError",
+    "ApplicationError",
+    "IllegalStep",
+    "InvalidSubscription",
+    "DeliveryError",
+    "AlreadyRunning",
+    "MeetingFetch",
     "UsageError",
 ]
 
@@ -86,6 +106,54 @@ class ParseError(SourceError):
 
 class StoreError(MonitorError):
     """The database could not complete an operation."""
+
+
+class ApplicationError(MonitorError):
+    """A request the register refuses; :meth:`message` renders it in Swedish or English."""
+
+    def __init__(self, key: str, **values: Any) -> None:
+        self.key, self.values = key, values
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str = "sv") -> str:
+        shown = {k: _status_label(v, lang) if k in ("current", "target", "required") else v
+                 for k, v in self.values.items()}
+        if isinstance(self.values.get("choices"), (list, tuple)):  # ids, as they are typed
+            shown["choices"] = ", ".join(map(str, self.values["choices"])) or t("appl.none", lang)
+        return t(self.key, lang, **shown)
+
+
+def _status_label(status: Any, lang: str) -> str:
+    """An application status as people read it (the messages of monitor.applications_text)."""
+    key = f"appl.status.{status}"
+    return t(key, lang) if key in MESSAGES else str(status)
+
+
+class IllegalStep(ApplicationError):
+    """A status change the rules do not allow; ``key`` names the rule."""
+
+
+class InvalidSubscription(MonitorError):
+    """A subscription names something unknown; ``field`` and ``valid`` say what and which."""
+
+    def __init__(self, field: str, value: str, valid: Sequence[str] = ()) -> None:
+        self.field, self.value, self.valid = field, value, list(valid)
+        text = f"{field}: unknown or malformed {value!r}"
+        if self.valid:
+            text += f" (valid: {', '.join(self.valid)})"
+        super().__init__(text)
+
+
+class DeliveryError(MonitorError):
+    """A channel could not deliver a message; the message stays pending and is retried."""
+
+
+class AlreadyRunning(MonitorError):
+    """Another ``monitor serve`` holds the lock file of this database."""
+
+
+class MeetingFetch(MonitorError):
+    """A body's calendar could not be read: the message names the body, URL and cause."""
 
 
 class UsageError(MonitorError):

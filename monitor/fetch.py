@@ -26,7 +26,6 @@ import asyncio
 import email.utils
 import ipaddress
 import json
-import time
 import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -113,7 +112,11 @@ def read_json(data: bytes | str) -> Any:
 
 
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
-    """``Retry-After`` as seconds to wait: an integer, or an HTTP date."""
+    """``Retry-After`` as seconds to wait: an integer, or an HTTP date counted from ``now``.
+
+    ``now`` is the server's own time (its ``Date`` header, as RFC 9110 intends), so this module
+    never reads the local clock; a date without ``now`` gives None (the usual backoff).
+    """
     if not value:
         return None
     value = value.strip()
@@ -123,9 +126,18 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
-    if when is None:
+    if when is None or now is None:
         return None
-    return max(0.0, when.timestamp() - (now if now is not None else time.time()))
+    return max(0.0, when.timestamp() - now)
+
+
+def http_date_timestamp(value: str | None) -> float | None:
+    """An HTTP ``Date`` header as a POSIX timestamp, None when absent or unreadable."""
+    try:
+        when = email.utils.parsedate_to_datetime(value) if value else None
+    except (TypeError, ValueError):
+        return None
+    return when.timestamp() if when is not None else None
 
 
 class _Decoder:
@@ -283,7 +295,9 @@ class Fetcher:
                     wait = settings.backoff * 2 ** attempt
                 else:
                     if response.status in RETRY_STATUSES and attempt < settings.retries:
-                        asked = retry_after_seconds(response.headers.get("retry-after"))
+                        asked = retry_after_seconds(
+                            response.headers.get("retry-after"),
+                            http_date_timestamp(response.headers.get("date")))
                         if asked is not None and asked > settings.max_retry_after:
                             raise FetchError(
                                 f"{url}: HTTP {response.status}, server asks to wait "

@@ -22,8 +22,8 @@ import sqlite_utils
 
 from .config import SourceConfig
 from .i18n import add_messages, t
-from .model import to_iso, utcnow
-from .store import SCHEMA_HOOKS, Store
+from .model import to_iso
+from .store import Store
 
 __all__ = ["OK", "DEGRADED", "HealthNotice", "record_poll", "source_health", "reason_text",
            "pending_health_notices", "mark_notice_sent"]
@@ -32,7 +32,7 @@ OK, DEGRADED = "ok", "degraded"
 BECAME_DEGRADED, RECOVERED = "degraded", "recovered"
 
 
-def _schema(db: sqlite_utils.Database) -> None:
+def create_tables(db: sqlite_utils.Database) -> None:
     db.execute("""
         CREATE TABLE IF NOT EXISTS source_health (
             source TEXT PRIMARY KEY, state TEXT NOT NULL DEFAULT 'ok',
@@ -41,8 +41,6 @@ def _schema(db: sqlite_utils.Database) -> None:
             notice_created TEXT, notice_sent TEXT
         )""")
 
-
-SCHEMA_HOOKS.append(_schema)
 
 add_messages({
     "health_ok": {"sv": "ok", "en": "ok"},
@@ -79,12 +77,11 @@ def _row(store: Store, source: str) -> dict[str, Any] | None:
 
 
 def record_poll(store: Store, source: SourceConfig, *, items_parsed: int,
-                now: datetime | None = None, lang: str = "sv") -> str | None:
+                now: datetime, lang: str = "sv") -> str | None:
     """Update a source's health after a successful poll; return the event, if any.
 
     Runs inside the caller's transaction when there is one (``store.write`` nests).
     """
-    now = now or utcnow()
     stamp = to_iso(now)
     expect = source.get("expect_items", True)
     limit = int(source.get("degraded_after", 3))
@@ -145,7 +142,7 @@ def pending_health_notices(store: Store) -> list[HealthNotice]:
 
 
 def mark_notice_sent(store: Store, source: str, *, created: str | None = None,
-                     now: datetime | None = None) -> None:
+                     now: datetime) -> None:
     """Record that a source's pending notice went out, so it is not sent again.
 
     With ``created`` (from the :class:`HealthNotice` sent) a newer notice that arrived
@@ -153,7 +150,7 @@ def mark_notice_sent(store: Store, source: str, *, created: str | None = None,
     """
     sql = ("UPDATE source_health SET notice_pending = NULL, notice_event = NULL,"
            " notice_created = NULL, notice_sent = ? WHERE source = ?")
-    params: list[Any] = [to_iso(now or utcnow()), source]
+    params: list[Any] = [to_iso(now), source]
     if created is not None:
         sql += " AND notice_created = ?"
         params.append(created)

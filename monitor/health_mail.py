@@ -11,7 +11,7 @@ from __future__ import annotations
 from .deliveries import state_of
 from .health import mark_notice_sent, pending_health_notices
 from .i18n import add_messages, t
-from .jobs import AFTER_POLL, StepContext
+from .jobs import StepContext
 from .notifications import send_notice
 
 __all__ = ["health_mail_step"]
@@ -40,7 +40,3 @@ def health_mail_step(context: StepContext) -> str | None:
                              now=context.now)
             sent += 1
     return t("health_mail_sent", context.lang, n=sent) if sent else None
-
-
-# First among the steps: a notice about a broken source does not wait behind the digests.
-AFTER_POLL.insert(0, ("health", health_mail_step))

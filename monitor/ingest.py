@@ -1,14 +1,18 @@
 """The first hop: Source.fetch → items → store upsert (new / changed) → matchers → tags saved.
 
 Sources run concurrently on one shared HTTP client. Each source's outcome is stored as a
-poll row; one failing source never stops another, and a source's items, tags and HTTP
-validators are saved in one transaction, so a crash leaves either all of it or none.
+poll row; one failing source never stops another. A source's items arrive page by page
+(:meth:`Source.pages`): each page's items, tags and the HTTP validators read so far are saved
+in one transaction before the next page is read, so a crash leaves whole pages, and memory
+holds one page, not the source's whole answer.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
+import traceback
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,10 +23,10 @@ import httpx
 from .config import Config, SourceConfig
 from .dedup import update_groups
 from .errors import ConfigError, MonitorError
-from .fetch import REVALIDATE_AFTER, Fetcher, NotModified
+from .fetch import REVALIDATE_AFTER, Fetcher, NotModified, SourceHTTP
 from .health import record_poll as record_health
 from .matchers import Tagger, build_tagger
-from .model import Item, utcnow
+from .model import Item
 from .replay import RecordingTransport, ReplayTransport
 from .sources import registry
 from .store import Store
@@ -30,6 +34,7 @@ from .store import Store
 __all__ = ["SourceReport", "poll", "poll_async", "select_sources", "tag_items"]
 
 OK, UNCHANGED, ERROR = "ok", "unchanged", "error"
+log = logging.getLogger("monitor.ingest")
 
 
 @dataclass
@@ -43,6 +48,8 @@ class SourceReport:
     changed: int = 0
     http_status: int | None = None
     error: str | None = None
+    #: the traceback of an unexpected error (a parser bug), also kept on the poll row
+    traceback: str | None = None
     seconds: float = 0.0
     poll_id: int | None = None
 
@@ -71,6 +78,20 @@ def tag_items(store: Store, tagger: Tagger | None, items: Sequence[Item],
         store.replace_tags(item.id, tagger.tag(item), now=now)
 
 
+def _store_page(store: Store, tagger: Tagger | None, items: list[Item], http: SourceHTTP,
+                poll_id: int, now: datetime, report: SourceReport) -> None:
+    """One page's items, their tags and the validators of the requests so far, together."""
+    with store.write():
+        result = store.upsert_items(items, poll_id=poll_id, now=now)
+        touched = set(result.new) | set(result.changed)
+        tag_items(store, tagger, [i for i in items if i.id in touched], now)
+        store.save_validators(http.pending_validators, now=now)
+    http.pending_validators.clear()
+    report.items_parsed += len(items)
+    report.new += len(result.new)
+    report.changed += len(result.changed)
+
+
 async def _poll_one(source_config: SourceConfig, config: Config, store: Store, fetcher: Fetcher,
                     tagger: Tagger | None, now: datetime) -> SourceReport:
     started = time.monotonic()
@@ -79,32 +100,29 @@ async def _poll_one(source_config: SourceConfig, config: Config, store: Store, f
     http = fetcher.for_source(source_config.name, source_config.url,
                               source_config.get("allowed_hosts", ()))
     try:
-        source = registry.get(source_config.kind)(source_config, config.settings)
-        items = source.check_items(await source.fetch(http))
-        report.items_parsed = len(items)
+        source = registry.get(source_config.kind)(source_config, config.settings, now=now)
+        async for page in source.pages(http):
+            _store_page(store, tagger, source.check_items(page), http, poll_id, now, report)
         with store.write():
-            result = store.upsert_items(items, poll_id=poll_id, now=now)
-            touched = set(result.new) | set(result.changed)
-            tag_items(store, tagger, [i for i in items if i.id in touched], now)
-            store.save_validators(http.pending_validators, now=now)
-            record_health(store, source_config, items_parsed=len(items), now=now,
+            record_health(store, source_config, items_parsed=report.items_parsed, now=now,
                           lang=config.settings.language)
-            report.outcome, report.new, report.changed = OK, len(result.new), len(result.changed)
-            report.http_status = http.last_status
+            report.outcome, report.http_status = OK, http.last_status
             store.finish_poll(poll_id, outcome=OK, http_status=http.last_status,
-                              items_parsed=len(items), new=report.new, changed=report.changed,
-                              now=utcnow())
+                              items_parsed=report.items_parsed, new=report.new,
+                              changed=report.changed, now=now)
     except NotModified:
         report.outcome, report.http_status = UNCHANGED, http.last_status
-        store.finish_poll(poll_id, outcome=UNCHANGED, http_status=http.last_status, now=utcnow())
+        store.finish_poll(poll_id, outcome=UNCHANGED, http_status=http.last_status, now=now)
     except MonitorError as exc:
         report.error, report.http_status = str(exc), http.last_status
     except Exception as exc:  # a parser bug must not stop the other sources; keep its trace
         report.error = f"unexpected {type(exc).__name__}: {exc}"
+        report.traceback = traceback.format_exc()
         report.http_status = http.last_status
+        log.exception("source %s: unexpected %s", source_config.name, type(exc).__name__)
     if report.outcome == ERROR:
         store.finish_poll(poll_id, outcome=ERROR, http_status=report.http_status,
-                          error=report.error, now=utcnow())
+                          error=report.error, traceback=report.traceback, now=now)
     report.seconds = time.monotonic() - started
     return report
 
@@ -112,12 +130,11 @@ async def _poll_one(source_config: SourceConfig, config: Config, store: Store, f
 async def poll_async(config: Config, store: Store, *, names: Sequence[str] = (),
                      replay: str | Path | None = None, record: str | Path | None = None,
                      transport: httpx.AsyncBaseTransport | None = None,
-                     now: datetime | None = None,
+                     now: datetime,
                      on_report: Callable[[SourceReport], None] | None = None,
                      ) -> list[SourceReport]:
     """Poll the selected sources concurrently; return one report per source, in config order."""
     selected = select_sources(config, names)
-    now = now or utcnow()
     if replay is not None:
         transport = ReplayTransport(replay)
     elif record is not None:
@@ -133,7 +150,7 @@ async def poll_async(config: Config, store: Store, *, names: Sequence[str] = (),
             return report
         reports = await asyncio.gather(*(run(s) for s in selected))
     if any(r.new or r.changed for r in reports):
-        update_groups(store)  # derived from all stored calls: once a poll, not per source
+        update_groups(store, config.settings.tz)  # derived from all stored calls: once a poll, not per source
     return list(reports)
 
 

@@ -1,24 +1,29 @@
 """The main job: poll every enabled source, then the steps that follow a poll.
 
-``monitor run`` and the scheduler both call :func:`run_main_job`. Later features (digests,
-source health mails) add a step to ``AFTER_POLL``; a failing step is reported and the
-remaining steps still run.
+``monitor run`` and the scheduler both call :func:`monitor.app.run_main_job`, which passes the
+steps the features declare (source health mails, digests), in the order of
+:data:`monitor.app.FEATURES`. Each step is guarded: a failing step, whatever the exception, is
+logged with its traceback and reported, and the remaining steps still run.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from .config import Config
 from .errors import MonitorError
-from .ingest import SourceReport, poll
-from .model import utcnow
 from .store import Store
 
-__all__ = ["AFTER_POLL", "JobResult", "run_main_job"]
+if TYPE_CHECKING:
+    from .ingest import SourceReport
+
+__all__ = ["Step", "StepContext", "JobResult", "run_main_job", "run_steps"]
+
+log = logging.getLogger("monitor.jobs")
 
 
 @dataclass
@@ -31,7 +36,7 @@ class StepContext:
 
 
 # (name, step): a step returns a one-line summary for the log, or None.
-AFTER_POLL: list[tuple[str, Callable[[StepContext], str | None]]] = []
+Step = tuple[str, Callable[[StepContext], "str | None"]]
 
 
 @dataclass
@@ -45,16 +50,27 @@ class JobResult:
         return [r for r in self.reports if r.failed]
 
 
-def run_main_job(config: Config, store: Store, *, replay: str | Path | None = None,
-                 names: Sequence[str] = (), now: datetime | None = None, lang: str = "sv",
-                 on_report: Callable[[SourceReport], None] | None = None) -> JobResult:
-    now = now or utcnow()
-    reports = poll(config, store, names=names, replay=replay, now=now, on_report=on_report)
-    result = JobResult(reports=reports)
-    context = StepContext(config=config, store=store, now=now, reports=reports, lang=lang)
-    for name, step in AFTER_POLL:
+def run_steps(steps: Sequence[Step], context: StepContext, result: JobResult) -> None:
+    """Run each step in order; a failure of any kind is logged and recorded, the rest run."""
+    for name, step in steps:
         try:
             result.steps.append((name, step(context)))
         except MonitorError as exc:
+            log.error("step %s failed: %s", name, exc, exc_info=True)
             result.step_errors.append((name, str(exc)))
+        except Exception as exc:  # a bug in one step must not keep the others from running
+            log.exception("step %s failed unexpectedly", name)
+            result.step_errors.append((name, f"unexpected {type(exc).__name__}: {exc}"))
+
+
+def run_main_job(config: Config, store: Store, *, steps: Sequence[Step],
+                 replay: str | Path | None = None, names: Sequence[str] = (),
+                 now: datetime, lang: str = "sv",
+                 on_report: Callable[[SourceReport], None] | None = None) -> JobResult:
+    from .ingest import poll  # the sources and their parsers: only when a poll runs
+
+    reports = poll(config, store, names=names, replay=replay, now=now, on_report=on_report)
+    result = JobResult(reports=reports)
+    context = StepContext(config=config, store=store, now=now, reports=reports, lang=lang)
+    run_steps(steps, context, result)
     return result

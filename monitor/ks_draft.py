@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from .applications import Application
 from .committees import Committee, Priority
-from .countries import country_name
+from .countries import country_name, partner_text  # noqa: F401 - used and re-exported
 from .decide import DecideBy, decide_by
 from .document import Block, Bullets, Heading, Para
 from .i18n import add_messages, t
@@ -28,15 +28,6 @@ from .report import money
 __all__ = ["ks_draft", "partner_text", "timeline_lines"]
 
 SUMMARY_CHARS = 600
-
-
-def partner_text(pairs: list[tuple[str, str | None]], countries: list[str], lang: str) -> str:
-    """"Cēsis (Lettland), Savigny-le-Temple (Frankrike)"; countries without a partner after."""
-    named = [(f"{p} ({country_name(c, lang)})" if p else country_name(c, lang)) if c else p
-             for p, c in pairs if p or c]
-    paired = {c for _, c in pairs if c}
-    alone = [country_name(c, lang) for c in countries if c not in paired]
-    return ", ".join(named + alone)
 
 
 def _summary(text: str | None) -> str:

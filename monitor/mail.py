@@ -13,6 +13,7 @@ The SMTP password is read only from the environment, never from a file.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import re
@@ -32,7 +33,7 @@ from zoneinfo import ZoneInfo
 
 from . import when as _when
 from .committees import check_email
-from .config import SECTION_SCHEMAS, Config, Key, beside
+from .config import Config, Section, setting, with_environment, beside
 from .errors import ConfigError
 
 __all__ = ["MailSettings", "mail_settings", "clean_header", "safe_href", "long_date",
@@ -58,49 +59,30 @@ def _port(value: int) -> str | None:
     return None if 0 < value < 65536 else f"must be a TCP port 1-65535, got {value}"
 
 
-MAIL_SCHEMA: dict[str, Key] = {
-    "transport": Key(str, "outbox", _one_of(*TRANSPORTS), doc="outbox (files) or smtp"),
-    "outbox": Key(str, "../data/outbox", doc="folder of .eml files for the outbox transport, "
-                  "relative to the configuration folder (MONITOR_OUTBOX: to the working "
-                  "directory)"),
-    "from": Key(str, "omvarldsbevakning@example.invalid", check_email, doc="sender address"),
-    "from_name": Key(str, "Omvärldsbevakning", doc="sender display name"),
-    "admin": Key(str, "", _email_or_empty, doc="the coordinator's address for notices"),
-    "smtp_host": Key(str, "", doc="SMTP server; empty = not configured"),
-    "smtp_port": Key(int, 587, _port),
-    "smtp_security": Key(str, "starttls", _one_of(*SECURITY_MODES)),
-    "smtp_user": Key(str, "", doc="login name; the password comes from MONITOR_SMTP_PASSWORD"),
-    "smtp_timeout": Key(float, 30.0, lambda v: None if v > 0 else "must be greater than 0"),
-}
-SECTION_SCHEMAS["mail"] = MAIL_SCHEMA
-
-# (environment variable, [mail] key, how to convert the text)
-ENV_OVERRIDES: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
-    ("MONITOR_MAIL_TRANSPORT", "transport", str),
-    ("MONITOR_OUTBOX", "outbox", str),
-    ("MONITOR_MAIL_FROM", "from", str),
-    ("MONITOR_SMTP_HOST", "smtp_host", str),
-    ("MONITOR_SMTP_PORT", "smtp_port", int),
-    ("MONITOR_SMTP_SECURITY", "smtp_security", str),
-    ("MONITOR_SMTP_USER", "smtp_user", str),
-)
-
-
 @dataclass(frozen=True)
-class MailSettings:
-    """``[mail]`` after the environment overrides; ``smtp_password`` only from the environment."""
+class MailSettings(Section):
+    """``[mail]``; each ``env`` variable overrides the file's value (see :func:`mail_settings`),
+    ``smtp_password`` comes only from the environment."""
 
-    transport: str = "outbox"
-    outbox: Path = Path("../data/outbox")
-    sender: str = "omvarldsbevakning@example.invalid"
-    sender_name: str = "Omvärldsbevakning"
-    admin: str = ""
-    smtp_host: str = ""
-    smtp_port: int = 587
-    smtp_security: str = "starttls"
-    smtp_user: str = ""
-    smtp_password: str = ""
-    smtp_timeout: float = 30.0
+    transport: str = setting("outbox", _one_of(*TRANSPORTS), "outbox (files) or smtp",
+                             env="MONITOR_MAIL_TRANSPORT")
+    outbox: Path = setting(Path("../data/outbox"), None,
+                           "folder of .eml files for the outbox transport, relative to the "
+                           "configuration folder (MONITOR_OUTBOX: to the working directory)",
+                           env="MONITOR_OUTBOX")
+    sender: str = setting("omvarldsbevakning@example.invalid", check_email, "sender address",
+                          key="from", env="MONITOR_MAIL_FROM")
+    sender_name: str = setting("Omvärldsbevakning", None, "sender display name", key="from_name")
+    admin: str = setting("", _email_or_empty, "the coordinator's address for notices")
+    smtp_host: str = setting("", None, "SMTP server; empty = not configured",
+                             env="MONITOR_SMTP_HOST")
+    smtp_port: int = setting(587, _port, env="MONITOR_SMTP_PORT")
+    smtp_security: str = setting("starttls", _one_of(*SECURITY_MODES),
+                                 env="MONITOR_SMTP_SECURITY")
+    smtp_user: str = setting("", None, "login name; the password comes from "
+                             "MONITOR_SMTP_PASSWORD", env="MONITOR_SMTP_USER")
+    smtp_password: str = setting("", env="MONITOR_SMTP_PASSWORD", in_file=False)
+    smtp_timeout: float = setting(30.0, lambda v: None if v > 0 else "must be greater than 0")
 
     @property
     def domain(self) -> str:
@@ -109,30 +91,10 @@ class MailSettings:
 
 def mail_settings(config: Config) -> MailSettings:
     """The ``[mail]`` section with environment overrides, each checked like the file's keys."""
-    values = dict(config.settings.section("mail") or {})
-    if not values:  # settings loaded before this module registered its schema
-        values = {key: spec.default for key, spec in MAIL_SCHEMA.items()}
-    for variable, key, convert in ENV_OVERRIDES:
-        raw = os.environ.get(variable)
-        if raw is None or raw == "":
-            continue
-        try:
-            value = convert(raw.strip())
-        except ValueError:
-            raise ConfigError(f"must be a number, got {raw!r}", file="environment",
-                              key=variable) from None
-        problem = MAIL_SCHEMA[key].check(value) if MAIL_SCHEMA[key].check else None
-        if problem:
-            raise ConfigError(problem, file="environment", key=variable)
-        values[key] = value
-    outbox = Path(values["outbox"]) if os.environ.get("MONITOR_OUTBOX") else \
-        beside(config.dir, values["outbox"])
-    return MailSettings(
-        transport=values["transport"], outbox=outbox, sender=values["from"],
-        sender_name=values["from_name"], admin=values["admin"], smtp_host=values["smtp_host"],
-        smtp_port=values["smtp_port"], smtp_security=values["smtp_security"],
-        smtp_user=values["smtp_user"], smtp_password=os.environ.get("MONITOR_SMTP_PASSWORD", ""),
-        smtp_timeout=values["smtp_timeout"])
+    settings = config.settings.section("mail", MailSettings)
+    if not os.environ.get("MONITOR_OUTBOX", "").strip():  # the file's path: beside the config
+        settings = dataclasses.replace(settings, outbox=beside(config.dir, settings.outbox))
+    return with_environment(settings, os.environ)
 
 
 # ------------------------------------------------------------------------- untrusted text

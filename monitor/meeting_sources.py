@@ -19,35 +19,27 @@ from __future__ import annotations
 
 import asyncio
 import re
-import sqlite3
-from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
 import httpx
 
 from .config import Config
-from .errors import FetchError, MonitorError
+from .errors import FetchError, MeetingFetch, MonitorError
 from .fetch import Fetcher
-from .meetings import Body, Meetings, parse_ics_dates
+from .meetings import Body, Meetings, meetings_in_force, parse_ics_dates  # noqa: F401
 from .model import to_iso
-from .store import SCHEMA_HOOKS, Store
+from .store import Store
 
 __all__ = ["refresh_meetings", "meetings_in_force", "parse_meeting_page", "MeetingFetch"]
 
 _INSYN_DATE = re.compile(r"protokoll\?(?:[^\"'<>\s]*&(?:amp;)?)?date=(\d{4}-\d{2}-\d{2})")
 
 
-def _create_table(db: Any) -> None:
+def create_table(db: Any) -> None:
     db.execute("CREATE TABLE IF NOT EXISTS meeting_dates (body TEXT NOT NULL, day TEXT NOT NULL,"
                " origin TEXT NOT NULL, fetched TEXT NOT NULL, PRIMARY KEY (body, day))")
 
-
-SCHEMA_HOOKS.append(_create_table)
-
-
-class MeetingFetch(MonitorError):
-    """A body's calendar could not be read: the message names the body, URL and cause."""
 
 
 def parse_meeting_page(content: bytes, url: str, tz: Any) -> set[date]:
@@ -105,32 +97,6 @@ def refresh_meetings(config: Config, store: Store, *, now: datetime,
                               for d in sorted(found)])
             updated += 1
     return updated, errors
-
-
-def meetings_in_force(calendar: Meetings, store: Store | None) -> Meetings:
-    """The file's calendar with the fetched dates merged in (see the module docstring)."""
-    if store is None:
-        return calendar
-    fetched: dict[str, dict[date, str]] = {}
-    try:
-        rows = store.conn.execute("SELECT body, day, origin FROM meeting_dates").fetchall()
-    except sqlite3.OperationalError:  # a store opened before this module was imported
-        return calendar
-    for body, day, origin in rows:
-        fetched.setdefault(body, {})[date.fromisoformat(day)] = origin
-    if not fetched:
-        return calendar
-    bodies = dict(calendar.bodies)
-    for ident, dates in fetched.items():
-        old = bodies.get(ident)
-        if old is None:
-            continue  # a body removed from the file since
-        origins = {} if old.example else {d: o for d, o in old.origins.items()
-                                          if o != old.url}
-        origins.update(dates)
-        bodies[ident] = replace(old, dates=tuple(sorted(origins)), origins=origins,
-                                example=False)
-    return replace(calendar, bodies=bodies)
 
 
 def meetings_step(context: Any) -> str | None:

@@ -10,14 +10,15 @@ meeting to be finished and sent. :mod:`monitor.decide` computes "decide by" from
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+import sqlite3
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo
 
 from .committees import load_committees
-from .config import EXTRA_LOADERS, Config, Key, check_table, load_settings, read_toml
+from .config import DEFAULT_TIMEZONE, Config, Key, Settings, check_table, read_toml
 from .errors import ConfigError
 
 __all__ = ["Body", "Meetings", "load_meetings", "meetings", "DEFAULT_SUBMISSION_DAYS",
@@ -58,7 +59,7 @@ class Meetings:
     bodies: Mapping[str, Body] = field(default_factory=dict)
     board: str = DEFAULT_BOARD
     application_days: int = DEFAULT_APPLICATION_DAYS
-    timezone: str = "Europe/Stockholm"
+    timezone: str = DEFAULT_TIMEZONE
     file: Path | None = None
 
     @property
@@ -109,10 +110,9 @@ BODY_SCHEMA = {
 }
 
 
-def load_meetings(config_dir: Path) -> Meetings:
+def load_meetings(config_dir: Path, settings: Settings) -> Meetings:
     """Read and validate ``meetings.toml``; an absent file means no calendar."""
     path = config_dir / FILE_NAME
-    settings = load_settings(config_dir)
     if not path.exists():
         return Meetings(timezone=settings.timezone)
     top = check_table(read_toml(path), TOP_SCHEMA, file=path)
@@ -183,14 +183,37 @@ def parse_ics_dates(content: bytes, tz: ZoneInfo, where: str) -> set[date]:
     return dates
 
 
-EXTRA_LOADERS["meetings"] = load_meetings
-
-
 def meetings(config: Config, store: Any = None) -> Meetings:
     """The configuration's decision calendar; with ``store``, the dates fetched from each
-    body's ``url`` merged in (:func:`monitor.meeting_sources.meetings_in_force`)."""
+    body's ``url`` merged in (:func:`meetings_in_force`)."""
     calendar = config.extras.get("meetings") or Meetings(timezone=config.settings.timezone)
     if store is None:
         return calendar
-    from .meeting_sources import meetings_in_force
     return meetings_in_force(calendar, store)
+
+
+def meetings_in_force(calendar: Meetings, store: Any) -> Meetings:
+    """The file's calendar with the dates :mod:`monitor.meeting_sources` fetched (its
+    ``meeting_dates`` table) merged in."""
+    if store is None:
+        return calendar
+    fetched: dict[str, dict[date, str]] = {}
+    try:
+        rows = store.conn.execute("SELECT body, day, origin FROM meeting_dates").fetchall()
+    except sqlite3.OperationalError:  # a store opened before this module was imported
+        return calendar
+    for body, day, origin in rows:
+        fetched.setdefault(body, {})[date.fromisoformat(day)] = origin
+    if not fetched:
+        return calendar
+    bodies = dict(calendar.bodies)
+    for ident, dates in fetched.items():
+        old = bodies.get(ident)
+        if old is None:
+            continue  # a body removed from the file since
+        origins = {} if old.example else {d: o for d, o in old.origins.items()
+                                          if o != old.url}
+        origins.update(dates)
+        bodies[ident] = replace(old, dates=tuple(sorted(origins)), origins=origins,
+                                example=False)
+    return replace(calendar, bodies=bodies)

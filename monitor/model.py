@@ -26,7 +26,6 @@ __all__ = [
     "date_only",
     "to_iso",
     "from_iso",
-    "utcnow",
     "html_to_text",
     "storable_text",
     "one_line",
@@ -38,15 +37,6 @@ LEGISLATION = "legislation"
 KINDS = (CALL, LEGISLATION)
 FORTHCOMING, OPEN, CLOSED = "forthcoming", "open", "closed"
 STATUSES = (FORTHCOMING, OPEN, CLOSED)
-
-
-def utcnow() -> datetime:
-    """The current time; ``MONITOR_NOW`` (ISO 8601) pins it for replays, demos and tests."""
-    pinned = os.environ.get("MONITOR_NOW")
-    if pinned:
-        value = datetime.fromisoformat(pinned.replace("Z", "+00:00"))
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-    return datetime.now(timezone.utc)
 
 
 def to_iso(value: datetime | None) -> str | None:

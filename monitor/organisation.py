@@ -11,9 +11,9 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from .config import SECTION_SCHEMAS, Config, Key
+from .config import Config, Section, setting
 
-__all__ = ["Organisation", "organisation", "same_name"]
+__all__ = ["Organisation", "OrganisationSettings", "organisation", "same_name"]
 
 
 def _names(value: list) -> str | None:
@@ -21,11 +21,13 @@ def _names(value: list) -> str | None:
         "must be a list of names"
 
 
-SECTION_SCHEMAS["organisation"] = {
-    "coordinator": Key(str, "internationell samordnare",
-                       doc="default --by of the registers: the international coordinator"),
-    "twinning_towns": Key(list, list, _names, doc="the twinning towns (vänorter)"),
-}
+@dataclass(frozen=True)
+class OrganisationSettings(Section):
+    """``[organisation]``: the coordinator and the twinning towns."""
+
+    coordinator: str = setting("internationell samordnare", None,
+                               "default --by of the registers: the international coordinator")
+    twinning_towns: list[str] = setting([], _names, "the twinning towns (vänorter)")
 
 
 @dataclass(frozen=True)
@@ -39,10 +41,10 @@ class Organisation:
 
 
 def organisation(config: Config) -> Organisation:
-    section = config.settings.section("organisation")
+    section = config.settings.section("organisation", OrganisationSettings)
     return Organisation(name=config.settings.section("municipality").get("name", ""),
-                        coordinator=section.get("coordinator") or Organisation.coordinator,
-                        twinning_towns=tuple(section.get("twinning_towns", ())))
+                        coordinator=section.coordinator or Organisation.coordinator,
+                        twinning_towns=tuple(section.twinning_towns))
 
 
 def same_name(a: str, b: str) -> bool:

@@ -45,7 +45,8 @@ def applications_in_progress(store: Store, committee_id: str | None, now: dateti
     Without ``meetings`` (the decision calendar) an intent's KS step has no date.
     """
     meetings = meetings or Meetings()
-    apps = list_applications(store, committee=committee_id, statuses=OPEN_STATUSES)
+    apps = list_applications(store, committee=committee_id, statuses=OPEN_STATUSES,
+                             tz=meetings.tz)
     result = [p for p in (progress_of(app, meetings, now) for app in apps) if p is not None]
     return sorted(result, key=lambda p: (p.due is None, p.due or date.max, p.application.id))
 
@@ -90,9 +91,8 @@ add_messages({
 })
 
 
-def format_next_step(progress: Progress, lang: str = "sv", tz: ZoneInfo | None = None) -> str:
+def format_next_step(progress: Progress, lang: str = "sv", *, tz: ZoneInfo) -> str:
     """The next step and its date as one phrase in Swedish or English."""
-    tz = tz or ZoneInfo("Europe/Stockholm")
     step, due = progress.step, progress.due
     if step == KS_DECISION:
         if due is None or progress.plan is None:
@@ -123,11 +123,11 @@ class ProgressLine:
 
 def progress_lines(store: Store, committee_id: str | None, now: datetime, *,
                    meetings: Meetings | None = None, lang: str = "sv",
-                   tz: ZoneInfo | None = None) -> list[ProgressLine]:
+                   tz: ZoneInfo) -> list[ProgressLine]:
     """:func:`applications_in_progress` formatted for a digest, soonest step first."""
     from .applications import status_label
 
     return [ProgressLine(p.application.id, p.application.title, p.application.url,
                          p.application.committee, status_label(p.application.status, lang),
-                         format_next_step(p, lang, tz))
+                         format_next_step(p, lang, tz=tz))
             for p in applications_in_progress(store, committee_id, now, meetings=meetings)]

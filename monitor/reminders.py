@@ -24,17 +24,19 @@ from .config import Config
 from .decision_steps import days_phrase, decision_horizon, due_step_text, due_steps
 from .deliveries import record, state_of
 from .digest import DigestEntry, count_phrase, reminder_builder
-from .dispatch import Outcome, _deliver, _name, footer_lines, t_for
+from .dispatch import Outcome, _deliver, _name, footer_lines, send_digests, summary, t_for
 from .i18n import add_messages, t
 from .mail import build_message, mail_settings, render
 from .mail import display_day
 from .when import prose_day
-from .model import to_iso, utcnow
+from .model import to_iso
+from .errors import DeliveryError
+from .jobs import StepContext
 from .notifications import Channel, build_notifier
-from .store import SCHEMA_HOOKS, Store
+from .store import Store
 from .subscriptions import ALL, Subscription, digest_settings, effective_subscriptions
 
-__all__ = ["send_reminders", "Due"]
+__all__ = ["send_reminders", "mail_step", "Due"]
 
 add_messages({
     "reminder_subject_many": {"sv": "Påminnelse: {n} saker att göra – först {first}",
@@ -51,12 +53,10 @@ add_messages({
 })
 
 
-def _create_table(db: Any) -> None:
+def create_table(db: Any) -> None:
     db.execute("CREATE TABLE IF NOT EXISTS reminder_marks (mark TEXT PRIMARY KEY, "
                "mail_key TEXT NOT NULL, created TEXT NOT NULL)")
 
-
-SCHEMA_HOOKS.append(_create_table)
 
 
 @dataclass
@@ -128,11 +128,10 @@ def _deadline_phrase(days: int, lang: str) -> str:
     return count_phrase("reminder_days_left", days, lang)
 
 
-def send_reminders(config: Config, store: Store, *, now: datetime | None = None,
+def send_reminders(config: Config, store: Store, *, now: datetime,
                    committee: str | None = None, channel: Channel | None = None) -> list[Outcome]:
     """Record and send today's reminder mail for every address that has something due."""
-    now = now or utcnow()
-    thresholds = sorted(set(digest_settings(config)["reminder_days"]))
+    thresholds = sorted(set(digest_settings(config).reminder_days))
     settings = mail_settings(config)
     label = now.astimezone(config.settings.tz).date().isoformat()
     by_address: dict[str, list[tuple[Subscription, list[Due]]]] = {}
@@ -184,3 +183,14 @@ def _message(config: Config, subs: list[Subscription], dues: list[Due], key: str
                          text=render("reminder.txt", **context),
                          html=render("reminder.html", **context), key=key, date=now)
 
+
+def mail_step(context: StepContext) -> str | None:
+    """After a poll: send the digests that are due and the reminders; fail if any is left."""
+    channel = build_notifier(context.config)
+    outcomes = send_digests(context.config, context.store, now=context.now, due_only=True,
+                            channel=channel)
+    outcomes += send_reminders(context.config, context.store, now=context.now, channel=channel)
+    failed = [o for o in outcomes if o.state == "pending"]
+    if failed:
+        raise DeliveryError(f"{summary(outcomes, context.lang)}: {failed[0].error}")
+    return summary(outcomes, context.lang)

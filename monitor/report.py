@@ -25,7 +25,8 @@ from .applications import STATUSES, Application, list_applications, status_label
 from .committees import Committee
 from .organisation import Organisation
 from .i18n import add_messages, format_date, t
-from .model import CALL, from_iso, next_deadline, utcnow
+from .model import CALL, from_iso, next_deadline
+from .report_doc import money  # noqa: F401 - formats amounts here too; imported from here
 from .store import Store
 
 __all__ = ["YearReport", "CommitteeReport", "StatusLine", "build_report", "render_report",
@@ -150,12 +151,10 @@ def _sum(values: Any) -> int | None:
 
 
 def build_report(store: Store, year: int, committees: Mapping[str, Committee], *,
-                 committee: str | None = None, tz: ZoneInfo | None = None,
-                 now: datetime | None = None, organisation: Organisation | None = None,
+                 committee: str | None = None, tz: ZoneInfo,
+                 now: datetime, organisation: Organisation | None = None,
                  assessment: str | None = None) -> YearReport:
     """Collect the report; ``committee`` limits it to one (shown even when empty)."""
-    tz = tz or ZoneInfo("Europe/Stockholm")
-    now = now or utcnow()
     year_end = min(datetime(year + 1, 1, 1, tzinfo=tz) - timedelta(microseconds=1), now)
     chosen = [committee] if committee else list(committees)
     windows = _digest_windows(store)
@@ -164,7 +163,7 @@ def build_report(store: Store, year: int, committees: Mapping[str, Committee], *
         apps = [a.as_of(year_end) for a in list_applications(store, committee=ident, year=year,
                                                               tz=tz)]
         apps = [a for a in apps if a is not None]
-        applied_items = {a.item_id for a in list_applications(store, committee=ident)}
+        applied_items = {a.item_id for a in list_applications(store, committee=ident, tz=tz)}
         shown = [_with_deadline(row, now)
                  for row in store.query_items(kind=CALL, committee=ident, now=now)
                  if from_iso(row["first_seen"]).astimezone(tz).year == year
@@ -246,23 +245,13 @@ add_messages({
 })
 
 
-def money(value: int | None, lang: str = "sv") -> str:
-    """450000 → "450 000 kr" (sv) / "SEK 450,000" (en); None → "–"."""
-    if value is None:
-        return "–"
-    if lang == "en":
-        return f"SEK {value:,}"
-    return f"{value:,}".replace(",", "\u00a0") + "\u00a0kr"
-
-
-def render_report(report: YearReport, fmt: str = "md", lang: str = "sv",
-                  tz: ZoneInfo | None = None) -> str | bytes:
+def render_report(report: YearReport, fmt: str = "md", lang: str = "sv", *,
+                  tz: ZoneInfo) -> str | bytes:
     """The report as Markdown, HTML (escaped), Word or Excel (bytes), or CSV (one row per
     application)."""
     from . import document
     from .report_doc import report_blocks
 
-    tz = tz or ZoneInfo("Europe/Stockholm")
     if fmt == "csv":
         return _csv(report, lang, tz)
     blocks = report_blocks(report, lang, tz, for_sheets=fmt == "xlsx")

@@ -16,16 +16,16 @@ Country names in the report's language; partners with their countries.
 
 from __future__ import annotations
 
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from .activities import Activity, kind_label
 from .applications import Application, status_label
 from .document import Block, Bullets, Heading, Link, Para, Table
 from .i18n import add_messages, format_date, t
-from .ks_draft import partner_text
+from .countries import partner_text
 from .longdates import long_day, period_text
 from .organisation import same_name
-from .report import YearReport, money
 
 __all__ = ["report_blocks"]
 
@@ -73,7 +73,16 @@ def _application_line(app: Application, lang: str, tz: ZoneInfo, *,
     return text.rstrip(".") + "."
 
 
-def report_blocks(report: YearReport, lang: str, tz: ZoneInfo, *,
+def money(value: int | None, lang: str = "sv") -> str:
+    """450000 → "450 000 kr" (sv) / "SEK 450,000" (en); None → "–"."""
+    if value is None:
+        return "–"
+    if lang == "en":
+        return f"SEK {value:,}"
+    return f"{value:,}".replace(",", "\u00a0") + "\u00a0kr"
+
+
+def report_blocks(report: Any, lang: str, tz: ZoneInfo, *,
                   for_sheets: bool = False) -> list[Block]:
     _ = lambda key, **v: t(key, lang, **v)  # noqa: E731
     names = {s.committee.id: s.committee.display_name(lang) for s in report.committees}
@@ -173,7 +182,7 @@ def _kronor(value: int | None) -> int | str:
     return "" if value is None else value
 
 
-def _summary_table(report: YearReport, lang: str, amount) -> Table:  # noqa: ANN001
+def _summary_table(report: Any, lang: str, amount) -> Table:  # noqa: ANN001
     _ = lambda key, **v: t(key, lang, **v)  # noqa: E731
     rows = [[s.committee.display_name(lang), s.total.count, len(s.granted),
              amount(s.total.applied), amount(s.total.granted)]

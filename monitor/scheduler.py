@@ -19,15 +19,16 @@ import os
 import re
 import signal
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Mapping
 from zoneinfo import ZoneInfo
 
-from .config import SECTION_SCHEMAS, Config, Key
-from .errors import MonitorError
+from .config import Config, Section, setting
+from .errors import AlreadyRunning
 
-__all__ = ["SCHEDULE_SCHEMA", "cron_trigger", "first_fire", "schedule_settings", "build_scheduler",
+__all__ = ["ScheduleSettings", "cron_trigger", "first_fire", "schedule_settings", "build_scheduler",
            "single_instance", "AlreadyRunning", "serve", "JOB_NAMES"]
 
 log = logging.getLogger("monitor.scheduler")
@@ -58,24 +59,23 @@ def _check_cron(value: str) -> str | None:
     return None
 
 
-SCHEDULE_SCHEMA: dict[str, Key] = {
-    "poll": Key(str, "0 */6 * * *", _check_cron, doc="poll, tag and send what is due"),
-    "digests": Key(str, "0 7 * * mon", _check_cron, doc="weekly digests"),
-    "daily_digests": Key(str, "0 7 * * *", _check_cron, doc="daily digests"),
-    "reminders": Key(str, "0 7 * * *", _check_cron, doc="deadline and decision reminders"),
-    "misfire_grace_hours": Key(float, 6.0, lambda v: None if v > 0 else "must be greater than 0",
-                               doc="a run this late (machine asleep, busy) still runs, once"),
-    "poll_at_start": Key(bool, True, doc="poll when serve starts if the last poll is older "
-                                         "than the time between two scheduled polls"),
-}
-SECTION_SCHEMAS["schedule"] = SCHEDULE_SCHEMA
+@dataclass(frozen=True)
+class ScheduleSettings(Section):
+    """``[schedule]``: a cron expression per job of ``monitor serve``."""
+
+    poll: str = setting("0 */6 * * *", _check_cron, "poll, tag and send what is due")
+    digests: str = setting("0 7 * * mon", _check_cron, "weekly digests")
+    daily_digests: str = setting("0 7 * * *", _check_cron, "daily digests")
+    reminders: str = setting("0 7 * * *", _check_cron, "deadline and decision reminders")
+    misfire_grace_hours: float = setting(
+        6.0, lambda v: None if v > 0 else "must be greater than 0",
+        "a run this late (machine asleep, busy) still runs, once")
+    poll_at_start: bool = setting(True, None, "poll when serve starts if the last poll is "
+                                  "older than the time between two scheduled polls")
 
 
-def schedule_settings(config: Config) -> dict[str, Any]:
-    values = dict(config.settings.section("schedule") or {})
-    for key, spec in SCHEDULE_SCHEMA.items():
-        values.setdefault(key, spec.default)
-    return values
+def schedule_settings(config: Config) -> ScheduleSettings:
+    return config.settings.section("schedule", ScheduleSettings)
 
 
 def first_fire(expression: str, tz: ZoneInfo, start: datetime) -> datetime | None:
@@ -94,26 +94,22 @@ def poll_due_at_start(config: Config, db_path: Path, now: datetime) -> str | Non
     """Why ``serve`` should poll as it starts (no poll yet, or the last one is older than the
     poll interval: the machine was off or serve was stopped), or None."""
     settings = schedule_settings(config)
-    if not settings["poll_at_start"]:
+    if not settings.poll_at_start:
         return None
     from .model import from_iso
     from .store import Store
 
     if not Path(db_path).is_file():
         return "no poll yet"
-    with Store(db_path) as store:
+    with Store(db_path, tables=()) as store:
         last = store.polls(limit=1)
     if not last:
         return "no poll yet"
     started = from_iso(last[0]["started"])
-    interval = poll_interval(settings["poll"], config.settings.tz, now)
+    interval = poll_interval(settings.poll, config.settings.tz, now)
     if now - started >= interval:
         return f"last poll {started.isoformat()} is older than the poll interval ({interval})"
     return None
-
-
-class AlreadyRunning(MonitorError):
-    """Another ``monitor serve`` holds the lock file of this database."""
 
 
 @contextmanager
@@ -138,38 +134,6 @@ def single_instance(db_path: Path) -> Iterator[Path]:
         os.close(fd)
 
 
-def _jobs(config: Config, db_path: Path, lang: str) -> dict[str, Callable[[], str]]:
-    """Each job opens its own connection: jobs run in a worker thread."""
-    from . import dispatch
-    from .jobs import run_main_job
-    from .store import Store
-
-    def with_store(work: Callable[[Store], str]) -> Callable[[], str]:
-        def job() -> str:
-            with Store(db_path) as store:
-                return work(store)
-        return job
-
-    def poll(store: Store) -> str:
-        result = run_main_job(config, store, lang=lang)
-        failed = [r.source for r in result.failed_sources]
-        parts = [f"{len(result.reports)} sources, {len(failed)} failed"
-                 + (f" ({', '.join(failed)})" if failed else "")]
-        parts += [f"{name}: {summary}" for name, summary in result.steps if summary]
-        parts += [f"{name} FAILED: {error}" for name, error in result.step_errors]
-        return "; ".join(parts)
-
-    return {
-        "poll": with_store(poll),
-        "digests": with_store(lambda s: dispatch.summary(
-            dispatch.send_digests(config, s, due_only=True, frequency="weekly"), "en")),
-        "daily_digests": with_store(lambda s: dispatch.summary(
-            dispatch.send_digests(config, s, due_only=True, frequency="daily"), "en")),
-        "reminders": with_store(lambda s: dispatch.summary(
-            dispatch.send_reminders(config, s), "en")),
-    }
-
-
 def _log_event(event: Any) -> None:
     from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED
 
@@ -182,35 +146,38 @@ def _log_event(event: Any) -> None:
         log.info("job %s done: %s", event.job_id, event.retval or "nothing to do")
 
 
-def build_scheduler(config: Config, *, db_path: Path, lang: str = "sv",  # noqa: ANN201
+def build_scheduler(config: Config, *, jobs: Mapping[str, Callable[[], str]],  # noqa: ANN201
                     poll_now: bool = False):
     """A BlockingScheduler with the four jobs, not yet started (so it can be inspected);
-    with ``poll_now`` the poll job's first run is at once, then as its cron says."""
+    with ``poll_now`` the poll job's first run is at once, then as its cron says.
+
+    ``jobs`` maps each of :data:`JOB_NAMES` to the work it runs (given by the composition
+    root, :func:`monitor.app.scheduled_jobs`).
+    """
     from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MISSED
     from apscheduler.executors.pool import ThreadPoolExecutor
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     settings = schedule_settings(config)
     tz = config.settings.tz
-    grace = int(settings["misfire_grace_hours"] * 3600)
+    grace = int(settings.misfire_grace_hours * 3600)
     defaults = {"coalesce": True, "misfire_grace_time": grace, "max_instances": 1}
     scheduler = BlockingScheduler(timezone=tz, job_defaults=defaults,
                                   executors={"default": ThreadPoolExecutor(1)})
-    for name, job in _jobs(config, db_path, lang).items():
+    for name, job in jobs.items():
         first = {"next_run_time": datetime.now(tz)} if name == "poll" and poll_now else {}
-        scheduler.add_job(job, cron_trigger(settings[name], tz), id=name, name=name,
+        scheduler.add_job(job, cron_trigger(getattr(settings, name), tz), id=name, name=name,
                           coalesce=True, misfire_grace_time=grace, max_instances=1, **first)
     scheduler.add_listener(_log_event, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED)
     return scheduler
 
 
-def serve(config: Config, *, db_path: Path, lang: str = "sv") -> None:
+def serve(config: Config, *, db_path: Path, jobs: Mapping[str, Callable[[], str]],
+          clock: Callable[[], datetime]) -> None:
     """Run the scheduler until SIGTERM or SIGINT; refuse to start twice on one database."""
-    from .model import utcnow
-
     with single_instance(db_path) as lock_path:
-        due = poll_due_at_start(config, db_path, utcnow())
-        scheduler = build_scheduler(config, db_path=db_path, lang=lang, poll_now=due is not None)
+        due = poll_due_at_start(config, db_path, clock())
+        scheduler = build_scheduler(config, jobs=jobs, poll_now=due is not None)
         if due:
             log.info("polling now: %s", due)
 
@@ -222,7 +189,7 @@ def serve(config: Config, *, db_path: Path, lang: str = "sv") -> None:
         try:
             log.info("monitor serve started (pid %d, lock %s, time zone %s)", os.getpid(),
                      lock_path, config.settings.timezone)
-            now = datetime.now(config.settings.tz)
+            now = clock().astimezone(config.settings.tz)
             for job in scheduler.get_jobs():
                 log.info("job %s: %s, next run %s", job.id, job.trigger,
                          job.trigger.get_next_fire_time(None, now))

@@ -23,9 +23,9 @@ from . import search as fulltext
 from .search import fts_query
 from .errors import StoreError
 from .eligibility import read_eligibility
-from .model import CLOSED, Item, Tag, derive_status, from_iso, next_deadline, to_iso, utcnow
+from .model import CLOSED, Item, Tag, derive_status, from_iso, next_deadline, to_iso
 
-__all__ = ["Store", "UpsertResult", "TRACKED_FIELDS", "SCHEMA_HOOKS", "fts_query"]
+__all__ = ["Store", "UpsertResult", "TRACKED_FIELDS", "TableHook", "fts_query"]
 
 # Fields whose change is recorded in item_history (old value, new value, time).
 TRACKED_FIELDS = ("title", "summary", "url", "programme", "status", "opens", "deadlines",
@@ -55,7 +55,7 @@ CREATE INDEX IF NOT EXISTS item_history_changed ON item_history(changed_at);
 CREATE TABLE IF NOT EXISTS polls (
     id INTEGER PRIMARY KEY, source TEXT NOT NULL, started TEXT NOT NULL, finished TEXT,
     outcome TEXT, http_status INTEGER, items_parsed INTEGER, new INTEGER, changed INTEGER,
-    error TEXT
+    error TEXT, traceback TEXT
 );
 CREATE INDEX IF NOT EXISTS polls_source ON polls(source, id);
 CREATE TABLE IF NOT EXISTS http_cache (
@@ -72,10 +72,10 @@ DROP INDEX IF EXISTS tags_dimension_tag;
 CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
-
-# Feature modules append functions that create their own tables; run at every open.
-SCHEMA_HOOKS: list[Callable[[sqlite_utils.Database], None]] = [dedup.schema,
-                                                              corrections.schema]
+# A feature's tables: a function creating them (IF NOT EXISTS), run at every open. The
+# composition root (monitor.app) passes every feature's hooks; see monitor.app.open_store.
+# Duplicate groups and tag corrections are the store's own: its queries read them.
+TableHook = Callable[[sqlite_utils.Database], None]
 
 
 @dataclass
@@ -94,8 +94,10 @@ def _dumps(value: Any) -> str:
 class Store:
     """Access to one monitor database. Use as a context manager or call :meth:`close`."""
 
-    def __init__(self, path: str | Path, *, busy_timeout: float = 30.0) -> None:
+    def __init__(self, path: str | Path, *, tables: Sequence[TableHook],
+                 busy_timeout: float = 30.0) -> None:
         self.path = str(path)
+        self.tables = tuple(tables)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -126,9 +128,13 @@ class Store:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise StoreError(f"{self.path}: cannot create the schema: {exc}") from exc
+        if "traceback" not in {c.name for c in self.db["polls"].columns}:  # a database from
+            self.conn.execute("ALTER TABLE polls ADD COLUMN traceback TEXT")  # before it
         fulltext.ensure_handles(self)
         fulltext.ensure_search_index(self)
-        for hook in SCHEMA_HOOKS:
+        dedup.schema(self.db)  # the store's own queries read these two
+        corrections.schema(self.db)
+        for hook in self.tables:
             hook(self.db)
 
     @contextmanager
@@ -147,12 +153,11 @@ class Store:
 
     # ----------------------------------------------------------------- items
     def upsert_items(self, items: Iterable[Item], *, poll_id: int | None = None,
-                     now: datetime | None = None) -> UpsertResult:
+                     now: datetime) -> UpsertResult:
         """Insert new items, update changed ones and record each changed field's history.
 
         Idempotent: storing the same items again changes nothing but ``last_seen``.
         """
-        now = now or utcnow()
         stamp = to_iso(now)
         batch = {item.id: item for item in items}  # a source repeating an id: the last wins
         result = UpsertResult()
@@ -212,13 +217,12 @@ class Store:
                 rows[row["id"]] = row
         return rows
 
-    def roll_forward(self, now: datetime | None = None) -> int:
+    def roll_forward(self, now: datetime) -> int:
         """Re-derive status and next deadline for items whose dates have been overtaken.
 
         Time moves on between polls: a cut-off passes, a forthcoming call opens. Returns how
         many items changed; status changes go into the history like any other change.
         """
-        now = now or utcnow()
         stamp = to_iso(now)
         sql = ("SELECT id, status, opens, deadline, deadlines FROM items WHERE kind = 'call' "
                "AND ((deadline IS NOT NULL AND deadline < :now) OR "
@@ -274,7 +278,7 @@ class Store:
                     programme: str | None = None, search: str | None = None,
                     closing_within_days: float | None = None, committee: str | None = None,
                     priority: str | None = None, order: str = "deadline",
-                    limit: int | None = None, now: datetime | None = None,
+                    limit: int | None = None, now: datetime,
                     collapse_duplicates: bool = True,
                     touched: tuple[datetime, datetime] | None = None,
                     closing_until: datetime | None = None,
@@ -290,7 +294,6 @@ class Store:
         ``eligible_only`` leaves out calls the municipality cannot apply for (the eligibility
         step's tag ``eligibility:no``).
         """
-        now = now or utcnow()
         where: list[str] = []
         params: dict[str, Any] = {"now": to_iso(now)}
         if kind:
@@ -358,12 +361,12 @@ class Store:
         return rows
 
     # ------------------------------------------------------------------ tags
-    def replace_tags(self, item_id: str, tags: Iterable[Tag], *, now: datetime | None = None,
+    def replace_tags(self, item_id: str, tags: Iterable[Tag], *, now: datetime,
                      ) -> list[Tag]:
         """Set an item's tags (all dimensions) to ``tags``, with people's corrections of the
         item laid over them (:mod:`monitor.corrections`: they win over the rules); returns
         the tags written."""
-        stamp = to_iso(now or utcnow())
+        stamp = to_iso(now)
         with self.write() as conn:
             tags = corrections.apply(list(tags),
                                      corrections.for_items(conn, [item_id]).get(item_id, ()))
@@ -388,10 +391,10 @@ class Store:
         return result
 
     # ----------------------------------------------------------------- polls
-    def start_poll(self, source: str, now: datetime | None = None) -> int:
+    def start_poll(self, source: str, now: datetime) -> int:
         """Log the start of a poll. An earlier poll of the source that never finished was cut
         off by a crash or kill: it is marked ``interrupted`` so the log tells the truth."""
-        stamp = to_iso(now or utcnow())
+        stamp = to_iso(now)
         with self.write() as conn:
             conn.execute("UPDATE polls SET outcome = 'interrupted', finished = ?, error = "
                          "'the process stopped before this poll finished' "
@@ -402,13 +405,15 @@ class Store:
 
     def finish_poll(self, poll_id: int, *, outcome: str, http_status: int | None = None,
                     items_parsed: int = 0, new: int = 0, changed: int = 0,
-                    error: str | None = None, now: datetime | None = None) -> None:
+                    error: str | None = None, traceback: str | None = None,
+                    now: datetime) -> None:
+        """``traceback``: an unexpected error's, so a parser bug can be found afterwards."""
         with self.write() as conn:
             conn.execute(
                 "UPDATE polls SET finished = ?, outcome = ?, http_status = ?, items_parsed = ?,"
-                " new = ?, changed = ?, error = ? WHERE id = ?",
-                (to_iso(now or utcnow()), outcome, http_status, items_parsed, new, changed,
-                 error, poll_id))
+                " new = ?, changed = ?, error = ?, traceback = ? WHERE id = ?",
+                (to_iso(now), outcome, http_status, items_parsed, new, changed,
+                 error, traceback, poll_id))
 
     def polls(self, source: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
         sql = "SELECT * FROM polls"
@@ -441,8 +446,8 @@ class Store:
         return row[0], row[1]
 
     def save_validators(self, entries: Iterable[tuple[str, str | None, str | None]],
-                        now: datetime | None = None) -> None:
-        stamp = to_iso(now or utcnow())
+                        now: datetime) -> None:
+        stamp = to_iso(now)
         with self.write() as conn:
             conn.executemany(
                 "INSERT INTO http_cache (url, etag, last_modified, updated) VALUES (?, ?, ?, ?)"

@@ -17,16 +17,18 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Sequence
 
 from .committees import check_email, committees, priorities
-from .config import SECTION_SCHEMAS, Config, Key
-from .errors import MonitorError
-from .model import to_iso, utcnow
-from .store import SCHEMA_HOOKS, Store
+from .config import Config, Section, setting
+from .errors import InvalidSubscription
+from .model import to_iso
+from .store import Store
 
 __all__ = ["Subscription", "InvalidSubscription", "ALL", "FREQUENCIES", "subscribe",
-           "unsubscribe", "effective_subscriptions", "validate", "digest_settings"]
+           "unsubscribe", "effective_subscriptions", "validate", "digest_settings",
+           "DigestSettings"]
 
 log = logging.getLogger(__name__)
 ALL = "all"
@@ -39,31 +41,29 @@ def _reminder_days(value: list) -> str | None:
     return None
 
 
-SECTION_SCHEMAS["digest"] = {
-    "default_subscriptions": Key(bool, True, doc="each committee's email gets its digest"),
-    "send_empty": Key(bool, False, doc="send a digest even when it has nothing to say"),
-    "closing_days": Key(int, 30, lambda v: None if v > 0 else "must be greater than 0",
-                        doc="'closes soon' means a deadline within this many days"),
-    "reminder_days": Key(list, lambda: [14, 3], _reminder_days,
-                         doc="reminders this many days before a followed call's deadline"),
-    "overview_cap": Key(int, 15, lambda v: None if v > 0 else "must be greater than 0",
-                        doc="the overview (all) lists at most this many items per section"),
-    "catch_up_days": Key(int, 14, lambda v: None if v >= 0 else "must be 0 or more",
-                         doc="a first digest lists in full what was published or opened this "
-                             "many days back (0: everything)"),
-}
+@dataclass(frozen=True)
+class DigestSettings(Section):
+    """``[digest]``: who gets a digest by default and what it says."""
+
+    default_subscriptions: bool = setting(True, None, "each committee's email gets its digest")
+    send_empty: bool = setting(False, None, "send a digest even when it has nothing to say")
+    closing_days: int = setting(30, lambda v: None if v > 0 else "must be greater than 0",
+                                "'closes soon' means a deadline within this many days")
+    reminder_days: list[int] = setting(
+        [14, 3], _reminder_days, "reminders this many days before a followed call's deadline")
+    overview_cap: int = setting(15, lambda v: None if v > 0 else "must be greater than 0",
+                                "the overview (all) lists at most this many items per section")
+    catch_up_days: int = setting(14, lambda v: None if v >= 0 else "must be 0 or more",
+                                 "a first digest lists in full what was published or opened "
+                                 "this many days back (0: everything)")
 
 
-def digest_settings(config: Config) -> dict[str, Any]:
-    """``[digest]`` with defaults (also when settings were read before this module)."""
-    values = dict(config.settings.section("digest") or {})
-    for key, spec in SECTION_SCHEMAS["digest"].items():
-        if key not in values:
-            values[key] = spec.default() if callable(spec.default) else spec.default
-    return values
+def digest_settings(config: Config) -> DigestSettings:
+    """``[digest]`` (its defaults when the settings were read without this feature)."""
+    return config.settings.section("digest", DigestSettings)
 
 
-def _create_table(db: Any) -> None:
+def create_table(db: Any) -> None:
     db.execute("""
         CREATE TABLE IF NOT EXISTS subscriptions (
             committee TEXT NOT NULL, email TEXT NOT NULL, active INTEGER NOT NULL DEFAULT 1,
@@ -71,9 +71,6 @@ def _create_table(db: Any) -> None:
             sources TEXT NOT NULL DEFAULT '[]', frequency TEXT NOT NULL DEFAULT 'weekly',
             lang TEXT NOT NULL DEFAULT 'sv', created TEXT NOT NULL,
             PRIMARY KEY (committee, email))""")
-
-
-SCHEMA_HOOKS.append(_create_table)
 
 
 @dataclass(frozen=True)
@@ -101,17 +98,6 @@ class Subscription:
                 "sources": list(self.sources), "origin": self.origin}
 
 
-class InvalidSubscription(MonitorError):
-    """A subscription names something unknown; ``field`` and ``valid`` say what and which."""
-
-    def __init__(self, field: str, value: str, valid: Sequence[str] = ()) -> None:
-        self.field, self.value, self.valid = field, value, list(valid)
-        text = f"{field}: unknown or malformed {value!r}"
-        if self.valid:
-            text += f" (valid: {', '.join(self.valid)})"
-        super().__init__(text)
-
-
 def validate(config: Config, sub: Subscription) -> None:
     """Refuse unknown committees, priorities, sources, frequencies and malformed addresses."""
     known = [*committees(config), ALL]
@@ -132,7 +118,7 @@ def validate(config: Config, sub: Subscription) -> None:
             raise InvalidSubscription("topic", topic)
 
 
-def subscribe(config: Config, store: Store, sub: Subscription) -> None:
+def subscribe(config: Config, store: Store, sub: Subscription, *, now: datetime) -> None:
     """Add or replace the subscription of ``sub.committee`` at ``sub.email``."""
     validate(config, sub)
     with store.write() as conn:
@@ -144,10 +130,11 @@ def subscribe(config: Config, store: Store, sub: Subscription) -> None:
             " sources = excluded.sources, frequency = excluded.frequency, lang = excluded.lang",
             (sub.committee, sub.email.lower(), json.dumps(list(sub.priorities)),
              json.dumps(list(sub.topics), ensure_ascii=False), json.dumps(list(sub.sources)),
-             sub.frequency, sub.lang, to_iso(utcnow())))
+             sub.frequency, sub.lang, to_iso(now)))
 
 
-def unsubscribe(config: Config, store: Store, committee: str, email: str) -> bool:
+def unsubscribe(config: Config, store: Store, committee: str, email: str, *,
+                now: datetime) -> bool:
     """Stop ``email``'s digest of ``committee``; False when there was none to stop."""
     current = {s.key: s for s in effective_subscriptions(config, store)}
     key = f"{committee}:{email.lower()}"
@@ -158,7 +145,7 @@ def unsubscribe(config: Config, store: Store, committee: str, email: str) -> boo
             conn.execute(
                 "INSERT INTO subscriptions (committee, email, active, created) VALUES (?, ?, 0, ?)"
                 " ON CONFLICT(committee, email) DO UPDATE SET active = 0",
-                (committee, email.lower(), to_iso(utcnow())))
+                (committee, email.lower(), to_iso(now)))
         else:
             conn.execute("DELETE FROM subscriptions WHERE committee = ? AND email = ?",
                          (committee, email.lower()))
@@ -186,7 +173,7 @@ def effective_subscriptions(config: Config, store: Store, *,
     stored = _stored(store)
     lang = config.settings.language
     result: list[Subscription] = []
-    if digest_settings(config)["default_subscriptions"]:
+    if digest_settings(config).default_subscriptions:
         for ident, com in committees(config).items():
             default = Subscription(committee=ident, email=com.email.lower(), lang=lang,
                                    origin="default")

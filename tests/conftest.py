@@ -19,13 +19,14 @@ from typer.testing import CliRunner
 from tests.hermetic import SessionGuard, clear_environment, edit_file
 
 from monitor.cli import app
-from monitor.config import load_config
-from monitor.store import Store
+from monitor.app import load_config, open_store
+from monitor.config import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 REPLAY = FIXTURES / "replay"
 NOW = datetime(2026, 11, 22, 8, 0, tzinfo=timezone.utc)
+TZ = Settings().tz  # the default time zone, which the shipped settings.toml also names
 
 
 _GUARD = SessionGuard()
@@ -98,7 +99,7 @@ def config(config_dir: Path):  # noqa: ANN201
 
 @pytest.fixture
 def store():  # noqa: ANN201
-    with Store(":memory:") as s:
+    with open_store(":memory:") as s:
         yield s
 
 

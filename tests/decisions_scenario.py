@@ -12,6 +12,8 @@ import monitor.deliveries  # noqa: F401  (its table: the digests the scenario se
 from monitor.applications import advance_application, start_application
 from monitor.model import CALL, Item, Tag
 from monitor.store import Store
+from monitor.app import open_store
+from tests.conftest import TZ, NOW
 
 UTC = timezone.utc
 COMMITTEES = ("ks", "bun", "gvn", "san", "aon", "kfn", "shn", "bn")
@@ -49,18 +51,18 @@ def add_calls(store: Store) -> None:
                     deadlines=[datetime.fromisoformat(d).replace(tzinfo=UTC) for d in deadlines])
         store.upsert_items([item], now=_at(seen))
         store.replace_tags(item.id, [Tag("committee", tag, 1.0 - i / 10, (f"{tag} words",), "t")
-                                     for i, tag in enumerate(tags)])
+                                     for i, tag in enumerate(tags)], now=NOW)
 
 
 def add_applications(store: Store) -> None:
     """Four applications through every kind of ending, recorded on their own dates."""
     def start(item: str, committee: str, on: str, **kw) -> int:
         return start_application(store, item, committee, committees=COMMITTEES, by="karin.s",
-                                 on=date.fromisoformat(on), **kw).id
+                                 on=date.fromisoformat(on), now=NOW, tz=TZ, **kw).id
 
     def step(app: int, status: str, on: str, **kw) -> None:
         advance_application(store, app, status, by=kw.pop("by", "karin.s"),
-                            on=date.fromisoformat(on), **kw)
+                            on=date.fromisoformat(on), now=NOW, tz=TZ, **kw)
 
     school = start("eu-funding:ERASMUS-2026-KA220-SCH", "bun", "2026-01-14",
                    note="Läsfrämjande med vänorterna", partners=["Cēsis", "Savigny-le-Temple"],
@@ -113,14 +115,12 @@ def build(store: Store) -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover - prints the sample report
-    import os
     from pathlib import Path
 
     from monitor.committees import load_committees
     from monitor.report import build_report, render_report
 
-    os.environ.setdefault("MONITOR_NOW", "2026-11-22T08:00:00+00:00")
     config = Path(__file__).resolve().parent.parent / "config"
-    with Store(":memory:") as db:
+    with open_store(":memory:") as db:
         build(db)
-        print(render_report(build_report(db, 2026, load_committees(config))), end="")
+        print(render_report(build_report(db, 2026, load_committees(config), now=NOW, tz=TZ), tz=TZ), end="")

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from monitor import dispatch  # noqa: F401 - registers the mail tables and the AFTER_POLL step
 from monitor.model import CALL, LEGISLATION, Item, Tag
 from monitor.store import Store
+from monitor.app import open_store
 from tests.conftest import NOW
 
 FIRST_POLL = datetime(2026, 11, 1, 9, 0, tzinfo=timezone.utc)
@@ -95,7 +95,7 @@ def mail_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 def seeded(config, mail_env):  # noqa: ANN001, ANN201
     """The test configuration's own database file, seeded; yields the open store."""
     from monitor.config import database_path
-    with Store(database_path(config)) as store:
+    with open_store(database_path(config)) as store:
         seed(store)
         yield store
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from monitor.config import HttpSettings, Settings, SourceConfig, check_table
 from monitor.config import SOURCE_COMMON
+from monitor.cli.common import clock
 from monitor.fetch import Fetcher
 from monitor.model import Item
 from monitor.sources import Source, registry
@@ -26,14 +28,16 @@ def keep_only_sources(config_dir: Path, *names: str) -> None:
     path.write_text("".join("[[source]]" + b for b in kept), encoding="utf-8")
 
 
-def make_source(kind: str, url: str, *, name: str = "test", **options: Any) -> Source:
-    """A source as sources.toml would give it: options validated, defaults filled in."""
+def make_source(kind: str, url: str, *, name: str = "test", now: datetime | None = None,
+                **options: Any) -> Source:
+    """A source as sources.toml would give it: options validated, defaults filled in; its
+    ``now`` as the command line would pass it (the test's pinned MONITOR_NOW) unless given."""
     cls = registry.get(kind)
     block = {"name": name, "kind": kind, "url": url, **options}
     checked = check_table(block, {**SOURCE_COMMON, **cls.options_schema()}, file="test.toml")
     extra = {k: v for k, v in checked.items() if k not in ("name", "kind", "url", "enabled")}
     settings = Settings(http=HttpSettings(retries=0, timeout=5.0, max_pages=10))
-    return cls(SourceConfig(name=name, kind=kind, url=url, options=extra), settings)
+    return cls(SourceConfig(name=name, kind=kind, url=url, options=extra), settings, now=now or clock())
 
 
 def fetch(source: Source, transport: Any = None) -> list[Item]:

@@ -11,7 +11,7 @@ from monitor.applications import (ApplicationError, IllegalStep, advance_applica
                                   start_application)
 from monitor.meetings import Body, Meetings
 from monitor.progress import applications_in_progress, format_next_step
-from tests.conftest import NOW
+from tests.conftest import TZ, NOW
 from tests.decisions_scenario import COMMITTEES, add_calls, build
 
 ERASMUS = "eu-funding:ERASMUS-2026-KA220-SCH"
@@ -25,15 +25,16 @@ def calls(store):
 
 
 def start(store, item=NORDPLUS, committee="bun", **kw):
-    return start_application(store, item, committee, committees=COMMITTEES, by="anna", **kw)
+    return start_application(store, item, committee, committees=COMMITTEES, by="anna",
+                             **{"now": NOW, "tz": TZ, **kw})
 
 
 def test_the_whole_path_is_recorded_with_who_when_and_amounts(calls):
     app = start(calls, note="Idé från rektorsgruppen", amount=200_000)
     assert (app.status, app.title, app.committee) == ("intent", "Nordplus Junior 2027", "bun")
-    advance_application(calls, app.id, "ks-approved", by="kommunsekreterare", note="KS § 12")
-    advance_application(calls, app.id, "submitted", by="anna", amount=240_000)
-    done = advance_application(calls, app.id, "granted", by="anna", amount=230_000)
+    advance_application(calls, app.id, "ks-approved", by="kommunsekreterare", note="KS § 12", now=NOW, tz=TZ)
+    advance_application(calls, app.id, "submitted", by="anna", amount=240_000, now=NOW, tz=TZ)
+    done = advance_application(calls, app.id, "granted", by="anna", amount=230_000, now=NOW, tz=TZ)
     assert done.status == "granted" and not done.is_open
     assert [e.status for e in done.history] == ["intent", "ks-approved", "submitted", "granted"]
     assert [e.by for e in done.history] == ["anna", "kommunsekreterare", "anna", "anna"]
@@ -47,7 +48,7 @@ def test_the_whole_path_is_recorded_with_who_when_and_amounts(calls):
 def test_submitting_before_ks_approval_quotes_the_policy(calls):
     app = start(calls)
     with pytest.raises(IllegalStep) as caught:
-        advance_application(calls, app.id, "submitted", by="anna")
+        advance_application(calls, app.id, "submitted", by="anna", now=NOW, tz=TZ)
     assert "kommunstyrelsens godkännande innan den ansöker" in caught.value.message("sv")
     assert "från avsikt till inskickad" in caught.value.message("sv")
     assert "the municipal board's (KS) approval before it applies" in caught.value.message("en")
@@ -66,9 +67,9 @@ def test_submitting_before_ks_approval_quotes_the_policy(calls):
 def test_other_illegal_steps_name_their_rule(calls, steps, target, rule, text):
     app = start(calls)
     for status in steps:
-        advance_application(calls, app.id, status, by="anna")
+        advance_application(calls, app.id, status, by="anna", now=NOW, tz=TZ)
     with pytest.raises(IllegalStep) as caught:
-        advance_application(calls, app.id, target, by="anna")
+        advance_application(calls, app.id, target, by="anna", now=NOW, tz=TZ)
     assert caught.value.key == rule and text in caught.value.message("sv")
 
 
@@ -77,16 +78,16 @@ def test_withdrawn_from_every_open_state(calls, status):
     app = start(calls)
     path = ["ks-approved", "submitted"]
     for step in path[:["intent", "ks-approved", "submitted"].index(status)]:
-        advance_application(calls, app.id, step, by="anna")
-    assert advance_application(calls, app.id, "withdrawn", by="anna").status == "withdrawn"
+        advance_application(calls, app.id, step, by="anna", now=NOW, tz=TZ)
+    assert advance_application(calls, app.id, "withdrawn", by="anna", now=NOW, tz=TZ).status == "withdrawn"
 
 
 def test_force_needs_a_reason_and_records_it(calls):
     app = start(calls)
     with pytest.raises(ApplicationError, match="--force needs --reason"):
-        advance_application(calls, app.id, "submitted", by="anna", force=True, reason="  ")
+        advance_application(calls, app.id, "submitted", by="anna", force=True, reason="  ", now=NOW, tz=TZ)
     forced = advance_application(calls, app.id, "submitted", by="anna", force=True,
-                                 reason="Brådskande; ordförandebeslut KS 2026-11-20")
+                                 reason="Brådskande; ordförandebeslut KS 2026-11-20", now=NOW, tz=TZ)
     last = forced.history[-1]
     assert forced.status == "submitted" and last.forced
     assert last.reason == "Brådskande; ordförandebeslut KS 2026-11-20"
@@ -98,7 +99,7 @@ def test_one_open_application_per_call_and_committee(calls):
         start(calls)
     assert f"({first.id})" in caught.value.message("sv")
     assert start(calls, committee="gvn").id != first.id  # another committee may apply too
-    advance_application(calls, first.id, "withdrawn", by="anna")
+    advance_application(calls, first.id, "withdrawn", by="anna", now=NOW, tz=TZ)
     assert start(calls).status == "intent"  # after withdrawing, a new start is possible
 
 
@@ -119,7 +120,7 @@ def test_unknown_item_committee_and_application(calls):
 def test_native_id_is_enough_and_legislation_cannot_be_applied_for(calls):
     from monitor.model import LEGISLATION, Item
     assert start(calls, item="junior-2027").item_id == NORDPLUS
-    calls.upsert_items([Item("riksdagen", "sou-2026-1", LEGISLATION, "SOU", "https://x.se")])
+    calls.upsert_items([Item("riksdagen", "sou-2026-1", LEGISLATION, "SOU", "https://x.se")], now=NOW)
     with pytest.raises(ApplicationError, match="not a call"):
         start(calls, item="riksdagen:sou-2026-1")
 
@@ -139,10 +140,10 @@ def test_bad_amounts(text):
 def test_partners_and_countries_accumulate_without_duplicates(calls):
     app = start(calls, partners=["Cēsis"], countries=["lv"])
     app = advance_application(calls, app.id, "ks-approved", by="anna",
-                              partners=["Savigny-le-Temple", "Cēsis"], countries=["FR", "LV"])
+                              partners=["Savigny-le-Temple", "Cēsis"], countries=["FR", "LV"], now=NOW, tz=TZ)
     assert app.partners == ["Cēsis", "Savigny-le-Temple"] and app.countries == ["LV", "FR"]
     with pytest.raises(ApplicationError, match="two letters"):
-        advance_application(calls, app.id, "submitted", by="anna", countries=["Latvia"])
+        advance_application(calls, app.id, "submitted", by="anna", countries=["Latvia"], now=NOW, tz=TZ)
     assert get_application(calls, app.id).status == "ks-approved"
 
 
@@ -150,20 +151,20 @@ def test_backdated_steps_must_keep_order_and_not_be_in_the_future(calls):
     app = start(calls, on=date(2026, 11, 2))
     assert app.created == datetime(2026, 11, 1, 23, 0, tzinfo=timezone.utc)  # Stockholm midnight
     with pytest.raises(ApplicationError, match="before the previous step"):
-        advance_application(calls, app.id, "ks-approved", by="a", on=date(2026, 11, 1))
+        advance_application(calls, app.id, "ks-approved", by="a", on=date(2026, 11, 1), now=NOW, tz=TZ)
     with pytest.raises(ApplicationError, match="after today"):
-        advance_application(calls, app.id, "ks-approved", by="a", on=date(2026, 11, 23))
-    same_day = advance_application(calls, app.id, "ks-approved", by="a", on=date(2026, 11, 2))
+        advance_application(calls, app.id, "ks-approved", by="a", on=date(2026, 11, 23), now=NOW, tz=TZ)
+    same_day = advance_application(calls, app.id, "ks-approved", by="a", on=date(2026, 11, 2), now=NOW, tz=TZ)
     assert same_day.history[-1].at >= same_day.history[0].at
 
 
 def test_list_filters_and_year_is_any_step_in_that_local_year(store):
     build(store)
-    assert [a.id for a in list_applications(store, committee="bun")] == [1, 3]
-    assert [a.id for a in list_applications(store, statuses=["withdrawn", "rejected"])] == [2, 4]
-    assert len(list_applications(store, year=2026)) == 4
-    assert list_applications(store, year=2025) == []
-    app = list_applications(store, committee="kfn")[0]
+    assert [a.id for a in list_applications(store, committee="bun", tz=TZ)] == [1, 3]
+    assert [a.id for a in list_applications(store, statuses=["withdrawn", "rejected"], tz=TZ)] == [2, 4]
+    assert len(list_applications(store, year=2026, tz=TZ)) == 4
+    assert list_applications(store, year=2025, tz=TZ) == []
+    app = list_applications(store, committee="kfn", tz=TZ)[0]
     assert app.as_of(datetime(2026, 3, 10, tzinfo=timezone.utc)).status == "intent"
     assert app.as_of(datetime(2026, 2, 1, tzinfo=timezone.utc)) is None
 
@@ -176,36 +177,36 @@ CALENDAR = Meetings(bodies={
 def test_applications_in_progress_give_the_next_step_and_its_date(calls):
     intent = start(calls, item=NORDPLUS)                       # deadline 2027-02-01 (local)
     approved = start(calls, item="eu-funding:ERASMUS-2026-KA152-YOU")  # next 2027-02-19
-    advance_application(calls, approved.id, "ks-approved", by="a")
+    advance_application(calls, approved.id, "ks-approved", by="a", now=NOW, tz=TZ)
     sent = start(calls, item="esf:2027-kompetens")
-    advance_application(calls, sent.id, "ks-approved", by="a")
-    advance_application(calls, sent.id, "submitted", by="a")
+    advance_application(calls, sent.id, "ks-approved", by="a", now=NOW, tz=TZ)
+    advance_application(calls, sent.id, "submitted", by="a", now=NOW, tz=TZ)
     late = start(calls, item=ERASMUS)                          # deadline passed
     closed = start(calls, item="eu-funding:CERV-2026-CITIZENS-TOWN-TT")
-    advance_application(calls, closed.id, "withdrawn", by="a")
+    advance_application(calls, closed.id, "withdrawn", by="a", now=NOW, tz=TZ)
     progress = applications_in_progress(calls, "bun", NOW, meetings=CALENDAR)
     # soonest date first (the too-late one by its deadline), undated last
     assert [p.application.id for p in progress] == [intent.id, approved.id, sent.id, late.id]
-    lines = {p.application.id: format_next_step(p, "sv") for p in progress}
+    lines = {p.application.id: format_next_step(p, "sv", tz=TZ) for p in progress}
     assert lines[approved.id] == "skicka ansökan senast 2027-02-19"
     # 2027-02-01 - 7 days: the 2027-01-26 meeting does not fit; 2026-12-08 closed on 11-17
     assert lines[intent.id] == "för sent för KS-beslut före sista dag 2027-02-01"
     assert lines[sent.id] == "inskickad 2026-11-22, inväntar beslut"
     assert lines[late.id] == "ingen kommande sista dag känd"
-    english = {p.application.id: format_next_step(p, "en") for p in progress}
+    english = {p.application.id: format_next_step(p, "en", tz=TZ) for p in progress}
     assert english[approved.id] == "send the application by 2027-02-19"
     assert applications_in_progress(calls, "kfn", NOW, meetings=CALENDAR) == []
     # without a calendar the KS step has no date
     [undated] = [p for p in applications_in_progress(calls, "bun", NOW)
                  if p.application.id == intent.id]
-    assert format_next_step(undated, "sv") == "KS-beslut behövs (inget sammanträde planerat)"
+    assert format_next_step(undated, "sv", tz=TZ) == "KS-beslut behövs (inget sammanträde planerat)"
 
 
 def test_in_progress_ks_decision_date(calls):
     app = start(calls, item="eu-funding:ERASMUS-2026-KA152-YOU")  # 2027-02-19 12:00 local
     [progress] = applications_in_progress(calls, "bun", NOW, meetings=CALENDAR)
     assert progress.application.id == app.id and progress.due == date(2027, 1, 26)
-    assert format_next_step(progress, "sv") == \
+    assert format_next_step(progress, "sv", tz=TZ) == \
         "KS-beslut senast 2027-01-26 (ärendet till KS senast 2027-01-05)"
-    assert format_next_step(progress, "en") == \
+    assert format_next_step(progress, "en", tz=TZ) == \
         "KS decision by 2027-01-26 (matter to KS by 2027-01-05)"

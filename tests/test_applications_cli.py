@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from monitor.store import Store
+from monitor.app import open_store
 from tests.conftest import REPLAY
 from tests.decisions_scenario import add_calls, build
 
@@ -28,13 +28,13 @@ def db(config_dir):
 
 @pytest.fixture
 def with_calls(db):
-    with Store(db) as store:
+    with open_store(db) as store:
         add_calls(store)
 
 
 @pytest.fixture
 def scenario(db):
-    with Store(db) as store:
+    with open_store(db) as store:
         build(store)
 
 
@@ -81,7 +81,7 @@ def test_submitting_without_ks_approval_is_refused_in_sv_and_en(cli, with_calls,
     assert "the committee must have the municipal board's (KS) approval before it applies" \
         in result.output
     assert "Record --status ks-approved first" in result.output
-    with Store(db) as store:  # nothing was written
+    with open_store(db) as store:  # nothing was written
         assert store.db.execute("SELECT count(*) FROM application_events").fetchone()[0] == 1
 
 

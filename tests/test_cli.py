@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from monitor.store import Store
+from monitor.app import open_store
 from tests.conftest import REPLAY
 from tests.source_helpers import keep_only_sources
 
@@ -124,7 +124,7 @@ def test_bad_status_and_format_are_usage_errors(cli):
 
 
 def test_empty_store_says_so(cli, tmp_path):
-    Store(tmp_path / "monitor.db").close()  # the configured database, polled but empty
+    open_store(tmp_path / "monitor.db").close()  # the configured database, polled but empty
     assert "Inga poster matchar." in cli("calls").output
     assert "No items match." in cli("legislation", lang="en").output
     result = cli("show", "nothing-here")
@@ -182,7 +182,7 @@ def test_read_commands_on_a_missing_database_fail_and_create_nothing(cli, tmp_pa
     assert not db.exists() and not db.parent.exists()
     english = cli("--db", str(db), *command.split(), lang="en")
     assert english.exit_code == 2 and "The database does not exist" in english.output
-    Store(db).close()
+    open_store(db).close()
     assert cli("--db", str(db), *command.split()).exit_code in (0, 1)  # 1: show finds no x
     env_db = tmp_path / "env.db"
     monkeypatch.setenv("MONITOR_DB", str(env_db))

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
+from monitor.app import open_store
 from monitor.model import Item, Tag
-from monitor.store import Store
 from tests.conftest import NOW
 
 
@@ -21,7 +21,7 @@ def _call(native_id: str, title: str, *, days: int = 40, status: str | None = No
 @pytest.fixture
 def tagged(tmp_path):
     """Four calls in the configured database: two of bun, one of kfn, one closed of bun."""
-    with Store(tmp_path / "monitor.db") as store:
+    with open_store(tmp_path / "monitor.db") as store:
         store.upsert_items([_call("a", "Läsfrämjande i skolan"), _call("b", "Skolor i Norden"),
                             _call("c", "Kultur för unga"),
                             _call("d", "Stängd skolutlysning", days=-5)], now=NOW)

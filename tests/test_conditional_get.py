@@ -15,9 +15,9 @@ import pytest
 from werkzeug import Request, Response
 
 from benchmarks.localsite import LocalSite, LocalSiteTransport, Route, get_counts
-from monitor.config import load_config
+from monitor.app import load_config
 from monitor.ingest import poll
-from monitor.store import Store
+from monitor.app import open_store
 from tests.conftest import NOW, REPLAY
 from tests.hermetic import replaced
 
@@ -49,7 +49,7 @@ def test_repoll_of_every_shipped_source_is_all_304(httpserver, config, etag):
     site = LocalSite(etag=etag, last_modified=not etag)
     site.add_replay(REPLAY)
     port = site_server(httpserver, site)
-    with Store(":memory:") as store:
+    with open_store(":memory:") as store:
         first, _ = poll_site(config, store, port, now=NOW)
         second, counts = poll_site(config, store, port, now=NOW)
     assert all(r.items_parsed for r in first.values())
@@ -65,7 +65,7 @@ def test_validators_older_than_a_day_are_not_sent(httpserver, config):
     site = LocalSite()
     site.add_replay(REPLAY)
     port = site_server(httpserver, site)
-    with Store(":memory:") as store:
+    with open_store(":memory:") as store:
         poll_site(config, store, port, names=["uhr", "nordplus"], now=NOW)
         same_day, _ = poll_site(config, store, port, names=["uhr", "nordplus"],
                                 now=NOW + timedelta(hours=23))
@@ -84,7 +84,7 @@ def test_only_the_changed_page_is_read(httpserver, config):
     port = site_server(httpserver, site)
     url = "https://www.uhr.se/internationella-mojligheter/samarbete-och-utbyte/" \
           "sok-finansiering/atlas-partnerskap/"
-    with Store(":memory:") as store:
+    with open_store(":memory:") as store:
         poll_site(config, store, port, names=["uhr"], now=NOW)
         route = site.routes[("GET", url)]
         site.add("GET", url, Route(route.content_type, replaced(
@@ -115,7 +115,7 @@ def test_wordpress_pages_each_conditional_and_a_shorter_listing_ends(httpserver,
     wp_page(site, 1, [1, 2], total=2)
     wp_page(site, 2, [3], total=2)
     port = site_server(httpserver, site)
-    with Store(":memory:") as store:
+    with open_store(":memory:") as store:
         first, _ = poll_site(config, store, port, now=NOW)
         assert first["wp"].items_parsed == 3
         assert all(store.validators(f"{WP}?per_page=2&page={n}")[0] for n in (1, 2))

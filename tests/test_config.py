@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.config import load_config
+from monitor.app import load_config
 from monitor.errors import ConfigError
 from tests.hermetic import edit_file
 

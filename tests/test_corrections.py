@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from monitor.config import database_path, load_config
+from monitor.config import database_path
+from monitor.app import load_config
 from monitor.digest import Period, build_digest
 from monitor.ingest import tag_items
 from monitor.matchers import build_tagger
 from monitor.model import Item
-from monitor.store import Store
+from monitor.app import open_store
 from monitor.subscriptions import Subscription
 from tests.conftest import NOW, REPLAY
 
@@ -36,7 +37,7 @@ def test_a_correction_survives_retag_and_new_polls(cli, config_dir):
     assert cli("poll", "--replay", str(REPLAY)).exit_code == 0
     assert sorted(committees(cli, JUNIOR)) == ["gvn", "kfn"]
     config = load_config(config_dir)
-    with Store(database_path(config)) as store:  # the poll of a changed item re-tags it
+    with open_store(database_path(config)) as store:  # the poll of a changed item re-tags it
         row = store.get_item(JUNIOR)
         changed = Item(source="nordplus", native_id=row["native_id"], kind="call",
                        title=row["title"], url=row["url"], summary=row["summary"] + " Ny text.",
@@ -91,7 +92,7 @@ def test_a_correction_can_make_a_refused_call_eligible(cli, config_dir):
                 title="Specific Grant Agreement for the European network of cities",
                 summary="Partners of the framework partnership.",
                 deadlines=[NOW + timedelta(days=30)])
-    with Store(database_path(config)) as store:
+    with open_store(database_path(config)) as store:
         store.upsert_items([item], now=NOW)
         tag_items(store, build_tagger(config), [item], NOW)
     assert json.loads(cli("calls", "--format", "json").stdout) == []

@@ -10,6 +10,7 @@ import pytest
 from monitor.decide import decide_by, decide_by_cell, decide_by_for_row, decide_by_json, \
     format_decide_by
 from monitor.meetings import Body, Meetings
+from tests.conftest import TZ
 
 STHLM = ZoneInfo("Europe/Stockholm")
 NOW = datetime(2026, 11, 22, 8, 0, tzinfo=timezone.utc)
@@ -53,7 +54,7 @@ def test_deadline_is_taken_as_a_local_date():
     end_of_day = datetime(2027, 2, 2, 23, 59, tzinfo=timezone.utc)
     plan = decide_by([end_of_day], None, PLAN, NOW)
     assert plan.ks_meeting == date(2027, 1, 26)
-    assert format_decide_by(plan).endswith("för sista dag 2 februari 2027.")
+    assert format_decide_by(plan, tz=TZ).endswith("för sista dag 2 februari 2027.")
     assert decide_by([datetime(2027, 2, 1, 23, 59, tzinfo=timezone.utc)], None, PLAN,
                      NOW).too_late
 
@@ -90,16 +91,16 @@ def test_several_deadlines_uses_the_next_one_still_reachable():
     assert plan.skipped == (local(2026, 12, 10), local(2027, 1, 20))  # past one not listed
     assert (plan.ks_meeting, plan.ks_submission) == (date(2027, 2, 23), date(2027, 2, 2))
     assert plan.committee_meeting == date(2027, 1, 13) and not plan.committee_missed
-    assert decide_by_cell(plan, "sv") == "2027-02-23 (för sista dag 2027-03-05)"
-    assert decide_by_cell(plan, "en") == "2027-02-23 (for the deadline 2027-03-05)"
+    assert decide_by_cell(plan, "sv", tz=TZ) == "2027-02-23 (för sista dag 2027-03-05)"
+    assert decide_by_cell(plan, "en", tz=TZ) == "2027-02-23 (for the deadline 2027-03-05)"
 
 
 def test_several_deadlines_all_out_of_reach_is_too_late_for_the_next():
     plan = decide_by([local(2027, 1, 20), local(2026, 12, 10)], "bun", PLAN, NOW)
     assert plan.too_late and plan.deadline == local(2026, 12, 10)
     assert plan.ks_meeting == date(2026, 11, 17)
-    assert decide_by_cell(plan, "sv") == "för sent för KS-beslut"
-    assert decide_by_cell(plan, "en") == "too late for a KS decision"
+    assert decide_by_cell(plan, "sv", tz=TZ) == "för sent för KS-beslut"
+    assert decide_by_cell(plan, "en", tz=TZ) == "too late for a KS decision"
 
 
 def test_deadline_before_any_planned_meeting_is_too_late_without_a_meeting():
@@ -127,7 +128,7 @@ def test_committee_is_the_board_itself():
     assert plan.committee_meeting == plan.ks_meeting == date(2027, 2, 23)
     assert plan.committee_submission == plan.ks_submission
     assert not plan.committee_missed
-    line = format_decide_by(plan, "sv")
+    line = format_decide_by(plan, "sv", tz=TZ)
     assert line.count("23 februari 2027") == 1  # no second, identical committee step
 
 
@@ -141,7 +142,7 @@ def test_committee_without_a_plan_and_no_committee():
 def test_beyond_the_meeting_plan_is_flagged():
     plan = decide_by([local(2027, 6, 1)], None, PLAN, NOW)
     assert plan.ks_meeting == date(2027, 3, 23) and plan.beyond_plan
-    assert "ett senare möte kan finnas" in format_decide_by(plan)
+    assert "ett senare möte kan finnas" in format_decide_by(plan, tz=TZ)
     assert not decide_by([local(2027, 3, 30)], None, PLAN, NOW).beyond_plan  # exactly fits
 
 
@@ -169,16 +170,16 @@ def test_json_and_lines():
                     "too_late": False, "committee_missed": False, "beyond_plan": False,
                     "skipped": []}
     assert decide_by_json(None) is None
-    assert format_decide_by(plan, "sv") == (
+    assert format_decide_by(plan, "sv", tz=TZ) == (
         "Besluta senast: KS 23 februari 2027 (ärendet till KS senast 2 februari 2027); "
         "BUN 13 januari 2027 (ärendet in senast 30 december 2026); "
         "för sista dag 5 mars 2027.")
-    assert format_decide_by(plan, "en", committee_name="Education") == (
+    assert format_decide_by(plan, "en", committee_name="Education", tz=TZ) == (
         "Decide by: KS 23 February 2027 (matter to KS by 2 February 2027); Education "
         "13 January 2027 (matter in by 30 December 2026); for the deadline 5 March 2027.")
     missed = decide_by([local(2027, 2, 2)], "bun", PLAN, NOW)
-    assert "BUN hinner inte på ordinarie sammanträde" in format_decide_by(missed, "sv")
+    assert "BUN hinner inte på ordinarie sammanträde" in format_decide_by(missed, "sv", tz=TZ)
     late = decide_by([local(2026, 12, 10)], "bun", PLAN, NOW)
-    assert format_decide_by(late, "en") == \
+    assert format_decide_by(late, "en", tz=TZ) == \
         "Too late for a KS decision before the deadline 10 December 2026."
-    assert format_decide_by(None) == ""
+    assert format_decide_by(None, tz=TZ) == ""

@@ -13,7 +13,7 @@ from monitor.dispatch import digest_message
 from monitor.mail import message_bytes
 from monitor.model import Tag
 from monitor.subscriptions import Subscription
-from tests.conftest import NOW
+from tests.conftest import TZ, NOW
 from tests.mailfixtures import mail_env, parse, seeded  # noqa: F401 - fixtures
 
 COMMITTEES = ("ks", "bun", "gvn", "shn")
@@ -51,12 +51,12 @@ def test_digest_entries_say_when_ks_must_decide(config, seeded):  # noqa: ANN001
 
 
 def test_digest_lists_applications_in_progress(config, seeded):  # noqa: ANN001, F811
-    mine = start_application(seeded, "eu-funding:B", "bun", committees=COMMITTEES, by="anna")
-    approved = start_application(seeded, "eu-funding:D", "bun", committees=COMMITTEES, by="a")
-    advance_application(seeded, approved.id, "ks-approved", by="kansliet")
-    other = start_application(seeded, "eu-funding:C", "shn", committees=COMMITTEES, by="b")
-    done = start_application(seeded, "eu-funding:A", "bun", committees=COMMITTEES, by="a")
-    advance_application(seeded, done.id, "withdrawn", by="a")
+    mine = start_application(seeded, "eu-funding:B", "bun", committees=COMMITTEES, by="anna", now=NOW, tz=TZ)
+    approved = start_application(seeded, "eu-funding:D", "bun", committees=COMMITTEES, by="a", now=NOW, tz=TZ)
+    advance_application(seeded, approved.id, "ks-approved", by="kansliet", now=NOW, tz=TZ)
+    other = start_application(seeded, "eu-funding:C", "shn", committees=COMMITTEES, by="b", now=NOW, tz=TZ)
+    done = start_application(seeded, "eu-funding:A", "bun", committees=COMMITTEES, by="a", now=NOW, tz=TZ)
+    advance_application(seeded, done.id, "withdrawn", by="a", now=NOW, tz=TZ)
     found = digest(config, seeded, "bun")
     assert [(a.application_id, a.next_step) for a in found.applications] == [
         (approved.id, "skicka ansökan senast 2027-01-15"),
@@ -85,7 +85,7 @@ def events(data: bytes) -> dict[str, object]:
 
 
 def test_calendar_has_the_first_cutoff_of_the_ks_decision(config, seeded):  # noqa: ANN001, F811
-    seeded.replace_tags("eu-funding:F", [Tag("committee", "ks", 0.9, ("cesis",), "t")])
+    seeded.replace_tags("eu-funding:F", [Tag("committee", "ks", 0.9, ("cesis",), "t")], now=NOW)
     found = events(build_calendar(config, seeded, now=NOW))
     b = found["Ärende till nämnden senast: Digitalisering i förskolan"]
     assert b.decoded("DTSTART") == date(2027, 1, 27)  # bun's cut-off for its 02-10 meeting
@@ -97,6 +97,6 @@ def test_calendar_has_the_first_cutoff_of_the_ks_decision(config, seeded):  # no
     english = events(build_calendar(config, seeded, lang="en", now=NOW))
     assert "Matter to the committee by: Digitalisering i förskolan" in english
     (config.dir / "meetings.toml").unlink()
-    from monitor.config import load_config
+    from monitor.app import load_config
     without = events(build_calendar(load_config(config.dir), seeded, now=NOW))
     assert not any("senast:" in s and "Sista dag" not in s for s in without)

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from monitor.dedup import CallKey, group_calls, title_words, update_groups
 from monitor.model import CALL, LEGISLATION, Item
-from tests.conftest import NOW
+from tests.conftest import TZ, NOW
 from tests.mailfixtures import mail_env, seeded  # noqa: F401 - fixtures
 
 STHLM = ZoneInfo("Europe/Stockholm")
@@ -26,7 +26,7 @@ def call(source: str, native_id: str, title: str, *, programme: str | None = Non
 def key(item: Item) -> CallKey:
     return CallKey.from_row({"id": item.id, "source": item.source, "title": item.title,
                              "programme": item.programme, "summary": item.summary,
-                             "deadlines": [d.isoformat() for d in item.deadlines]})
+                             "deadlines": [d.isoformat() for d in item.deadlines]}, TZ)
 
 
 def grouped(a: Item, b: Item) -> bool:
@@ -93,7 +93,7 @@ def test_calls_without_deadline_are_never_grouped():
 # ------------------------------------------------------------------------- through the store
 def stored(store, items):  # noqa: ANN001, ANN201
     store.upsert_items(items, now=NOW)
-    update_groups(store)
+    update_groups(store, TZ)
     return store
 
 
@@ -164,7 +164,7 @@ def test_digest_lists_a_duplicate_once_with_the_other_link(config, seeded):  # n
                 title="Lärarutbyten inom Erasmus+ 2027", url="https://www.uhr.se/erasmus-larare/",
                 programme="Erasmus+", deadlines=[utc(2027, 1, 15)])
     seeded.upsert_items([copy], now=SECOND_POLL)
-    update_groups(seeded)
+    update_groups(seeded, TZ)
     period = Period.containing(NOW, "weekly", config.settings.tz)
     digest = build_digest(config, seeded, Subscription("bun", "a@tyreso.se"), period,
                           since=period.start.replace(day=period.start.day - 7), until=NOW)

@@ -104,7 +104,7 @@ def test_all_lists_each_item_once_with_its_committees(config, seeded):  # noqa: 
 
 
 def test_overview_caps_each_section_and_says_where_the_rest_are(config_dir, seeded):  # noqa: ANN001, F811
-    from monitor.config import load_config
+    from monitor.app import load_config
     from tests.hermetic import edit_file
     edit_file(config_dir / "settings.toml", ("overview_cap = 15", "overview_cap = 1"))
     config = load_config(config_dir)
@@ -112,7 +112,7 @@ def test_overview_caps_each_section_and_says_where_the_rest_are(config_dir, seed
     seeded.upsert_items([item_("H", "Fler lärarutbyten", deadlines=[utc(2027, 3, 3)],
                                opens=utc(2026, 11, 1))], now=NOW - timedelta(minutes=5))
     seeded.replace_tags("eu-funding:H", [Tag("committee", "bun", 0.8,
-                                             ('term "lärare" in title (+2)',), "t")])
+                                             ('term "lärare" in title (+2)',), "t")], now=NOW)
     digest = _digest(config, seeded, later)
     new = digest.groups[0].sections[0]
     assert [e.item_id for e in new.entries] == ["eu-funding:D", "eu-funding:H"]
@@ -174,7 +174,8 @@ def test_hostile_item_is_escaped_and_never_linked(config, seeded):  # noqa: ANN0
     seeded.upsert_items([item("X", '<script>alert(1)</script> & "Bidrag"\r\nBcc: x@y.se',
                               url="javascript:alert(document.cookie)",
                               deadlines=[utc(2027, 1, 20)], opens=utc(2026, 11, 1))], now=NOW)
-    seeded.replace_tags("eu-funding:X", [Tag("committee", "kfn", 0.9, ('term "<b>fet</b>" in title (+1)',))])
+    seeded.replace_tags("eu-funding:X", [Tag("committee", "kfn", 0.9, ('term "<b>fet</b>" in title (+1)',))],
+                        now=NOW)
     message = digest_message(config, _digest(config, seeded, Subscription("kfn", "k@tyreso.se")),
                              NOW)
     parsed = parse(message_bytes(message))

@@ -11,14 +11,15 @@ import pytest
 from monitor import deliveries
 from monitor.config import database_path
 from monitor.digest import Period
-from monitor.dispatch import is_due, send_digests, send_reminders
-from monitor.jobs import AFTER_POLL, run_main_job
+from monitor.dispatch import is_due, send_digests
+from monitor.reminders import send_reminders
+from monitor.app import after_poll_steps, run_main_job
 from monitor.mail import mail_settings
 from monitor.model import Tag
 from monitor.notifications import build_notifier, send_notice
 from monitor.notifications.outbox import OutboxChannel
 from monitor.notifications.smtp import SmtpChannel
-from monitor.store import Store
+from monitor.app import open_store
 from monitor.subscriptions import Subscription, subscribe
 from tests.conftest import NOW, REPLAY
 from tests.hermetic import edit_file
@@ -44,9 +45,9 @@ REPLAY_TAGS = {
 
 def _replayed(cli, config):  # noqa: ANN001, ANN202
     assert cli("poll", "--replay", str(REPLAY)).exit_code == 0
-    with Store(database_path(config)) as store:
+    with open_store(database_path(config)) as store:
         for item_id, tags in REPLAY_TAGS.items():
-            store.replace_tags(item_id, tags)
+            store.replace_tags(item_id, tags, now=NOW)
 
 
 def test_digest_send_on_replay_writes_one_mail_per_subscription_once(cli, config, mail_env):  # noqa: ANN001, F811
@@ -116,14 +117,14 @@ def test_next_period_starts_where_the_last_digest_ended(config, seeded, mail_env
 
 
 def test_empty_digests_are_not_sent_unless_configured(config_dir, mail_env):  # noqa: ANN001, F811
-    from monitor.config import load_config
+    from monitor.app import load_config
     config = load_config(config_dir)
-    with Store(database_path(config)) as store:
+    with open_store(database_path(config)) as store:
         assert {o.state for o in send_digests(config, store, now=NOW)} == {"empty"}
         assert not mail_env.exists()
     edit_file(config_dir / "settings.toml", ("send_empty = false", "send_empty = true"))
     config = load_config(config_dir)
-    with Store(database_path(config)) as store:
+    with open_store(database_path(config)) as store:
         outcomes = send_digests(config, store, now=NOW, committee="bn")
     assert [o.state for o in outcomes] == ["sent"]
     assert "inget nytt" in outcomes[0].subject
@@ -141,7 +142,7 @@ def test_due_follows_the_digest_schedule(config):  # noqa: ANN001
 
 
 def test_run_sends_due_digests_after_the_poll(cli, config, mail_env):  # noqa: ANN001, F811
-    assert ("mail", AFTER_POLL[-1][1]) == AFTER_POLL[-1]
+    assert [name for name, _ in after_poll_steps()] == ["health", "meetings", "mail"]
     _replayed(cli, config)
     result = cli("run", "--replay", str(REPLAY))
     assert result.exit_code == 0, result.output
@@ -212,7 +213,7 @@ def test_reminder_14_days_before_the_ks_hand_in_day_names_that_day(config, seede
 def test_one_reminder_mail_per_address_and_day(config, seeded, mail_env):  # noqa: ANN001, F811
     # eva follows bun and gvn; D (both committees) closes 15 January: 14 days on 1 January.
     for committee in ("bun", "gvn"):
-        subscribe(config, seeded, Subscription(committee, "eva@tyreso.se"))
+        subscribe(config, seeded, Subscription(committee, "eva@tyreso.se"), now=NOW)
     when = datetime(2027, 1, 1, 6, 0, tzinfo=timezone.utc)
     sent = [s for s in _reminders(config, seeded, when, committee=None) if s[0] == "eva@tyreso.se"]
     assert sent == [("eva@tyreso.se", "Påminnelse: 2 saker att göra – först sista dag om 14 "
@@ -225,7 +226,7 @@ def test_one_reminder_mail_per_address_and_day(config, seeded, mail_env):  # noq
     seeded.upsert_items([item("H", "Sen skolutlysning", deadlines=[utc(2027, 1, 15)],
                               opens=utc(2026, 12, 1))], now=when + timedelta(hours=2))
     seeded.replace_tags("eu-funding:H", [Tag("committee", "bun", 0.8,
-                                             ('term "skol*" in title (+3)',), "t")])
+                                             ('term "skol*" in title (+3)',), "t")], now=NOW)
     later = [s for s in _reminders(config, seeded, when + timedelta(hours=3), committee=None)
              if s[0] == "eva@tyreso.se"]
     assert later == []
@@ -240,7 +241,7 @@ def test_one_reminder_mail_per_address_and_day(config, seeded, mail_env):  # noq
 
 
 def test_reminder_in_english(config, seeded, mail_env):  # noqa: ANN001, F811
-    subscribe(config, seeded, Subscription("bun", "eva@tyreso.se", lang="en"))
+    subscribe(config, seeded, Subscription("bun", "eva@tyreso.se", lang="en"), now=NOW)
     when = datetime(2026, 11, 26, 6, 0, tzinfo=timezone.utc)
     outcomes = send_reminders(config, seeded, now=when, committee="bun")
     english = [o for o in outcomes if o.email == "eva@tyreso.se"]
@@ -250,9 +251,9 @@ def test_reminder_in_english(config, seeded, mail_env):  # noqa: ANN001, F811
 
 def test_notice_goes_to_admin_once_per_key(config, seeded, mail_env):  # noqa: ANN001, F811
     assert send_notice(config, seeded, "Källa trasig: esf", "esf har gett 0 poster 3 gånger",
-                       key="health:esf:2026-11-22")
-    assert not send_notice(config, seeded, "Källa trasig: esf", "igen", key="health:esf:2026-11-22")
-    assert send_notice(config, seeded, "Källa trasig: esf", "ny dag", key="health:esf:2026-11-23")
+                       key="health:esf:2026-11-22", now=NOW)
+    assert not send_notice(config, seeded, "Källa trasig: esf", "igen", key="health:esf:2026-11-22", now=NOW)
+    assert send_notice(config, seeded, "Källa trasig: esf", "ny dag", key="health:esf:2026-11-23", now=NOW)
     mails = list(outbox_messages(mail_env).values())
     assert len(mails) == 2 and {m["To"] for m in mails} == {"kommunstyrelseforvaltningen@tyreso.se"}
     assert mails[0].get_content_type() == "text/plain"
@@ -298,7 +299,7 @@ def test_delivery_rechecks_state_under_the_lock(config, seeded, mail_env):  # no
             super().send(envelope)
 
     channel = Counting(mail_settings(config))
-    send_notice(config, seeded, "x", "y", key="k1", channel=_failing(config))
+    send_notice(config, seeded, "x", "y", key="k1", channel=_failing(config), now=NOW)
     key = "notice:k1"
     assert deliveries.state_of(seeded, key) == deliveries.PENDING
     with seeded.write() as conn:  # "the other process" finishes it
@@ -327,7 +328,7 @@ def test_preview_writes_files_and_records_nothing(cli, config, mail_env, tmp_pat
     assert subjects[0] == ("Omvärldsbevakning v.48: 1 tidigare publicerad för "
                            "Gymnasie- och vuxenutbildningsnämnden")
     assert not mail_env.exists()
-    with Store(database_path(config)) as store:
+    with open_store(database_path(config)) as store:
         assert store.conn.execute("SELECT count(*) FROM deliveries").fetchone()[0] == 0
     listing = cli("digest", "--committee", "ks")  # neither --send nor --preview: a listing
     assert listing.exit_code == 0 and "skulle skickas" in listing.output
@@ -346,7 +347,7 @@ def test_digest_usage_errors(cli, mail_env, args, message):  # noqa: ANN001, F81
 
 
 def test_daily_subscription_gets_daily_periods(config, seeded, mail_env):  # noqa: ANN001, F811
-    subscribe(config, seeded, Subscription("gvn", "dag@tyreso.se", frequency="daily"))
+    subscribe(config, seeded, Subscription("gvn", "dag@tyreso.se", frequency="daily"), now=NOW)
     outcomes = [o for o in send_digests(config, seeded, now=NOW, committee="gvn")
                 if o.email == "dag@tyreso.se"]
     assert [(o.period, o.state) for o in outcomes] == [("2026-11-22", "sent")]
@@ -367,11 +368,11 @@ def test_old_sent_bodies_are_forgotten_but_the_record_stays(config, seeded, mail
 
 
 def test_subscription_of_a_removed_committee_is_skipped(config_dir, mail_env, caplog):  # noqa: ANN001, F811
-    from monitor.config import load_config
+    from monitor.app import load_config
     from monitor.subscriptions import effective_subscriptions
     config = load_config(config_dir)
-    with Store(database_path(config)) as store:
-        subscribe(config, store, Subscription("bn", "x@tyreso.se"))
+    with open_store(database_path(config)) as store:
+        subscribe(config, store, Subscription("bn", "x@tyreso.se"), now=NOW)
         path = config_dir / "committees.toml"
         text = path.read_text(encoding="utf-8")
         path.write_text(text[:text.index("[committee.bn]")], encoding="utf-8")

@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from monitor.config import database_path, load_config
+from monitor.config import database_path
+from monitor.app import load_config
 from monitor.digest import Period, build_digest
 from monitor.ingest import tag_items
 from monitor.matchers import build_tagger
 from monitor.model import Item
 from monitor.store import Store
+from monitor.app import open_store
 from monitor.subscriptions import Subscription
 from tests.conftest import FIXTURES, NOW
 from tests.hermetic import edit_file
@@ -154,7 +156,7 @@ def test_legislation_is_not_judged(config):
 
 
 def _stored(config, items: list[Item]) -> Store:  # noqa: ANN001
-    store = Store(database_path(config))
+    store = open_store(database_path(config))
     store.upsert_items(items, now=NOW - timedelta(hours=1))
     tag_items(store, build_tagger(config), items, NOW - timedelta(hours=1))
     return store

@@ -12,13 +12,14 @@ import httpx
 import pytest
 from werkzeug import Response
 
-from monitor.config import HttpSettings, load_config
+from monitor.config import HttpSettings
+from monitor.app import load_config
 from monitor.errors import FetchError
 from monitor.fetch import Fetcher, retry_after_seconds
 from monitor.ingest import poll
 from monitor.model import Item
 from monitor.sources.base import Source
-from monitor.store import Store
+from monitor.app import open_store
 from tests.conftest import NOW
 
 
@@ -66,7 +67,7 @@ def test_conditional_get_304_costs_no_parse(httpserver, config_dir):
     httpserver.expect_ordered_request("/feed", headers={"If-None-Match": '"v1"'}).respond_with_response(
         Response(status=304))
     config = lines_config(config_dir, httpserver.url_for("/feed"))
-    with Store(":memory:") as store:
+    with open_store(":memory:") as store:
         [first] = poll(config, store, now=NOW)
         [second] = poll(config, store, now=NOW)
         assert (first.outcome, first.new) == ("ok", 2)
@@ -85,7 +86,7 @@ def test_validators_not_saved_when_parsing_fails(httpserver, config_dir):
     httpserver.expect_ordered_request("/feed").respond_with_handler(
         lambda r: Response("a|A" if "If-None-Match" not in r.headers else "", status=200))
     config = lines_config(config_dir, httpserver.url_for("/feed"))
-    with Store(":memory:") as store:
+    with open_store(":memory:") as store:
         [first] = poll(config, store, now=NOW)
         assert first.outcome == "error" and "broken line" in first.error
         assert store.validators(httpserver.url_for("/feed")) == (None, None)
@@ -212,7 +213,7 @@ def test_failing_source_does_not_stop_others(httpserver, config_dir):
     httpserver.expect_request("/good").respond_with_data("a|A\n")
     httpserver.expect_request("/bad").respond_with_data("boom", status=500)
     config = lines_config(config_dir, httpserver.url_for("/bad"), httpserver.url_for("/good"))
-    with Store(":memory:") as store:
+    with open_store(":memory:") as store:
         reports = poll(config, store, now=NOW)
         assert [r.outcome for r in reports] == ["error", "ok"]
         assert "HTTP 500" in reports[0].error and reports[0].http_status == 500

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from monitor.config import SourceConfig, load_config
+from monitor.config import SourceConfig
+from monitor.app import load_config
 from monitor.health import (DEGRADED, OK, mark_notice_sent, pending_health_notices,
                             reason_text, record_poll, source_health)
 from monitor.ingest import poll
@@ -77,7 +78,7 @@ def test_newer_notice_survives_marking_an_older_one(store):
     for _ in range(3):
         record_poll(store, cfg(), items_parsed=0, now=NOW)
     [old] = pending_health_notices(store)
-    mark_notice_sent(store, "feed", created="2000-01-01T00:00:00+00:00")
+    mark_notice_sent(store, "feed", created="2000-01-01T00:00:00+00:00", now=NOW)
     assert pending_health_notices(store) == [old]
 
 
@@ -100,17 +101,17 @@ def feed_config(tmp_path: Path, config_dir: Path) -> Path:
 def test_replayed_empty_page_three_times_degrades(feed_config, config_dir, store, cli):
     config = load_config(config_dir)
     for _ in range(3):
-        [report] = poll(config, store, replay=feed_config)
+        [report] = poll(config, store, replay=feed_config, now=NOW)
         assert report.outcome == "ok" and report.items_parsed == 0
     assert source_health(store)["feed"]["state"] == DEGRADED
     assert [n.event for n in pending_health_notices(store)] == ["degraded"]
     # A parse error is an error, not zero items: it does not move the count.
     (feed_config / "feed" / "feed.xml").write_bytes(b"<rss><channel><item>")
-    [report] = poll(config, store, replay=feed_config)
+    [report] = poll(config, store, replay=feed_config, now=NOW)
     assert report.outcome == "error" and "broken feed" in report.error
     assert source_health(store)["feed"]["zero_polls"] == 3
     (feed_config / "feed" / "feed.xml").write_bytes(ONE_ENTRY)
-    poll(config, store, replay=feed_config)
+    poll(config, store, replay=feed_config, now=NOW)
     assert source_health(store)["feed"]["state"] == OK
 
 
@@ -129,11 +130,11 @@ def test_status_shows_degraded_with_reason(feed_config, config_dir, cli):
 # ------------------------------------------------------------------ the administrator's mail
 def test_run_mails_the_admin_once_when_degraded_and_once_on_recovery(feed_config, config_dir,
                                                                      store, mail_env):  # noqa: F811
-    from monitor.jobs import run_main_job
+    from monitor.app import run_main_job
     from tests.mailfixtures import outbox_messages
 
     config = load_config(config_dir)
-    steps = [dict(run_main_job(config, store, replay=feed_config).steps) for _ in range(4)]
+    steps = [dict(run_main_job(config, store, replay=feed_config, now=NOW).steps) for _ in range(4)]
     assert [s.get("health") for s in steps] == [None, None, "meddelanden om källor skickade: 1",
                                                 None]
     [mail] = outbox_messages(mail_env).values()
@@ -142,18 +143,18 @@ def test_run_mails_the_admin_once_when_degraded_and_once_on_recovery(feed_config
     assert "monitor sources test feed" in mail.get_content()
     assert pending_health_notices(store) == []
     (feed_config / "feed" / "feed.xml").write_bytes(ONE_ENTRY)
-    run_main_job(config, store, replay=feed_config, lang="en")
+    run_main_job(config, store, replay=feed_config, lang="en", now=NOW)
     subjects = sorted(m["Subject"] for m in outbox_messages(mail_env).values())
     assert subjects == ["Källa fungerar igen: feed", "Källa ger inga poster: feed"]
 
 
 def test_notice_stays_pending_without_an_admin_address(feed_config, config_dir, store,
                                                        mail_env):  # noqa: F811
-    from monitor.jobs import run_main_job
+    from monitor.app import run_main_job
 
     edit_file(config_dir / "settings.toml",
               ('admin = "kommunstyrelseforvaltningen@tyreso.se"', 'admin = ""'))
     config = load_config(config_dir)
     for _ in range(3):
-        run_main_job(config, store, replay=feed_config)
+        run_main_job(config, store, replay=feed_config, now=NOW)
     assert [n.event for n in pending_health_notices(store)] == ["degraded"]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import tests.hermetic as hermetic
-from monitor.config import load_config
+from monitor.app import load_config
 from monitor.mail import mail_settings
 from tests.conftest import ROOT
 from tests.hermetic import SessionGuard, check_golden, edit_file, replaced

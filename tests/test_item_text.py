@@ -6,7 +6,7 @@ from __future__ import annotations
 from monitor.config import SourceConfig
 from monitor.model import Item, one_line, scrub, storable_text
 from monitor.sources.base import Source
-from monitor.store import Store
+from monitor.app import open_store
 from tests.conftest import NOW
 
 
@@ -27,14 +27,14 @@ def test_scrub_reaches_nested_values_and_keys() -> None:
 
 
 def test_checked_items_can_be_stored_whatever_their_text() -> None:
-    source = Source(SourceConfig(name="s", kind="x", url="https://example.org/"))
+    source = Source(SourceConfig(name="s", kind="x", url="https://example.org/"), now=NOW)
     item = Item(source="", native_id="id\ud800", kind="call", title="Title\r\nBcc: x\x00",
                 url="https://example.org/1", summary="para\n\npara\x00", programme="P\nQ",
                 raw={"t": "\ud800"}, extra={"e": ["\x00"]})
     [checked] = source.check_items([item])
     assert (checked.native_id, checked.title, checked.summary, checked.programme) == (
         "id\ufffd", "Title Bcc: x", "para\n\npara", "P Q")
-    with Store(":memory:") as store:
+    with open_store(":memory:") as store:
         result = store.upsert_items([checked], now=NOW)
         assert result.new == ["s:id\ufffd"]
         assert store.get_item("s:id\ufffd")["title"] == "Title Bcc: x"

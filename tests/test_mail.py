@@ -128,7 +128,7 @@ def test_bad_environment_names_the_variable(config, mail_env, monkeypatch, varia
 
 
 def test_bad_mail_settings_file_names_file_and_key(config_dir):  # noqa: ANN001
-    from monitor.config import load_config
+    from monitor.app import load_config
     edit_file(config_dir / "settings.toml", ('smtp_security = "starttls"', 'smtp_security = "maybe"'))
     with pytest.raises(ConfigError) as caught:
         load_config(config_dir)
@@ -136,7 +136,7 @@ def test_bad_mail_settings_file_names_file_and_key(config_dir):  # noqa: ANN001
 
 
 def test_password_is_not_a_settings_key(config_dir):  # noqa: ANN001
-    from monitor.config import load_config
+    from monitor.app import load_config
     edit_file(config_dir / "settings.toml", ('smtp_user = ""', 'smtp_user = ""\nsmtp_password = "x"'))
     with pytest.raises(ConfigError, match="unknown key"):
         load_config(config_dir)

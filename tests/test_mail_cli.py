@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from monitor.app import open_store
 from monitor.config import database_path
-from monitor.store import Store
 from tests.mailfixtures import (SmtpServer, mail_env, outbox_messages, seed,  # noqa: F401
                                 smtp_port)
 
@@ -43,7 +43,7 @@ def test_mail_test_to_the_outbox_and_a_bad_address(cli, mail_env, tmp_path):  # 
 
 def test_digests_written_to_the_outbox_are_sent_again_over_smtp(
         cli, config, mail_env, monkeypatch):  # noqa: F811
-    with Store(database_path(config)) as store:
+    with open_store(database_path(config)) as store:
         seed(store)
     sent = cli("digest", "--period", "2026-W47", "--send")
     assert sent.exit_code == 0, sent.output
@@ -69,7 +69,7 @@ def test_digests_written_to_the_outbox_are_sent_again_over_smtp(
         assert message["Subject"] == written[message_id]["Subject"]
     assert "Inga sammanfattningar för 2026-W47 i utkorgen att skicka om." in again.output
     assert cli("digest", "--resend", "vecka 47").exit_code == 2
-    with Store(database_path(config)) as store:
+    with open_store(database_path(config)) as store:
         channels = {row[0] for row in store.conn.execute(
             "SELECT channel FROM deliveries WHERE kind = 'digest'")}
     assert channels == {"smtp"}

@@ -18,7 +18,7 @@ from monitor.dispatch import digest_message, send_digests
 from monitor.entry_facts import deadline_lines, matched_words, plain_why, summary_opening
 from monitor.mail import message_bytes
 from monitor.meetings import Body, Meetings
-from monitor.store import Store
+from monitor.app import open_store
 from monitor.subscriptions import Subscription
 from monitor.timeline_text import late_line, timeline_lines
 from tests.conftest import NOW, REPLAY
@@ -188,7 +188,7 @@ def replayed(cli, config, mail_env):  # noqa: ANN001, ANN201, F811
     """The shipped replay polled and tagged with the shipped rules; yields the store."""
     result = cli("poll", "--replay", str(REPLAY))
     assert result.exit_code == 0, result.output
-    with Store(database_path(config)) as store:
+    with open_store(database_path(config)) as store:
         yield store
 
 
@@ -288,7 +288,7 @@ def test_show_keeps_the_full_evidence_and_scores_with_verbose(cli, replayed):  #
 
 def test_digest_lists_the_decisions_of_the_coming_weeks(config, mail_env):  # noqa: ANN001, F811
     from tests.mailfixtures import seed
-    with Store(database_path(config)) as store:
+    with open_store(database_path(config)) as store:
         seed(store)
         monday = datetime(2027, 1, 4, 7, 0, tzinfo=timezone.utc)
         sub = Subscription("bun", "a@tyreso.se")
@@ -331,7 +331,7 @@ def test_amount_who_may_apply_and_region_when_the_source_gives_them():
 
 def test_entry_shows_amount_who_and_region_lines(config, mail_env):  # noqa: ANN001, F811
     from monitor.model import Item, Tag
-    with Store(database_path(config)) as store:
+    with open_store(database_path(config)) as store:
         store.upsert_items([Item(
             source="esf", native_id="x", kind="call", title="Kompetens i offentlig sektor",
             url="https://www.esf.se/x", summary="Stöd för kompetensutveckling. Mer text.",
@@ -340,7 +340,7 @@ def test_entry_shows_amount_who_and_region_lines(config, mail_env):  # noqa: ANN
             extra={"budget_sek": 40000000, "eligibility": ["kommuner", "regioner"],
                    "regions": ["Stockholm"]})], now=NOW - timedelta(hours=1))
         store.replace_tags("esf:x", [Tag("committee", "ks", 0.8,
-                                         ('term "kompetens" in title (+3)',), "t")])
+                                         ('term "kompetens" in title (+3)',), "t")], now=NOW)
         text = _text(config, store, "ks")
     entry = next(b for b in _entries(text) if b.startswith("* Kompetens i offentlig sektor"))
     for line in ("Stöd för kompetensutveckling. Mer text.", "Belopp: 40 000 000 kr",
@@ -351,7 +351,7 @@ def test_entry_shows_amount_who_and_region_lines(config, mail_env):  # noqa: ANN
 
 def test_replay_reminders_name_the_ks_hand_in_day_once_a_day_per_address(config, replayed,  # noqa: ANN001
                                                                          mail_env):  # noqa: F811
-    from monitor.dispatch import send_reminders
+    from monitor.reminders import send_reminders
     # Erasmus+ skolutbildning (bun, 18 February 2027): KS meets 26 January, hand-in 5 January
     day = datetime(2026, 12, 22, 6, 0, tzinfo=timezone.utc)  # 14 days before 5 January
     sent = [o for o in send_reminders(config, replayed, now=day) if o.state == "sent"]
@@ -398,7 +398,7 @@ def test_next_round_is_another_round_of_the_same_call_and_follows_new_items(stor
 
 
 def test_footer_names_the_coordinator_from_settings(config_dir, mail_env):  # noqa: ANN001, F811
-    from monitor.config import load_config
+    from monitor.app import load_config
     from tests.hermetic import edit_file
     from tests.mailfixtures import seed
     edit_file(config_dir / "settings.toml",
@@ -406,7 +406,7 @@ def test_footer_names_the_coordinator_from_settings(config_dir, mail_env):  # no
               ('admin = "kommunstyrelseforvaltningen@tyreso.se"',
                'admin = "anna.svensson@tyreso.se"'))
     config = load_config(config_dir)
-    with Store(database_path(config)) as store:
+    with open_store(database_path(config)) as store:
         seed(store)
         sv = _text(config, store, "bun")
         en = _text(config, store, "bun", "en")

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from monitor.config import load_config
+from monitor.app import load_config, open_store
 from monitor.errors import ConfigError
 from monitor.matchers import build_tagger
 from tests.conftest import ROOT
@@ -93,7 +93,7 @@ def test_without_matching_file_tagging_is_off(config_dir):
 
 def test_shipped_rules_load_in_a_fresh_process():
     """The loader is registered through FEATURE_MODULES, not by an earlier import."""
-    code = ("from monitor.config import load_config; "
+    code = ("from monitor.app import load_config; "
             f"print(type(load_config({str(ROOT / 'config')!r}).extras['matching']).__name__)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True,
                          text=True, env={"PYTHONPATH": str(ROOT)}, check=True)
@@ -101,8 +101,7 @@ def test_shipped_rules_load_in_a_fresh_process():
 
 
 def test_calls_and_legislation_refuse_unknown_ids(cli, tmp_path):
-    from monitor.store import Store
-    Store(tmp_path / "monitor.db").close()  # the configured database, empty
+    open_store(tmp_path / "monitor.db").close()  # the configured database, empty
     result = cli("calls", "--committee", "skola")
     assert result.exit_code == 2
     assert "ks, bun, gvn, san, aon, kfn, shn, bn" in result.output

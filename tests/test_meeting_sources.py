@@ -9,12 +9,13 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from monitor.config import database_path, load_config
+from monitor.config import database_path
+from monitor.app import load_config
 from monitor.decision_steps import meeting_note
-from monitor.jobs import AFTER_POLL
+from monitor.app import after_poll_steps
 from monitor.meeting_sources import parse_meeting_page, refresh_meetings
 from monitor.meetings import meetings
-from monitor.store import Store
+from monitor.app import open_store
 from tests.conftest import FIXTURES, NOW
 from tests.hermetic import edit_file
 
@@ -63,7 +64,7 @@ def test_fetched_dates_replace_the_example_dates_of_that_body(config_dir, httpse
     set_url(config_dir, "ks", httpserver.url_for("/tyreso-ks/sammantraden"))
     set_url(config_dir, "bun", httpserver.url_for("/bun.ics"))
     config = load_config(config_dir)
-    with Store(database_path(config)) as store:
+    with open_store(database_path(config)) as store:
         assert NOTE in meeting_note(meetings(config, store), NOW, "sv")
         assert refresh_meetings(config, store, now=NOW) == (2, [])
         calendar = meetings(config, store)
@@ -83,7 +84,7 @@ def test_a_failed_or_redesigned_calendar_keeps_the_last_good_dates(config_dir, h
         b"<html><p>Ny design</p></html>", content_type="text/html")
     set_url(config_dir, "ks", httpserver.url_for("/ks"))
     config = load_config(config_dir)
-    with Store(database_path(config)) as store:
+    with open_store(database_path(config)) as store:
         assert refresh_meetings(config, store, now=NOW)[0] == 1
         updated, errors = refresh_meetings(config, store, now=NOW)
         assert updated == 0 and len(errors) == 1
@@ -96,9 +97,9 @@ def test_server_error_is_reported_by_the_step_and_other_steps_run(config_dir, ht
     httpserver.expect_request("/ks").respond_with_data("down", status=503)
     set_url(config_dir, "ks", httpserver.url_for("/ks"))
     config = load_config(config_dir)
-    names = [name for name, _ in AFTER_POLL]
+    names = [name for name, _ in after_poll_steps()]
     assert names.index("meetings") < names.index("mail")  # dates in force before the digests
-    with Store(database_path(config)) as store:
+    with open_store(database_path(config)) as store:
         updated, errors = refresh_meetings(config, store, now=NOW)
     assert updated == 0 and "503" in errors[0] and "committee.ks" in errors[0]
 

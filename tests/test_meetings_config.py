@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from monitor.config import load_config
+from monitor.app import load_config
 from monitor.errors import ConfigError
 from monitor.meetings import meetings
 

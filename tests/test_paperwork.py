@@ -17,9 +17,10 @@ from monitor.applications import ApplicationError, advance_application, pair_par
 from monitor.countries import country_name
 from monitor.document import Bullets, Heading, Para, Table, to_docx, to_html, to_markdown
 from monitor.earlier import earlier_decisions, earlier_lines
-from monitor.store import Store
+from monitor.app import open_store
 from tests.decisions_scenario import COMMITTEES, add_calls, build
 from tests.hermetic import edit_file
+from tests.conftest import TZ, NOW
 
 UTC = timezone.utc
 
@@ -31,7 +32,7 @@ def db(config_dir):
 
 @pytest.fixture
 def with_calls(db):
-    with Store(db) as store:
+    with open_store(db) as store:
         add_calls(store)
 
 
@@ -127,11 +128,12 @@ def test_overview_lists_unreported_visits_until_reported(config, db):
     from monitor.digest import Period, build_digest
     from monitor.subscriptions import Subscription
 
-    with Store(db) as store:
+    with open_store(db) as store:
         visit = add_activity(store, committee="kfn", committees=COMMITTEES, kind="visit",
-                             title="Körbesök i Cesis", by="a", period_from="2026-08")
+                             title="Körbesök i Cesis", by="a", period_from="2026-08",
+                             now=NOW)
         add_activity(store, committee="aon", committees=COMMITTEES, kind="project",
-                     title="DIGIT", by="a")
+                     title="DIGIT", by="a", now=NOW)
         now = datetime(2026, 11, 22, 8, tzinfo=UTC)
         period = Period.containing(now, "weekly", config.settings.tz)
         overview = Subscription(committee="all", email="samordnare@example.org")
@@ -168,7 +170,7 @@ def test_an_older_database_gets_the_partner_country_column(tmp_path):
     conn.execute("INSERT INTO application_partners VALUES (1, 'partner', 'Cēsis')")
     conn.commit()
     conn.close()
-    with Store(path) as store:
+    with open_store(path) as store:
         columns = {r[1] for r in store.db.execute("PRAGMA table_info(application_partners)")}
         assert "country" in columns
         assert store.db.execute("SELECT value, country FROM application_partners").fetchall() \
@@ -177,7 +179,7 @@ def test_an_older_database_gets_the_partner_country_column(tmp_path):
 
 def test_decision_reason_is_kept(store):
     build(store)
-    app = advance_application(store, 3, "rejected", by="a", reason="För få partner")
+    app = advance_application(store, 3, "rejected", by="a", reason="För få partner", now=NOW, tz=TZ)
     assert app.decision is not None and app.decision.reason == "För få partner"
 
 

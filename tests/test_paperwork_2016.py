@@ -22,8 +22,8 @@ from typer.testing import CliRunner
 
 from monitor.cli import app
 from monitor.model import CALL, Item, Tag
-from monitor.store import Store
-from tests.conftest import FIXTURES, copy_config
+from monitor.app import open_store
+from tests.conftest import NOW, FIXTURES, copy_config
 from tests.decisions_scenario import add_digests
 from tests.hermetic import check_golden, clear_environment
 
@@ -35,7 +35,7 @@ AFTER_THE_YEAR = "2017-01-20T09:00:00+01:00"
 
 
 def _add_calls(db: Path) -> None:
-    with Store(db) as store:
+    with open_store(db) as store:
         for call in json.loads((SCENARIO / "calls.json").read_text(encoding="utf-8")):
             item = Item(source=call["source"], native_id=call["native_id"], kind=CALL,
                         title=call["title"], url=f"https://example.org/{call['native_id']}",
@@ -46,7 +46,7 @@ def _add_calls(db: Path) -> None:
             store.upsert_items([item], now=seen)
             store.replace_tags(item.id, [Tag("committee", c, 1.0 - i / 10) for i, c in
                                          enumerate(call["committees"])]
-                               + [Tag("priority", p, 1.0) for p in call["priorities"]])
+                               + [Tag("priority", p, 1.0) for p in call["priorities"]], now=NOW)
         # The coordinator's weekly overview went out every Monday of 2016 up to 26 December.
         add_digests(store, committees=("all",), year=2016, until="2016-12-26")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from monitor.config import load_config
+from monitor.app import load_config
 from monitor.mail import mail_settings
 from tests.conftest import REPLAY, ROOT
 

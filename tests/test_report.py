@@ -13,7 +13,7 @@ from monitor.applications import advance_application, start_application
 from monitor.committees import load_committees
 from monitor.model import CALL, Item, Tag
 from monitor.report import build_report, money, render_report
-from tests.conftest import FIXTURES, NOW, ROOT
+from tests.conftest import TZ, FIXTURES, NOW, ROOT
 from tests.decisions_scenario import COMMITTEES, build
 from tests.hermetic import check_golden
 
@@ -28,12 +28,12 @@ def year(store):
 
 
 def test_markdown_matches_the_golden_file(year):
-    text = render_report(build_report(year, 2026, COMMITTEE_TABLE, now=NOW))
+    text = render_report(build_report(year, 2026, COMMITTEE_TABLE, now=NOW, tz=TZ), tz=TZ)
     check_golden(GOLDEN, text)
 
 
 def test_sections_statuses_and_amounts(year):
-    report = build_report(year, 2026, COMMITTEE_TABLE, now=NOW)
+    report = build_report(year, 2026, COMMITTEE_TABLE, now=NOW, tz=TZ)
     # aon's only call was first seen (20 November) after the last digest (16 November)
     assert [s.committee.id for s in report.committees] == ["ks", "bun", "kfn"]
     bun = report.committees[1]
@@ -58,23 +58,23 @@ def test_sections_statuses_and_amounts(year):
 
 
 def test_one_committee_is_shown_even_when_empty(year):
-    report = build_report(year, 2026, COMMITTEE_TABLE, committee="gvn", now=NOW)
+    report = build_report(year, 2026, COMMITTEE_TABLE, committee="gvn", now=NOW, tz=TZ)
     [section] = report.committees
     assert section.committee.id == "gvn" and section.applications == []
-    assert "Inga ansökningar." in render_report(report)
+    assert "Inga ansökningar." in render_report(report, tz=TZ)
 
 
 def test_a_step_after_new_year_belongs_to_the_next_year(store):
     store.upsert_items([Item("icld", "x", CALL, "Partnerskap", "https://icld.se/x",
                              deadlines=[datetime(2027, 4, 1, tzinfo=timezone.utc)])], now=NOW)
-    store.replace_tags("icld:x", [Tag("committee", "ks", 1.0)])
+    store.replace_tags("icld:x", [Tag("committee", "ks", 1.0)], now=NOW)
     later = datetime(2027, 3, 1, 9, 0, tzinfo=timezone.utc)
     app = start_application(store, "icld:x", "ks", committees=COMMITTEES, by="a",
-                            on=date(2026, 12, 31), now=later)
-    advance_application(store, app.id, "ks-approved", by="a", on=date(2027, 1, 1), now=later)
-    advance_application(store, app.id, "submitted", by="a", amount=100, now=later)
-    old = build_report(store, 2026, COMMITTEE_TABLE, now=later).committees[0].applications
-    new = build_report(store, 2027, COMMITTEE_TABLE, now=later).committees[0].applications
+                            on=date(2026, 12, 31), now=later, tz=TZ)
+    advance_application(store, app.id, "ks-approved", by="a", on=date(2027, 1, 1), now=later, tz=TZ)
+    advance_application(store, app.id, "submitted", by="a", amount=100, now=later, tz=TZ)
+    old = build_report(store, 2026, COMMITTEE_TABLE, now=later, tz=TZ).committees[0].applications
+    new = build_report(store, 2027, COMMITTEE_TABLE, now=later, tz=TZ).committees[0].applications
     assert [(a.status, a.amount_applied) for a in old] == [("intent", None)]
     assert [(a.status, a.amount_applied) for a in new] == [("submitted", 100)]
 
@@ -82,22 +82,22 @@ def test_a_step_after_new_year_belongs_to_the_next_year(store):
 def test_html_is_escaped(store):
     store.upsert_items([Item("x", "1", CALL, "<script>alert(1)</script> & co", "javascript:x",
                              programme="<b>P</b>")], now=NOW)
-    store.replace_tags("x:1", [Tag("committee", "bun", 1.0)])
+    store.replace_tags("x:1", [Tag("committee", "bun", 1.0)], now=NOW)
     app = start_application(store, "x:1", "bun", committees=COMMITTEES, by="a",
-                            partners=["<img src=x onerror=alert(1)>"])
-    advance_application(store, app.id, "ks-approved", by="a")
-    advance_application(store, app.id, "submitted", by="a")
-    advance_application(store, app.id, "granted", by="a", amount=5)
-    html = render_report(build_report(store, 2026, COMMITTEE_TABLE, now=NOW), "html", "en")
+                            partners=["<img src=x onerror=alert(1)>"], now=NOW, tz=TZ)
+    advance_application(store, app.id, "ks-approved", by="a", now=NOW, tz=TZ)
+    advance_application(store, app.id, "submitted", by="a", now=NOW, tz=TZ)
+    advance_application(store, app.id, "granted", by="a", amount=5, now=NOW, tz=TZ)
+    html = render_report(build_report(store, 2026, COMMITTEE_TABLE, now=NOW, tz=TZ), "html", "en", tz=TZ)
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in html
     assert "<img" not in html and "&lt;b&gt;P&lt;/b&gt;" in html
     assert 'href="javascript' not in html
-    md = render_report(build_report(store, 2026, COMMITTEE_TABLE, now=NOW), "md")
+    md = render_report(build_report(store, 2026, COMMITTEE_TABLE, now=NOW, tz=TZ), "md", tz=TZ)
     assert "<script>alert(1)</script> & co" in md  # Markdown is text, not escaped HTML
 
 
 def test_csv_has_one_row_per_application(year):
-    text = render_report(build_report(year, 2026, COMMITTEE_TABLE, now=NOW), "csv", "en")
+    text = render_report(build_report(year, 2026, COMMITTEE_TABLE, now=NOW, tz=TZ), "csv", "en", tz=TZ)
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == 4
     granted = next(r for r in rows if r["status"] == "granted")
@@ -121,10 +121,10 @@ def test_money():
 def test_a_call_two_committees_applied_for_counts_once(year):
     """A joint application recorded by both committees is one application in the total."""
     joint = start_application(year, "eu-funding:CERV-2026-CITIZENS-TOWN-TT", "ks",
-                              committees=COMMITTEES, by="a", amount=200_000, now=NOW)
+                              committees=COMMITTEES, by="a", amount=200_000, now=NOW, tz=TZ)
     start_application(year, "eu-funding:CERV-2026-CITIZENS-TOWN-TT", "bun",
-                      committees=COMMITTEES, by="a", amount=200_000, now=NOW)
-    report = build_report(year, 2026, COMMITTEE_TABLE, now=NOW)
+                      committees=COMMITTEES, by="a", amount=200_000, now=NOW, tz=TZ)
+    report = build_report(year, 2026, COMMITTEE_TABLE, now=NOW, tz=TZ)
     per_committee = sum(s.total.count for s in report.committees)
     assert per_committee == 6 and report.total.count == 5
     assert report.total.applied == 990_000 + 200_000  # its amount once, not twice
@@ -137,5 +137,5 @@ def test_no_digest_means_nothing_was_shown(store):
     store.upsert_items([Item("x", "1", CALL, "Utlysning", "https://example.org/1",
                              deadlines=[datetime(2026, 12, 1, tzinfo=timezone.utc)])],
                        now=datetime(2026, 3, 1, tzinfo=timezone.utc))
-    store.replace_tags("x:1", [Tag("committee", "bun", 1.0)])
-    assert build_report(store, 2026, COMMITTEE_TABLE, now=NOW).not_pursued == []
+    store.replace_tags("x:1", [Tag("committee", "bun", 1.0)], now=NOW)
+    assert build_report(store, 2026, COMMITTEE_TABLE, now=NOW, tz=TZ).not_pursued == []

@@ -14,18 +14,19 @@ from pathlib import Path
 
 import pytest
 
-from monitor.config import database_path, load_config
+from monitor.config import database_path
+from monitor.app import load_config, open_store
 from monitor.errors import ConfigError
-from monitor.scheduler import AlreadyRunning, build_scheduler, cron_trigger, single_instance
-from monitor.store import Store
-from tests.conftest import ROOT
+from monitor.app import build_scheduler
+from monitor.scheduler import AlreadyRunning, cron_trigger, single_instance
+from tests.conftest import NOW, ROOT
 from tests.hermetic import edit_file
 from tests.mailfixtures import mail_env, outbox_messages, seed  # noqa: F401 - fixture
 from tests.source_helpers import keep_only_sources
 
 
 def test_scheduler_jobs_triggers_and_misfire_policy(config, tmp_path):  # noqa: ANN001
-    scheduler = build_scheduler(config, db_path=tmp_path / "m.db")
+    scheduler = build_scheduler(config, db_path=tmp_path / "m.db", clock=lambda: NOW)
     jobs = {job.id: job for job in scheduler.get_jobs()}
     assert sorted(jobs) == ["daily_digests", "digests", "poll", "reminders"]
     assert str(scheduler.timezone) == "Europe/Stockholm"
@@ -46,7 +47,8 @@ def test_scheduler_jobs_triggers_and_misfire_policy(config, tmp_path):  # noqa: 
 def test_schedule_is_configurable(config_dir, tmp_path):  # noqa: ANN001
     edit_file(config_dir / "settings.toml", ('digests = "0 7 * * mon"', 'digests = "30 6 * * tue"'),
               ("misfire_grace_hours = 6.0", "misfire_grace_hours = 12"))
-    scheduler = build_scheduler(load_config(config_dir), db_path=tmp_path / "m.db")
+    scheduler = build_scheduler(load_config(config_dir), db_path=tmp_path / "m.db",
+                                clock=lambda: NOW)
     job = scheduler.get_job("digests")
     start = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
     assert job.trigger.get_next_fire_time(None, start).isoformat() == "2026-11-24T06:30:00+01:00"
@@ -76,9 +78,9 @@ def test_weekday_names_and_ranges_work() -> None:
 
 def test_jobs_called_directly_do_their_work(config, mail_env):  # noqa: ANN001, F811
     db_path = database_path(config)
-    with Store(db_path) as store:
+    with open_store(db_path) as store:
         seed(store)
-    scheduler = build_scheduler(config, db_path=db_path)
+    scheduler = build_scheduler(config, db_path=db_path, clock=lambda: NOW)
     # Sunday of week 47 after 07:00 Monday: the weekly digest is due.
     digests = scheduler.get_job("digests").func()
     assert digests == "2 digests sent"  # bun and gvn have news; the rest are empty
@@ -94,7 +96,7 @@ def test_poll_job_polls_and_reports(config_dir, mail_env, monkeypatch):  # noqa:
     edit_file(config_dir / "sources.toml", ("https://api.tech.ec.europa.eu", "http://127.0.0.1:9"))
     edit_file(config_dir / "settings.toml", ("retries = 3", "retries = 0"))
     config = load_config(config_dir)
-    scheduler = build_scheduler(config, db_path=database_path(config))
+    scheduler = build_scheduler(config, db_path=database_path(config), clock=lambda: NOW)
     summary = scheduler.get_job("poll").func()
     assert summary.startswith("1 sources, 1 failed (eu-funding)")
 
@@ -161,18 +163,18 @@ def test_serve_polls_at_start_when_the_last_poll_is_older_than_the_interval(conf
     now = datetime(2026, 11, 22, 9, 0, tzinfo=config.settings.tz)
     assert poll_interval("0 */6 * * *", config.settings.tz, now).total_seconds() == 6 * 3600
     assert poll_due_at_start(config, db, now) == "no poll yet" and not db.exists()
-    with Store(db) as store:
+    with open_store(db) as store:
         poll = store.start_poll("eu-funding", now=now - timedelta(hours=5))
         store.finish_poll(poll, outcome="ok", now=now - timedelta(hours=5))
     assert poll_due_at_start(config, db, now) is None  # 5 hours: the schedule will do
     due = poll_due_at_start(config, db, now + timedelta(hours=1, minutes=1))
     assert due and "older than the poll interval (6:00:00)" in due
-    scheduler = build_scheduler(config, db_path=db, poll_now=True)
+    scheduler = build_scheduler(config, db_path=db, clock=lambda: NOW, poll_now=True)
     jobs = {job.id: job for job in scheduler.get_jobs()}
     started = datetime.now(config.settings.tz)
     assert abs((jobs["poll"].next_run_time - started).total_seconds()) < 60
     assert not hasattr(jobs["digests"], "next_run_time") or jobs["digests"].next_run_time is None
-    later = build_scheduler(config, db_path=db)
+    later = build_scheduler(config, db_path=db, clock=lambda: NOW)
     assert getattr(later.get_job("poll"), "next_run_time", None) is None  # from the cron
 
 

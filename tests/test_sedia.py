@@ -9,11 +9,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from werkzeug import Request, Response
 
-from monitor.config import SourceConfig, load_config
+from monitor.config import SourceConfig
+from monitor.app import load_config
 from monitor.errors import ParseError
 from monitor.ingest import poll
 from monitor.sources.sedia import PORTAL, SediaSource
-from monitor.store import Store
+from monitor.app import open_store
 from tests.conftest import FIXTURES, NOW
 
 EU = FIXTURES / "eu"
@@ -22,7 +23,7 @@ EU = FIXTURES / "eu"
 def source(**options) -> SediaSource:
     return SediaSource(SourceConfig(name="eu-funding", kind="sedia",
                                     url="https://api.example/search?apiKey=SEDIA&text=***",
-                                    options=options))
+                                    options=options), now=NOW)
 
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -124,7 +125,7 @@ def test_paging_against_a_local_server(httpserver, config_dir):
         f'[[source]]\nname = "eu-funding"\nkind = "sedia"\n'
         f'url = "{httpserver.url_for("/search")}?apiKey=SEDIA&text=***"\npage_size = 4\n')
     config = load_config(config_dir)
-    with Store(":memory:") as store:
+    with open_store(":memory:") as store:
         [report] = poll(config, store, now=NOW)
         assert report.outcome == "ok" and report.items_parsed == 8 and report.new == 8
         assert [s["page"] for s in seen] == [1, 2] and seen[0]["size"] == "4"

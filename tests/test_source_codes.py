@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from monitor.config import database_path, load_config
+from monitor.config import database_path
+from monitor.app import load_config
 from monitor.errors import ConfigError
 from monitor.matchers import build_tagger
 from monitor.matchers.retag import retag
 from monitor.model import Item
-from monitor.store import Store
+from monitor.app import open_store
 from tests.conftest import NOW
 from tests.hermetic import edit_file
 
@@ -43,7 +44,7 @@ def test_have_your_say_topics_and_codes_case_ignored(config):
 
 
 def test_retag_reads_the_stored_codes(config):
-    with Store(database_path(config)) as store:
+    with open_store(database_path(config)) as store:
         store.upsert_items([report(organ="SoU")], now=NOW)
         retag(store, build_tagger(config), now=NOW)
         tags = store.tags_for(["riksdagen:bet-1"])["riksdagen:bet-1"]

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from monitor.config import load_config
+from monitor.app import load_config
 from monitor.errors import ConfigError, FetchError, ParseError
 from monitor.model import LEGISLATION
 from tests.conftest import NOW

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -172,10 +172,9 @@ def test_nordplus_page_without_dates_uses_the_yearly_rule():
     assert item.deadlines == [end_of(2027, 2, 1)] and item.extra["deadline_from"] == "rule"
 
 
-def test_nordplus_rule_moves_to_the_next_working_day(monkeypatch):
+def test_nordplus_rule_moves_to_the_next_working_day():
     # 1 February 2031 is a Saturday: the deadline is Monday 3 February.
-    monkeypatch.setenv("MONITOR_NOW", "2030-11-22T08:00:00+00:00")
-    [item] = parse_file(nordplus(), SE / "constructed_nordplus_adult.html")
+    [item] = parse_file(nordplus(now=datetime(2030, 11, 22, 8, tzinfo=timezone.utc)), SE / "constructed_nordplus_adult.html")
     assert item.deadlines == [end_of(2031, 2, 3)]
     assert item.native_id == "nordplus-junior-2031-02-01"  # the round keeps its id
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from monitor.model import Item, Tag
-from monitor.store import Store, fts_query
+from monitor.store import fts_query
+from monitor.app import open_store
 from tests.conftest import NOW
 
 
@@ -123,13 +124,13 @@ def test_search_index_follows_updates(store):
 def test_tags_filter_and_evidence(store):
     store.upsert_items([call("a"), call("b")], now=NOW)
     store.replace_tags("eu:a", [Tag("committee", "bun", 4.0, ('term "förskola"',), "terms"),
-                                Tag("priority", "verksamhetsutveckling", 1.0, ("call",))])
+                                Tag("priority", "verksamhetsutveckling", 1.0, ("call",))], now=NOW)
     rows = store.query_items(committee="bun", now=NOW)
     assert [r["id"] for r in rows] == ["eu:a"]
     assert rows[0]["committees"] == ["bun"]
     assert rows[0]["priorities"] == ["verksamhetsutveckling"]
     assert rows[0]["tags"][0]["evidence"] == ['term "förskola"']
-    store.replace_tags("eu:a", [])
+    store.replace_tags("eu:a", [], now=NOW)
     assert store.query_items(committee="bun", now=NOW) == []
 
 
@@ -152,10 +153,10 @@ def test_failed_write_rolls_back(store):
 
 def test_file_store_uses_wal_and_reopens(tmp_path):
     path = tmp_path / "sub" / "m.db"
-    with Store(path) as s:
+    with open_store(path) as s:
         s.upsert_items([call("a")], now=NOW)
         assert s.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    with Store(path) as s:
+    with open_store(path) as s:
         assert s.count_items() == 1
 
 
@@ -183,13 +184,13 @@ def test_search_knows_swedish_and_english_inflections(store):
 
 def test_an_older_search_index_is_rebuilt_when_opened(tmp_path):
     path = tmp_path / "old.db"
-    with Store(path) as s:
+    with open_store(path) as s:
         s.upsert_items([call("a", title="Skolor i Tyresö", summary="")], now=NOW)
         # what an older monitor left: sqlite-utils' index of raw words, no version row
         s.conn.execute("DROP TABLE items_search")
         s.conn.execute("DELETE FROM store_meta")
         s.db["items"].enable_fts(["title", "summary"], create_triggers=True)
-    with Store(path) as s:
+    with open_store(path) as s:
         assert "items_fts" not in s.db.table_names()
         assert [r["id"] for r in s.query_items(search="skola", now=NOW)] == ["eu:a"]
         s.upsert_items([call("b", title="Skolan", summary="")], now=NOW)  # old triggers gone
@@ -199,7 +200,7 @@ def test_an_older_search_index_is_rebuilt_when_opened(tmp_path):
         s.conn.execute("INSERT INTO items (id, source, native_id, kind, title, first_seen, "
                        "last_seen, updated) VALUES ('eu:c', 'eu', 'c', 'call', 'Skolor', "
                        "'2026', '2026', '2026')")
-    with Store(path) as s:
+    with open_store(path) as s:
         assert {r["id"] for r in s.query_items(search="skola", now=NOW)} == {
             "eu:a", "eu:b", "eu:c"}
 
@@ -217,12 +218,12 @@ def test_short_handles_are_stable_and_found(store, tmp_path):
     assert store.get_item(item_handle("eu:a"))["id"] == "eu:a"
     # an older database without the column gets it when opened
     path = tmp_path / "old.db"
-    with Store(path) as s:
+    with open_store(path) as s:
         s.upsert_items([call("b")], now=NOW)
         s.conn.execute("DROP INDEX items_handle")
         s.conn.execute("ALTER TABLE items DROP COLUMN handle")
-    with Store(path) as s:
+    with open_store(path) as s:
         assert s.get_item(item_handle("eu:b"))["id"] == "eu:b"
         s.conn.execute("UPDATE items SET handle = NULL")  # rows an older version wrote
-    with Store(path) as s:
+    with open_store(path) as s:
         assert s.get_item(item_handle("eu:b"))["id"] == "eu:b"

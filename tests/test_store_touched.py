@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from monitor.dedup import update_groups
 from monitor.model import CALL, LEGISLATION, Item
-from tests.conftest import NOW
+from tests.conftest import TZ, NOW
 
 STHLM = ZoneInfo("Europe/Stockholm")
 WEEK_AGO = NOW - timedelta(days=7)
@@ -52,7 +52,7 @@ def test_decided_on_the_row_shown_for_a_group(store):
     store.upsert_items([item("call", source="portal", title=title, summary="Long text")],
                        now=OLD)
     store.upsert_items([item("copy", source="agency", title=title)], now=NOW - timedelta(days=1))
-    update_groups(store)
+    update_groups(store, TZ)
     assert ids(store.query_items(now=NOW)) == ["portal:call"]
     assert store.query_items(touched=(WEEK_AGO, NOW), now=NOW) == []
     # left out by a filter, the richer row no longer hides the copy, which is then news

@@ -10,9 +10,11 @@ import pytest
 from typer.testing import CliRunner
 
 from monitor.cli import app
-from monitor.config import database_path, load_config
+from monitor.config import database_path
+from monitor.app import load_config
 from monitor.model import Item
 from monitor.store import Store
+from monitor.app import open_store
 from tests.conftest import FIXTURES, NOW, REPLAY
 from tests.hermetic import edit_file
 
@@ -144,7 +146,7 @@ def edit_rules(config_dir: Path, old: str, new: str) -> None:
 
 
 def _store(config_dir: Path) -> Store:
-    return Store(database_path(load_config(config_dir)))
+    return open_store(database_path(load_config(config_dir)))
 
 
 def test_poll_tags_new_items_at_ingest(cli, config_dir):

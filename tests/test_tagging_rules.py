@@ -3,7 +3,7 @@ summary, staff-only actions of pupil programmes, acts for state agencies only.""
 
 from __future__ import annotations
 
-from monitor.config import load_config
+from monitor.app import load_config
 from monitor.matchers import build_tagger
 from monitor.model import Item
 from tests.hermetic import edit_file

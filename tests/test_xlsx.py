@@ -7,8 +7,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from monitor.app import open_store
 from monitor.model import Item, Tag
-from monitor.store import Store
 from monitor.xlsx import write_xlsx
 from tests.conftest import NOW
 from tests.xlsx_reader import read_sheet
@@ -39,7 +39,7 @@ def test_writer_reports_an_unwritable_file(tmp_path):
 
 @pytest.fixture
 def calls_db(tmp_path):
-    with Store(tmp_path / "monitor.db") as store:
+    with open_store(tmp_path / "monitor.db") as store:
         store.upsert_items([
             Item(source="eu-funding", native_id=f"C-{i}", kind="call", title=f"Skolutbyte {i}",
                  url=f"https://example.org/{i}", summary="Utbyte för skolor",

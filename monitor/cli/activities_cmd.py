@@ -15,7 +15,6 @@ from ..committees import committees
 from ..i18n import add_messages, t
 from ..ks_draft import partner_text
 from ..longdates import long_day, period_text
-from ..model import utcnow
 from ..organisation import organisation
 from .applications_cmd import (CountryOption, PartnerOption, _committee, application_errors)
 from .common import FormatOption, State, app, cli_errors, console, emit, state
@@ -109,7 +108,7 @@ def activity(
                              committees=committees(st.config), kind=kind or "",
                              title=title or "", by=by or organisation(st.config).coordinator,
                              partners=partner, countries=country, period_from=start,
-                             period_to=end, funding=funding, note=note, now=utcnow())
+                             period_to=end, funding=funding, note=note, now=st.now)
         if fmt != "json":
             console.print(t("actcli.recorded", st.lang, id=found.id,
                             kind=kind_label(found.kind, st.lang), committee=found.committee,
@@ -120,7 +119,7 @@ def activity(
         except ValueError:
             raise UsageError("--reported-to-ks", reported, reason="usage.malformed",
                              expected="YYYY-MM-DD") from None
-        found = mark_reported(st.store, target, day, today=utcnow().astimezone(st.tz).date())
+        found = mark_reported(st.store, target, day, today=st.now.astimezone(st.tz).date())
         if fmt != "json":
             console.print(t("actcli.reported", st.lang, id=found.id,
                             date=long_day(day, st.lang)), markup=False)

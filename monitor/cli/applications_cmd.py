@@ -22,7 +22,6 @@ from ..i18n import add_messages, format_date, t
 from ..ks_draft import ks_draft, partner_text
 from ..longdates import check_month_or_day, long_date, long_day
 from ..meetings import meetings
-from ..model import utcnow
 from ..organisation import organisation
 from ..progress import format_next_step, progress_of
 from ..report import BINARY_FORMATS, FORMATS, build_report, money, render_report
@@ -114,7 +113,7 @@ def _details(project: Optional[str], start: Optional[str], end: Optional[str],
 def _warn_if_late(st: State, application: Application) -> None:
     """The policy's step cannot be taken in time: say so before anything else is done."""
     plan = decide_by(application.deadlines, application.committee,
-                     meetings(st.config, st.store), utcnow())
+                     meetings(st.config, st.store), st.now)
     if plan is None:
         return
     tz, lang = st.tz, st.lang
@@ -144,8 +143,8 @@ def _committee(st: State, ident: Optional[str]) -> Optional[str]:
 
 
 def _next_step(st: State, application: Application) -> str:
-    progress = progress_of(application, meetings(st.config, st.store), utcnow())
-    return format_next_step(progress, st.lang, st.tz) if progress else ""
+    progress = progress_of(application, meetings(st.config, st.store), st.now)
+    return format_next_step(progress, st.lang, tz=st.tz) if progress else ""
 
 
 def _print_application(st: State, application: Application) -> None:
@@ -213,7 +212,7 @@ def apply(
         st.read_store, item, _committee(st, committee), committees=committees(st.config),
         by=_who(st, by), note=note,
         amount=parse_amount(amount) if amount else None, partners=partner, countries=country,
-        on=_day(on), tz=st.tz, details=_details(project, start, end, cofinancing))
+        on=_day(on), tz=st.tz, now=st.now, details=_details(project, start, end, cofinancing))
     _warn_if_late(st, application)
     if fmt == "json":
         typer.echo(json.dumps(application.to_json(), ensure_ascii=False, indent=2))
@@ -273,7 +272,8 @@ def application(
         updated = advance_application(
             st.store, current.id, status, by=_who(st, by), note=note,
             amount=parse_amount(amount) if amount else None, force=force, reason=reason,
-            partners=partner, countries=country, on=_day(on), tz=st.tz, details=details)
+            partners=partner, countries=country, on=_day(on), tz=st.tz, now=st.now,
+            details=details)
         if fmt != "json" and updated.status != current.status:
             last = updated.history[-1]
             console.print(t("applcli.moved", st.lang, id=updated.id,
@@ -295,7 +295,7 @@ def _write_ks_draft(st: State, current: Application, fmt: str, output: Optional[
     fmt = choose("--format", fmt, {"md": "md", "docx": "docx"})
     if fmt == "docx" and output is None:
         raise UsageError("--format", fmt, reason="usage.needs_output")
-    item, now = st.store.get_item(current.item_id), utcnow()
+    item, now = st.store.get_item(current.item_id), st.now
     blocks = ks_draft(current, item, committee=committees(st.config)[current.committee],
                       priorities=priorities(st.config), meetings=meetings(st.config, st.store),
                       org=organisation(st.config), now=now, lang=st.lang,
@@ -406,12 +406,12 @@ def report(
             text_of_assessment = assessment.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             raise UsageError("--assessment", str(assessment), reason="usage.not_path") from None
-    now = utcnow()
+    now = st.now
     year = check_year("--year", year) or now.astimezone(st.tz).year
     built = build_report(st.read_store, year, committees(st.config),
                          committee=_committee(st, committee), tz=st.tz, now=now,
                          organisation=organisation(st.config), assessment=text_of_assessment)
-    text = render_report(built, fmt, st.lang, st.tz)
+    text = render_report(built, fmt, st.lang, tz=st.tz)
     if output is None:
         assert isinstance(text, str)
         typer.echo(text, nl=not text.endswith("\n"))

@@ -8,6 +8,7 @@ import io
 import json
 import os
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, NoReturn, Optional, Sequence, TypeVar
 
@@ -18,13 +19,14 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..config import Config, database_path, load_config
+from ..app import load_config, open_store
+from ..config import Config, database_path
 from ..errors import ConfigError, MonitorError, UsageError
 from ..i18n import LANGUAGES, add_messages, default_language, t
 from ..store import Store
 from .usage import ClickUsageError, NoArgsIsHelp, choose, lang_from_args, render, render_click
 
-__all__ = ["app", "State", "state", "cli_errors", "emit", "FormatOption", "console", "err"]
+__all__ = ["app", "State", "state", "clock", "cli_errors", "emit", "FormatOption", "console", "err"]
 
 add_messages({
     "usage.needs_output": {"sv": "ange filen med --output FIL.",
@@ -98,6 +100,20 @@ F = TypeVar("F", bound=Callable[..., Any])
 EXIT_USAGE, EXIT_FAILED = 2, 3
 
 
+def clock() -> datetime:
+    """The current time: the one place that reads the wall clock (everything below the command
+    line is given ``now``). ``MONITOR_NOW`` (ISO 8601) pins it for replays, demos and tests."""
+    pinned = os.environ.get("MONITOR_NOW")
+    if pinned:
+        try:
+            value = datetime.fromisoformat(pinned.replace("Z", "+00:00"))
+        except ValueError:
+            raise ConfigError(f"not an ISO 8601 time, e.g. 2026-11-22T08:00:00+00:00: {pinned!r}",
+                              file="environment", key="MONITOR_NOW") from None
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return datetime.now(timezone.utc)
+
+
 @dataclass
 class State:
     """Global options, and config/store opened only when a command needs them."""
@@ -107,6 +123,7 @@ class State:
     lang: str = field(default_factory=default_language)
     _config: Optional[Config] = None
     _store: Optional[Store] = None
+    _now: Optional[datetime] = None
 
     @property
     def config(self) -> Config:
@@ -118,7 +135,7 @@ class State:
     def store(self) -> Store:
         """The database, created when missing (for commands that write: poll, subscribe …)."""
         if self._store is None:
-            self._store = Store(database_path(self.config, self.db))
+            self._store = open_store(database_path(self.config, self.db))
         return self._store
 
     @property
@@ -130,6 +147,13 @@ class State:
             if str(path) != ":memory:" and not Path(path).is_file():
                 raise UsageError("", str(path), reason="usage.no_database", path=path)
         return self.store
+
+    @property
+    def now(self) -> datetime:
+        """The command's time, read once: every step of one command sees the same ``now``."""
+        if self._now is None:
+            self._now = clock()
+        return self._now
 
     @property
     def tz(self):  # noqa: ANN201 - ZoneInfo

@@ -13,11 +13,11 @@ from ..matchers.priorities import PriorityMatcher
 from ..matchers.retag import item_from_row
 from ..matchers.suggest import disagreements, suggest_diff
 from ..matchers.tagger import FILE_NAME
-from ..model import LEGISLATION, utcnow
+from ..model import LEGISLATION
 from .applications_cmd import _who  # --by, else [organisation] coordinator
 from .common import app, cli_errors, console, err, state
+from ._rules import tagger_of as _tagger
 from .usage import UsageError, resolve_committee, resolve_priority
-from .tagging import _tagger
 
 __all__ = ["correct", "suggest_rules", "print_disagreements"]
 
@@ -79,7 +79,7 @@ def correct(ctx: typer.Context,
     rules = tagger.tag(item)
     if add and not priority and not any(x.dimension == "priority" for x in rules):
         priority = [_default_priority(tagger, item.kind)]  # a relevant item has one
-    now = utcnow()
+    now = st.now
     with store.write() as conn:
         done = fixes.add(conn, row["id"], add_committees=add, remove_committees=remove,
                          add_priorities=[p for p in priority if p], remove_priorities=remove_priority,

@@ -81,10 +81,11 @@ def digest(
         _resend(st, resend, committee)
         return
     if send:
-        outcomes = send_digests(config, st.store, period=period, committee=committee)
+        outcomes = send_digests(config, st.store, period=period, committee=committee,
+                                now=st.now)
     else:
         outcomes = preview_digests(config, st.read_store, preview, period=period,
-                                   committee=committee)
+                                   committee=committee, now=st.now)
     if not outcomes:
         say(t("digest_none", lang))
         return
@@ -117,7 +118,7 @@ def _resend(st, period: str, committee: Optional[str]) -> None:  # noqa: ANN001
         raise UsageError("--resend", period, reason="usage.resend_needs_smtp",
                          detail=str(exc)) from None
     rows, report = resend_from_outbox(store, channel, period=Period.parse(
-        period, st.config.settings.tz).label, committee=committee)
+        period, st.config.settings.tz).label, committee=committee, now=st.now)
     if not rows:
         say(t("digest_resend_none", lang, period=period))
         return
@@ -150,7 +151,8 @@ def calendar(
     """
     st = state(ctx)
     committee = resolve_committee(st.config, committee)
-    data = build_calendar(st.config, st.read_store, committee=committee, lang=st.lang)
+    data = build_calendar(st.config, st.read_store, committee=committee, lang=st.lang,
+                          now=st.now)
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

@@ -19,7 +19,7 @@ from ..decision_steps import meeting_note
 from ..earlier import decided_applications, earlier_for_row
 from ..i18n import add_messages, format_date, format_datetime, t
 from ..meetings import meetings
-from ..model import CALL, LEGISLATION, STATUSES, from_iso, utcnow
+from ..model import CALL, LEGISLATION, STATUSES, from_iso
 from .common import (SHEET_FORMATS, OutputOption, SheetFormatOption, State, app, check_format,
                      cli_errors, console, emit, err, state, write_sheet)
 from .usage import (CALL_STATUSES, check_not_negative, choose_all, resolve_committee,
@@ -89,7 +89,7 @@ def _sheet(st: State, kind: str, rows: list[dict[str, Any]], output: Optional[Pa
                   "col_opens": _local(row["opens"], tz),
                   "col_deadline": _local(row["deadline"], tz),
                   "show_deadlines": [format_datetime(d, tz) for d in row["deadlines"]],
-                  "decide.column": decide_by_cell(row.get("decide_by"), lang, tz),
+                  "decide.column": decide_by_cell(row.get("decide_by"), lang, tz=tz),
                   "col_committees": row["committees"], "col_priorities": row["priorities"],
                   "col_published": _local(row["published"], tz), "col_source": row["source"],
                   "col_url": row["url"], "col_summary": row["summary"]}
@@ -107,12 +107,12 @@ def _list_items(ctx: typer.Context, *, kind: str, fmt: str, limit: Optional[int]
     filters["priority"] = resolve_priority(config, filters.get("priority"))
     filters["sources"] = resolve_sources(config, filters.get("sources", ()))
     store = st.read_store
-    store.roll_forward()
-    rows = store.query_items(kind=kind, order=order, limit=limit, **filters)
+    store.roll_forward(st.now)
+    rows = store.query_items(kind=kind, order=order, limit=limit, now=st.now, **filters)
     tz, lang = st.tz, st.lang
     if kind == CALL:
         calendar = meetings(st.config, store)
-        decided, now = decided_applications(store), utcnow()
+        decided, now = decided_applications(store), st.now
         for row in rows:
             row["decide_by"] = decide_by_for_row(row, calendar, committee=filters["committee"],
                                                  now=now)
@@ -124,7 +124,7 @@ def _list_items(ctx: typer.Context, *, kind: str, fmt: str, limit: Optional[int]
 
         def cells(row: dict[str, Any]) -> list[Any]:
             return [row["handle"], format_datetime(row["deadline"], tz), _status(row, lang),
-                    decide_by_cell(row["decide_by"], lang, tz), _title_cell(row)]
+                    decide_by_cell(row["decide_by"], lang, tz=tz), _title_cell(row)]
     else:
         columns = [("handle", t("col_id", lang)), ("published", t("col_published", lang)),
                    ("deadline", t("col_deadline", lang)), ("title", t("col_title_more", lang))]
@@ -237,7 +237,7 @@ def show(ctx: typer.Context, item_id: str = typer.Argument(..., metavar="ID"),
     if fmt == "json":
         out = public_row(row)
         if row["kind"] == CALL:
-            out["earlier"] = earlier_for_row(store, row, lang, tz, utcnow())
+            out["earlier"] = earlier_for_row(store, row, lang, tz, st.now)
         out.update(history=history, first_poll=first, last_poll=last, tags=row["tags"])
         typer.echo(json.dumps(out, ensure_ascii=False, indent=2, default=str))
         return
@@ -257,7 +257,7 @@ def show(ctx: typer.Context, item_id: str = typer.Argument(..., metavar="ID"),
         lines.append(Text(f"{t('show_deadlines', lang)}: {shown}"))
     if row["summary"]:
         lines += [Text(""), Text(row["summary"])]
-    earlier = earlier_for_row(store, row, lang, tz, utcnow())
+    earlier = earlier_for_row(store, row, lang, tz, st.now)
     if earlier:
         lines += [Text("")] + [Text(line, style="bold") for line in earlier]
     lines += _timeline_text(st, row, lang)
@@ -306,7 +306,7 @@ def _timeline_text(st: State, row: dict[str, Any], lang: str) -> list[Text]:
     from ..timeline_text import late_line, timeline_lines
 
     calendar = meetings(st.config, st.store)
-    line = timeline_for_row(row, calendar, now=utcnow())
+    line = timeline_for_row(row, calendar, now=st.now)
     if line is None:
         return []
     names = {c: com.display_name(lang) for c, com in committees(st.config).items()}

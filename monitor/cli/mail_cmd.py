@@ -9,7 +9,7 @@ import typer
 from ..committees import check_email
 from ..i18n import add_messages, t
 from ..mail import build_message, mail_settings, message_bytes
-from ..model import to_iso, utcnow
+from ..model import to_iso
 from ..notifications import DeliveryError, Envelope, build_notifier
 from .common import app, cli_errors, state
 from ._mail_common import say
@@ -69,7 +69,7 @@ def mail_test(ctx: typer.Context,
         raise UsageError("ADDRESS", address, reason="usage.not_email")
     settings = mail_settings(st.config)
     channel = build_notifier(st.config)
-    now = utcnow()
+    now = st.now
     label = channel_label(settings, channel)
     message = build_message(settings, to=[address], subject=t("mailtest.subject", lang),
                             text=t("mailtest.text", lang, channel=label, sender=settings.sender,

@@ -11,7 +11,6 @@ from ..decision_steps import meeting_note
 from ..i18n import add_messages, t
 from ..meeting_sources import refresh_meetings
 from ..meetings import meetings
-from ..model import utcnow
 from .common import FormatOption, app, cli_errors, console, emit, err, state
 from .usage import resolve_committee
 
@@ -41,7 +40,7 @@ def meetings_command(
     Example: monitor meetings --committee ks
     """
     st = state(ctx)
-    lang, now = st.lang, utcnow()
+    lang, now = st.lang, st.now
     committee = resolve_committee(st.config, committee)  # id, name or a unique beginning
     if refresh:
         updated, errors = refresh_meetings(st.config, st.store, now=now)

@@ -10,7 +10,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 
 from ..i18n import t
 from ..ingest import SourceReport, poll as poll_sources, select_sources
-from ..jobs import run_main_job
+from ..app import run_main_job
 from .common import EXIT_FAILED, app, cli_errors, console, err, state
 from .usage import UsageError, resolve_sources
 
@@ -75,7 +75,8 @@ def poll(
         console.print(t("no_sources", st.lang, file=config.dir / "sources.toml"), markup=False)
         return
     reports = _with_progress(len(selected), st.lang, lambda on_report: poll_sources(
-        config, store, names=source, replay=replay, record=record, on_report=on_report))
+        config, store, names=source, replay=replay, record=record, now=st.now,
+        on_report=on_report))
     code = _summary(reports, st.lang)
     if code:
         raise typer.Exit(code)
@@ -96,7 +97,7 @@ def run(
     config, store = st.config, st.store
     total = len(select_sources(config))
     result = _with_progress(total, st.lang, lambda on_report: run_main_job(
-        config, store, replay=replay, lang=st.lang, on_report=on_report))
+        config, store, replay=replay, lang=st.lang, now=st.now, on_report=on_report))
     for name, summary in result.steps:
         if summary:
             console.print(f"{name}: {summary}", markup=False, highlight=False)

@@ -8,8 +8,9 @@ import typer
 
 from ..config import database_path
 from ..i18n import add_messages, t
-from ..scheduler import AlreadyRunning, serve as run_scheduler
-from .common import app, cli_errors, state
+from ..app import serve as run_scheduler
+from ..scheduler import AlreadyRunning
+from .common import app, clock, cli_errors, state
 from ._mail_common import say
 
 add_messages({
@@ -34,7 +35,7 @@ def serve(ctx: typer.Context) -> None:
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        run_scheduler(config, db_path=db_path, lang=st.lang)
+        run_scheduler(config, db_path=db_path, lang=st.lang, clock=clock)
     except AlreadyRunning as exc:
         say(t("serve_running", st.lang, detail=str(exc)), error=True)
         raise typer.Exit(1)

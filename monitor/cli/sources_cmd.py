@@ -142,7 +142,7 @@ def test(
         body = file.read_bytes()
     except OSError:
         raise UsageError("--file", str(file), reason="usage.not_path") from None
-    source = registry.get(config.kind)(config, st.config.settings)
+    source = registry.get(config.kind)(config, st.config.settings, now=st.now)
     page_url = url or _canonical(body) or config.url
     items = source.check_items(source.test_parse(
         body, url=page_url, content_type=CONTENT_TYPES.get(file.suffix.lower(), "")))

@@ -74,7 +74,7 @@ def subscribe(
                        frequency=choose("--frequency", frequency, FREQUENCIES),
                        lang=lang or config.settings.language)
     try:
-        add_subscription(config, st.store, sub)
+        add_subscription(config, st.store, sub, now=st.now)
     except InvalidSubscription as exc:
         raise _usage(exc) from None
     say(t("sub_saved", st.lang, committee=committee, email=sub.email.lower(),
@@ -98,7 +98,8 @@ def unsubscribe(
         validate(st.config, Subscription(committee=committee, email=email.strip()))
     except InvalidSubscription as exc:
         raise _usage(exc) from None
-    if not remove_subscription(st.config, st.store, committee, email.strip()):
+    if not remove_subscription(st.config, st.store, committee, email.strip(),
+                               now=st.now):
         say(t("sub_missing", st.lang, committee=committee, email=email), error=True)
         raise typer.Exit(1)
     say(t("sub_removed", st.lang, committee=committee, email=email.lower()))

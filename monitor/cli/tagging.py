@@ -13,13 +13,11 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 from rich.text import Text
 
-from ..errors import ConfigError
 from ..i18n import add_messages, t
-from ..matchers import build_tagger
 from ..matchers.evaluate import (EvalReport, FieldReport, LineError, Record, evaluate,
                                  read_items)
 from ..matchers.retag import retag as retag_store
-from ..matchers.tagger import FILE_NAME, Tagger
+from ._rules import tagger_of as _tagger
 from .common import State, app, check_format, cli_errors, console, err, state
 from .eligibility_text import eligibility_of_tags
 from .usage import UsageError
@@ -71,13 +69,6 @@ add_messages({
                    "en": "{items} items re-tagged: {tagged} with a committee, {changed} with "
                          "changed tags."},
 })
-
-
-def _tagger(st: State) -> Tagger:
-    tagger = build_tagger(st.config)
-    if tagger is None:
-        raise ConfigError(t("tag_no_rules", st.lang), file=str(st.config.dir / FILE_NAME))
-    return tagger
 
 
 @contextmanager
@@ -252,7 +243,7 @@ def retag(ctx: typer.Context,
                         transient=True, disable=not err.is_terminal)
     with progress:
         task = progress.add_task(t("retag_progress", st.lang), total=store.count_items())
-        result = retag_store(store, tagger, batch_size=batch_size,
+        result = retag_store(store, tagger, batch_size=batch_size, now=st.now,
                              on_batch=lambda n: progress.advance(task, n))
     console.print(t("retag_done", st.lang, items=result.items, tagged=result.tagged,
                     changed=result.changed), markup=False, highlight=False)

@@ -13,7 +13,6 @@ import importlib
 import pkgutil
 from typing import TYPE_CHECKING, Protocol
 
-from ..config import EXTRA_LOADERS
 from .base import Matcher, registry
 from .tagger import Tagger as RuleTagger
 from .tagger import load_matching
@@ -27,8 +26,6 @@ __all__ = ["Tagger", "RuleTagger", "Matcher", "registry", "build_tagger", "load_
 for _module in pkgutil.iter_modules(__path__):
     if not _module.name.startswith("_"):
         importlib.import_module(f"{__name__}.{_module.name}")
-
-EXTRA_LOADERS["matching"] = load_matching
 
 
 class Tagger(Protocol):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable
 
-from ..model import Item, utcnow
+from ..model import Item
 from ..store import Store
 from .tagger import Tagger
 
@@ -41,11 +41,10 @@ def item_from_row(row: dict[str, Any]) -> Item:
 
 
 def retag(store: Store, tagger: Tagger, *, batch_size: int = 500,
-          now: datetime | None = None,
+          now: datetime,
           on_batch: Callable[[int], None] | None = None) -> RetagResult:
     """Tag every stored item again; a batch is written in one transaction, so a crash
     leaves whole batches re-tagged and the rest as they were."""
-    now = now or utcnow()
     result = RetagResult()
     last = ""
     while True:

@@ -17,7 +17,6 @@ from datetime import datetime
 from ..config import Config
 from ..errors import NotConfigured
 from ..mail import build_message, mail_settings
-from ..model import utcnow
 from ..store import Store
 from .base import Channel, DeliveryError, Envelope, registry
 
@@ -41,7 +40,7 @@ def build_notifier(config: Config) -> Channel:
 
 
 def send_notice(config: Config, store: Store, subject: str, text: str, *, key: str,
-                now: datetime | None = None, channel: Channel | None = None) -> bool:
+                now: datetime, channel: Channel | None = None) -> bool:
     """Mail ``text`` to ``[mail] admin`` exactly once per ``key``.
 
     Returns True when this call delivered it; False when it was delivered before, when the
@@ -54,7 +53,6 @@ def send_notice(config: Config, store: Store, subject: str, text: str, *, key: s
     if not settings.admin:
         log.warning("notice %r not sent: [mail] admin is not set", subject)
         return False
-    now = now or utcnow()
     ledger_key = f"notice:{key}"
     message = build_message(settings, to=[settings.admin], subject=subject, text=text,
                             html=None, key=ledger_key, date=now)

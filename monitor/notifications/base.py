@@ -12,14 +12,10 @@ import inspect
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from ..errors import MonitorError
+from ..errors import DeliveryError
 from ..mail import MailSettings
 
 __all__ = ["Channel", "Envelope", "DeliveryError", "registry"]
-
-
-class DeliveryError(MonitorError):
-    """A channel could not deliver a message; the message stays pending and is retried."""
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,9 @@ Not a source kind itself (the leading underscore keeps it out of the registry im
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timezone, tzinfo
 from typing import Any, Awaitable, Callable, Iterable, Mapping, Sequence
 from urllib.parse import urljoin, urlsplit
-from zoneinfo import ZoneInfo
 
 import lxml.etree
 import lxml.html
@@ -19,10 +18,9 @@ from ..config import Key, check_http_url
 from ..dates import find_dates
 from ..errors import FetchError, ParseError, SourceError
 from ..fetch import NotModified, Response, SourceHTTP
-from ..model import CALL, KINDS, Item, html_to_text, to_iso, utcnow
+from ..model import CALL, KINDS, Item, html_to_text, to_iso
 from .base import Source
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 def _one_of(*choices: str):  # noqa: ANN202 - a Key check
@@ -128,7 +126,7 @@ def title_included(title: str, words: Iterable[str]) -> bool:
     return not words or any(w in title.casefold() for w in words)
 
 
-def local_date(value: str, tz: ZoneInfo = STOCKHOLM) -> datetime | None:
+def local_date(value: str, tz: tzinfo) -> datetime | None:
     """``2026-06-30`` (a day, no time) → midnight that day in ``tz``; None if not a date."""
     try:
         day = date.fromisoformat(value.strip()[:10])
@@ -137,7 +135,7 @@ def local_date(value: str, tz: ZoneInfo = STOCKHOLM) -> datetime | None:
     return datetime.combine(day, time(0, 0), tzinfo=tz)
 
 
-def local_datetime(value: str | None, tz: ZoneInfo = STOCKHOLM) -> datetime | None:
+def local_datetime(value: str | None, tz: tzinfo) -> datetime | None:
     """An ISO 8601 date-time from an API: a zone-less value is local time in ``tz``."""
     if not value or not isinstance(value, str):
         return None
@@ -174,25 +172,26 @@ def published_evidence(when: datetime, text: str) -> dict[str, Any]:
     return {"role": "published", "when": to_iso(when), "approximate": False, "text": text}
 
 
-def find_item_dates(text: str, *, language: str | None = None,
+def find_item_dates(text: str, *, now: datetime, tz: tzinfo, language: str | None = None,
                     anchor: datetime | None = None) -> list[Any]:
-    """Every date in ``text``, read with today's date from the monitor's clock; a year the
-    text leaves out comes from ``anchor``, the page's own date, when it has one."""
-    return find_dates(text, today=utcnow(), language=language or None, anchor=anchor)
+    """Every date in ``text``, read with ``now`` (the poll's time) as today and times without
+    a zone in ``tz`` (the settings' time zone); a year the text leaves out comes from
+    ``anchor``, the page's own date, when it has one."""
+    return find_dates(text, today=now, language=language or None, anchor=anchor, tz=tz)
 
 
-def dates_with_anchor(text: str, *, language: str | None = None,
+def dates_with_anchor(text: str, *, now: datetime, tz: tzinfo, language: str | None = None,
                       anchor: datetime | None = None) -> tuple[list[Any], datetime | None]:
     """The dates in a page's text read with its own date as anchor; without a date in its
     markup, the page's text may give one ("Publicerad 3 september 2021", "Uppdaterad …")."""
-    found = find_item_dates(text, language=language, anchor=anchor)
+    found = find_item_dates(text, now=now, tz=tz, language=language, anchor=anchor)
     if anchor is None:
         stated = [f for f in found if f.role in ("published", "updated") and not f.approximate]
         own = next((f for f in stated if f.role == "published"), None) or (
             max(stated, key=lambda f: f.when) if stated else None)
         if own is not None:
             anchor = own.when
-            found = find_item_dates(text, language=language, anchor=anchor)
+            found = find_item_dates(text, now=now, tz=tz, language=language, anchor=anchor)
     return found, anchor
 
 
@@ -203,8 +202,8 @@ _PAGE_DATE_META = ("article:published_time", "og:published_time", "datePublished
                    "dcterms.modified", "last-modified")
 
 
-def page_date(page: BeautifulSoup | None, headers: Mapping[str, str] | None = None,
-              ) -> datetime | None:
+def page_date(page: BeautifulSoup | None, headers: Mapping[str, str] | None = None, *,
+              now: datetime, tz: tzinfo) -> datetime | None:
     """The page's own date: its published/modified meta, else its first ``<time datetime>``,
     else the HTTP ``Last-Modified``. Missing years in the page's text count from it, so an
     old page read today keeps its own year."""
@@ -212,7 +211,7 @@ def page_date(page: BeautifulSoup | None, headers: Mapping[str, str] | None = No
 
     def read(value: Any) -> datetime | None:
         text = str(value or "").strip()
-        return parse_date(text, today=utcnow(), role="published") if text else None
+        return parse_date(text, today=now, role="published", tz=tz) if text else None
 
     if page is not None:
         metas = {}
@@ -234,14 +233,13 @@ def page_date(page: BeautifulSoup | None, headers: Mapping[str, str] | None = No
     return None
 
 
-def apply_dates(item: Item, found: list[Any], *, now: datetime | None = None) -> Item:
+def apply_dates(item: Item, found: list[Any], *, now: datetime, tz: tzinfo) -> Item:
     """Set the item's opens/deadlines/published from exact dates; keep all as evidence.
 
     A month-only (approximate) date never becomes ``opens`` or a deadline: it stays in
     ``extra["dates"]`` only, so nobody is told a day the funder never gave. A window
     (a date with an ``end``) opens at its start and closes at its end.
     """
-    now = now or utcnow()
     deadlines: list[datetime] = list(item.deadlines)
     openings: list[datetime] = []
     for f in found:
@@ -257,7 +255,7 @@ def apply_dates(item: Item, found: list[Any], *, now: datetime | None = None) ->
             openings.append(f.when)
         elif f.role == "published" and item.published is None:
             item.published = f.when
-    item.deadlines = earliest_per_day(deadlines)
+    item.deadlines = earliest_per_day(deadlines, tz)
     if openings and item.opens is None:
         item.opens = opening_for(openings, item.deadlines, now)
     if found:
@@ -265,7 +263,7 @@ def apply_dates(item: Item, found: list[Any], *, now: datetime | None = None) ->
     return item
 
 
-def earliest_per_day(deadlines: Iterable[datetime], tz: ZoneInfo = STOCKHOLM) -> list[datetime]:
+def earliest_per_day(deadlines: Iterable[datetime], tz: tzinfo) -> list[datetime]:
     """One deadline per day: "Slutdatum 2020-10-29" (end of day) and "stänger kl.16.00 den
     29 oktober 2020" are the same deadline, and the earlier time is the one to keep."""
     by_day: dict[date, datetime] = {}
@@ -321,8 +319,9 @@ class TextItemSource(Source):
                      if k in self.options})
         if "find_dates" not in self.options or self.option("find_dates"):
             found = find_item_dates(text or f"{item.title}\n{item.summary}",
-                                    language=item.language, anchor=anchor or item.published)
-            apply_dates(item, found)
+                                    now=self.now, tz=self.settings.tz, language=item.language,
+                                    anchor=anchor or item.published)
+            apply_dates(item, found, now=self.now, tz=self.settings.tz)
         return item
 
 

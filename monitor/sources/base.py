@@ -10,7 +10,8 @@ one response body into items. Multi-request sources (paging, detail pages) overr
 from __future__ import annotations
 
 import inspect
-from typing import Any, ClassVar
+from datetime import datetime
+from typing import Any, AsyncIterator, ClassVar
 
 from ..config import Key, Settings, SourceConfig
 from ..errors import ParseError
@@ -37,9 +38,13 @@ class Source:
         if cls.__dict__.get("kind"):
             registry.add(cls)
 
-    def __init__(self, config: SourceConfig, settings: Settings | None = None) -> None:
+    def __init__(self, config: SourceConfig, settings: Settings | None = None, *,
+                 now: datetime) -> None:
         self.config = config
         self.settings = settings or Settings()
+        #: the poll's time (from the caller; a parser never reads the clock): "today" for
+        #: dates written without a year, and what has opened or closed
+        self.now = now
         self.name = config.name
         self.url = config.url
 
@@ -52,10 +57,13 @@ class Source:
         return inspect.cleandoc(cls.__doc__ or "")
 
     def option(self, key: str) -> Any:
-        """A kind option's configured value, else the schema default."""
+        """A kind option's configured value, else the schema default (a fresh one when the
+        default is a factory such as ``list``), so a source built without sources.toml's
+        validation still reads real values."""
         if key in self.config.options:
             return self.config.options[key]
-        return self.options[key].default
+        default = self.options[key].default
+        return default() if callable(default) else default
 
     async def fetch(self, http: SourceHTTP) -> list[Item]:
         """Fetch and parse. The default is one conditional GET of ``url``."""
@@ -63,6 +71,12 @@ class Source:
         if response.not_modified:
             raise NotModified(self.url)
         return self.parse(response.content, url=response.url, content_type=response.content_type)
+
+    async def pages(self, http: SourceHTTP) -> AsyncIterator[list[Item]]:
+        """The items page by page: ingest stores each page, with the HTTP validators read so
+        far, before the next is read, so a large source is never held whole in memory. The
+        default is :meth:`fetch` as one page; a source that reads many pages yields each."""
+        yield await self.fetch(http)
 
     def parse(self, body: bytes, *, url: str, content_type: str = "") -> list[Item]:
         """Turn one response body into items. Raise ParseError when it is not understood."""

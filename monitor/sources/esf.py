@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from ..config import Key, check_http_url
 from ..dates import parse_date
 from ..fetch import NotModified, SourceHTTP
-from ..model import CLOSED, FORTHCOMING, OPEN, Item, from_iso, utcnow
+from ..model import CLOSED, FORTHCOMING, OPEN, Item, from_iso
 from ._shared import (apply_dates, compact, earliest_per_day, find_item_dates, page_date,
                       soup, text_of)
 from .pages import slug
@@ -152,7 +152,7 @@ class EsfSource(WordPressSource):
         if post.get("type") == "post" or "/nyheter/" in urlsplit(item.url).path:
             # News: a coming call is announced here before it has a page of its own.
             self.apply_labels(item, fields)
-            return item if read_announcement(item, utcnow(), self.settings.tz) else None
+            return item if read_announcement(item, self.now, self.settings.tz) else None
         path = urlsplit(item.url).path.rstrip("/")
         listing = urlsplit(self.option("plan_url") or "").path.rstrip("/")
         is_call = bool(fields.keys() & {"call_number", "starts", "ends"}) or (
@@ -161,19 +161,19 @@ class EsfSource(WordPressSource):
         if not is_call:
             return None
         self.apply_labels(item, fields)
-        mark_forthcoming(item, utcnow())
+        mark_forthcoming(item, self.now)
         return item
 
     def apply_labels(self, item: Item, fields: dict[str, str]) -> None:
-        now = utcnow()
-        starts = parse_date(fields["starts"], today=now, role="opens") \
+        now = self.now
+        starts = parse_date(fields["starts"], today=now, role="opens", tz=self.settings.tz) \
             if "starts" in fields else None
-        ends = parse_date(fields["ends"], today=now, role="deadline") \
+        ends = parse_date(fields["ends"], today=now, role="deadline", tz=self.settings.tz) \
             if "ends" in fields else None
         if starts and not item.opens:
             item.opens = starts
         if ends:
-            item.deadlines = earliest_per_day([*item.deadlines, ends])
+            item.deadlines = earliest_per_day([*item.deadlines, ends], self.settings.tz)
         budget = fields.pop("budget", None)
         if budget:
             item.extra["budget_sek"] = int(re.sub(r"\D", "", budget))
@@ -187,7 +187,7 @@ class EsfSource(WordPressSource):
         items = []
         headings: list[str] = []
         page = soup(body, url)
-        written = page_date(page)
+        written = page_date(page, now=self.now, tz=self.settings.tz)
         for row in page.select("table tr"):
             cells = [compact(text_of(c)) for c in row.find_all(["td", "th"])]
             if row.find("td") is None:
@@ -202,7 +202,9 @@ class EsfSource(WordPressSource):
                         kind=self.items_kind(), title=f"Planerad utlysning: {cells[0]}",
                         url=url, summary=text, programme=self.option("programme") or None,
                         language="sv", extra={"planned": True})
-            apply_dates(item, find_item_dates(text, language="sv", anchor=written))
-            mark_forthcoming(item, utcnow())
+            found = find_item_dates(text, now=self.now, tz=self.settings.tz, language="sv",
+                                    anchor=written)
+            apply_dates(item, found, now=self.now, tz=self.settings.tz)
+            mark_forthcoming(item, self.now)
             items.append(item)
         return items

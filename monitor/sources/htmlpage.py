@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, tzinfo
 from typing import Any
 
 from bs4 import Tag
@@ -9,7 +10,7 @@ from bs4 import Tag
 from ..config import REQUIRED, Key
 from ..dates import parse_date
 from ..fetch import NotModified, SourceHTTP
-from ..model import Item, utcnow
+from ..model import Item
 from ._shared import (ITEM_OPTIONS, TextItemSource, absolute, apply_dates, compact,
                       css_selector, dates_with_anchor, fetch_details, native_id_for,
                       optional_css_selector, page_date, soup, text_of)
@@ -17,9 +18,9 @@ from ._shared import (ITEM_OPTIONS, TextItemSource, absolute, apply_dates, compa
 SUMMARY_CHARS = 4000
 
 
-def parse_date_text(value: str) -> Any:
+def parse_date_text(value: str, now: datetime, tz: tzinfo) -> Any:
     """A date written on a page (``2026-07-03``, ``02 juli 2026``) → aware datetime or None."""
-    return parse_date(value, today=utcnow(), role="published") if value else None
+    return parse_date(value, today=now, role="published", tz=tz) if value else None
 
 
 class HtmlSource(TextItemSource):
@@ -108,8 +109,9 @@ class HtmlSource(TextItemSource):
         if self.option("date"):
             date_node = node.select_one(self.option("date"))
             if date_node is not None:
-                published = (parse_date_text(str(date_node.get("datetime") or ""))
-                             or parse_date_text(compact(text_of(date_node))))
+                tz = self.settings.tz
+                published = (parse_date_text(str(date_node.get("datetime") or ""), self.now, tz)
+                             or parse_date_text(compact(text_of(date_node)), self.now, tz))
         summary = ""
         if self.option("summary"):
             summary = text_of(node.select_one(self.option("summary")))
@@ -128,6 +130,7 @@ class HtmlSource(TextItemSource):
         if not item.summary:
             item.summary = text[:SUMMARY_CHARS]
         if self.option("find_dates"):
-            found, _ = dates_with_anchor(text, language=item.language,
-                                         anchor=page_date(page) or item.published)
-            apply_dates(item, found)
+            found, _ = dates_with_anchor(
+                text, now=self.now, tz=self.settings.tz, language=item.language,
+                anchor=page_date(page, now=self.now, tz=self.settings.tz) or item.published)
+            apply_dates(item, found, now=self.now, tz=self.settings.tz)

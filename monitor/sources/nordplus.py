@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from ..config import Key
 from ..dates import yearly_deadline
-from ..model import Item, to_iso, utcnow
+from ..model import Item, to_iso
 from .pages import PageSource, _check_pages, slug
 
 BRUSSELS = ZoneInfo("Europe/Brussels")  # "23:59 CET" in the funder's words
@@ -91,7 +91,7 @@ class NordplusSource(PageSource):
             rounds = stated.setdefault(month_day, {})
             rounds[year] = min(when, rounds.get(year, when))
         items = []
-        now = utcnow()
+        now = self.now
         for month_day in month_days:
             deadline, year, from_page = self.next_round(month_day, stated.get(month_day, {}), now)
             day = deadline.date().isoformat()

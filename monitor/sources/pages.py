@@ -93,7 +93,8 @@ class PageSource(TextItemSource):
         page = soup(body, url)
         region = page.select_one(self.option("content")) or page.body or page
         heading = page.select_one(self.option("title")) or page.select_one("title")
-        return compact(text_of(heading)), text_of(region), page_date(page, headers)
+        written = page_date(page, headers, now=self.now, tz=self.settings.tz)
+        return compact(text_of(heading)), text_of(region), written
 
     def items_from_page(self, body: bytes, url: str, page: dict[str, Any],
                         headers: Any = None) -> list[Item]:
@@ -108,7 +109,8 @@ class PageSource(TextItemSource):
                     title=title, url=url, summary=text[:SUMMARY_CHARS],
                     programme=page.get("programme") or self.option("programme") or None,
                     language=self.option("language") or None)
-        found, written = dates_with_anchor(text, language=item.language, anchor=written)
+        found, written = dates_with_anchor(text, now=self.now, tz=self.settings.tz,
+                                           language=item.language, anchor=written)
         if written is not None:
             item.extra["page_date"] = to_iso(written)
         closed = NOT_OPEN_RE.search(text)
@@ -116,5 +118,5 @@ class PageSource(TextItemSource):
             item.status = CLOSED
             item.extra["status_text"] = compact(closed.group(0))
         if self.option("find_dates"):
-            apply_dates(item, found)
+            apply_dates(item, found, now=self.now, tz=self.settings.tz)
         return [item]

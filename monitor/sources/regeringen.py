@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -13,7 +13,7 @@ from ..config import MUNICIPALITY_SCHEMA, Key
 from ..dates import find_deadline, parse_date
 from ..errors import SourceError
 from ..fetch import NotModified, SourceHTTP
-from ..model import LEGISLATION, OPEN, Item, to_iso, utcnow
+from ..model import LEGISLATION, OPEN, Item, to_iso
 from ._shared import (absolute, compact, date_evidence, fetch_details, published_evidence,
                       soup, text_of)
 from .base import Source
@@ -75,7 +75,7 @@ def invitee_links(page: BeautifulSoup, base: str) -> list[str]:
     return list(dict.fromkeys(link for link in links if link))
 
 
-def _time_value(node: Tag | None) -> datetime | None:
+def _time_value(node: Tag | None, now: datetime, tz: tzinfo) -> datetime | None:
     """A ``<time>``: its ``datetime`` attribute when ISO, else the date written in it.
 
     The listing writes ``datetime="2026-07-03"``; the detail page ``datetime="02 juli 2026"``.
@@ -83,7 +83,7 @@ def _time_value(node: Tag | None) -> datetime | None:
     if node is None:
         return None
     for value in (str(node.get("datetime") or ""), compact(text_of(node))):
-        when = parse_date(value, today=utcnow(), role="published") if value.strip() else None
+        when = parse_date(value, today=now, role="published", tz=tz) if value.strip() else None
         if when is not None:
             return when
     return None
@@ -235,14 +235,15 @@ class RegeringenRemisserSource(Source):
         if "case_number" in extra:  # "…, Fi2026/01655": its own field, not the title's end
             title = CASE_RE.sub("", title).strip()
         ministries = _ministries(block.select(".block--timeLinks a[href]"))
-        updated = _time_value(times[1]) if len(times) > 1 else None
+        updated = _time_value(times[1], self.now, self.settings.tz) if len(times) > 1 else None
         if updated is not None:
             extra["updated"] = to_iso(updated)
         if ministries:
             extra.update(ministry=ministries[0], ministries=ministries)
         return Item(source=self.name, native_id=self.native_id(href), kind=LEGISLATION,
                     title=title, url=href, language="sv",
-                    published=_time_value(times[0]) if times else None, extra=extra)
+                    published=_time_value(times[0], self.now, self.settings.tz) if times else None,
+                    extra=extra)
 
     @staticmethod
     def title_facts(title: str) -> dict[str, Any]:
@@ -270,7 +271,8 @@ class RegeringenRemisserSource(Source):
         if ministries:
             item.extra.update(ministry=ministries[0], ministries=ministries)
         published_node = page.select_one("span.published")
-        published = _time_value(page.select_one("span.published time"))
+        published = _time_value(page.select_one("span.published time"), self.now,
+                                self.settings.tz)
         item.published = item.published or published
         evidence = [published_evidence(published, compact(text_of(published_node)))
                     ] if published else []
@@ -278,7 +280,7 @@ class RegeringenRemisserSource(Source):
         body = page.select_one("main .col-1") or page.select_one("main") or page
         text = text_of(body)
         item.summary = compact(text_of(ingress)) if ingress is not None else text[:SUMMARY_CHARS]
-        found = find_deadline(text, today=utcnow(), anchor=published)
+        found = find_deadline(text, today=self.now, anchor=published, tz=self.settings.tz)
         if found is not None and not found.approximate:
             item.deadlines = [found.when]
             item.status = OPEN  # derived from the deadline when stored: closed once passed

@@ -156,4 +156,4 @@ class RiksdagenSource(Source):
         return Item(source=self.name, native_id=dok_id, kind=LEGISLATION,
                     title=f"{named} {title}".strip(), url=link,
                     summary=str(doc.get("summary") or "").strip(), language="sv",
-                    published=local_date(str(doc.get("datum") or "")), raw=doc, extra=extra)
+                    published=local_date(str(doc.get("datum") or ""), self.settings.tz), raw=doc, extra=extra)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, AsyncIterator
 
 from ..config import Key
 from ..fetch import SourceHTTP, read_json
@@ -128,6 +128,24 @@ class SediaSource(Source):
         ]}}
 
     async def fetch(self, http: SourceHTTP) -> list[Item]:
+        rows: list[dict[str, Any]] = []
+        async for results in self._result_pages(http):
+            rows.extend(results)
+        return self.items_from_rows(rows, url=self.url)
+
+    async def pages(self, http: SourceHTTP) -> AsyncIterator[list[Item]]:
+        """Each page's calls as soon as it is read. A call repeated on a later page replaces
+        the earlier one only when it ranks higher, as :meth:`fetch` would choose."""
+        ranks: dict[str, tuple[int, int]] = {}
+        async for results in self._result_pages(http):
+            best = self._best(results, url=self.url)
+            chosen = [item for native_id, (rank, item) in best.items()
+                      if native_id not in ranks or rank > ranks[native_id]]
+            ranks.update((native_id, rank) for native_id, (rank, _) in best.items()
+                         if native_id not in ranks or rank > ranks[native_id])
+            yield self.check_items(chosen)
+
+    async def _result_pages(self, http: SourceHTTP) -> AsyncIterator[list[Any]]:
         page_size = self.option("page_size")
         files = {
             "query": ("blob", json.dumps(self.query()).encode(), "application/json"),
@@ -136,21 +154,21 @@ class SediaSource(Source):
             "sort": ("blob", json.dumps({"field": "sortStatus", "order": "ASC"}).encode(),
                      "application/json"),
         }
-        rows: list[dict[str, Any]] = []
+        seen = 0
         for page in range(1, self.settings.http.max_pages + 1):
             response = await http.post(self.url, params={"pageSize": page_size,
                                                          "pageNumber": page}, files=files)
             data = self._envelope(response.json(), response.url)
             results = data["results"]
-            rows.extend(results)
+            seen += len(results)
+            yield results
             total = data.get("totalResults")
             # The server may cap the page size below what was asked; its envelope says so.
             served = data.get("pageSize")
             effective = served if isinstance(served, int) and 0 < served < page_size else page_size
             if not results or len(results) < effective or (
-                    isinstance(total, int) and len(rows) >= total):
+                    isinstance(total, int) and seen >= total):
                 break
-        return self.items_from_rows(rows, url=self.url)
 
     def parse(self, body: bytes, *, url: str, content_type: str = "") -> list[Item]:
         data = self.parse_json(body, url)
@@ -162,6 +180,10 @@ class SediaSource(Source):
         return data
 
     def items_from_rows(self, rows: list[Any], *, url: str) -> list[Item]:
+        return self.check_items([item for _, item in self._best(rows, url=url).values()])
+
+    def _best(self, rows: list[Any], *, url: str) -> dict[str, tuple[tuple[int, int], Item]]:
+        """One item per call id: the row with a description, from the current portal."""
         best: dict[str, tuple[tuple[int, int], Item]] = {}
         for row in rows:
             if not isinstance(row, dict) or not isinstance(row.get("metadata"), dict):
@@ -177,7 +199,7 @@ class SediaSource(Source):
                 best[item.native_id] = (rank, item)
         if rows and not best:
             raise self.parse_error(f"none of {len(rows)} results had an identifier", url)
-        return self.check_items([item for _, item in best.values()])
+        return best
 
     def _opening(self, value: datetime | None) -> datetime | None:
         """A day-only start date is that day in the monitor's zone, like the deadlines."""

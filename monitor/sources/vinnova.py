@@ -8,8 +8,8 @@ from urllib.parse import quote
 
 from ..config import Key
 from ..fetch import NotModified, SourceHTTP
-from ..model import CALL, Item, html_to_text, utcnow
-from ._shared import STOCKHOLM, absolute, local_datetime
+from ..model import CALL, Item, html_to_text
+from ._shared import absolute, local_datetime
 from .base import Source
 
 SITE = "https://www.vinnova.se/"
@@ -34,7 +34,7 @@ class VinnovaSource(Source):
     }
 
     def endpoint(self) -> str:
-        since = (utcnow() - timedelta(days=self.option("days_back"))).astimezone(STOCKHOLM)
+        since = (self.now - timedelta(days=self.option("days_back"))).astimezone(self.settings.tz)
         return self.url.rstrip("/") + "/" + since.date().isoformat()
 
     async def fetch(self, http: SourceHTTP) -> list[Item]:
@@ -59,7 +59,7 @@ class VinnovaSource(Source):
         title = str(row.get("Titel") or row.get("TitelEngelska") or "").strip()
         if not native_id or not title:
             return None
-        closes = local_datetime(row.get("Stangningsdatum"))
+        closes = local_datetime(row.get("Stangningsdatum"), self.settings.tz)
         website = str(row.get("Webbsida") or "").strip()
         extra = {k: v for k, v in {"title_en": row.get("TitelEngelska"),
                                    "diarienummer": native_id}.items() if v}
@@ -69,5 +69,5 @@ class VinnovaSource(Source):
                     url=absolute(SITE, website) if website else search,
                     summary=html_to_text(str(row.get("Beskrivning") or "")),
                     programme="Vinnova", language="sv",
-                    opens=local_datetime(row.get("Oppningsdatum")),
+                    opens=local_datetime(row.get("Oppningsdatum"), self.settings.tz),
                     deadlines=[closes] if closes else [], raw=row, extra=extra)

@@ -8,7 +8,7 @@ from typing import Any
 from ..config import Key
 from ..fetch import SourceHTTP
 from ..model import Item, html_to_text
-from ._shared import ITEM_OPTIONS, STOCKHOLM, TextItemSource, local_datetime, read_pages
+from ._shared import ITEM_OPTIONS, TextItemSource, local_datetime, read_pages
 
 SUMMARY_CHARS = 4000  # enough for matchers and full-text search, not a whole page archive
 
@@ -102,7 +102,7 @@ class WordPressSource(TextItemSource):
         content = html_to_text(_rendered(post.get("content")))
         excerpt = html_to_text(_rendered(post.get("excerpt")))
         published = local_datetime(post.get("date_gmt"), timezone.utc) or local_datetime(
-            post.get("date"), STOCKHOLM)
+            post.get("date"), self.settings.tz)
         item = Item(source=self.name, native_id=str(post["id"]), kind=self.items_kind(),
                     title=title, url=str(post["link"]),
                     summary=(content or excerpt)[:SUMMARY_CHARS], published=published,
@@ -110,7 +110,7 @@ class WordPressSource(TextItemSource):
                     extra={k: v for k, v in {"slug": post.get("slug")}.items() if v})
         # A page is kept up to date in place, a post (news) speaks of the day it was written.
         modified = local_datetime(post.get("modified_gmt"), timezone.utc) or local_datetime(
-            post.get("modified"), STOCKHOLM)
+            post.get("modified"), self.settings.tz)
         anchor = (modified or published) if post.get("type") == "page" else published
         return self.finish(item, f"{title}\n{content or excerpt}", anchor)
 

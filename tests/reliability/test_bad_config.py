@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from monitor.config import database_path, load_config
+from monitor.config import database_path
+from monitor.app import load_config
 from monitor.ingest import poll
-from monitor.store import Store
+from monitor.app import open_store
 from tests.conftest import NOW, REPLAY
 from tests.hermetic import replaced
 
@@ -146,7 +147,7 @@ def test_config_mistake_is_named_exits_2_and_writes_nothing(  # noqa: PLR0913
     monkeypatch.delenv("MONITOR_OUTBOX", raising=False)
     database = database_path(load_config(config_dir))
     if lang == "en":  # a database with content that must stay untouched
-        with Store(database) as store:
+        with open_store(database) as store:
             poll(load_config(config_dir), store, replay=REPLAY, now=NOW)
     before = snapshot(tmp_path)
     assert database.exists() == (lang == "en")

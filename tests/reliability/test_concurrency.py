@@ -7,9 +7,9 @@ import sys
 import textwrap
 import time
 
-from monitor.config import load_config
+from monitor.app import load_config
 from monitor.ingest import poll
-from monitor.store import Store
+from monitor.app import open_store
 from tests.conftest import NOW
 from tests.factories import sedia_page, sedia_row, sources_toml
 
@@ -42,7 +42,7 @@ def test_poll_of_10000_items_with_concurrent_queries(httpserver, config_dir, tmp
                                                            content_type="application/json")
     (config_dir / "sources.toml").write_text(sources_toml(httpserver.url_for("/search")))
     config = load_config(config_dir)
-    with Store(config.settings.database):  # create the schema before the reader starts
+    with open_store(config.settings.database):  # create the schema before the reader starts
         pass
     ready = tmp_path / "reader-ready"
     script = tmp_path / "reader.py"
@@ -52,7 +52,7 @@ def test_poll_of_10000_items_with_concurrent_queries(httpserver, config_dir, tmp
     try:
         while not ready.exists() and reader.poll() is None:
             time.sleep(0.01)  # the reader's start-up needs the CPU this loop would take
-        with Store(config.settings.database) as store:
+        with open_store(config.settings.database) as store:
             # two polls: inserts, then an update of every row, each a large write transaction
             [first] = poll(config, store, now=NOW)
             [second] = poll(config, store, now=NOW)

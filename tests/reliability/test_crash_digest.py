@@ -39,7 +39,9 @@ from monitor.dispatch import send_digests
 from monitor.mail import mail_settings
 from monitor.notifications.base import Channel, Envelope
 from monitor.store import Store
+from monitor.app import open_store
 from monitor.subscriptions import Subscription, subscribe
+from tests.conftest import NOW
 from tests.mailfixtures import mail_env, seeded, smtp_port  # noqa: F401 - fixtures
 
 NTH = 2
@@ -127,8 +129,8 @@ def uninterrupted(config, store: Store, tmp_path: Path) -> dict[str, bytes]:  # 
     with sqlite3.connect(copy) as target:
         store.conn.backup(target)
     channel = Collecting(mail_settings(config))
-    with Store(copy) as control:
-        send_digests(config, control, channel=channel)
+    with open_store(copy) as control:
+        send_digests(config, control, channel=channel, now=NOW)
     return {message_id(data): data for data in channel.sent}
 
 
@@ -144,7 +146,7 @@ def wait_for(condition, process: subprocess.Popen, what: str) -> None:  # noqa: 
 @pytest.mark.parametrize("stage", STAGES)
 def test_sigkill_while_sending_digests(stage, config_dir, config, seeded, smtp_port, cli,  # noqa: ANN001, F811
                                        tmp_path, figure):
-    subscribe(config, seeded, Subscription(committee="all", email="samordnare@tyreso.se"))
+    subscribe(config, seeded, Subscription(committee="all", email="samordnare@tyreso.se"), now=NOW)
     expected = uninterrupted(config, seeded, tmp_path)
     assert len(expected) == 3  # bun, gvn and the overview
     from aiosmtpd.controller import Controller
@@ -186,7 +188,7 @@ def test_sigkill_while_sending_digests(stage, config_dir, config, seeded, smtp_p
     for data in handler.accepted:
         # the same message an uninterrupted run sends: same window, same items, same Date
         assert without_boundary(data) == without_boundary(expected[message_id(data)])
-    with Store(database_path(config)) as store:
+    with open_store(database_path(config)) as store:
         states = [row[0] for row in store.conn.execute(
             "SELECT state FROM deliveries WHERE kind = 'digest'")]
     assert states == ["sent"] * 3

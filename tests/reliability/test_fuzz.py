@@ -14,10 +14,10 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from monitor.config import load_config
+from monitor.app import load_config
 from monitor.errors import ParseError, SourceError
 from monitor.ingest import poll
-from monitor.store import Store
+from monitor.app import open_store
 from tests.conftest import NOW, REPLAY, ROOT
 from tests.reliability.corpus import Seed, monitor_kinds, seeds
 from tests.reliability.mutate import Mutator
@@ -116,7 +116,7 @@ def test_poll_of_mutated_sources_records_errors_and_others_complete(config_dir, 
                                f'name = "{seed.block["name"]}"', f'name = "{name}"', 1))
     (config_dir / "sources.toml").write_text("\n".join(blocks), encoding="utf-8")
     config = load_config(config_dir)
-    with Store(config.settings.database) as store:
+    with open_store(config.settings.database) as store:
         reports = {r.source: r for r in poll(config, store, replay=replay, now=NOW)}
         polls = {source: (outcome, error) for source, outcome, error in store.conn.execute(
             "SELECT source, outcome, error FROM polls").fetchall()}

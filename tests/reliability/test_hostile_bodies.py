@@ -30,10 +30,11 @@ LAUGHS = "".join(f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">\n' for n in range(1
 
 CHILD = textwrap.dedent("""
     import gc, json, re, sys
+    from datetime import datetime, timezone
     import bs4, feedparser, lxml.html  # libraries loaded before the baseline
-    from monitor.config import load_config
+    from monitor.app import load_config
     from monitor.ingest import poll
-    from monitor.store import Store
+    from monitor.app import open_store
 
     def kb(field):  # VmRSS: now; VmHWM: the peak since the last reset
         return int(re.search(field + r":\\s+(\\d+)", open("/proc/self/status").read()).group(1))
@@ -44,15 +45,16 @@ CHILD = textwrap.dedent("""
         with open("/proc/self/clear_refs", "w") as handle:
             handle.write("5")
 
+    NOW = datetime(2026, 11, 22, 8, 0, tzinfo=timezone.utc)
     config = load_config(sys.argv[1])
-    with Store(config.settings.database) as store:
-        poll(config, store, names=["good"])  # warm-up: client, tagger, first connection
+    with open_store(config.settings.database) as store:
+        poll(config, store, names=["good"], now=NOW)  # warm-up: client, tagger, first connection
         reports = {}
         for name in sys.argv[2].split(","):
             gc.collect()
             reset_peak()
             before = kb("VmRSS")
-            [report] = poll(config, store, names=[name])
+            [report] = poll(config, store, names=[name], now=NOW)
             peak = kb("VmHWM")
             reports[name] = {"outcome": report.outcome, "error": report.error,
                              "items": report.items_parsed, "growth_kb": peak - before}

@@ -19,11 +19,11 @@ import httpx
 import pytest
 from pytest_httpserver import HTTPServer
 
-from monitor.config import load_config
+from monitor.app import load_config
 from monitor.errors import ConfigError
 from monitor.ingest import poll
 from monitor.sources import registry
-from monitor.store import Store
+from monitor.app import open_store
 from tests.conftest import FIXTURES, NOW
 from tests.reliability.corpus import monitor_kinds, seeds
 from tests.hermetic import replaced
@@ -158,9 +158,9 @@ def test_listings_linking_elsewhere_make_no_request_there(httpserver, elsewhere,
         f'item = "ul.calls > li"\ndetail = "main"\n', encoding="utf-8")
     spy = Spy()
     config = load_config(config_dir)
-    with Store(config.settings.database) as store:
+    with open_store(config.settings.database) as store:
         reports = {r.source: r for r in poll(config, store, transport=spy, now=NOW)}
-        rows = store.query_items(limit=100, include_closed=True)
+        rows = store.query_items(limit=100, include_closed=True, now=NOW)
     assert all(r.outcome == "ok" for r in reports.values()), reports
     hosts = {httpx.URL(url).host for url in spy.urls}
     assert hosts == {"127.0.0.1"}, spy.urls

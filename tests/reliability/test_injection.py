@@ -21,15 +21,18 @@ from icalendar import Calendar
 from monitor.applications import advance_application, start_application
 from monitor.calendar_export import build_calendar
 from monitor.committees import committees
-from monitor.config import database_path, load_config
-from monitor.dispatch import send_digests, send_reminders
+from monitor.config import database_path
+from monitor.app import load_config
+from monitor.dispatch import send_digests
+from monitor.reminders import send_reminders
 from monitor.mail import safe_href
 from monitor.ingest import poll
 from monitor.model import Tag
 from monitor.report import build_report, render_report
 from monitor.store import Store
+from monitor.app import open_store
 from monitor.subscriptions import Subscription, subscribe
-from tests.conftest import NOW, ROOT
+from tests.conftest import TZ, NOW, ROOT
 from tests.factories import BASE, sedia_page, sedia_row
 from tests.hermetic import edit_file
 from tests.mailfixtures import mail_env  # noqa: F401 - fixture
@@ -58,11 +61,11 @@ def report_html(config, store: Store) -> str:  # noqa: ANN001
     """The yearly report in HTML after the ``GRANTED`` calls were applied for and granted."""
     ids = list(committees(config))
     for item_id in GRANTED:
-        app = start_application(store, item_id, "bun", committees=ids, by="test", now=NOW)
+        app = start_application(store, item_id, "bun", committees=ids, by="test", now=NOW, tz=TZ)
         advance_application(store, app.id, "granted", by="test", force=True, reason="test",
-                            amount=1000, now=NOW)
-    report = build_report(store, NOW.year, committees(config), now=NOW)
-    return render_report(report, "html", "sv")
+                            amount=1000, now=NOW, tz=TZ)
+    report = build_report(store, NOW.year, committees(config), now=NOW, tz=TZ)
+    return render_report(report, "html", "sv", tz=TZ)
 
 
 def hostile_rows() -> list[dict]:
@@ -126,14 +129,14 @@ def test_script_injection_from_feed_to_every_html_output(config_dir, mail_env, t
     edit_file(config_dir / "settings.toml", ("overview_cap = 15", "overview_cap = 1000"),
               ("catch_up_days = 14", "catch_up_days = 0"))
     config = load_config(config_dir)
-    with Store(database_path(config)) as store:
+    with open_store(database_path(config)) as store:
         reports = poll(config, store, names=["eu-funding", "feed"], replay=replay,
                        now=NOW - timedelta(hours=1))
         assert [(r.outcome, r.new) for r in reports] == [("ok", 210), ("ok", 200)], reports
-        stored = store.query_items(limit=1000, include_closed=True)
+        stored = store.query_items(limit=1000, include_closed=True, now=NOW)
         for row in stored:
-            store.replace_tags(row["id"], [Tag("committee", "bun", 0.9, ("test",), "test")])
-        subscribe(config, store, Subscription(committee="all", email="samordnare@tyreso.se"))
+            store.replace_tags(row["id"], [Tag("committee", "bun", 0.9, ("test",), "test")], now=NOW)
+        subscribe(config, store, Subscription(committee="all", email="samordnare@tyreso.se"), now=NOW)
         digests = send_digests(config, store, now=NOW)
         reminders = send_reminders(config, store, now=NOW, committee="bun")
         calendar = build_calendar(config, store, lang="sv", now=NOW)

@@ -16,12 +16,15 @@ from email import policy
 
 import httpx
 
-from monitor.config import database_path, load_config
-from monitor.dispatch import send_digests, send_reminders
+from monitor.config import database_path
+from monitor.app import load_config
+from monitor.dispatch import send_digests
+from monitor.reminders import send_reminders
 from monitor.ingest import poll
 from monitor.model import Tag
 from monitor.notifications import build_notifier
 from monitor.store import Store
+from monitor.app import open_store
 from tests.conftest import NOW
 from tests.factories import sedia_page, sedia_row, sources_toml
 from tests.mailfixtures import SmtpServer, mail_env, smtp_port  # noqa: F401 - fixtures
@@ -85,8 +88,8 @@ def poll_titles(config_dir, store: Store, titles: list[str]) -> None:  # noqa: A
     [report] = poll(load_config(config_dir), store, transport=transport,
                     now=NOW - timedelta(hours=1))
     assert (report.outcome, report.new) == ("ok", 50), report.error
-    for row in store.query_items(limit=100, include_closed=True):
-        store.replace_tags(row["id"], [Tag("committee", "bun", 0.9, ("test",), "test")])
+    for row in store.query_items(limit=100, include_closed=True, now=NOW):
+        store.replace_tags(row["id"], [Tag("committee", "bun", 0.9, ("test",), "test")], now=NOW)
 
 
 def header_names(data: bytes) -> list[str]:
@@ -98,11 +101,11 @@ def test_hostile_titles_reach_smtp_without_breaking_headers(config_dir, config, 
                                                            figure):
     titles = hostile_titles()
     assert len(set(titles)) == 50
-    with Store(database_path(config)) as store, SmtpServer(smtp_port) as server:
+    with open_store(database_path(config)) as store, SmtpServer(smtp_port) as server:
         poll_titles(config_dir, store, titles)
         channel = build_notifier(config)
-        digests = send_digests(config, store, committee="bun", channel=channel)
-        reminders = send_reminders(config, store, committee="bun", channel=channel)
+        digests = send_digests(config, store, committee="bun", channel=channel, now=NOW)
+        reminders = send_reminders(config, store, committee="bun", channel=channel, now=NOW)
         assert [o.state for o in digests] == ["sent"]
         # one reminder mail per address and day, naming all 50 calls
         assert len(reminders) == 1 and {o.state for o in reminders} == {"sent"}

@@ -11,9 +11,9 @@ from collections import defaultdict
 
 import pytest
 
-from monitor.config import load_config
+from monitor.app import load_config
 from monitor.ingest import poll
-from monitor.store import Store
+from monitor.app import open_store
 from tests.conftest import NOW
 from tests.factories import sedia_page, sedia_row, sources_toml
 from tests.hermetic import edit_file
@@ -103,7 +103,7 @@ def test_every_fault_at_once(server, config_dir):
     edit_file(config_dir / "settings.toml", ("timeout = 30.0", f"timeout = {TIMEOUT}"),
               ("backoff = 0.01", "backoff = 0.2"))
     config = load_config(config_dir)
-    with Store(":memory:") as store:
+    with open_store(":memory:") as store:
         started = time.monotonic()
         reports = {r.source: r for r in poll(config, store, now=NOW)}
         elapsed = time.monotonic() - started
