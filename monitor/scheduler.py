@@ -147,9 +147,10 @@ def _log_event(event: Any) -> None:
 
 
 def build_scheduler(config: Config, *, jobs: Mapping[str, Callable[[], str]],  # noqa: ANN201
-                    poll_now: bool = False):
+                    first_poll: datetime | None = None):
     """A BlockingScheduler with the four jobs, not yet started (so it can be inspected);
-    with ``poll_now`` the poll job's first run is at once, then as its cron says.
+    with ``first_poll`` (the caller's now) the poll job runs then, after that as its cron
+    says.
 
     ``jobs`` maps each of :data:`JOB_NAMES` to the work it runs (given by the composition
     root, :func:`monitor.app.scheduled_jobs`).
@@ -165,7 +166,7 @@ def build_scheduler(config: Config, *, jobs: Mapping[str, Callable[[], str]],  #
     scheduler = BlockingScheduler(timezone=tz, job_defaults=defaults,
                                   executors={"default": ThreadPoolExecutor(1)})
     for name, job in jobs.items():
-        first = {"next_run_time": datetime.now(tz)} if name == "poll" and poll_now else {}
+        first = {"next_run_time": first_poll} if name == "poll" and first_poll else {}
         scheduler.add_job(job, cron_trigger(getattr(settings, name), tz), id=name, name=name,
                           coalesce=True, misfire_grace_time=grace, max_instances=1, **first)
     scheduler.add_listener(_log_event, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED)
@@ -176,8 +177,9 @@ def serve(config: Config, *, db_path: Path, jobs: Mapping[str, Callable[[], str]
           clock: Callable[[], datetime]) -> None:
     """Run the scheduler until SIGTERM or SIGINT; refuse to start twice on one database."""
     with single_instance(db_path) as lock_path:
-        due = poll_due_at_start(config, db_path, clock())
-        scheduler = build_scheduler(config, jobs=jobs, poll_now=due is not None)
+        started = clock()
+        due = poll_due_at_start(config, db_path, started)
+        scheduler = build_scheduler(config, jobs=jobs, first_poll=started if due else None)
         if due:
             log.info("polling now: %s", due)
 

@@ -1,7 +1,7 @@
 """Finding items by what people type: the full-text index of stemmed words, and short handles.
 
 The index (``items_search``, FTS5) holds every word of an item's title and summary together
-with its Swedish and English stems from the tagger's stemmer (:mod:`monitor.matchers.text`),
+with its Swedish and English stems from the tagger's stemmer (:mod:`monitor.stemming`),
 so ``skola`` finds skolan, skolor and skolornas and ``city`` finds cities; a query word also
 still matches as a prefix. The store keeps the index in step with every upsert and rebuilds
 it when a database was indexed by another version (``store_meta.search_index``).
@@ -15,12 +15,10 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
-from typing import TYPE_CHECKING
+from typing import Any
 
 from .errors import StoreError
-
-if TYPE_CHECKING:
-    from .store import Store
+from .stemming import stem_en, stem_sv
 
 __all__ = ["SEARCH_INDEX_VERSION", "search_words", "fts_query", "item_handle", "HANDLE_RE",
            "ensure_search_index", "ensure_handles", "index_words"]
@@ -30,7 +28,7 @@ __all__ = ["SEARCH_INDEX_VERSION", "search_words", "fts_query", "item_handle", "
 SEARCH_INDEX_VERSION = "3"
 
 
-def ensure_handles(store: "Store") -> None:
+def ensure_handles(store: Any) -> None:
     """Every item's short handle (:func:`item_handle`); added to an older database."""
     columns = {row[1] for row in store.conn.execute("PRAGMA table_info(items)")}
     indexed = store.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND "
@@ -50,7 +48,7 @@ def ensure_handles(store: "Store") -> None:
         raise StoreError(f"{store.path}: cannot add the items' handles: {exc}") from exc
 
 
-def ensure_search_index(store: "Store") -> None:
+def ensure_search_index(store: Any) -> None:
     """The full-text index of stemmed words (:func:`search_words`), rebuilt from the items
     when it was made by another version of the monitor (an older database)."""
     if _index_is_current(store.conn):
@@ -119,7 +117,6 @@ def _forms(word: str) -> tuple[str, ...]:
     """A lowercased word and its Swedish and English stems (the tagger's stemmer)."""
     forms = _forms_cache.get(word)
     if forms is None:
-        from .matchers.text import stem_en, stem_sv  # deferred: matchers import the store
         once = stem_sv(word)
         forms = tuple(sorted({word, once, stem_sv(once), stem_en(word)}))  # skolors→skol
         if len(_forms_cache) > 200_000:
