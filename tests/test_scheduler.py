@@ -156,7 +156,8 @@ def test_serve_runs_once_and_stops_cleanly_on_sigterm(config_dir, mail_env):  # 
             first.wait()
 
 
-def test_serve_polls_at_start_when_the_last_poll_is_older_than_the_interval(config, tmp_path):  # noqa: ANN001
+def test_serve_polls_at_start_when_the_last_poll_is_older_than_its_interval(
+        config, tmp_path):  # noqa: ANN001
     from monitor.scheduler import poll_due_at_start, poll_interval
 
     db = tmp_path / "m.db"
