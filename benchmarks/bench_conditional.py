@@ -76,7 +76,7 @@ def run() -> Iterator[Figure]:
         site.add_replay(REPLAY)
         (gets1, _, items1), (gets2, n304, items2), misses = _twice(site)
         yield Figure(f"repoll_304_share ({label})", n304 / gets2 if gets2 else 0.0, "share",
-                     baseline=f"{n304}/{gets2} GETs of 12 GET sources; first poll {gets1} GETs"
+                     baseline=f"{n304}/{gets2} GETs of every GET source; first poll {gets1} GETs"
                               + (f"; not 304: {'; '.join(misses)}" if misses else ""),
                      goal="1.0 (all 304)")
         yield Figure(f"repoll_items_parsed ({label})", items2, "items",

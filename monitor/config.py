@@ -432,6 +432,10 @@ SOURCE_COMMON: dict[str, Key] = {
     "expect_items": Key(bool, True, doc="false for a source that may truly be empty"),
     "degraded_after": Key(int, 3, _positive,
                           doc="polls in a row with zero items before the source is degraded"),
+    "failing_after": Key(int, 3, _positive,
+                         doc="failed polls in a row before the source is failing"),
+    "failing_days": Key(int, 7, _positive,
+                        doc="days without a successful poll before the source is failing"),
     "description": Key(str, "", doc="free text for people reading the configuration"),
     "allowed_hosts": Key(list, list, lambda v: None if all(isinstance(h, str) for h in v)
                          else "must be a list of host names",

@@ -331,7 +331,8 @@ _ROLE_RULES = [  # (role, words); at one position the first rule wins ("senast �
     ("deadline", r"senast|sista\s+(?:\w+\s+)?(?:dag|datum)\w*|sista\s*\w*(?:dag|datum)\w*"
                  r"|deadline|stäng\w*|slutdatum|end\s+date|closes?|closing|closed|cut-?off"
                  r"|due|expires?|no[t]?\s+later\s+than|till\s+och\s+med|t\.\s?o\.\s?m\.?"
-                 r"|inkommen|inkomna|remisstid\w*|svarsdatum|\w*frist(?:en|er|erna)?"),
+                 r"|inkommen|inkomna|remisstid\w*|ansökningstider|svarsdatum"
+                 r"|\w*frist(?:en|er|erna)?"),
 ]
 _ROLE_WORDS = re.compile("|".join(f"(?P<{role}>(?<!\\w)(?:{words})(?!\\w))"
                                   for role, words in _ROLE_RULES), re.I)

@@ -24,6 +24,7 @@ from .decision_steps import (decision_horizon, due_step_text, due_steps, meeting
 from .earlier import decided_applications, earlier_for_row
 from .entry_facts import (amount_text, deadline_lines, plain_why, regions_text,
                           summary_opening, who_may_apply)
+from .health import source_problems
 from .i18n import add_messages, t
 from .mail import display_day, long_date, safe_href
 from .timeline_text import late_line, timeline_lines
@@ -66,6 +67,7 @@ add_messages({
     "digest_change_opens": {"sv": "Öppnar", "en": "Opens"},
     "digest_change_status": {"sv": "Status", "en": "Status"},
     "digest_none_value": {"sv": "ingen", "en": "none"},
+    "digest_source_problems": {"sv": "Källor som inte fungerar", "en": "Sources not working"},
     "digest_invited": {"sv": "{name} är remissinstans – svar senast {deadline}",
                        "en": "{name} is asked to respond – reply by {deadline}"},
     "digest_invited_undated": {"sv": "{name} är remissinstans", "en": "{name} is asked to respond"},
@@ -390,11 +392,14 @@ def build_digest(config: Config, store: Store, sub: Subscription, period: Period
                                   meetings=builder.meetings, lang=lang, tz=builder.tz)
     unreported = unreported_lines(store, builder.committees, lang) if sub.committee == ALL \
         else []
+    problems = [f"{name}: {label} ({reason})" if reason else f"{name}: {label}"
+                for name, label, reason in source_problems(store, lang)] \
+        if sub.committee == ALL else []
     return Digest(subscription=sub, period=period, since=since, until=until, audience=audience,
                   groups=groups, applications=applications, decisions=decisions,
                   older=older, meeting_note=meeting_note(builder.meetings, until, lang,
                                                          builder.names),
-                  unreported=unreported)
+                  unreported=unreported, source_problems=problems)
 
 
 def unreported_lines(store: Store, known: dict, lang: str) -> list[str]:

@@ -184,6 +184,8 @@ class Digest:
     meeting_note: str = ""
     #: the overview only: twinning visits not yet reported to KS (monitor.activities)
     unreported: list[str] = field(default_factory=list)
+    #: the overview only: sources not working ("esf: fungerar inte (3 misslyckade …)")
+    source_problems: list[str] = field(default_factory=list)
 
     @property
     def lang(self) -> str:

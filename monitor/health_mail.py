@@ -21,6 +21,10 @@ add_messages({
                                 "en": "Source yields no items: {source}"},
     "health_subject_recovered": {"sv": "Källa fungerar igen: {source}",
                                  "en": "Source works again: {source}"},
+    "health_subject_failing": {"sv": "Källa kan inte hämtas: {source}",
+                               "en": "Source cannot be polled: {source}"},
+    "health_subject_suspect": {"sv": "Kontrollera tolkningen: {source} gav inga sista dagar",
+                               "en": "Check the parser: {source} gave no deadlines"},
     "health_mail_sent": {"sv": "meddelanden om källor skickade: {n}",
                          "en": "source notices sent: {n}"},
 })

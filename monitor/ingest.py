@@ -24,7 +24,7 @@ from .config import Config, SourceConfig
 from .dedup import update_groups
 from .errors import ConfigError, MonitorError
 from .fetch import REVALIDATE_AFTER, Fetcher, NotModified, SourceHTTP
-from .health import record_poll as record_health
+from .health import record_failure, record_poll as record_health, record_unchanged
 from .matchers import Tagger, build_tagger
 from .model import Item
 from .replay import RecordingTransport, ReplayTransport
@@ -44,6 +44,8 @@ class SourceReport:
     source: str
     outcome: str
     items_parsed: int = 0
+    #: how many of the parsed items have a deadline (source health compares it)
+    with_deadline: int = 0
     new: int = 0
     changed: int = 0
     http_status: int | None = None
@@ -88,6 +90,7 @@ def _store_page(store: Store, tagger: Tagger | None, items: list[Item], http: So
         store.save_validators(http.pending_validators, now=now)
     http.pending_validators.clear()
     report.items_parsed += len(items)
+    report.with_deadline += sum(1 for item in items if item.deadlines)
     report.new += len(result.new)
     report.changed += len(result.changed)
 
@@ -104,7 +107,8 @@ async def _poll_one(source_config: SourceConfig, config: Config, store: Store, f
         async for page in source.pages(http):
             _store_page(store, tagger, source.check_items(page), http, poll_id, now, report)
         with store.write():
-            record_health(store, source_config, items_parsed=report.items_parsed, now=now,
+            record_health(store, source_config, items_parsed=report.items_parsed,
+                          with_deadline=report.with_deadline, now=now,
                           lang=config.settings.language)
             report.outcome, report.http_status = OK, http.last_status
             store.finish_poll(poll_id, outcome=OK, http_status=http.last_status,
@@ -113,6 +117,7 @@ async def _poll_one(source_config: SourceConfig, config: Config, store: Store, f
     except NotModified:
         report.outcome, report.http_status = UNCHANGED, http.last_status
         store.finish_poll(poll_id, outcome=UNCHANGED, http_status=http.last_status, now=now)
+        record_unchanged(store, source_config, now=now, lang=config.settings.language)
     except MonitorError as exc:
         report.error, report.http_status = str(exc), http.last_status
     except Exception as exc:  # a parser bug must not stop the other sources; keep its trace
@@ -123,6 +128,8 @@ async def _poll_one(source_config: SourceConfig, config: Config, store: Store, f
     if report.outcome == ERROR:
         store.finish_poll(poll_id, outcome=ERROR, http_status=report.http_status,
                           error=report.error, traceback=report.traceback, now=now)
+        record_failure(store, source_config, error=report.error or "", now=now,
+                       lang=config.settings.language)
     report.seconds = time.monotonic() - started
     return report
 

@@ -160,26 +160,97 @@ def test_riksdagen_rejects_other_json():
 
 
 # --------------------------------------------------------------------------------- Vinnova
-def test_vinnova_fields_local_times_and_link_fallback():
-    source = make_source("vinnova", "https://data.vinnova.se/api/utlysningar/")
-    items = by_id(parse_file(source, SE / "constructed_vinnova_utlysningar.json"))
+def serve_vinnova(httpserver, since: str = "2026-10-23") -> None:  # noqa: ANN001
+    """The calls and rounds answers, and the two records read on their own."""
+    for path, name in ((f"/api/utlysningar/{since}", "utlysningar"),
+                       (f"/api/ansokningsomgangar/{since}", "ansokningsomgangar"),
+                       ("/api/ansokningsomgangar/2026-04121", "ansokningsomgang_2026-04121"),
+                       ("/api/utlysningar/2025-09876", "utlysning_2025-09876")):
+        httpserver.expect_request(path).respond_with_data(
+            (SE / f"inferred_vinnova_{name}.json").read_bytes(), content_type="application/json")
+
+
+def test_vinnova_joins_calls_with_their_rounds(httpserver):
+    serve_vinnova(httpserver)
+    source = make_source("vinnova", httpserver.url_for("/api/utlysningar/"), days_back=30)
+    items = by_id(fetch(source))
+    # The call by invitation only (its one round has Publik 0) is no item.
+    assert sorted(items) == ["2025-09876", "2026-01907", "2026-03411", "2026-04120"]
     municipal = items["2026-03411"]
     assert municipal.title == "Innovationer för hållbara och attraktiva kommuner"
-    assert municipal.deadlines == [datetime(2027, 2, 10, 14, 0, tzinfo=STHLM)]
+    assert municipal.published == datetime(2026, 9, 15, tzinfo=STHLM)
+    # Two rounds: both closings are deadlines; the opening is the next round's.
+    assert municipal.deadlines == [datetime(2027, 2, 10, 14, 0, tzinfo=STHLM),
+                                   datetime(2027, 9, 15, 14, 0, tzinfo=STHLM)]
     assert municipal.opens == datetime(2026, 10, 1, tzinfo=STHLM)
+    assert [r["id"] for r in municipal.extra["rounds"]] == ["2026-03412", "2026-03413"]
+    assert municipal.extra["links"] == [{"text": "Ansök här", "url":
+                                         "https://portal.vinnova.se/DynFormNet/CreateForm."
+                                         "aspx?fid=0000"}]
     assert municipal.summary.startswith("Vinnova söker projekt där kommuner utvecklar")
-    assert municipal.url == "https://www.vinnova.se/e/hallbara-kommuner-2026/"
+    # Webbsida is a flag (1, 0): never a link; the site search finds the call by number.
+    for item in items.values():
+        assert item.url.startswith("https://www.vinnova.se/sok-finansiering/"), item.url
+        assert not item.url.endswith(("/1", "/0"))
     assert items["2026-01907"].resolved(NOW).status == CLOSED
+    # A listed round that did not change was read on its own.
+    assert items["2026-04120"].deadlines == [datetime(2027, 4, 20, 14, 0, tzinfo=STHLM)]
     assert items["2026-04120"].resolved(NOW).status == "forthcoming"
-    assert items["2026-04120"].url.endswith("?q=2026-04120")
+    assert "title_en" not in items["2026-04120"].extra  # "xx" is no English title
+    # A changed round whose call did not change: the call was read on its own.
+    challenge = items["2025-09876"]
+    assert challenge.title == "Utmaningsdriven innovation – samhällsutmaningar"
+    assert challenge.deadlines == [datetime(2027, 1, 20, 14, 0, tzinfo=STHLM)]
+    # Named officers are personal data: not kept.
+    assert "KontaktLista" not in municipal.raw
+    assert all("KontaktLista" not in r for r in municipal.raw["rounds"])
+    assert "handlaggare@example.org" not in json.dumps(municipal.raw)
+
+
+def test_vinnova_a_round_that_cannot_be_read_keeps_the_call_and_says_so(httpserver):
+    for path, name in (("/api/utlysningar/2026-10-23", "utlysningar"),
+                       ("/api/ansokningsomgangar/2026-10-23", "ansokningsomgangar")):
+        httpserver.expect_request(path).respond_with_data(
+            (SE / f"inferred_vinnova_{name}.json").read_bytes(), content_type="application/json")
+    for gone in ("/api/ansokningsomgangar/2026-04121", "/api/utlysningar/2025-09876"):
+        httpserver.expect_request(gone).respond_with_response(Response("[]", status=404))
+    source = make_source("vinnova", httpserver.url_for("/api/utlysningar/"), days_back=30)
+    items = by_id(fetch(source))
+    health = items["2026-04120"]  # its round is gone: listed, without dates
+    assert health.deadlines == [] and health.title == "Hälsa och omsorg nära invånaren"
+    assert any("2026-04121" in note and "404" in note for note in health.extra["lookup_errors"])
+    # The round whose call could not be read is still an item, under the call's number.
+    assert items["2025-09876"].title == "Utmaningsdriven innovation – steg 2, hösten 2026"
+
+
+def test_vinnova_max_lookups_bounds_the_single_reads(httpserver):
+    serve_vinnova(httpserver)
+    source = make_source("vinnova", httpserver.url_for("/api/utlysningar/"), days_back=30,
+                         max_lookups=0)
+    items = by_id(fetch(source))
+    assert items["2026-04120"].deadlines == []
+    assert "not read (max_lookups 0)" in items["2026-04120"].extra["lookup_errors"][0]
+
+
+def test_vinnova_saved_answers_parse_alone():
+    source = make_source("vinnova", "https://data.vinnova.se/api/utlysningar/")
+    calls = by_id(parse_file(source, SE / "inferred_vinnova_utlysningar.json"))
+    assert calls["2026-03411"].deadlines == []  # the dates are on the rounds
+    rounds = by_id(parse_file(source, SE / "inferred_vinnova_ansokningsomgangar.json"))
+    assert rounds["2026-03411"].deadlines[0] == datetime(2027, 2, 10, 14, 0, tzinfo=STHLM)
+    assert "2026-05555" not in rounds
+    # An older answer with the dates on the call itself still reads.
+    older = by_id(parse_file(source, SE / "constructed_vinnova_utlysningar.json"))
+    assert older["2026-03411"].deadlines == [datetime(2027, 2, 10, 14, 0, tzinfo=STHLM)]
+    assert older["2026-03411"].url == "https://www.vinnova.se/e/hallbara-kommuner-2026/"
 
 
 def test_vinnova_asks_for_changes_since_days_back(httpserver):
-    httpserver.expect_request("/api/utlysningar/2026-10-23").respond_with_data(
-        (SE / "constructed_vinnova_utlysningar.json").read_bytes(),
-        content_type="application/json")
+    serve_vinnova(httpserver)
     source = make_source("vinnova", httpserver.url_for("/api/utlysningar/"), days_back=30)
-    assert len(fetch(source)) == 3
+    assert len(fetch(source)) == 4
+    paths = [request.path for request, _ in httpserver.log]
+    assert paths[:2] == ["/api/utlysningar/2026-10-23", "/api/ansokningsomgangar/2026-10-23"]
 
 
 def test_source_http_error_names_the_url(httpserver):
@@ -189,3 +260,24 @@ def test_source_http_error_names_the_url(httpserver):
     from monitor.errors import FetchError
     with pytest.raises(FetchError, match="HTTP 404"):
         fetch(source)
+
+
+def test_haveyoursay_is_current_marks_the_window_and_every_status_maps():
+    from monitor.model import FORTHCOMING
+
+    source = make_source("haveyoursay", "https://ec.europa.eu/brpapi/searchInitiatives")
+    items = by_id(parse_file(source, EU / "constructed_haveyoursay_iscurrent.json"))
+    # UPCOMING: the coming window, listed before an older closed one, is the item's.
+    youth = items["20011"]
+    assert youth.status == FORTHCOMING and youth.resolved(NOW).status == FORTHCOMING
+    assert youth.opens == datetime(2026, 12, 15, tzinfo=BRUSSELS)
+    assert youth.deadlines == [datetime(2027, 3, 9, 23, 59, 59, tzinfo=BRUSSELS)]
+    # A stale OPEN entry that is not current does not reopen a closed consultation.
+    procurement = items["20012"]
+    assert procurement.status == CLOSED and procurement.extra["feedback_status"] == "CLOSED"
+    assert procurement.deadlines == [datetime(2026, 11, 12, 23, 59, 59, tzinfo=BRUSSELS)]
+    # DISABLED: no feedback is taken; no window of an earlier stage becomes its deadline.
+    disabled = items["20013"]
+    assert disabled.status == CLOSED and disabled.deadlines == []
+    assert disabled.extra["stage"] == "ADOPTION_WORKFLOW"
+    assert items["20014"].status == OPEN

@@ -213,8 +213,8 @@ def test_page_kind_reads_each_page_with_its_programme(httpserver):
 @pytest.mark.parametrize("block, message", [
     ('kind = "rss"\nurl = "https://x.example/f"\nselector = "li"',
      "source[1] (x).selector: unknown key (valid: allowed_hosts, degraded_after, description, "
-     "enabled, expect_items, extra_urls, find_dates, include, item_kind, kind, language, name, "
-     "programme, url)"),
+     "enabled, expect_items, extra_urls, failing_after, failing_days, find_dates, include, "
+     "item_kind, kind, language, name, programme, url)"),
     ('kind = "html"\nurl = "https://x.example/"', "source[1] (x).item: required key is missing"),
     ('kind = "html"\nurl = "https://x.example/"\nitem = "li[[["',
      "source[1] (x).item: not a valid CSS selector"),

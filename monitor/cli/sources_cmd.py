@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, List, Optional
 
 import typer
 
+from ..check import check_sources, dated_folder
+from ..config import database_path
 from ..eligibility import reason_text as eligibility_reason
 from ..health import reason_text, source_health
 from ..i18n import add_messages, format_datetime, t
 from ..matchers import build_tagger
 from ..model import Item, to_iso
 from ..sources import registry
-from .common import FormatOption, app, cli_errors, console, emit, state
+from .common import EXIT_FAILED, FormatOption, app, cli_errors, console, emit, state
 from .eligibility_text import item_eligibility
 from .usage import UsageError, resolve_sources
 
@@ -30,6 +32,16 @@ add_messages({
               "kinds) mot sidans uppbyggnad.",
         "en": "No items found in {file}. Check the source's keys (monitor sources kinds) "
               "against the page's structure."},
+    "check_col_http": {"sv": "HTTP", "en": "HTTP"},
+    "check_col_dated": {"sv": "Med sista dag", "en": "With deadline"},
+    "check_col_tagged": {"sv": "Taggade", "en": "Tagged"},
+    "check_col_problems": {"sv": "Ser fel ut", "en": "Looks wrong"},
+    "check_recorded": {"sv": "Alla svar sparade i {folder} (spela upp: monitor poll --replay "
+                             "{folder})",
+                       "en": "Every response saved in {folder} (replay: monitor poll --replay "
+                             "{folder})"},
+    "check_summary": {"sv": "{ok} av {total} källor ser bra ut, {problems} behöver ses över.",
+                      "en": "{ok} of {total} sources look fine, {problems} need a look."},
 })
 
 CONTENT_TYPES = {".json": "application/json", ".xml": "application/xml",
@@ -64,8 +76,10 @@ def list_sources(ctx: typer.Context, fmt: str = FormatOption) -> None:
 def status(ctx: typer.Context, fmt: str = FormatOption) -> None:
     """Senaste hämtning per källa: tid, utfall, antal poster, hälsa och fel.
 
-    En källa som hämtas utan fel men ger noll poster flera gånger i rad (degraded_after,
-    standard 3) visas som försämrad, med orsaken.
+    En källa som inte kan hämtas flera gånger i rad (failing_after, standard 3) eller inte
+    hämtats med lyckat resultat på failing_days dagar visas som "fungerar inte"; en som
+    hämtas utan fel men ger noll poster flera gånger i rad (degraded_after) som försämrad; en
+    vars poster plötsligt saknar sista dag som "kontrollera tolkningen". Orsaken visas.
 
     Example: monitor sources status
     """
@@ -99,6 +113,54 @@ def status(ctx: typer.Context, fmt: str = FormatOption) -> None:
 def _health_cell(row: dict[str, Any], lang: str) -> str:
     label = t(f"health_{row['health']}", lang)
     return f"{label}: {row['health_reason']}" if row["health_reason"] else label
+
+
+@sources_app.command("check")
+@cli_errors
+def check(
+    ctx: typer.Context,
+    source: List[str] = typer.Option([], "--source", help="Bara denna källa (flera går)"),
+    into: Optional[Path] = typer.Option(None, "--into", metavar="DIR",
+                                        help="Spara svaren i en daterad mapp under DIR "
+                                             "(standard: checks/ bredvid databasen)"),
+    fmt: str = FormatOption,
+) -> None:
+    """Hämta varje källa live en gång och visa vad som ser fel ut, utan att spara poster.
+
+    Per källa: HTTP-status, antal poster, poster med sista dag, poster taggade till en nämnd,
+    och problem (fel, 0 poster, inga sista dagar, bara passerade datum, flyttad adress). Alla
+    svar sparas i en daterad mapp som kan spelas upp med monitor poll --replay. Exit 3 när
+    någon källa inte kunde hämtas.
+
+    Example: monitor sources check --source esf --source vinnova
+    """
+    st = state(ctx)
+    lang, config = st.lang, st.config
+    now = st.now
+    base = into or database_path(config, st.db).parent / "checks"
+    folder = dated_folder(base, now, st.tz)
+    reports = check_sources(config, folder=folder, names=resolve_sources(config, source),
+                            now=now, lang=lang)
+    rows = [{"name": r.source, "kind": r.kind, "http_status": r.http_status, "items": r.items,
+             "with_deadline": r.with_deadline, "tagged": r.tagged, "error": r.error,
+             "problems": r.problems} for r in reports]
+    emit(rows, fmt, columns=[("name", "Namn" if lang == "sv" else "Name"),
+                             ("http_status", t("check_col_http", lang)),
+                             ("items", t("col_items", lang)),
+                             ("with_deadline", t("check_col_dated", lang)),
+                             ("tagged", t("check_col_tagged", lang)),
+                             ("problems", t("check_col_problems", lang))],
+         table_rows=lambda r: [r["name"], str(r["http_status"] or "–"), str(r["items"]),
+                               str(r["with_deadline"]), str(r["tagged"]),
+                               "; ".join(r["problems"]) or "ok"])
+    if fmt.lower() == "table":
+        troubled = sum(1 for r in reports if r.problems)
+        console.print(t("check_recorded", lang, folder=folder), markup=False,
+                      highlight=False, soft_wrap=True)
+        console.print(t("check_summary", lang, ok=len(reports) - troubled,
+                        total=len(reports), problems=troubled), markup=False, highlight=False)
+    if any(r.failed for r in reports):
+        raise typer.Exit(EXIT_FAILED)
 
 
 @sources_app.command("kinds")

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from ..config import Key
 from ..fetch import SourceHTTP
-from ..model import CLOSED, LEGISLATION, OPEN, Item
+from ..model import CLOSED, FORTHCOMING, LEGISLATION, OPEN, Item
 from ._shared import read_pages
 from .base import Source
 
@@ -40,6 +40,21 @@ def initiative_id(value: Any) -> str | None:
     return str(int(number)) if number.is_integer() else str(value)
 
 
+#: ``receivingFeedbackStatus`` → the item's status; DISABLED: no feedback is taken
+FEEDBACK = {"OPEN": OPEN, "UPCOMING": FORTHCOMING, "CLOSED": CLOSED, "DISABLED": CLOSED}
+
+
+def current_status(statuses: list[dict[str, Any]]) -> dict[str, Any]:
+    """The entry the portal marks ``isCurrent``; without that flag (older answers) the
+    window that is open, else the last one with a feedback window."""
+    flagged = [s for s in statuses if s.get("isCurrent") is True]
+    if flagged:
+        return flagged[0]
+    windows = [s for s in statuses if s.get("feedbackEndDate")] or statuses
+    return next((s for s in windows if s.get("receivingFeedbackStatus") == "OPEN"),
+                windows[-1] if windows else {})
+
+
 def dicts(value: Any) -> list[dict[str, Any]]:
     """The objects of a JSON list; a number or text where the list belongs has none."""
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
@@ -52,7 +67,9 @@ class HaveYourSaySource(Source):
     pages follows the size asked) and accepts both response shapes the API has used
     (``initiativeResultDtoPage`` and the older ``_embedded``). Each initiative becomes a
     legislation item: its short title, the feedback window's end as deadline and start as
-    opening, act type, stage and topics; a window that has closed makes the item closed.
+    opening, act type, stage and topics. The window is the ``currentStatuses`` entry marked
+    ``isCurrent`` (else the open one, else the last); its ``receivingFeedbackStatus`` gives
+    the status: OPEN open, UPCOMING forthcoming, CLOSED and DISABLED closed.
     Put filters in ``url`` (the shipped one asks for ``feedbackStatus=OPEN``).
     """
 
@@ -101,13 +118,9 @@ class HaveYourSaySource(Source):
         title = str(row.get("shortTitle") or row.get("title") or "").strip()
         if not native_id or not title:
             return None
-        statuses = dicts(row.get("currentStatuses"))
-        # The status whose feedback window is (or was last) running describes the item.
-        windows = [s for s in statuses if s.get("feedbackEndDate")] or statuses
-        current = next((s for s in windows if s.get("receivingFeedbackStatus") == "OPEN"),
-                       windows[-1] if windows else {})
+        current = current_status(dicts(row.get("currentStatuses")))
         deadline = brp_date(current.get("feedbackEndDate"))
-        feedback = current.get("receivingFeedbackStatus")
+        feedback = str(current.get("receivingFeedbackStatus") or "").upper() or None
         topics = [str(t.get("label") or t.get("code")) for t in dicts(row.get("topics"))
                   if t.get("label") or t.get("code")]
         extra = {k: v for k, v in {
@@ -119,7 +132,6 @@ class HaveYourSaySource(Source):
         opens = brp_date(current.get("feedbackStartDate"))
         # The day feedback opened is when the initiative was put before the public.
         return Item(source=self.name, native_id=native_id, kind=LEGISLATION, title=title,
-                    url=f"{PAGE}/{native_id}", language="en",
-                    status=OPEN if feedback == "OPEN" else CLOSED if feedback else None,
+                    url=f"{PAGE}/{native_id}", language="en", status=FEEDBACK.get(feedback or ""),
                     opens=opens, published=opens,
                     deadlines=[deadline] if deadline else [], raw=row, extra=extra)

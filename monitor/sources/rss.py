@@ -63,7 +63,7 @@ class RssSource(TextItemSource):
             raise self.parse_error(f"feed could not be read ({type(exc).__name__}: {exc})",
                                    url) from exc
         if not feed.entries:
-            if not feed.version:
+            if not feed.get("version"):  # absent when feedparser gave up early
                 raise self.parse_error("not an RSS or Atom feed", url)
             if feed.bozo:
                 cause = feed.get("bozo_exception")
