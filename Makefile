@@ -25,10 +25,12 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q
 
-## demo: the main job on the recorded responses in tests/fixtures, into a separate database
+## demo: the main job on the recorded responses in tests/fixtures, into a separate database;
+## its mail always goes to its own outbox folder, whatever the settings or the environment say
+DEMO_ENV := MONITOR_DB=data/demo.db MONITOR_OUTBOX=data/demo-outbox MONITOR_MAIL_TRANSPORT=outbox
 demo: $(VENV)/.installed
-	MONITOR_DB=data/demo.db MONITOR_OUTBOX=data/demo-outbox $(BIN)/monitor run --replay tests/fixtures/replay
-	MONITOR_DB=data/demo.db $(BIN)/monitor calls --limit 15
+	$(DEMO_ENV) $(BIN)/monitor run --replay tests/fixtures/replay
+	$(DEMO_ENV) $(BIN)/monitor calls --limit 15
 
 ## bench: every benchmark under benchmarks/, one line per figure
 bench: $(VENV)/.installed-test

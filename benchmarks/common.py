@@ -76,7 +76,7 @@ def scratch_config(sources_toml: str | None = None) -> Iterator[Path]:
         shutil.copytree(ROOT / "config", target)
         settings = target / "settings.toml"
         settings.write_text(settings.read_text(encoding="utf-8").replace(
-            'database = "data/monitor.db"', f'database = "{Path(tmp) / "bench.db"}"'),
+            'database = "../data/monitor.db"', f'database = "{Path(tmp) / "bench.db"}"'),
             encoding="utf-8")
         if sources_toml is not None:
             (target / "sources.toml").write_text(sources_toml, encoding="utf-8")

@@ -179,9 +179,10 @@ def scheduled_jobs(config: Config, db_path: Path, lang: str,
 
 
 def build_scheduler(config: Config, *, db_path: Path, clock: Callable[[], datetime],
-                    lang: str = "sv"):  # noqa: ANN201
+                    lang: str = "sv", first_poll: datetime | None = None):  # noqa: ANN201
     """The scheduler of ``monitor serve`` with the application's jobs, not started."""
-    return scheduler.build_scheduler(config, jobs=scheduled_jobs(config, db_path, lang, clock))
+    return scheduler.build_scheduler(config, jobs=scheduled_jobs(config, db_path, lang, clock),
+                                     first_poll=first_poll)
 
 
 def serve(config: Config, *, db_path: Path, clock: Callable[[], datetime],

@@ -282,8 +282,9 @@ class Settings:
     """``config/settings.toml`` after validation: the top-level keys, ``[http]``, and each
     feature's section as its own typed object (``section("mail")``)."""
 
-    database: Path = setting(Path("data/monitor.db"), None,
-                             "SQLite file (MONITOR_DB and --db override)")
+    database: Path = setting(Path("../data/monitor.db"), None,
+                             "SQLite file, relative to the configuration folder (MONITOR_DB "
+                             "and --db override, relative to the working directory)")
     timezone: str = setting(DEFAULT_TIMEZONE, _check_timezone, "time zone for dates shown")
     language: str = setting("sv", _one_of("sv", "en"), "language of CLI messages and mail")
     http: HttpSettings = field(default_factory=HttpSettings)
@@ -377,6 +378,15 @@ def find_config_dir(explicit: str | Path | None = None) -> Path:
                       file=str(local.resolve()))
 
 
+def beside(config_dir: Path, value: str | Path) -> Path:
+    """A path from a configuration file: relative to the configuration folder, never to the
+    working directory (``monitor`` run from cron or another folder finds the same files)."""
+    path = Path(value)
+    if path.is_absolute():
+        return path
+    return Path(os.path.normpath(config_dir / path))
+
+
 def load_settings(config_dir: Path, sections: Mapping[str, type] | None = None) -> Settings:
     """Read ``settings.toml`` (absent file: all defaults).
 
@@ -400,7 +410,7 @@ def load_settings(config_dir: Path, sections: Mapping[str, type] | None = None) 
             raise ConfigError("must be a table ([section])", file=str(path), key=name)
         built[name] = build_section(cls, raw, file=path, where=name)
     http = built.pop("http")
-    return Settings(database=Path(top["database"]), timezone=top["timezone"],
+    return Settings(database=beside(config_dir, top["database"]), timezone=top["timezone"],
                     language=top["language"], http=http, sections=built, file=path)
 
 

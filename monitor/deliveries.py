@@ -34,6 +34,7 @@ from .notifications.base import Channel, DeliveryError, Envelope
 from .store import Store
 
 __all__ = ["PENDING", "SENT", "record", "state_of", "deliver_pending", "DeliveryReport",
+           "resend_from_outbox",
            "last_window_end", "recorded_window"]
 
 PENDING, SENT = "pending", "sent"
@@ -151,3 +152,41 @@ def _deliver_one(store: Store, channel: Channel, key: str, now: datetime) -> str
                      " last_error = NULL, channel = ? WHERE key = ?",
                      (SENT, to_iso(now), channel.kind, key))
     return None
+
+
+def resend_from_outbox(store: Store, channel: Channel, *, period: str,
+                       committee: str | None = None, now: datetime,
+                       ) -> tuple[list[dict[str, Any]], DeliveryReport]:
+    """Send again through ``channel`` (SMTP) the digests of ``period`` that were written to
+    the outbox while the mail was being tried out; each once: the row then names the new
+    channel. The very bytes recorded (same Message-ID) are sent. Returns the rows tried and
+    the report."""
+    sql = ("SELECT key, committee, recipients, subject FROM deliveries WHERE kind = 'digest' "
+           "AND period = ? AND state = ? AND channel = 'outbox'")
+    params: list[Any] = [period, SENT]
+    if committee is not None:
+        sql += " AND committee = ?"
+        params.append(committee)
+    rows = [{"key": r[0], "committee": r[1], "recipients": json.loads(r[2]), "subject": r[3]}
+            for r in store.conn.execute(sql + " ORDER BY created, key", params).fetchall()]
+    report = DeliveryReport()
+    for row in rows:
+        with store.write() as conn:
+            found = conn.execute("SELECT sender, recipients, data, name, channel FROM deliveries"
+                                 " WHERE key = ?", [row["key"]]).fetchone()
+            if found is None or found[4] != "outbox":
+                continue  # another process resent it meanwhile
+            if not found[2]:
+                report.failed.append((row["key"], f"the message body was dropped after "
+                                                  f"{KEEP_SENT_BODIES_DAYS} days"))
+                continue
+            try:
+                channel.send(Envelope(sender=found[0], recipients=tuple(json.loads(found[1])),
+                                      data=bytes(found[2]), name=found[3]))
+            except DeliveryError as exc:
+                report.failed.append((row["key"], str(exc)))
+                continue
+            conn.execute("UPDATE deliveries SET channel = ?, sent_at = ?, attempts = attempts + 1"
+                         " WHERE key = ?", (channel.kind, to_iso(now), row["key"]))
+            report.sent.append(row["key"])
+    return rows, report

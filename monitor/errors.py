@@ -14,7 +14,8 @@ The library raises these; only the CLI edge turns them into user messages and ex
     ├── InvalidSubscription      a subscription names something unknown or malformed
     ├── DeliveryError            a channel could not deliver; the message stays pending
     ├── MeetingFetch             a body's meeting calendar could not be read (body, URL, cause)
-    └── AlreadyRunning           another ``monitor serve`` holds the database's lock file
+    ├── AlreadyRunning           another ``monitor serve`` holds the database's lock file
+    └── UsageError               a command was given a wrong option value (exit status 2)
 
 Every subclass is defined here (a test compares this tree with the classes). Anything else a
 poll meets — a parser's bug — is caught per source, recorded on its poll row with the
@@ -41,6 +42,7 @@ __all__ = [
     "DeliveryError",
     "AlreadyRunning",
     "MeetingFetch",
+    "UsageError",
 ]
 
 
@@ -152,3 +154,25 @@ class AlreadyRunning(MonitorError):
 
 class MeetingFetch(MonitorError):
     """A body's calendar could not be read: the message names the body, URL and cause."""
+
+
+class UsageError(MonitorError):
+    """A command line option (or argument) has a value the command cannot use.
+
+    ``option`` (``--committee``) and ``value`` say what; ``reason`` is the message key of the
+    cause (``usage.unknown`` when omitted: not one of ``valid``), with ``values`` for it;
+    ``suggestions`` are the near misses ("Menade du …?"). The CLI renders it in Swedish or
+    English; ``str()`` is the English developer's form.
+    """
+
+    def __init__(self, option: str, value: object, *, reason: str = "usage.unknown",
+                 valid: list[str] | None = None, suggestions: list[str] | None = None,
+                 **values: object) -> None:
+        self.option, self.value, self.reason = option, value, reason
+        self.valid = list(valid or [])
+        self.suggestions = list(suggestions or [])
+        self.values = values
+        text = f"{option} {value!r}: {reason}"
+        if self.valid:
+            text += f" (valid: {', '.join(self.valid)})"
+        super().__init__(text)

@@ -22,7 +22,7 @@ __all__ = ["JSON_FIELDS", "public_row", "item_json", "list_items"]
 
 JSON_FIELDS = ("id", "source", "kind", "title", "url", "programme", "status", "opens",
                "deadline", "deadlines", "published", "committees", "priorities", "first_seen",
-               "updated", "summary", "language", "regions", "eligible")
+               "updated", "summary", "language", "regions", "eligible", "handle")
 
 
 def public_row(row: dict[str, Any]) -> dict[str, Any]:

@@ -13,6 +13,7 @@ The SMTP password is read only from the environment, never from a file.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import re
@@ -32,7 +33,7 @@ from zoneinfo import ZoneInfo
 
 from . import when as _when
 from .committees import check_email
-from .config import Config, Section, setting, with_environment
+from .config import Config, Section, setting, with_environment, beside
 from .errors import ConfigError
 
 __all__ = ["MailSettings", "mail_settings", "clean_header", "safe_href", "long_date",
@@ -65,8 +66,10 @@ class MailSettings(Section):
 
     transport: str = setting("outbox", _one_of(*TRANSPORTS), "outbox (files) or smtp",
                              env="MONITOR_MAIL_TRANSPORT")
-    outbox: Path = setting(Path("data/outbox"), None,
-                           "folder of .eml files for the outbox transport", env="MONITOR_OUTBOX")
+    outbox: Path = setting(Path("../data/outbox"), None,
+                           "folder of .eml files for the outbox transport, relative to the "
+                           "configuration folder (MONITOR_OUTBOX: to the working directory)",
+                           env="MONITOR_OUTBOX")
     sender: str = setting("omvarldsbevakning@example.invalid", check_email, "sender address",
                           key="from", env="MONITOR_MAIL_FROM")
     sender_name: str = setting("Omvärldsbevakning", None, "sender display name", key="from_name")
@@ -88,7 +91,10 @@ class MailSettings(Section):
 
 def mail_settings(config: Config) -> MailSettings:
     """The ``[mail]`` section with environment overrides, each checked like the file's keys."""
-    return with_environment(config.settings.section("mail", MailSettings), os.environ)
+    settings = config.settings.section("mail", MailSettings)
+    if not os.environ.get("MONITOR_OUTBOX", "").strip():  # the file's path: beside the config
+        settings = dataclasses.replace(settings, outbox=beside(config.dir, settings.outbox))
+    return with_environment(settings, os.environ)
 
 
 # ------------------------------------------------------------------------- untrusted text

@@ -20,7 +20,7 @@ import re
 import signal
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 from zoneinfo import ZoneInfo
@@ -70,6 +70,8 @@ class ScheduleSettings(Section):
     misfire_grace_hours: float = setting(
         6.0, lambda v: None if v > 0 else "must be greater than 0",
         "a run this late (machine asleep, busy) still runs, once")
+    poll_at_start: bool = setting(True, None, "poll when serve starts if the last poll is "
+                                  "older than the time between two scheduled polls")
 
 
 def schedule_settings(config: Config) -> ScheduleSettings:
@@ -79,6 +81,35 @@ def schedule_settings(config: Config) -> ScheduleSettings:
 def first_fire(expression: str, tz: ZoneInfo, start: datetime) -> datetime | None:
     """The first time at or after ``start`` at which ``expression`` fires."""
     return cron_trigger(expression, tz).get_next_fire_time(None, start.astimezone(tz))
+
+
+def poll_interval(expression: str, tz: ZoneInfo, now: datetime) -> timedelta:
+    """The time between the next two runs of ``expression`` (six hours for ``0 */6 * * *``)."""
+    first = first_fire(expression, tz, now)
+    second = first_fire(expression, tz, first + timedelta(seconds=1)) if first else None
+    return (second - first) if first and second else timedelta.max
+
+
+def poll_due_at_start(config: Config, db_path: Path, now: datetime) -> str | None:
+    """Why ``serve`` should poll as it starts (no poll yet, or the last one is older than the
+    poll interval: the machine was off or serve was stopped), or None."""
+    settings = schedule_settings(config)
+    if not settings.poll_at_start:
+        return None
+    from .model import from_iso
+    from .store import Store
+
+    if not Path(db_path).is_file():
+        return "no poll yet"
+    with Store(db_path, tables=()) as store:
+        last = store.polls(limit=1)
+    if not last:
+        return "no poll yet"
+    started = from_iso(last[0]["started"])
+    interval = poll_interval(settings.poll, config.settings.tz, now)
+    if now - started >= interval:
+        return f"last poll {started.isoformat()} is older than the poll interval ({interval})"
+    return None
 
 
 @contextmanager
@@ -115,8 +146,11 @@ def _log_event(event: Any) -> None:
         log.info("job %s done: %s", event.job_id, event.retval or "nothing to do")
 
 
-def build_scheduler(config: Config, *, jobs: Mapping[str, Callable[[], str]]):  # noqa: ANN201
-    """A BlockingScheduler with the four jobs, not yet started (so it can be inspected).
+def build_scheduler(config: Config, *, jobs: Mapping[str, Callable[[], str]],  # noqa: ANN201
+                    first_poll: datetime | None = None):
+    """A BlockingScheduler with the four jobs, not yet started (so it can be inspected);
+    with ``first_poll`` (the caller's now) the poll job runs then, after that as its cron
+    says.
 
     ``jobs`` maps each of :data:`JOB_NAMES` to the work it runs (given by the composition
     root, :func:`monitor.app.scheduled_jobs`).
@@ -132,8 +166,9 @@ def build_scheduler(config: Config, *, jobs: Mapping[str, Callable[[], str]]):  
     scheduler = BlockingScheduler(timezone=tz, job_defaults=defaults,
                                   executors={"default": ThreadPoolExecutor(1)})
     for name, job in jobs.items():
+        first = {"next_run_time": first_poll} if name == "poll" and first_poll else {}
         scheduler.add_job(job, cron_trigger(getattr(settings, name), tz), id=name, name=name,
-                          coalesce=True, misfire_grace_time=grace, max_instances=1)
+                          coalesce=True, misfire_grace_time=grace, max_instances=1, **first)
     scheduler.add_listener(_log_event, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED)
     return scheduler
 
@@ -142,7 +177,11 @@ def serve(config: Config, *, db_path: Path, jobs: Mapping[str, Callable[[], str]
           clock: Callable[[], datetime]) -> None:
     """Run the scheduler until SIGTERM or SIGINT; refuse to start twice on one database."""
     with single_instance(db_path) as lock_path:
-        scheduler = build_scheduler(config, jobs=jobs)
+        started = clock()
+        due = poll_due_at_start(config, db_path, started)
+        scheduler = build_scheduler(config, jobs=jobs, first_poll=started if due else None)
+        if due:
+            log.info("polling now: %s", due)
 
         def stop(signum: int, _frame: object) -> None:
             log.info("received %s, stopping", signal.Signals(signum).name)

@@ -9,7 +9,6 @@ plain SQL inside our own transactions (sqlite-utils' helpers commit on their own
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,11 +19,13 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 import sqlite_utils
 
 from . import corrections, dedup
+from . import search as fulltext
+from .search import fts_query
 from .errors import StoreError
 from .eligibility import read_eligibility
 from .model import CLOSED, Item, Tag, derive_status, from_iso, next_deadline, to_iso
 
-__all__ = ["Store", "UpsertResult", "TRACKED_FIELDS", "TableHook"]
+__all__ = ["Store", "UpsertResult", "TRACKED_FIELDS", "TableHook", "fts_query"]
 
 # Fields whose change is recorded in item_history (old value, new value, time).
 TRACKED_FIELDS = ("title", "summary", "url", "programme", "status", "opens", "deadlines",
@@ -36,7 +37,8 @@ CREATE TABLE IF NOT EXISTS items (
     title TEXT NOT NULL, summary TEXT NOT NULL DEFAULT '', url TEXT, programme TEXT,
     language TEXT, status TEXT, opens TEXT, deadline TEXT, deadlines TEXT NOT NULL DEFAULT '[]',
     published TEXT, first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, updated TEXT NOT NULL,
-    first_poll INTEGER, last_poll INTEGER, raw TEXT, extra TEXT NOT NULL DEFAULT '{}'
+    first_poll INTEGER, last_poll INTEGER, raw TEXT, extra TEXT NOT NULL DEFAULT '{}',
+    handle TEXT
 );
 CREATE INDEX IF NOT EXISTS items_kind_deadline ON items(kind, deadline);
 CREATE INDEX IF NOT EXISTS items_kind_published ON items(kind, published);
@@ -67,6 +69,7 @@ CREATE TABLE IF NOT EXISTS tags (
 -- With item_id, "items tagged X" is read from the index alone (--committee, digests).
 CREATE INDEX IF NOT EXISTS tags_dimension_tag_item ON tags(dimension, tag, item_id);
 DROP INDEX IF EXISTS tags_dimension_tag;
+CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 # A feature's tables: a function creating them (IF NOT EXISTS), run at every open. The
@@ -127,9 +130,8 @@ class Store:
             raise StoreError(f"{self.path}: cannot create the schema: {exc}") from exc
         if "traceback" not in {c.name for c in self.db["polls"].columns}:  # a database from
             self.conn.execute("ALTER TABLE polls ADD COLUMN traceback TEXT")  # before it
-        if "items_fts" not in self.db.table_names():
-            self.db["items"].enable_fts(["title", "summary"], create_triggers=True,
-                                        tokenize="unicode61")
+        fulltext.ensure_handles(self)
+        fulltext.ensure_search_index(self)
         dedup.schema(self.db)  # the store's own queries read these two
         corrections.schema(self.db)
         for hook in self.tables:
@@ -170,6 +172,7 @@ class Store:
                     cols = ", ".join(row)
                     conn.execute(f"INSERT INTO items ({cols}) VALUES "
                                  f"({', '.join('?' for _ in row)})", list(row.values()))
+                    fulltext.index_words(conn, item_id, row["title"], row["summary"])
                     result.new.append(item_id)
                     continue
                 changes = [(f, old[f], row[f]) for f in TRACKED_FIELDS if old[f] != row[f]]
@@ -186,6 +189,8 @@ class Store:
                 assignments = ", ".join(f"{k} = ?" for k in row)
                 conn.execute(f"UPDATE items SET {assignments} WHERE id = ?",
                              [*row.values(), item_id])
+                if (old["title"], old["summary"]) != (row["title"], row["summary"]):
+                    fulltext.index_words(conn, item_id, row["title"], row["summary"])
         return result
 
     @staticmethod
@@ -200,7 +205,7 @@ class Store:
             "deadlines": _dumps([to_iso(d) for d in resolved.deadlines]),
             "published": to_iso(item.published),
             "raw": None if item.raw is None else _dumps(item.raw),
-            "extra": _dumps(item.extra),
+            "extra": _dumps(item.extra), "handle": fulltext.item_handle(item.id),
         }
 
     def _rows_by_id(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
@@ -243,8 +248,13 @@ class Store:
         return changed
 
     def get_item(self, item_id: str) -> dict[str, Any] | None:
-        """One item by its full id, or by a native id / suffix that is unique."""
+        """One item by its full id, its short handle, or a native id / suffix that is
+        unique."""
         rows = list(self.db.query("SELECT * FROM items WHERE id = ?", [item_id]))
+        if not rows and fulltext.HANDLE_RE.match(item_id.lower()):
+            rows = list(self.db.query("SELECT * FROM items WHERE handle = ? LIMIT 2",
+                                      [item_id.lower()]))
+            rows = rows if len(rows) == 1 else []
         if not rows:
             rows = list(self.db.query("SELECT * FROM items WHERE id LIKE ? LIMIT 2",
                                       ["%:" + item_id]))
@@ -306,8 +316,8 @@ class Store:
         if search:
             fts = fts_query(search)
             if fts:
-                where.append("items.rowid IN (SELECT rowid FROM items_fts "
-                             "WHERE items_fts MATCH :search)")
+                where.append("items.rowid IN (SELECT rowid FROM items_search "
+                             "WHERE items_search MATCH :search)")
                 params["search"] = fts
         if eligible_only:
             where.append("id NOT IN (SELECT item_id FROM tags WHERE dimension = 'eligibility'"
@@ -461,9 +471,3 @@ def _touched_sql(touched: tuple[datetime, datetime] | None, closing_until: datet
         sql += (" OR ((items.kind = 'call' AND items.status = 'open' OR items.kind ="
                 " 'legislation') AND items.deadline > :t_until AND items.deadline <= :t_closing)")
     return f"({sql})"
-
-
-def fts_query(text: str) -> str:
-    """Free text → a safe FTS5 query: every word must match, as a prefix, in any order."""
-    words = re.findall(r"\w+", text, flags=re.UNICODE)
-    return " ".join(f'"{w}"*' for w in words)

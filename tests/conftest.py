@@ -79,9 +79,9 @@ def copy_config(folder: Path) -> Path:
     target = folder / "config"
     shutil.copytree(ROOT / "config", target)
     edit_file(target / "settings.toml",
-              ('database = "data/monitor.db"',
+              ('database = "../data/monitor.db"',
                f'database = "{(folder / "monitor.db").as_posix()}"'),
-              ('outbox = "data/outbox"', f'outbox = "{(folder / "outbox").as_posix()}"'),
+              ('outbox = "../data/outbox"', f'outbox = "{(folder / "outbox").as_posix()}"'),
               ("backoff = 1.0", "backoff = 0.01"))
     return target
 

@@ -9,6 +9,7 @@ import shutil
 
 import pytest
 
+from monitor.app import open_store
 from tests.conftest import REPLAY
 from tests.source_helpers import keep_only_sources
 
@@ -100,7 +101,9 @@ def test_calls_filters(cli):
         "HORIZON-CL5-2026-09-D4-03", "HORIZON-CL5-2026-09-D4-08",
         "HORIZON-JU-CBE-2026-IAFlag-02", "HORIZON-JU-CBE-2026-IA-05",
         "cascade-11264"}  # EIT Urban Mobility cascade call, under Horizon Europe
-    assert ids("--source", "nowhere") == set()
+    unknown = cli("calls", "--source", "nowhere")  # was silently empty
+    assert unknown.exit_code == 2 and "Fel: --source 'nowhere'" in unknown.output
+    assert ids("--source", "EU-funding") == ids()
     assert len(ids("--all", "--limit", "1")) == 1
 
 
@@ -120,7 +123,8 @@ def test_bad_status_and_format_are_usage_errors(cli):
     assert cli("calls", "--format", "xml").exit_code == 2
 
 
-def test_empty_store_says_so(cli):
+def test_empty_store_says_so(cli, tmp_path):
+    open_store(tmp_path / "monitor.db").close()  # the configured database, polled but empty
     assert "Inga poster matchar." in cli("calls").output
     assert "No items match." in cli("legislation", lang="en").output
     result = cli("show", "nothing-here")
@@ -165,12 +169,22 @@ def test_sources_kinds_prints_docstrings(cli):
     assert "sedia" in output and "EU Funding & Tenders portal" in output and "page_size" in output
 
 
-@pytest.mark.parametrize("command", ["calls", "legislation", "sources status"])
-def test_db_option_and_env(cli, tmp_path, monkeypatch, command):
-    db = tmp_path / "elsewhere.db"
-    assert cli("--db", str(db), *command.split()).exit_code == 0
-    assert db.exists()
+@pytest.mark.parametrize("command", ["calls", "legislation", "sources status", "show x",
+                                     "applications", "report --year 2026", "activities",
+                                     "calendar", "digest"])
+def test_read_commands_on_a_missing_database_fail_and_create_nothing(cli, tmp_path,
+                                                                     monkeypatch, command):
+    db = tmp_path / "sub" / "elsewhere.db"
+    result = cli("--db", str(db), *command.split())
+    assert result.exit_code == 2, result.output
+    assert f"Fel: Databasen finns inte: {db} – kör `monitor poll` först eller ange --db" \
+        in " ".join(result.output.split())
+    assert not db.exists() and not db.parent.exists()
+    english = cli("--db", str(db), *command.split(), lang="en")
+    assert english.exit_code == 2 and "The database does not exist" in english.output
+    open_store(db).close()
+    assert cli("--db", str(db), *command.split()).exit_code in (0, 1)  # 1: show finds no x
     env_db = tmp_path / "env.db"
     monkeypatch.setenv("MONITOR_DB", str(env_db))
-    assert cli(*command.split()).exit_code == 0
-    assert env_db.exists()
+    assert cli(*command.split()).exit_code == 2 and not env_db.exists()
+    assert cli("poll", "--replay", str(REPLAY)).exit_code == 0 and env_db.exists()

@@ -28,7 +28,7 @@ def test_shipped_config_loads(config):
 def test_missing_settings_file_means_defaults(config_dir):
     (config_dir / "settings.toml").unlink()
     config = load_config(config_dir)
-    assert str(config.settings.database) == "data/monitor.db"
+    assert config.settings.database == config_dir.parent / "data" / "monitor.db"
     assert config.settings.http.retries == 3
 
 

@@ -336,9 +336,10 @@ def test_preview_writes_files_and_records_nothing(cli, config, mail_env, tmp_pat
 
 
 @pytest.mark.parametrize("args,message", [
-    (["--period", "vecka 48"], "--period: okänt eller felaktigt värde 'vecka 48'"),
+    (["--period", "vecka 48"], "Fel: --period 'vecka 48': har fel form; väntat: 2026-W48"),
     (["--committee", "xyz"], "Giltiga: ks, bun, gvn, san, aon, kfn, shn, bn, all"),
-    (["--send", "--preview", "x"], "--preview och --send kan inte användas samtidigt"),
+    (["--send", "--preview", "x"], "Fel: --preview 'x': kan inte användas tillsammans med "
+                                   "--send"),
 ])
 def test_digest_usage_errors(cli, mail_env, args, message):  # noqa: ANN001, F811
     result = cli("digest", *args)

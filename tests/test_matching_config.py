@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from monitor.app import load_config
+from monitor.app import load_config, open_store
 from monitor.errors import ConfigError
 from monitor.matchers import build_tagger
 from tests.conftest import ROOT
@@ -100,7 +100,8 @@ def test_shipped_rules_load_in_a_fresh_process():
     assert out.stdout.strip() == "Tagger"
 
 
-def test_calls_and_legislation_refuse_unknown_ids(cli):
+def test_calls_and_legislation_refuse_unknown_ids(cli, tmp_path):
+    open_store(tmp_path / "monitor.db").close()  # the configured database, empty
     result = cli("calls", "--committee", "skola")
     assert result.exit_code == 2
     assert "ks, bun, gvn, san, aon, kfn, shn, bn" in result.output

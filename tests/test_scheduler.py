@@ -9,17 +9,16 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from monitor.config import database_path
-from monitor.app import load_config
+from monitor.app import load_config, open_store
 from monitor.errors import ConfigError
 from monitor.app import build_scheduler
 from monitor.scheduler import AlreadyRunning, cron_trigger, single_instance
-from monitor.app import open_store
 from tests.conftest import NOW, ROOT
 from tests.hermetic import edit_file
 from tests.mailfixtures import mail_env, outbox_messages, seed  # noqa: F401 - fixture
@@ -133,9 +132,10 @@ def _read_until(process: subprocess.Popen, needle: str, seconds: float = 60.0) -
 
 
 def test_serve_runs_once_and_stops_cleanly_on_sigterm(config_dir, mail_env):  # noqa: ANN001, F811
-    edit_file(config_dir / "settings.toml",  # nothing fires in the test
+    edit_file(config_dir / "settings.toml",  # nothing fires in the test, nothing is polled
               *[(f'\n{key} = "', f'\n{key} = "0 0 1 1 *" #"')
-                for key in ("poll", "digests", "daily_digests", "reminders")])
+                for key in ("poll", "digests", "daily_digests", "reminders")],
+              ("poll_at_start = true", "poll_at_start = false"))  # a poll would go online
     command = [sys.executable, "-c", "from monitor.cli import main; main()",
                "--config", str(config_dir), "serve"]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -154,3 +154,34 @@ def test_serve_runs_once_and_stops_cleanly_on_sigterm(config_dir, mail_env):  # 
         if first.poll() is None:
             first.kill()
             first.wait()
+
+
+def test_serve_polls_at_start_when_the_last_poll_is_older_than_its_interval(
+        config, tmp_path):  # noqa: ANN001
+    from monitor.scheduler import poll_due_at_start, poll_interval
+
+    db = tmp_path / "m.db"
+    now = datetime(2026, 11, 22, 9, 0, tzinfo=config.settings.tz)
+    assert poll_interval("0 */6 * * *", config.settings.tz, now).total_seconds() == 6 * 3600
+    assert poll_due_at_start(config, db, now) == "no poll yet" and not db.exists()
+    with open_store(db) as store:
+        poll = store.start_poll("eu-funding", now=now - timedelta(hours=5))
+        store.finish_poll(poll, outcome="ok", now=now - timedelta(hours=5))
+    assert poll_due_at_start(config, db, now) is None  # 5 hours: the schedule will do
+    due = poll_due_at_start(config, db, now + timedelta(hours=1, minutes=1))
+    assert due and "older than the poll interval (6:00:00)" in due
+    started = datetime.now(config.settings.tz)
+    scheduler = build_scheduler(config, db_path=db, clock=lambda: NOW, first_poll=started)
+    jobs = {job.id: job for job in scheduler.get_jobs()}
+    assert jobs["poll"].next_run_time == started
+    assert not hasattr(jobs["digests"], "next_run_time") or jobs["digests"].next_run_time is None
+    later = build_scheduler(config, db_path=db, clock=lambda: NOW)
+    assert getattr(later.get_job("poll"), "next_run_time", None) is None  # from the cron
+
+
+def test_poll_at_start_can_be_turned_off(config_dir, tmp_path):  # noqa: ANN001
+    from monitor.scheduler import poll_due_at_start
+
+    edit_file(config_dir / "settings.toml", ("poll_at_start = true", "poll_at_start = false"))
+    now = datetime(2026, 11, 22, 9, 0, tzinfo=load_config(config_dir).settings.tz)
+    assert poll_due_at_start(load_config(config_dir), tmp_path / "m.db", now) is None

@@ -111,7 +111,7 @@ def test_full_text_search_prefix_and_swedish_letters(store):
     assert store.query_items(search="cesis quantum", now=NOW) == []
     # FTS syntax in user text is taken literally, not as operators
     assert store.query_items(search='"unbalanced AND (', now=NOW) == []
-    assert fts_query('a "b" c*') == '"a"* "b"* "c"*'
+    assert fts_query('a "b" c*') == '"a"* AND "b"* AND "c"*'
 
 
 def test_search_index_follows_updates(store):
@@ -165,3 +165,65 @@ def test_duplicate_ids_in_one_batch_keep_the_last(store):
     assert result.new == ["eu:a"]
     assert store.get_item("eu:a")["title"] == "second"
     assert datetime.fromisoformat(store.get_item("eu:a")["first_seen"]).tzinfo == timezone.utc
+
+
+def test_search_knows_swedish_and_english_inflections(store):
+    titles = {"a": "Skolan i centrum", "b": "Skolor och förskolor", "c": "Skolornas digitalisering",
+              "d": "Stöd till skolors ledning", "e": "Skola för alla", "f": "Högskolan",
+              "g": "Smart cities", "h": "Skolka inte"}
+    store.upsert_items([call(k, title=v, summary="") for k, v in titles.items()], now=NOW)
+
+    def found(text: str) -> set[str]:
+        return {r["id"].split(":")[1] for r in store.query_items(search=text, now=NOW)}
+    assert found("skola") == {"a", "b", "c", "d", "e"}
+    assert found("skolorna") == {"a", "b", "c", "d", "e"}
+    assert found("city") == {"g"}
+    assert found("skola city") == set()
+    assert found("digit") == {"c"}  # every word still works as a prefix
+
+
+def test_an_older_search_index_is_rebuilt_when_opened(tmp_path):
+    path = tmp_path / "old.db"
+    with open_store(path) as s:
+        s.upsert_items([call("a", title="Skolor i Tyresö", summary="")], now=NOW)
+        # what an older monitor left: sqlite-utils' index of raw words, no version row
+        s.conn.execute("DROP TABLE items_search")
+        s.conn.execute("DELETE FROM store_meta")
+        s.db["items"].enable_fts(["title", "summary"], create_triggers=True)
+    with open_store(path) as s:
+        assert "items_fts" not in s.db.table_names()
+        assert [r["id"] for r in s.query_items(search="skola", now=NOW)] == ["eu:a"]
+        s.upsert_items([call("b", title="Skolan", summary="")], now=NOW)  # old triggers gone
+        assert {r["id"] for r in s.query_items(search="skola", now=NOW)} == {"eu:a", "eu:b"}
+        # an older version writes again (it recreates its own index and fills only that)
+        s.db["items"].enable_fts(["title", "summary"], create_triggers=True)
+        s.conn.execute("INSERT INTO items (id, source, native_id, kind, title, first_seen, "
+                       "last_seen, updated) VALUES ('eu:c', 'eu', 'c', 'call', 'Skolor', "
+                       "'2026', '2026', '2026')")
+    with open_store(path) as s:
+        assert {r["id"] for r in s.query_items(search="skola", now=NOW)} == {
+            "eu:a", "eu:b", "eu:c"}
+
+
+def test_short_handles_are_stable_and_found(store, tmp_path):
+    from monitor.search import HANDLE_RE, item_handle
+    long_id = "regeringen-remisser:" + "remiss-av-betankandet-" * 8
+    store.upsert_items([call("a"), Item(source="regeringen-remisser", native_id=long_id[20:],
+                                        kind="legislation", title="Remiss", url=None)], now=NOW)
+    handle = item_handle(long_id)
+    assert HANDLE_RE.match(handle) and handle == item_handle(long_id)
+    row = store.get_item(handle)
+    assert row["id"] == long_id and row["handle"] == handle
+    assert store.get_item(handle.upper())["id"] == long_id
+    assert store.get_item(item_handle("eu:a"))["id"] == "eu:a"
+    # an older database without the column gets it when opened
+    path = tmp_path / "old.db"
+    with open_store(path) as s:
+        s.upsert_items([call("b")], now=NOW)
+        s.conn.execute("DROP INDEX items_handle")
+        s.conn.execute("ALTER TABLE items DROP COLUMN handle")
+    with open_store(path) as s:
+        assert s.get_item(item_handle("eu:b"))["id"] == "eu:b"
+        s.conn.execute("UPDATE items SET handle = NULL")  # rows an older version wrote
+    with open_store(path) as s:
+        assert s.get_item(item_handle("eu:b"))["id"] == "eu:b"

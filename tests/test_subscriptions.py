@@ -29,7 +29,7 @@ def test_subscribe_adds_a_person_with_topics_and_narrowing(cli):  # noqa: ANN001
                  "--topic", "digitalisering", "--priority", "omvarldsbevakning",
                  "--source", "eu-funding", "--frequency", "daily", "--lang", "en")
     assert result.exit_code == 0, result.output
-    assert "Prenumeration sparad: ks → anna.svensson@tyreso.se (daily, en)" in result.output
+    assert "Prenumeration sparad: ks → anna.svensson@tyreso.se (dagligen, en)" in result.output
     added = [s for s in _subs(cli) if s["email"] == "anna.svensson@tyreso.se"]
     assert added == [{"committee": "ks", "email": "anna.svensson@tyreso.se",
                       "frequency": "daily", "lang": "en", "priorities": ["omvarldsbevakning"],
@@ -84,7 +84,8 @@ def test_default_subscriptions_can_be_switched_off(cli, config_dir):  # noqa: AN
 def test_unknown_values_are_refused_with_the_valid_choices(cli, args, option, valid):  # noqa: ANN001
     result = cli("subscribe", *args)
     assert result.exit_code == 2
-    assert f"Felaktigt anrop: {option}: okänt eller felaktigt värde" in result.output
+    assert f"Fel: {option} '{args[-1] if option != 'COMMITTEE' else 'nope'}': okänt värde." \
+        in result.output
     assert f"Giltiga: {valid}" in result.output
     assert len(_subs(cli)) == 8  # nothing was stored
 

@@ -82,7 +82,7 @@ def test_tag_reads_standard_input(config_dir):
 def test_tag_missing_file_is_a_usage_error(cli, tmp_path):
     result = cli("tag", str(tmp_path / "nothing.jsonl"), lang="en")
     assert result.exit_code == 2
-    assert "no such file" in result.output
+    assert "Error: FILE" in result.output and "does not exist" in result.output
 
 
 def test_tag_without_rules_names_the_missing_file(cli, config_dir, tmp_path):

@@ -18,6 +18,7 @@ from ..longdates import long_day, period_text
 from ..organisation import organisation
 from .applications_cmd import (CountryOption, PartnerOption, _committee, application_errors)
 from .common import FormatOption, State, app, cli_errors, console, emit, state
+from .usage import UsageError, check_year, choose
 
 add_messages({
     "actcli.recorded": {"sv": "Aktivitet {id} registrerad: {kind}, {committee}, {title}.",
@@ -95,14 +96,15 @@ def activity(
     st = state(ctx)
     if target == "add":
         if reported:
-            raise typer.BadParameter(t("actcli.not_with_add", st.lang),
-                                     param_hint="--reported-to-ks")
+            raise UsageError("--reported-to-ks", reported, reason="actcli.not_with_add")
+        if kind:  # the English id or the Swedish word (besök, utbyte ...)
+            kind = choose("--kind", kind, {**{k: k for k in KINDS},
+                                           **{kind_label(k, "sv"): k for k in KINDS}}, KINDS)
         missing = [o for o, v in (("--committee", committee), ("--kind", kind),
                                   ("--title", title)) if not v]
         if missing:
-            raise typer.BadParameter(t("actcli.add_needs", st.lang, missing=", ".join(missing)),
-                                     param_hint=missing[0])
-        found = add_activity(st.store, committee=committee or "",
+            raise UsageError("", "", reason="actcli.add_needs", missing=", ".join(missing))
+        found = add_activity(st.store, committee=_committee(st, committee) or "",
                              committees=committees(st.config), kind=kind or "",
                              title=title or "", by=by or organisation(st.config).coordinator,
                              partners=partner, countries=country, period_from=start,
@@ -115,14 +117,14 @@ def activity(
         try:
             day = date.fromisoformat(reported)
         except ValueError:
-            raise typer.BadParameter(f"{reported!r}: YYYY-MM-DD",
-                                     param_hint="--reported-to-ks") from None
+            raise UsageError("--reported-to-ks", reported, reason="usage.malformed",
+                             expected="YYYY-MM-DD") from None
         found = mark_reported(st.store, target, day, today=st.now.astimezone(st.tz).date())
         if fmt != "json":
             console.print(t("actcli.reported", st.lang, id=found.id,
                             date=long_day(day, st.lang)), markup=False)
     else:
-        found = get_activity(st.store, target)
+        found = get_activity(st.read_store, target)
     if fmt == "json":
         typer.echo(json.dumps(found.to_json(), ensure_ascii=False, indent=2))
     elif target != "add" and not reported:
@@ -145,7 +147,8 @@ def activities(
     """
     st = state(ctx)
     lang = st.lang
-    found = list_activities(st.store, year=year, committee=_committee(st, committee))
+    found = list_activities(st.read_store, year=check_year("--year", year),
+                            committee=_committee(st, committee))
     rows = [a.to_json() for a in found]
     columns = [("id", "#"), ("committee", t("applcli.col_committee", lang)),
                ("kind", t("actcli.col_kind", lang)), ("title", t("col_title", lang)),
@@ -166,4 +169,5 @@ def activities(
                                else p["partner"] for p in row["partners"]]
         columns = [(k, k) for k in ("id", "committee", "kind", "title", "from", "to",
                                     "partners", "funding", "note", "reported_to_ks")]
-    emit(rows, fmt, columns=columns, table_rows=cells, empty=t("actcli.none", lang))
+    emit(rows, fmt, columns=columns, table_rows=cells, empty=t("actcli.none", lang),
+         no_wrap=("id", "committee"))

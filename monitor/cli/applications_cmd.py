@@ -25,7 +25,11 @@ from ..meetings import meetings
 from ..organisation import organisation
 from ..progress import format_next_step, progress_of
 from ..report import BINARY_FORMATS, FORMATS, build_report, money, render_report
-from .common import EXIT_USAGE, FormatOption, State, app, cli_errors, console, emit, err, state
+from .common import (SHEET_FORMATS, OutputOption, SheetFormatOption, State, app,
+                     check_format, cli_errors, console, emit, err, state, usage_exit,
+                     write_sheet)
+from .usage import (APPLICATION_STATUSES, UsageError, check_year, choose, choose_all,
+                    resolve_committee)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -40,18 +44,29 @@ add_messages({
     "applcli.col_next": {"sv": "Nästa steg", "en": "Next step"},
     "applcli.col_applied": {"sv": "Sökt", "en": "Applied for"},
     "applcli.col_granted": {"sv": "Beviljat", "en": "Granted"},
+    "applcli.col_amounts": {"sv": "Sökt, beviljat", "en": "Applied, granted"},
     "applcli.col_committee": {"sv": "Nämnd", "en": "Committee"},
     "applcli.col_updated": {"sv": "Senast", "en": "Last step"},
+    "applcli.col_created": {"sv": "Registrerad", "en": "Recorded"},
+    "applcli.sheet": {"sv": "Ansökningar", "en": "Applications"},
+    "applcli.report_sheet": {"sv": "Internationellt {year}", "en": "International {year}"},
+    **{f"applcli.report.{key}": {"sv": sv, "en": en} for key, sv, en in (
+        ("year", "År", "Year"), ("committee", "Nämnd (id)", "Committee (id)"),
+        ("committee_name", "Nämnd", "Committee"), ("id", "Ansökan", "Application"),
+        ("item", "Utlysningens id", "Call id"), ("title", "Titel", "Title"),
+        ("programme", "Program", "Programme"), ("status", "Status (kod)", "Status (code)"),
+        ("status_label", "Status", "Status"), ("intent", "Avsikt", "Intent"),
+        ("ks_approved", "Godkänd av KS", "Approved by KS"),
+        ("submitted", "Inskickad", "Submitted"), ("decided", "Beslut", "Decided"),
+        ("amount_applied", "Sökt (kr)", "Applied (SEK)"),
+        ("amount_granted", "Beviljat (kr)", "Granted (SEK)"),
+        ("partners", "Partner", "Partners"), ("countries", "Länder", "Countries"))},
     "applcli.history": {"sv": "Historik", "en": "History"},
     "applcli.partners": {"sv": "Partner", "en": "Partners"},
     "applcli.countries": {"sv": "Länder", "en": "Countries"},
     "applcli.written": {"sv": "Rapporten skrevs till {path}.", "en": "Report written to {path}."},
     "applcli.draft_written": {"sv": "KS-underlaget skrevs till {path}.",
                               "en": "The KS draft was written to {path}."},
-    "applcli.docx_needs_output": {"sv": "--format docx kräver -o FIL (Word-filen skrivs dit).",
-                                  "en": "--format docx needs -o FILE (the Word file goes there)."},
-    "applcli.binary_needs_output": {"sv": "--format {fmt} kräver -o FIL.",
-                                    "en": "--format {fmt} needs -o FILE."},
     "applcli.too_late": {
         "sv": "Varning: KS hinner inte besluta före sista dag {deadline}: sista "
               "KS-sammanträde som hade räckt var {meeting}. Det som återstår: extra "
@@ -73,10 +88,9 @@ def application_errors(fn: F) -> F:
     def wrapper(ctx: typer.Context, *args: Any, **kwargs: Any) -> Any:
         try:
             return fn(ctx, *args, **kwargs)
-        except ApplicationError as exc:
-            err.print(exc.message(state(ctx).lang), markup=False, highlight=False,
-                      soft_wrap=True)
-            raise typer.Exit(EXIT_USAGE)
+        except ApplicationError as exc:  # the register's own words, in the one error style
+            lang = state(ctx).lang
+            usage_exit(t("usage.bare", lang, reason=exc.message(lang)))
     return wrapper  # type: ignore[return-value]
 
 
@@ -90,7 +104,7 @@ def _details(project: Optional[str], start: Optional[str], end: Optional[str],
     """The project's own facts given on the command line (checked)."""
     for value, hint in ((start, "--from"), (end, "--to")):
         if value and check_month_or_day(value):
-            raise typer.BadParameter(check_month_or_day(value), param_hint=hint)
+            raise UsageError(hint, value, reason="usage.malformed", expected="YYYY-MM, YYYY-MM-DD")
     found = {"project": project, "period_from": start, "period_to": end,
              "cofinancing": str(parse_amount(cofinancing)) if cofinancing else None}
     return {k: v for k, v in found.items() if v}
@@ -120,14 +134,12 @@ def _day(value: Optional[str]) -> Optional[date]:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(f"{value!r}: YYYY-MM-DD", param_hint="--date") from None
+        raise UsageError("--date", value, reason="usage.malformed",
+                         expected="YYYY-MM-DD") from None
 
 
 def _committee(st: State, ident: Optional[str]) -> Optional[str]:
-    valid = list(committees(st.config))
-    if ident is not None and ident not in valid:
-        raise ApplicationError("appl.unknown_committee", id=ident, choices=valid)
-    return ident
+    return resolve_committee(st.config, ident)
 
 
 def _next_step(st: State, application: Application) -> str:
@@ -177,7 +189,7 @@ TextFormat = typer.Option("text", "--format", "-f", help="text eller json")
 def apply(
     ctx: typer.Context,
     item: str = typer.Argument(..., metavar="ITEM", help="Utlysningens id (monitor calls)"),
-    committee: str = typer.Option(..., "--committee", help="Nämnden som äger projektet"),
+    committee: str = typer.Option(..., "--committee", help="Nämnden som äger projektet (id eller namn)"),
     note: str = typer.Option("", "--note", help="Anteckning"),
     by: Optional[str] = ByOption,
     amount: Optional[str] = typer.Option(None, "--amount", metavar="SEK",
@@ -197,7 +209,8 @@ def apply(
     """
     st = state(ctx)
     application = start_application(
-        st.store, item, committee, committees=committees(st.config), by=_who(st, by), note=note,
+        st.read_store, item, _committee(st, committee), committees=committees(st.config),
+        by=_who(st, by), note=note,
         amount=parse_amount(amount) if amount else None, partners=partner, countries=country,
         on=_day(on), tz=st.tz, now=st.now, details=_details(project, start, end, cofinancing))
     _warn_if_late(st, application)
@@ -218,7 +231,9 @@ def apply(
 def application(
     ctx: typer.Context,
     app_id: str = typer.Argument(..., metavar="ID", help="Ansökans nummer"),
-    status: Optional[str] = typer.Option(None, "--status", help=", ".join(STATUSES[1:])),
+    status: Optional[str] = typer.Option(
+        None, "--status", help=", ".join(STATUSES[1:])
+        + " (ks-godkänd, inskickad, beviljad, avslagen, återkallad)"),
     amount: Optional[str] = typer.Option(None, "--amount", metavar="SEK",
                                          help="Sökt belopp, eller beviljat vid granted"),
     note: str = typer.Option("", "--note", help="Anteckning"),
@@ -247,7 +262,9 @@ def application(
     Example: monitor application 3 --ks-underlag --format docx -o ks-underlag-3.docx
     """
     st = state(ctx)
-    current = get_application(st.store, app_id)
+    current = get_application(st.read_store, app_id)
+    if status is not None:
+        status = choose("--status", status, APPLICATION_STATUSES, shown=STATUSES[1:])
     details = _details(project, start, end, cofinancing)
     if status is None and (amount or note or partner or country or details):
         status = current.status  # only adding details to the current step
@@ -275,10 +292,9 @@ def application(
 
 def _write_ks_draft(st: State, current: Application, fmt: str, output: Optional[Path]) -> None:
     fmt = "md" if fmt == "text" else fmt
-    if fmt not in ("md", "docx"):
-        raise typer.BadParameter(f"{fmt!r}: md, docx", param_hint="--format")
+    fmt = choose("--format", fmt, {"md": "md", "docx": "docx"})
     if fmt == "docx" and output is None:
-        raise typer.BadParameter(t("applcli.docx_needs_output", st.lang), param_hint="--output")
+        raise UsageError("--format", fmt, reason="usage.needs_output")
     item, now = st.store.get_item(current.item_id), st.now
     blocks = ks_draft(current, item, committee=committees(st.config)[current.committee],
                       priorities=priorities(st.config), meetings=meetings(st.config, st.store),
@@ -304,37 +320,56 @@ def applications(
     committee: Optional[str] = typer.Option(None, "--committee", help="Nämndens id"),
     year: Optional[int] = typer.Option(None, "--year", help="Ansökningar med något steg det året"),
     status: List[str] = typer.Option([], "--status", help=", ".join(STATUSES)),
-    fmt: str = FormatOption,
+    fmt: str = SheetFormatOption,
+    output: Optional[Path] = OutputOption,
 ) -> None:
     """Ansökningar med status, belopp och nästa steg.
 
     Example: monitor applications --committee bun --year 2026 --format json
     """
     st = state(ctx)
-    bad = [s for s in status if s not in STATUSES]
-    if bad:
-        raise ApplicationError("appl.unknown_status", value=bad[0], choices=list(STATUSES))
-    found = list_applications(st.store, committee=_committee(st, committee), year=year,
-                              statuses=status, tz=st.tz)
+    fmt = check_format(fmt, SHEET_FORMATS)
+    status = choose_all("--status", status, APPLICATION_STATUSES)
+    found = list_applications(st.read_store, committee=_committee(st, committee),
+                              year=check_year("--year", year), statuses=status, tz=st.tz)
     rows = [a.to_json() | {"next_step": _next_step(st, a)} for a in found]
     lang = st.lang
     columns = [("id", "#"), ("committee", t("applcli.col_committee", lang)),
                ("status", t("col_status", lang)), ("title", t("col_title", lang)),
-               ("amount_applied", t("applcli.col_applied", lang)),
-               ("amount_granted", t("applcli.col_granted", lang)),
+               ("amounts", t("applcli.col_amounts", lang)),
                ("next_step", t("applcli.col_next", lang)),
                ("updated", t("applcli.col_updated", lang))]
-    if fmt.lower() == "csv":  # history and lists flattened for a spreadsheet
+    if fmt == "xlsx":
+        _applications_sheet(st, found, rows, output)
+        return
+    if fmt == "csv":  # history and lists flattened for a spreadsheet
         columns = [(k, k) for k in ("id", "item", "title", "committee", "status", "created",
                                     "updated", "amount_applied", "amount_granted", "partners",
                                     "countries", "next_step")]
 
     def cells(row: dict[str, Any]) -> list[str]:
+        amounts = "\n".join(_money(row[key], lang) for key in ("amount_applied", "amount_granted")
+                             if row[key] is not None)
         return [str(row["id"]), row["committee"], status_label(row["status"], lang),
-                row["title"], _money(row["amount_applied"], lang),
-                _money(row["amount_granted"], lang),
-                row["next_step"], format_date(row["updated"], st.tz)]
-    emit(rows, fmt, columns=columns, table_rows=cells, empty=t("applcli.none", lang))
+                row["title"], amounts, row["next_step"], format_date(row["updated"], st.tz)]
+    emit(rows, fmt, columns=columns, table_rows=cells, empty=t("applcli.none", lang),
+         no_wrap=("id", "committee", "updated", "amounts"), narrow_widths={"status": 10})
+
+
+def _applications_sheet(st: State, found: list[Application], rows: list[dict[str, Any]],
+                        output: Optional[Path]) -> None:
+    lang, tz = st.lang, st.tz
+    headers = ["#", t("applcli.col_committee", lang), t("col_status", lang),
+               t("col_title", lang), t("col_programme", lang), t("col_id", lang),
+               t("applcli.col_applied", lang) + " (kr)", t("applcli.col_granted", lang) + " (kr)",
+               t("applcli.partners", lang), t("applcli.countries", lang),
+               t("applcli.col_created", lang), t("applcli.col_updated", lang),
+               t("applcli.col_next", lang)]
+    cells = [[a.id, a.committee, status_label(a.status, lang), a.title, a.programme,
+              a.item_id, a.amount_applied, a.amount_granted, a.partners, a.countries,
+              a.created.astimezone(tz).date(), a.updated.astimezone(tz).date(),
+              row["next_step"]] for a, row in zip(found, rows)]
+    write_sheet(output, headers, cells, lang=lang, sheet=t("applcli.sheet", lang))
 
 
 def _money(value: Any, lang: str) -> str:
@@ -362,20 +397,18 @@ def report(
     Example: monitor report --year 2016 --format docx --assessment bedomning.txt -o rapport-2016.docx
     """
     st = state(ctx)
-    if fmt not in FORMATS:
-        raise typer.BadParameter(f"{fmt!r}: {', '.join(FORMATS)}", param_hint="--format")
+    fmt = choose("--format", fmt, {**{f: f for f in FORMATS}, "excel": "xlsx"})
     if fmt in BINARY_FORMATS and output is None:
-        raise typer.BadParameter(t("applcli.binary_needs_output", st.lang, fmt=fmt),
-                                 param_hint="--output")
+        raise UsageError("--format", fmt, reason="usage.needs_output")
     text_of_assessment = None
     if assessment is not None:
         try:
             text_of_assessment = assessment.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise typer.BadParameter(f"{assessment}: {exc}", param_hint="--assessment") from None
+        except (OSError, UnicodeDecodeError):
+            raise UsageError("--assessment", str(assessment), reason="usage.not_path") from None
     now = st.now
-    year = year or now.astimezone(st.tz).year
-    built = build_report(st.store, year, committees(st.config),
+    year = check_year("--year", year) or now.astimezone(st.tz).year
+    built = build_report(st.read_store, year, committees(st.config),
                          committee=_committee(st, committee), tz=st.tz, now=now,
                          organisation=organisation(st.config), assessment=text_of_assessment)
     text = render_report(built, fmt, st.lang, tz=st.tz)

@@ -10,24 +10,76 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Optional, Sequence, TypeVar
+from typing import Any, Callable, NoReturn, Optional, Sequence, TypeVar
 
-import click
 import typer
+import typer.core
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from ..app import load_config, open_store
 from ..config import Config, database_path
-from ..errors import ConfigError, MonitorError
-from ..i18n import LANGUAGES, default_language, t
+from ..errors import ConfigError, MonitorError, UsageError
+from ..i18n import LANGUAGES, add_messages, default_language, t
 from ..store import Store
+from .usage import ClickUsageError, NoArgsIsHelp, choose, lang_from_args, render, render_click
 
 __all__ = ["app", "State", "state", "clock", "cli_errors", "emit", "FormatOption", "console", "err"]
 
+add_messages({
+    "usage.needs_output": {"sv": "ange filen med --output FIL.",
+                           "en": "give the file with --output FILE."},
+    "usage.not_writable": {"sv": "kan inte skriva filen: {error}.",
+                           "en": "cannot write the file: {error}."},
+    "sheet_written": {"sv": "{n} rader skrivna till {path}.", "en": "{n} rows written to {path}."},
+    "usage.no_database": {
+        "sv": "Databasen finns inte: {path} – kör `monitor poll` först eller ange --db.",
+        "en": "The database does not exist: {path} – run `monitor poll` first or give --db."},
+})
+
+
+class MonitorGroup(typer.core.TyperGroup):
+    """The command group: renders every usage error, ours and Click's, in one style (exit 2)."""
+
+    raw_args: list[str] = []
+
+    def make_context(self, info_name: Optional[str], args: list[str],
+                     parent: Any = None, **extra: Any) -> Any:
+        self.raw_args = list(args)
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except NoArgsIsHelp:
+            raise
+        except ClickUsageError as exc:
+            usage_exit(render_click(exc, lang_from_args(self.raw_args, default_language()),
+                                    self.raw_args))
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UsageError as exc:
+            usage_exit(render(exc, self._lang(ctx)))
+        except NoArgsIsHelp:
+            raise
+        except ClickUsageError as exc:
+            usage_exit(render_click(exc, self._lang(ctx), self.raw_args))
+
+    def _lang(self, ctx: Any) -> str:
+        obj = ctx.find_root().obj  # set by the global options; not yet for an unknown command
+        if isinstance(obj, State):
+            return obj.lang
+        return lang_from_args(self.raw_args, default_language())
+
+
+def usage_exit(text: str) -> NoReturn:
+    err.print(text, markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(EXIT_USAGE)
+
+
 app = typer.Typer(
-    name="monitor",
+    name="monitor", cls=MonitorGroup,
     help="Omvärldsbevakning: EU- och svenska utlysningar, lagstiftning och remisser, "
          "taggade till nämnder. / Funding and horizon-scanning monitor.",
     no_args_is_help=True, add_completion=False, rich_markup_mode=None,
@@ -81,9 +133,20 @@ class State:
 
     @property
     def store(self) -> Store:
+        """The database, created when missing (for commands that write: poll, subscribe …)."""
         if self._store is None:
             self._store = open_store(database_path(self.config, self.db))
         return self._store
+
+    @property
+    def read_store(self) -> Store:
+        """The database for a command that only reads: a missing file is a usage error and
+        nothing is created (a mistyped --db must not leave an empty database behind)."""
+        if self._store is None:
+            path = database_path(self.config, self.db)
+            if str(path) != ":memory:" and not Path(path).is_file():
+                raise UsageError("", str(path), reason="usage.no_database", path=path)
+        return self.store
 
     @property
     def now(self) -> datetime:
@@ -116,8 +179,8 @@ def _global_options(
     lang: Optional[str] = typer.Option(None, "--lang", metavar="sv|en",
                                        help="Språk för meddelanden / language of messages"),
 ) -> None:
-    if lang is not None and lang not in LANGUAGES:
-        raise typer.BadParameter(f"{lang!r}: sv, en", param_hint="--lang")
+    if lang is not None:
+        lang = choose("--lang", lang, {code: code for code in LANGUAGES})
     st = State(config_dir=config, db=db)
     if lang:
         st.lang = lang
@@ -129,10 +192,12 @@ def cli_errors(fn: F) -> F:
     """Turn domain errors into one clear message and an exit status (config: 2, other: 1)."""
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        ctx = kwargs.get("ctx") or next((a for a in args if isinstance(a, click.Context)), None)
+        ctx = kwargs.get("ctx") or next((a for a in args if isinstance(a, typer.Context)), None)
         lang = ctx.obj.lang if ctx is not None and isinstance(ctx.obj, State) else default_language()
         try:
             return fn(*args, **kwargs)
+        except UsageError:
+            raise  # rendered by MonitorGroup, like Click's own usage errors
         except ConfigError as exc:
             err.print(t("config_error", lang, message=str(exc)), markup=False, highlight=False,
                       soft_wrap=True)
@@ -145,21 +210,45 @@ def cli_errors(fn: F) -> F:
 
 FormatOption = typer.Option("table", "--format", "-f", help="table, json eller csv",
                             case_sensitive=False)
+SheetFormatOption = typer.Option("table", "--format", "-f",
+                                 help="table, json, csv eller xlsx (Excel, med --output)",
+                                 case_sensitive=False)
+OutputOption = typer.Option(None, "--output", "-o", metavar="FILE",
+                            help="Skriv till FILE (krävs för xlsx)")
+FORMATS = {"table": "table", "tabell": "table", "json": "json", "csv": "csv"}
+SHEET_FORMATS = {**FORMATS, "xlsx": "xlsx", "excel": "xlsx"}
 
 
-def check_format(fmt: str) -> str:
-    fmt = fmt.lower()
-    if fmt not in ("table", "json", "csv"):
-        raise typer.BadParameter(f"{fmt!r}: table, json, csv", param_hint="--format")
-    return fmt
+def write_sheet(output: Optional[Path], headers: Sequence[str], rows: Sequence[Sequence[Any]],
+                *, lang: str, sheet: str) -> None:
+    """``--format xlsx``: one Excel sheet at ``--output`` (a workbook is no terminal text)."""
+    from ..xlsx import write_xlsx
+    if output is None:
+        raise UsageError("--format", "xlsx", reason="usage.needs_output")
+    try:
+        count = write_xlsx(output, headers, rows, sheet=sheet)
+    except OSError as exc:
+        raise UsageError("--output", str(output), reason="usage.not_writable",
+                         error=getattr(exc, "strerror", None) or str(exc)) from None
+    err.print(t("sheet_written", lang, n=count, path=output), markup=False, highlight=False,
+              soft_wrap=True)
+
+
+def check_format(fmt: str, formats: dict[str, str] = FORMATS) -> str:
+    return choose("--format", fmt, formats)
 
 
 def emit(rows: Sequence[dict[str, Any]], fmt: str, *, columns: Sequence[tuple[str, str]],
-         table_rows: Callable[[dict[str, Any]], Sequence[str]] | None = None,
-         empty: str = "", title: str | None = None) -> None:
+         table_rows: Callable[[dict[str, Any]], Sequence[Any]] | None = None,
+         empty: str = "", title: str | None = None, no_wrap: Sequence[str] = (),
+         narrow_widths: dict[str, int] | None = None) -> None:
     """Print rows as a rich table, JSON (a list of objects) or CSV.
 
-    ``columns`` is ``(key, header)``; JSON and CSV use the keys, the table the headers.
+    ``columns`` is ``(key, header)``; JSON and CSV use the keys, the table the headers. The
+    table has no vertical rules (it fits 80 columns); the columns in ``no_wrap`` (ids, dates)
+    are never broken, the others wrap at word boundaries; on a terminal under 100 columns
+    the columns in ``narrow_widths`` are kept that narrow (their text wraps) so the titles
+    keep their room. A cell may be a rich ``Text``.
     """
     fmt = check_format(fmt)
     if fmt == "json":
@@ -177,12 +266,17 @@ def emit(rows: Sequence[dict[str, Any]], fmt: str, *, columns: Sequence[tuple[st
         if empty:
             console.print(empty, markup=False)
         return
-    table = Table(title=title, show_lines=False, expand=False)
-    for _, header in columns:
-        table.add_column(header, overflow="fold")
+    table = Table(title=title, show_lines=False, expand=False, box=box.SIMPLE_HEAD,
+                  show_edge=False, pad_edge=False)
+    for key, header in columns:
+        if key in no_wrap:
+            table.add_column(header, no_wrap=True, overflow="ignore")
+        else:
+            narrow = (narrow_widths or {}).get(key) if console.width < 100 else None
+            table.add_column(header, overflow="fold", max_width=narrow)
     for row in rows:
         cells = table_rows(row) if table_rows else [_csv_cell(row.get(k)) for k, _ in columns]
-        table.add_row(*[Text(str(c)) for c in cells])
+        table.add_row(*[c if isinstance(c, Text) else Text(str(c)) for c in cells])
     console.print(table, markup=False)
 
 

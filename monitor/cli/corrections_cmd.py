@@ -8,7 +8,6 @@ from typing import List, Optional
 import typer
 
 from .. import corrections as fixes
-from ..committees import committees, priorities
 from ..i18n import add_messages, t
 from ..matchers.priorities import PriorityMatcher
 from ..matchers.retag import item_from_row
@@ -18,6 +17,7 @@ from ..model import LEGISLATION
 from .applications_cmd import _who  # --by, else [organisation] coordinator
 from .common import app, cli_errors, console, err, state
 from ._rules import tagger_of as _tagger
+from .usage import UsageError, resolve_committee, resolve_priority
 
 __all__ = ["correct", "suggest_rules", "print_disagreements"]
 
@@ -36,12 +36,6 @@ add_messages({
                          "en": "{id}  {title}\n  rules: {rules}  corrected: {fixed}"},
     "suggest_none": {"sv": "Inga ändringar att föreslå.", "en": "No changes to propose."},
 })
-
-
-def _check(values: List[str], known: dict, hint: str) -> None:
-    for value in values:
-        if value not in known:
-            raise typer.BadParameter(f"{value!r}: {', '.join(known)}", param_hint=hint)
 
 
 @app.command()
@@ -64,14 +58,18 @@ def correct(ctx: typer.Context,
     """
     st = state(ctx)
     lang = st.lang
-    _check(add + remove, committees(st.config), "--add/--remove")
-    _check(priority + remove_priority, priorities(st.config), "--priority")
+    config = st.config  # committees and priority areas by id, name or a unique beginning
+    add = [resolve_committee(config, v, option="--add") or v for v in add]
+    remove = [resolve_committee(config, v, option="--remove") or v for v in remove]
+    priority = [resolve_priority(config, v, option="--priority") or v for v in priority]
+    remove_priority = [resolve_priority(config, v, option="--remove-priority") or v
+                       for v in remove_priority]
     if not (add or remove or priority or remove_priority):
-        raise typer.BadParameter(t("correct_nothing", lang))
+        raise UsageError("", "", reason="correct_nothing")
     if not reason.strip():
-        raise typer.BadParameter(t("correct_nothing", lang), param_hint="--reason")
+        raise UsageError("--reason", reason, reason="correct_nothing")
     tagger = _tagger(st)
-    store = st.store
+    store = st.read_store
     row = store.get_item(item_id)
     if row is None:
         err.print(t("correct_not_found", lang, id=item_id), markup=False)

@@ -4,75 +4,132 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date, datetime
+from pathlib import Path
 from typing import Any, List, Optional
 
 import typer
 from rich.text import Text
 
-from ..committees import committees, priorities
 from .eligibility_text import correction_lines, eligibility_lines
+from ..committees import committees
 from ..decide import decide_by_cell, timeline_for_row
 from ..decision_steps import meeting_note
 from ..earlier import earlier_for_row
-from ..i18n import format_date, format_datetime, t
+from ..i18n import add_messages, format_date, format_datetime, t
 from ..listing import JSON_FIELDS, item_json, list_items, public_row
 from ..meetings import meetings
-from ..model import CALL, LEGISLATION, STATUSES
-from .common import FormatOption, State, app, cli_errors, console, emit, err, state
+from ..model import CALL, LEGISLATION, STATUSES, from_iso
+from .common import (SHEET_FORMATS, OutputOption, SheetFormatOption, State, app, check_format,
+                     cli_errors, console, emit, err, state, write_sheet)
+from .usage import (CALL_STATUSES, check_not_negative, choose_all, resolve_committee,
+                    resolve_priority, resolve_sources)
+
+add_messages({
+    "col_priorities": {"sv": "Prioriterade områden", "en": "Priority areas"},
+    "col_summary": {"sv": "Sammanfattning", "en": "Summary"},
+    "col_title_more": {"sv": "Titel · program · nämnder", "en": "Title · programme · committees"},
+    "col_handle": {"sv": "Kort id", "en": "Handle"},
+    "sheet_calls": {"sv": "Utlysningar", "en": "Calls"},
+    "sheet_legislation": {"sv": "Lagstiftning", "en": "Legislation"},
+})
 
 
 def _status(row: dict[str, Any], lang: str) -> str:
     return t(f"status_{row['status']}", lang) if row.get("status") in STATUSES else ""
 
 
-def _check_tag_ids(st: State, committee: Optional[str], priority: Optional[str]) -> None:
-    """An unknown committee or priority id is a usage error listing the valid ones."""
-    for value, known, hint in ((committee, committees(st.config), "--committee"),
-                               (priority, priorities(st.config), "--priority")):
-        if value is not None and value not in known:
-            raise typer.BadParameter(f"{value!r}: {', '.join(known)}", param_hint=hint)
+def _local(value: str | None, tz: Any) -> datetime | date | None:
+    """A stored UTC stamp as a local date (a day's deadline) or local time, for Excel."""
+    when = from_iso(value)
+    if when is None:
+        return None
+    local = when.astimezone(tz)
+    if (local.hour, local.minute) in ((0, 0), (23, 59)):
+        return local.date()
+    return local.replace(tzinfo=None)
+
+
+def _sheet(st: State, kind: str, rows: list[dict[str, Any]], output: Optional[Path]) -> None:
+    """``--format xlsx``: one row per item, Swedish or English headers."""
+    lang, tz = st.lang, st.tz
+    keys = ["col_id", "col_title", "col_programme", "col_status", "col_opens", "col_deadline",
+            "show_deadlines", "decide.column", "col_committees", "col_priorities",
+            "col_published", "col_source", "col_url", "col_summary"]
+    if kind != CALL:
+        keys = [k for k in keys if k not in ("col_status", "col_opens", "decide.column")]
+
+    def cells(row: dict[str, Any]) -> list[Any]:
+        values = {"col_id": row["id"], "col_title": row["title"],
+                  "col_programme": row["programme"], "col_status": _status(row, lang),
+                  "col_opens": _local(row["opens"], tz),
+                  "col_deadline": _local(row["deadline"], tz),
+                  "show_deadlines": [format_datetime(d, tz) for d in row["deadlines"]],
+                  "decide.column": decide_by_cell(row.get("decide_by"), lang, tz=tz),
+                  "col_committees": row["committees"], "col_priorities": row["priorities"],
+                  "col_published": _local(row["published"], tz), "col_source": row["source"],
+                  "col_url": row["url"], "col_summary": row["summary"]}
+        return [values[k] for k in keys]
+    write_sheet(output, [t(k, lang) for k in keys], [cells(r) for r in rows], lang=lang,
+                sheet=t("sheet_calls" if kind == CALL else "sheet_legislation", lang))
 
 
 def _list_items(ctx: typer.Context, *, kind: str, fmt: str, limit: Optional[int],
-                order: str, **filters: Any) -> None:
+                order: str, output: Optional[Path] = None, **filters: Any) -> None:
     st: State = state(ctx)
-    _check_tag_ids(st, filters.get("committee"), filters.get("priority"))
+    fmt = check_format(fmt, SHEET_FORMATS)
+    config = st.config
+    filters["committee"] = resolve_committee(config, filters.get("committee"))
+    filters["priority"] = resolve_priority(config, filters.get("priority"))
+    filters["sources"] = resolve_sources(config, filters.get("sources", ()))
+    store = st.read_store
     tz, lang, now = st.tz, st.lang, st.now
-    rows = list_items(st.config, st.store, kind=kind, order=order, limit=limit, now=now,
-                      lang=lang, **filters)
+    rows = list_items(config, store, kind=kind, order=order, limit=limit, now=now, lang=lang,
+                      **filters)
     if kind == CALL:
-        calendar = meetings(st.config, st.store)
-        columns = [("deadline", t("col_deadline", lang)), ("status", t("col_status", lang)),
-                   ("decide_by", t("decide.column", lang)),
-                   ("title", t("col_title", lang)), ("programme", t("col_programme", lang)),
-                   ("committees", t("col_committees", lang)), ("id", t("col_id", lang))]
+        calendar = meetings(config, store)
+        columns = [("handle", t("col_id", lang)), ("deadline", t("col_deadline", lang)),
+                   ("status", t("col_status", lang)), ("decide_by", t("decide.column", lang)),
+                   ("title", t("col_title_more", lang))]
 
-        def cells(row: dict[str, Any]) -> list[str]:
-            return [format_datetime(row["deadline"], tz), _status(row, lang),
-                    decide_by_cell(row["decide_by"], lang, tz=tz), row["title"],
-                    row["programme"] or "", ", ".join(row["committees"]), row["id"]]
+        def cells(row: dict[str, Any]) -> list[Any]:
+            return [row["handle"], format_datetime(row["deadline"], tz), _status(row, lang),
+                    decide_by_cell(row["decide_by"], lang, tz=tz), _title_cell(row)]
     else:
-        columns = [("published", t("col_published", lang)), ("title", t("col_title", lang)),
-                   ("deadline", t("col_deadline", lang)),
-                   ("committees", t("col_committees", lang)), ("id", t("col_id", lang))]
+        columns = [("handle", t("col_id", lang)), ("published", t("col_published", lang)),
+                   ("deadline", t("col_deadline", lang)), ("title", t("col_title_more", lang))]
 
-        def cells(row: dict[str, Any]) -> list[str]:
-            return [format_date(row["published"] or row["first_seen"], tz), row["title"],
-                    format_datetime(row["deadline"], tz), ", ".join(row["committees"]),
-                    row["id"]]
-    if fmt.lower() in ("json", "csv"):
+        def cells(row: dict[str, Any]) -> list[Any]:
+            return [row["handle"], format_date(row["published"] or row["first_seen"], tz),
+                    format_datetime(row["deadline"], tz), _title_cell(row)]
+    if fmt == "xlsx":
+        _sheet(st, kind, rows, output)
+        return
+    if fmt in ("json", "csv"):
         rows = [public_row(r) for r in rows]
         columns = [(k, k) for k in JSON_FIELDS]
-    emit(rows, fmt, columns=columns, table_rows=cells, empty=t("no_items", lang))
-    if fmt.lower() not in ("json", "csv"):
-        for row in rows:
+    emit(rows, fmt, columns=columns, table_rows=cells, empty=t("no_items", lang),
+         no_wrap=("handle", "deadline", "published", "status"), narrow_widths={"decide_by": 14})
+    if fmt == "table":
+        for row in rows:  # what the funder said about the committee's earlier applications
             for line in row.get("earlier") or []:
-                console.print(f"{row['id']}: {line}", markup=False, soft_wrap=True)
+                console.print(f"{row['handle']}: {line}", markup=False, soft_wrap=True)
     if kind == CALL:  # decide-by rests on example dates or a calendar ending soon: say so
         note = meeting_note(calendar, now, lang, names={
             c: com.display_name(lang) for c, com in committees(st.config).items()})
         if note:
-            (console if fmt.lower() == "table" else err).print(note, markup=False)
+            (console if fmt == "table" else err).print(note, markup=False)
+
+
+def _title_cell(row: dict[str, Any]) -> Text:
+    """The title, and under it the programme and committees: one wrapping column, so the
+    table fits 80 columns however long the title."""
+    cell = Text(row["title"])
+    more = " · ".join(part for part in (row["programme"] or "", ", ".join(row["committees"]))
+                      if part)
+    if more:
+        cell.append("\n" + more, style="dim")
+    return cell
 
 
 @app.command()
@@ -81,28 +138,29 @@ def calls(
     ctx: typer.Context,
     all_: bool = typer.Option(False, "--all", help="Även stängda utlysningar och de som "
                                                    "kommunen inte kan söka"),
-    status: List[str] = typer.Option([], "--status", help="forthcoming, open, closed"),
+    status: List[str] = typer.Option([], "--status",
+                                     help="forthcoming, open, closed (kommande, öppen, stängd)"),
     source: List[str] = typer.Option([], "--source", help="Källans namn (flera går)"),
     programme: Optional[str] = typer.Option(None, "--programme", help="Program, del av namnet"),
     search: Optional[str] = typer.Option(None, "--search", help="Fritext i titel och text"),
     closing_within: Optional[float] = typer.Option(None, "--closing-within", metavar="DAYS",
                                                    help="Sista dag inom så många dagar"),
-    committee: Optional[str] = typer.Option(None, "--committee", help="Nämndens id"),
+    committee: Optional[str] = typer.Option(None, "--committee",
+                                            help="Nämndens id, namn eller början av namnet"),
     priority: Optional[str] = typer.Option(None, "--priority", help="Prioriterat område"),
     limit: Optional[int] = typer.Option(None, "--limit", min=1),
-    fmt: str = FormatOption,
+    fmt: str = SheetFormatOption,
+    output: Optional[Path] = OutputOption,
 ) -> None:
     """Utlysningar som inte är stängda, närmast sista dag först.
 
     Example: monitor calls --closing-within 30 --search "digitalisering" --format json
     """
-    bad = [s for s in status if s not in STATUSES]
-    if bad:
-        raise typer.BadParameter(f"{bad[0]!r}: {', '.join(STATUSES)}", param_hint="--status")
-    _list_items(ctx, kind=CALL, fmt=fmt, limit=limit, order="deadline", statuses=status,
+    _list_items(ctx, kind=CALL, fmt=fmt, limit=limit, order="deadline",
+                statuses=choose_all("--status", status, CALL_STATUSES),
                 include_closed=all_, sources=source, programme=programme, search=search,
-                closing_within_days=closing_within, committee=committee, priority=priority,
-                eligible_only=not all_)
+                closing_within_days=check_not_negative("--closing-within", closing_within),
+                committee=committee, priority=priority, output=output, eligible_only=not all_)
 
 
 @app.command()
@@ -111,17 +169,19 @@ def legislation(
     ctx: typer.Context,
     source: List[str] = typer.Option([], "--source", help="Källans namn (flera går)"),
     search: Optional[str] = typer.Option(None, "--search", help="Fritext i titel och text"),
-    committee: Optional[str] = typer.Option(None, "--committee", help="Nämndens id"),
+    committee: Optional[str] = typer.Option(None, "--committee",
+                                            help="Nämndens id, namn eller början av namnet"),
     priority: Optional[str] = typer.Option(None, "--priority", help="Prioriterat område"),
     limit: Optional[int] = typer.Option(None, "--limit", min=1),
-    fmt: str = FormatOption,
+    fmt: str = SheetFormatOption,
+    output: Optional[Path] = OutputOption,
 ) -> None:
     """Lagstiftning, förslag och remisser, nyast först.
 
     Example: monitor legislation --search socialtjänst --limit 20
     """
     _list_items(ctx, kind=LEGISLATION, fmt=fmt, limit=limit, order="published", sources=source,
-                search=search, committee=committee, priority=priority)
+                search=search, committee=committee, priority=priority, output=output)
 
 
 @app.command()
@@ -135,10 +195,12 @@ def show(ctx: typer.Context, item_id: str = typer.Argument(..., metavar="ID"),
     Example: monitor show eu-funding:HORIZON-CL5-2026-09-D4-03
     """
     st = state(ctx)
-    store, lang, tz = st.store, st.lang, st.tz
+    store, lang, tz = st.read_store, st.lang, st.tz
     row = store.get_item(item_id)
     if row is None:
-        err.print(t("item_not_found", lang, id=item_id), markup=False)
+        near = _near_ids(store, item_id)
+        hint = t("usage.did_you_mean", lang, choices=", ".join(near)) if near else ""
+        err.print(t("item_not_found", lang, id=item_id) + hint, markup=False, soft_wrap=True)
         raise typer.Exit(1)
     if fmt == "json":
         out = item_json(store, row, lang=lang, tz=tz, now=st.now)
@@ -155,6 +217,7 @@ def show(ctx: typer.Context, item_id: str = typer.Argument(..., metavar="ID"),
               ("col_committees", ", ".join(row["committees"])),
               ("show_regions", ", ".join(row["regions"]))]
     lines += [Text(f"{t(key, lang)}: {value}") for key, value in fields if value]
+    lines.append(Text(f"{t('col_handle', lang)}: {row['handle']}"))
     lines += eligibility_lines(row, lang)
     if len(row["deadlines"]) > 1:
         shown = ", ".join(format_datetime(d, tz) for d in row["deadlines"])
@@ -191,6 +254,18 @@ def show(ctx: typer.Context, item_id: str = typer.Argument(..., metavar="ID"),
                                 poll=_poll_label(last))))
     for line in lines:
         console.print(line)
+
+
+def _near_ids(store: Any, wanted: str) -> list[str]:
+    """Up to three stored items whose id, source's own id or handle is close to ``wanted``
+    (shown by their handle: the way to type them)."""
+    import difflib
+    by_name: dict[str, str] = {}
+    for ident, handle in store.conn.execute("SELECT id, handle FROM items"):
+        for name in (ident, ident.split(":", 1)[-1], handle or ""):
+            by_name.setdefault(name.lower(), handle or ident)
+    close = difflib.get_close_matches(wanted.lower(), list(by_name), n=3, cutoff=0.75)
+    return list(dict.fromkeys(by_name[name] for name in close))
 
 
 def _timeline_text(st: State, row: dict[str, Any], lang: str) -> list[Text]:

@@ -12,6 +12,7 @@ from ..i18n import add_messages, t
 from ..meeting_sources import refresh_meetings
 from ..meetings import meetings
 from .common import FormatOption, app, cli_errors, console, emit, err, state
+from .usage import resolve_committee
 
 add_messages({
     "col_body": {"sv": "Organ", "en": "Body"},
@@ -28,7 +29,7 @@ add_messages({
 @cli_errors
 def meetings_command(
     ctx: typer.Context,
-    committee: Optional[str] = typer.Option(None, "--committee", "-c", help="Bara detta organ (id)"),
+    committee: Optional[str] = typer.Option(None, "--committee", "-c", help="Bara detta organ (id eller namn)"),
     past: bool = typer.Option(False, "--past", help="Även sammanträden som har varit"),
     refresh: bool = typer.Option(False, "--refresh",
                                  help="Hämta kalendrarna (url i meetings.toml) först"),
@@ -40,6 +41,7 @@ def meetings_command(
     """
     st = state(ctx)
     lang, now = st.lang, st.now
+    committee = resolve_committee(st.config, committee)  # id, name or a unique beginning
     if refresh:
         updated, errors = refresh_meetings(st.config, st.store, now=now)
         for error in errors:
@@ -66,7 +68,8 @@ def meetings_command(
                ("submission", t("col_handin", lang)), ("origin", t("col_origin", lang))]
     if fmt.lower() in ("json", "csv"):
         columns = [(k, k) for k in ("body", "meeting", "submission", "origin", "example")]
-    emit(rows, fmt, columns=columns, empty=t("meetings_none", lang, file=where))
+    emit(rows, fmt, columns=columns, empty=t("meetings_none", lang, file=where),
+         no_wrap=("meeting", "submission"))
     note = meeting_note(calendar, now, lang, names)
     if note:
         (console if fmt.lower() == "table" else err).print(note, markup=False)

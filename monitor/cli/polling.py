@@ -8,11 +8,11 @@ from typing import List, Optional
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 
-from ..errors import ConfigError
 from ..i18n import t
 from ..ingest import SourceReport, poll as poll_sources, select_sources
 from ..app import run_main_job
 from .common import EXIT_FAILED, app, cli_errors, console, err, state
+from .usage import UsageError, resolve_sources
 
 
 def _report_line(report: SourceReport, lang: str) -> str:
@@ -66,8 +66,10 @@ def poll(
     """
     st = state(ctx)
     if replay and record:
-        raise ConfigError(t("replay_record_both", st.lang))
-    config, store = st.config, st.store
+        raise UsageError("--replay", str(replay), reason="usage.together", other="--record")
+    config = st.config
+    source = resolve_sources(config, source)
+    store = st.store
     selected = select_sources(config, source)
     if not selected:
         console.print(t("no_sources", st.lang, file=config.dir / "sources.toml"), markup=False)

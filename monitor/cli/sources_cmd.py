@@ -11,7 +11,6 @@ import typer
 from ..check import check_sources, dated_folder
 from ..config import database_path
 from ..eligibility import reason_text as eligibility_reason
-from ..errors import ConfigError
 from ..health import source_status
 from ..i18n import add_messages, format_datetime, t
 from ..matchers import build_tagger
@@ -19,6 +18,7 @@ from ..model import Item, to_iso
 from ..sources import registry
 from .common import EXIT_FAILED, FormatOption, app, cli_errors, console, emit, state
 from .eligibility_text import item_eligibility
+from .usage import UsageError, resolve_sources
 
 add_messages({
     "col_dates": {"sv": "Datum (text)", "en": "Dates (text)"},
@@ -32,8 +32,6 @@ add_messages({
               "kinds) mot sidans uppbyggnad.",
         "en": "No items found in {file}. Check the source's keys (monitor sources kinds) "
               "against the page's structure."},
-    "sources_test_unreadable": {"sv": "kan inte läsa filen: {error}",
-                                "en": "cannot read the file: {error}"},
     "check_col_http": {"sv": "HTTP", "en": "HTTP"},
     "check_col_dated": {"sv": "Med sista dag", "en": "With deadline"},
     "check_col_tagged": {"sv": "Taggade", "en": "Tagged"},
@@ -86,7 +84,7 @@ def status(ctx: typer.Context, fmt: str = FormatOption) -> None:
     Example: monitor sources status
     """
     st = state(ctx)
-    store, lang, tz = st.store, st.lang, st.tz
+    store, lang, tz = st.read_store, st.lang, st.tz
     rows = source_status(st.config, store, lang)
     emit(rows, fmt, columns=[("name", "Namn" if lang == "sv" else "Name"),
                              ("last_poll", t("col_last_poll", lang)),
@@ -128,7 +126,8 @@ def check(
     now = st.now
     base = into or database_path(config, st.db).parent / "checks"
     folder = dated_folder(base, now, st.tz)
-    reports = check_sources(config, folder=folder, names=source, now=now, lang=lang)
+    reports = check_sources(config, folder=folder, names=resolve_sources(config, source),
+                            now=now, lang=lang)
     rows = [{"name": r.source, "kind": r.kind, "http_status": r.http_status, "items": r.items,
              "with_deadline": r.with_deadline, "tagged": r.tagged, "error": r.error,
              "problems": r.problems} for r in reports]
@@ -186,12 +185,12 @@ def test(
     """
     st = state(ctx)
     lang = st.lang
+    [name] = resolve_sources(st.config, [name], option="NAME")
     config = st.config.source(name)
     try:
         body = file.read_bytes()
-    except OSError as exc:
-        raise ConfigError(t("sources_test_unreadable", lang, error=exc.strerror),
-                          file=str(file), key="--file") from None
+    except OSError:
+        raise UsageError("--file", str(file), reason="usage.not_path") from None
     source = registry.get(config.kind)(config, st.config.settings, now=st.now)
     page_url = url or _canonical(body) or config.url
     items = source.check_items(source.test_parse(

@@ -8,9 +8,12 @@ import typer
 
 from ..i18n import add_messages, t
 from ..subscriptions import (InvalidSubscription, Subscription, effective_subscriptions,
-                             subscribe as add_subscription, unsubscribe as remove_subscription)
+                             subscribe as add_subscription, unsubscribe as remove_subscription,
+                             validate)
 from .common import FormatOption, app, cli_errors, emit, state
-from ._mail_common import say, usage_error
+from ._mail_common import say
+from .usage import (FREQUENCIES, UsageError, choose, resolve_committee, resolve_priority,
+                    resolve_sources)
 
 add_messages({
     "sub_saved": {"sv": "Prenumeration sparad: {committee} → {email} ({frequency}, {lang})",
@@ -19,6 +22,8 @@ add_messages({
                     "en": "Subscription removed: {committee} → {email}"},
     "sub_missing": {"sv": "{email} prenumererar inte på {committee}.",
                     "en": "{email} is not subscribed to {committee}."},
+    "sub_frequency_weekly": {"sv": "veckovis", "en": "weekly"},
+    "sub_frequency_daily": {"sv": "dagligen", "en": "daily"},
     "sub_none": {"sv": "Inga prenumerationer.", "en": "No subscriptions."},
     "sub_col_committee": {"sv": "Nämnd", "en": "Committee"},
     "sub_col_email": {"sv": "E-post", "en": "Email"},
@@ -35,6 +40,14 @@ OPTION_NAMES = {"committee": "COMMITTEE", "email": "--email", "priority": "--pri
                 "topic": "--topic"}
 
 
+def _usage(exc: InvalidSubscription) -> UsageError:
+    """What the subscription check refused, as the option that was given."""
+    option = OPTION_NAMES[exc.field]
+    if exc.field == "email":
+        return UsageError(option, exc.value, reason="usage.not_email")
+    return UsageError(option, exc.value, valid=exc.valid)
+
+
 @app.command()
 @cli_errors
 def subscribe(
@@ -45,7 +58,7 @@ def subscribe(
     priority: List[str] = typer.Option([], "--priority", help="Bara dessa prioriterade områden"),
     topic: List[str] = typer.Option([], "--topic", help="Även poster som matchar texten"),
     source: List[str] = typer.Option([], "--source", help="Bara från dessa källor"),
-    frequency: str = typer.Option("weekly", "--frequency", help="weekly eller daily"),
+    frequency: str = typer.Option("weekly", "--frequency", help="weekly eller daily (veckovis, dagligen)"),
     lang: Optional[str] = typer.Option(None, "--lang", help="Sammanfattningens språk: sv, en"),
 ) -> None:
     """Prenumerera en adress på en nämnds sammanfattning (ersätter en tidigare för samma par).
@@ -54,15 +67,18 @@ def subscribe(
     """
     st = state(ctx)
     config = st.config
-    sub = Subscription(committee=committee, email=email.strip(), priorities=tuple(priority),
-                       topics=tuple(topic), sources=tuple(source), frequency=frequency,
+    committee = resolve_committee(config, committee, option="COMMITTEE", allow_all=True)
+    sub = Subscription(committee=committee, email=email.strip(),
+                       priorities=tuple(resolve_priority(config, p) for p in priority),
+                       topics=tuple(topic), sources=tuple(resolve_sources(config, source)),
+                       frequency=choose("--frequency", frequency, FREQUENCIES),
                        lang=lang or config.settings.language)
     try:
         add_subscription(config, st.store, sub, now=st.now)
     except InvalidSubscription as exc:
-        usage_error(st.lang, OPTION_NAMES[exc.field], exc.value, exc.valid)
+        raise _usage(exc) from None
     say(t("sub_saved", st.lang, committee=committee, email=sub.email.lower(),
-          frequency=frequency, lang=sub.lang))
+          frequency=t(f"sub_frequency_{sub.frequency}", st.lang), lang=sub.lang))
 
 
 @app.command()
@@ -77,11 +93,11 @@ def unsubscribe(
     Example: monitor unsubscribe bun --email anna.svensson@tyreso.se
     """
     st = state(ctx)
+    committee = resolve_committee(st.config, committee, option="COMMITTEE", allow_all=True)
     try:
-        from ..subscriptions import validate
         validate(st.config, Subscription(committee=committee, email=email.strip()))
     except InvalidSubscription as exc:
-        usage_error(st.lang, OPTION_NAMES[exc.field], exc.value, exc.valid)
+        raise _usage(exc) from None
     if not remove_subscription(st.config, st.store, committee, email.strip(),
                                now=st.now):
         say(t("sub_missing", st.lang, committee=committee, email=email), error=True)
@@ -110,6 +126,8 @@ def subscriptions(ctx: typer.Context, fmt: str = FormatOption) -> None:
     def cells(row: dict) -> list[str]:
         narrowing = "; ".join(", ".join(row[k]) for k in ("priorities", "topics", "sources")
                               if row[k])
-        return [row["committee"], row["email"], row["frequency"], row["lang"], narrowing,
+        return [row["committee"], row["email"], t(f"sub_frequency_{row['frequency']}", lang),
+                row["lang"], narrowing,
                 t(f"sub_origin_{row['origin']}", lang)]
-    emit(rows, fmt, columns=columns, table_rows=cells, empty=t("sub_none", lang))
+    emit(rows, fmt, columns=columns, table_rows=cells, empty=t("sub_none", lang),
+         no_wrap=("committee", "frequency", "lang"))

@@ -18,13 +18,13 @@ from ..matchers.evaluate import (EvalReport, FieldReport, LineError, Record, eva
                                  read_items)
 from ..matchers.retag import retag as retag_store
 from ._rules import tagger_of as _tagger
-from .common import State, app, cli_errors, console, err, state
+from .common import State, app, check_format, cli_errors, console, err, state
 from .eligibility_text import eligibility_of_tags
+from .usage import UsageError
 
 add_messages({
     "tag_no_rules": {"sv": "inga matchningsregler: filen saknas",
                      "en": "no matching rules: the file is missing"},
-    "tag_no_file": {"sv": "{file}: filen finns inte", "en": "{file}: no such file"},
     "tag_line_error": {"sv": "{file}: rad {line}: {problem}",
                        "en": "{file}: line {line}: {problem}"},
     "line_not_json": {"sv": "inte giltig JSON ({detail})", "en": "not valid JSON ({detail})"},
@@ -80,7 +80,7 @@ def _lines(path: str, lang: str) -> Iterator[Any]:
     try:
         handle = Path(path).open("rb")
     except OSError:
-        raise typer.BadParameter(t("tag_no_file", lang, file=path), param_hint="FILE")
+        raise UsageError("FILE", path, reason="usage.not_path") from None
     with handle:
         yield handle
 
@@ -159,14 +159,13 @@ def eval_(ctx: typer.Context,
     Example: monitor eval labelled.jsonl --format json
     """
     st = state(ctx)
-    if fmt not in ("table", "json"):
-        raise typer.BadParameter(f"{fmt!r}: table, json", param_hint="--format")
+    fmt = check_format(fmt, {"table": "table", "tabell": "table", "json": "json"})
     if corrections:
         from .corrections_cmd import print_disagreements
         print_disagreements(st, fmt)
         return
     if file is None:
-        raise typer.BadParameter(t("eval_needs_file", st.lang), param_hint="FILE")
+        raise UsageError("FILE", "", reason="eval_needs_file")
     tagger = _tagger(st)
     records, errors = _read(file, st.lang, labels=True)
     report = evaluate(tagger, records)
@@ -238,7 +237,7 @@ def retag(ctx: typer.Context,
     """
     st = state(ctx)
     tagger = _tagger(st)
-    store = st.store
+    store = st.read_store
     progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                         TextColumn("{task.completed}/{task.total}"), console=err,
                         transient=True, disable=not err.is_terminal)

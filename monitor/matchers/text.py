@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-import snowballstemmer
+from ..stemming import stem_en, stem_sv  # the stemmer, also the search index's
 
 __all__ = ["Lexicon", "Match", "Pattern", "Token", "tokenize", "looks_swedish", "PatternError"]
 
@@ -36,7 +36,6 @@ _SV_HINTS = frozenset({"och", "att", "för", "som", "med", "av", "till", "det", 
                        "på", "om", "inom", "kan", "eller", "från", "ska", "samt", "den"})
 _EN_HINTS = frozenset({"the", "and", "of", "to", "for", "with", "in", "on", "is", "are",
                        "by", "from", "that", "or", "their", "this", "be"})
-_VOWELS = frozenset("aeiouyåäö")
 _MIN_MODIFIER = 3  # letters before a compound head: "äldre|omsorg", never "s|omsorg"
 _MIN_TAIL = 3      # fewer letters after a first part are an inflection: "bostad" in
                    # "bostäder" is the whole word, not a compound "bost|äder"
@@ -45,49 +44,6 @@ _CACHE_LIMIT = 200_000
 
 class PatternError(ValueError):
     """A pattern in the configuration cannot be used (empty, only a marker ...)."""
-
-
-_sv = snowballstemmer.stemmer("swedish")
-_sv_cache: dict[str, str] = {}
-_en_cache: dict[str, str] = {}
-
-
-def stem_sv(word: str) -> str:
-    """Snowball Swedish, then the definite endings it leaves (skolan → skol, boendet → boend)."""
-    stem = _sv_cache.get(word)
-    if stem is None:
-        stem = _sv.stemWord(word)
-        if len(stem) >= 5 and stem.endswith("an") and stem[-3] not in _VOWELS:
-            stem = stem[:-2]
-        elif len(stem) >= 6 and stem.endswith("et") and stem[-3] not in _VOWELS:
-            stem = stem[:-2]
-        elif len(stem) >= 5 and stem.endswith("ön"):
-            stem = stem[:-1]
-        if len(_sv_cache) > _CACHE_LIMIT:
-            _sv_cache.clear()
-        _sv_cache[word] = stem
-    return stem
-
-
-def stem_en(word: str) -> str:
-    """English plurals only (cities → city, services → service, waters → water).
-
-    Snowball English also strips derivations and so makes "employer" and "employment", or
-    "careful" and "care", the same word; a coordinator lists the forms that matter instead.
-    """
-    stem = _en_cache.get(word)
-    if stem is None:
-        stem = word
-        if len(word) > 4 and word.endswith("ies"):
-            stem = word[:-3] + "y"
-        elif word.endswith(("sses", "xes", "ches", "shes", "zzes")):
-            stem = word[:-2]
-        elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-            stem = word[:-1]
-        if len(_en_cache) > _CACHE_LIMIT:
-            _en_cache.clear()
-        _en_cache[word] = stem
-    return stem
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ APPEND = ""  # an edit with this "old" text appends "new" at the end of the file
 # (file, old text, new text, what the message must name besides the file)
 CASES = [
     # settings.toml
-    ("settings.toml", 'language = "sv"', 'language = "sv', "line 9"),
+    ("settings.toml", 'language = "sv"', 'language = "sv', "line 11"),
     ("settings.toml", "max_redirects = 5", "max_redirect = 5", "http.max_redirect"),
     ("settings.toml", APPEND, "[mial]\ntransport = \"smtp\"\n", "mial"),
     ("settings.toml", "max_body_bytes = 20971520", 'max_body_bytes = "20 MB"',
