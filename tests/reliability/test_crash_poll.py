@@ -85,7 +85,8 @@ def test_sigkill_during_polls_loses_and_doubles_nothing(httpserver, config_dir, 
         before = polls_started(database)
         process = poll_process(config_dir)
         if started_writing(process, database, before):
-            time.sleep(rng.uniform(0.0, 0.9) * duration)
+            # the first 60 %: the timed poll may have run on a quieter machine than this one
+            time.sleep(rng.uniform(0.0, 0.6) * duration)
         if process.poll() is None:
             landed += polls_started(database) > before
             process.send_signal(signal.SIGKILL)
