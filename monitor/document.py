@@ -135,26 +135,16 @@ def to_docx(blocks: Sequence[Block]) -> bytes:
 
 
 def to_xlsx(blocks: Sequence[Block]) -> bytes:
-    """Each table on its own sheet (named by its title), header bold and frozen."""
-    import xlsxwriter
+    """Each table on its own sheet (named by its title), header bold and frozen; cells other
+    than numbers as text (never a formula), through the one Excel writer (monitor.xlsx)."""
+    from .xlsx import write_workbook
 
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    bold = book.add_format({"bold": True})
-    used: set[str] = set()
-    for number, table in enumerate(b for b in blocks if isinstance(b, Table)):
-        name = re.sub(r"[\[\]:*?/\\]", " ", table.title or f"Tabell {number + 1}")[:31].strip()
-        while name.casefold() in used:
-            name = f"{name[:28]} {number + 1}"
-        used.add(name.casefold())
-        sheet = book.add_worksheet(name)
-        sheet.write_row(0, 0, list(table.header), bold)
-        for r, row in enumerate(table.rows, start=1):
-            sheet.write_row(r, 0, [c if isinstance(c, (int, float)) else str(c) for c in row])
-        sheet.freeze_panes(1, 0)
-        widths = [max([len(str(h))] + [len(str(row[i])) for row in table.rows])
-                  for i, h in enumerate(table.header)]
-        for i, width in enumerate(widths):
-            sheet.set_column(i, i, min(max(width, 6) + 2, 60))
-    book.close()
+    tables = [b for b in blocks if isinstance(b, Table)]
+    write_workbook(buffer, [
+        (table.title or f"Tabell {number}", list(table.header),
+         [[c if isinstance(c, (int, float)) else str(c)
+           for c in row] for row in table.rows])
+        for number, table in enumerate(tables, start=1)])
     return buffer.getvalue()
+

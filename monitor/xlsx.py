@@ -10,50 +10,73 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, BinaryIO, Iterable, Sequence
 
-__all__ = ["write_xlsx"]
+__all__ = ["write_xlsx", "write_workbook"]
 
 _MAX_WIDTH = 60
 _EXCEL_MAX_TEXT = 32767  # characters in one cell
+
+
+Sheet = tuple[str, Sequence[str], Iterable[Sequence[Any]]]
 
 
 def write_xlsx(path: str | Path, headers: Sequence[str], rows: Iterable[Sequence[Any]], *,
                sheet: str = "Blad1") -> int:
     """Write one sheet to ``path``; returns the number of data rows. Raises OSError when the
     file cannot be written."""
+    [count] = write_workbook(path, [(sheet, headers, rows)])
+    return count
+
+
+def write_workbook(target: str | Path | BinaryIO, sheets: Iterable[Sheet]) -> list[int]:
+    """Write each (name, headers, rows) as a sheet of one workbook, to a path or a binary
+    buffer; returns each sheet's number of data rows. Names are made unique."""
     import xlsxwriter  # deferred: only this output needs it
 
-    target = Path(path)
-    workbook = xlsxwriter.Workbook(str(target), {
+    in_memory = not isinstance(target, (str, Path))
+    workbook = xlsxwriter.Workbook(target if in_memory else str(target), {
         "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False,
-        "remove_timezone": True, "default_date_format": "yyyy-mm-dd"})
+        "remove_timezone": True, "default_date_format": "yyyy-mm-dd", "in_memory": in_memory})
+    counts, used = [], set()
     try:
-        ws = workbook.add_worksheet(_sheet_name(sheet))
-        bold = workbook.add_format({"bold": True})
-        wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
-        day = workbook.add_format({"num_format": "yyyy-mm-dd", "valign": "top"})
-        stamp = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm", "valign": "top"})
-        top = workbook.add_format({"valign": "top"})
-        widths = [len(str(h)) for h in headers]
-        for col, header in enumerate(headers):
-            ws.write_string(0, col, str(header), bold)
-        count = 0
-        for count, row in enumerate(rows, start=1):
-            for col, value in enumerate(row):
-                shown = _write(ws, count, col, value, wrap=wrap, day=day, stamp=stamp, top=top)
-                if col < len(widths):
-                    widths[col] = max(widths[col], min(shown, _MAX_WIDTH))
-        for col, width in enumerate(widths):
-            ws.set_column(col, col, width + 2)
-        ws.freeze_panes(1, 0)
-        if headers:
-            ws.autofilter(0, 0, max(count, 1), len(headers) - 1)
+        formats = {
+            "bold": workbook.add_format({"bold": True}),
+            "wrap": workbook.add_format({"text_wrap": True, "valign": "top"}),
+            "day": workbook.add_format({"num_format": "yyyy-mm-dd", "valign": "top"}),
+            "stamp": workbook.add_format({"num_format": "yyyy-mm-dd hh:mm", "valign": "top"}),
+            "top": workbook.add_format({"valign": "top"})}
+        for number, (name, headers, rows) in enumerate(sheets, start=1):
+            name = _sheet_name(name)
+            while name.casefold() in used:
+                name = f"{name[:28]} {number}"
+            used.add(name.casefold())
+            counts.append(_write_sheet(workbook.add_worksheet(name), headers, rows, formats))
     finally:
         try:
             workbook.close()
         except Exception as exc:  # xlsxwriter wraps the OSError of a file it cannot create
             raise OSError(f"{target}: cannot write the workbook: {exc}") from exc
+    return counts
+
+
+def _write_sheet(ws: Any, headers: Sequence[str], rows: Iterable[Sequence[Any]],
+                 formats: dict[str, Any]) -> int:
+    widths = [len(str(h)) for h in headers]
+    for col, header in enumerate(headers):
+        ws.write_string(0, col, str(header), formats["bold"])
+    count = 0
+    for count, row in enumerate(rows, start=1):
+        for col, value in enumerate(row):
+            shown = _write(ws, count, col, value, wrap=formats["wrap"], day=formats["day"],
+                           stamp=formats["stamp"], top=formats["top"])
+            if col < len(widths):
+                widths[col] = max(widths[col], min(shown, _MAX_WIDTH))
+    for col, width in enumerate(widths):
+        ws.set_column(col, col, width + 2)
+    ws.freeze_panes(1, 0)
+    if headers:
+        ws.autofilter(0, 0, max(count, 1), len(headers) - 1)
     return count
 
 

@@ -15,7 +15,8 @@ import pytest
 from monitor.activities import add_activity, unreported_visits
 from monitor.applications import ApplicationError, advance_application, pair_partners
 from monitor.countries import country_name
-from monitor.document import Bullets, Heading, Para, Table, to_docx, to_html, to_markdown
+from monitor.document import (Bullets, Heading, Para, Table, to_docx, to_html, to_markdown,
+                              to_xlsx)
 from monitor.earlier import earlier_decisions, earlier_lines
 from monitor.app import open_store
 from tests.decisions_scenario import COMMITTEES, add_calls, build
@@ -195,3 +196,21 @@ def test_apply_warns_in_both_languages_and_still_records(cli, with_calls):
     assert "Warning: KS cannot decide before the deadline 1 February 2027" in en.stderr
     in_time = cli("apply", "esf:2027-kompetens", "--committee", "aon")
     assert in_time.exit_code == 0 and "Varning" not in in_time.stderr
+
+
+def test_report_workbook_writes_source_text_as_text_never_a_formula():
+    """A funder's title beginning with "=" must not become a formula in the report's sheet."""
+    import io
+    import zipfile
+
+    hostile = '=HYPERLINK("https://evil.example","klicka")'
+    data = to_xlsx([Table(header=["Titel", "Belopp"], rows=[[hostile, 450000]], title="Ans"),
+                    Table(header=["Titel"], rows=[["x"]], title="Ans")])
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        sheets = sorted(n for n in book.namelist() if n.startswith("xl/worksheets/sheet"))
+        first = book.read(sheets[0]).decode("utf-8")
+        strings = book.read("xl/sharedStrings.xml").decode("utf-8")
+        workbook = book.read("xl/workbook.xml").decode("utf-8")
+    assert len(sheets) == 2 and workbook.count("<sheet ") == 2  # same title: names made unique
+    assert "<f>" not in first and "HYPERLINK" in strings
+    assert "<v>450000</v>" in first  # numbers stay numbers
