@@ -16,7 +16,9 @@ from starlette.exceptions import HTTPException
 
 from ..committees import committees, priorities
 from ..config import Config
+from ..errors import UsageError
 from ..i18n import LANGUAGES, add_messages, t
+from ..lookup import resolve_tag
 from ..model import STATUSES
 
 __all__ = ["BadParameter", "Filters", "parse_filters", "language", "check_params",
@@ -63,22 +65,17 @@ def check_params(params: QueryParams, allowed: tuple[str, ...], lang: str) -> No
 
 def resolve_committee(config: Config, value: str, lang: str) -> str:
     """A committee id from its id, its Swedish or English name, or a unique beginning of one
-    of these (case-insensitive): ``bun``, ``Barn- och utbildningsnämnden``, ``barn``."""
-    known = committees(config)
-    wanted = value.strip().casefold()
-    if wanted in known:
-        return wanted
-    names = {c.id: {c.id, c.name.casefold(), c.name_en.casefold()} - {""}
-             for c in known.values()}
-    exact = [ident for ident, keys in names.items() if wanted in keys]
-    found = exact or [ident for ident, keys in names.items()
-                      if wanted and any(k.startswith(wanted) for k in keys)]
-    if len(found) == 1:
-        return found[0]
-    if found:
-        raise BadParameter(t("web.ambiguous_committee", lang, value=value, valid=", ".join(found)))
-    raise BadParameter(t("web.bad_param", lang, name="committee", value=value,
-                         valid=", ".join(known)))
+    of these (case-insensitive): ``bun``, ``Barn- och utbildningsnämnden``, ``barn``; the
+    CLI's lookup (monitor.lookup), its errors as the page's own."""
+    names = {c.id: (c.name, c.name_en) for c in committees(config).values()}
+    try:
+        return resolve_tag("committee", value, names)
+    except UsageError as exc:
+        if exc.reason == "usage.ambiguous":
+            raise BadParameter(t("web.ambiguous_committee", lang, value=value,
+                                 valid=", ".join(exc.values["matches"]))) from None
+        raise BadParameter(t("web.bad_param", lang, name="committee", value=value,
+                             valid=", ".join(names))) from None
 
 
 def _positive(params: QueryParams, name: str, lang: str, kind: type) -> Any:
