@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from monitor.app import load_config
-from monitor.ingest import poll
+from monitor.pipeline.ingest import poll
 from monitor.app import open_store
 
 from .bigstore import NOW, pin_clock

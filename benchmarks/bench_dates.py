@@ -1,4 +1,4 @@
-"""How fast monitor.dates reads dates: find_dates over the recorded regeringen.se remiss page.
+"""How fast monitor.text.dates reads dates: find_dates over the recorded regeringen.se remiss page.
 
 Run alone: ``python -m benchmarks dates``. The baseline is the same page through
 ``dateparser.search.search_dates`` (which this module does not use on whole pages).
@@ -14,7 +14,7 @@ from typing import Iterator
 
 from bs4 import BeautifulSoup
 
-from monitor.dates import find_dates
+from monitor.text.dates import find_dates
 
 from .common import Figure
 

@@ -15,13 +15,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Iterator
 
-from monitor.config import Config
+from monitor.config.settings import Config
 from monitor.app import load_config
-from monitor.digest import Period, build_digest
-from monitor.dispatch import digest_message
-from monitor.store import Store
+from monitor.digests.build import Period, build_digest
+from monitor.digests.dispatch import digest_message
+from monitor.store.database import Store
 from monitor.app import open_store
-from monitor.subscriptions import Subscription, effective_subscriptions, subscribe
+from monitor.digests.subscriptions import Subscription, effective_subscriptions, subscribe
 
 from .bigstore import NOW, pin_clock, store_copy
 from .common import ROOT, Figure

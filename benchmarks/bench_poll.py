@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Iterator
 
 from monitor.app import load_config
-from monitor.ingest import poll
+from monitor.pipeline.ingest import poll
 from monitor.app import open_store
 
 from .common import Figure, scratch_config

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Iterator
 
 from monitor.app import load_config
-from monitor.dedup import update_groups
-from monitor.ingest import poll
+from monitor.pipeline.dedup import update_groups
+from monitor.pipeline.ingest import poll
 from monitor.model import CALL, Item
 from monitor.app import open_store
 

@@ -25,10 +25,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from monitor.app import load_config
-from monitor.dedup import update_groups
-from monitor.ingest import tag_items
+from monitor.pipeline.dedup import update_groups
+from monitor.pipeline.ingest import tag_items
 from monitor.model import CALL, Item
-from monitor.store import Store
+from monitor.store.database import Store
 from monitor.app import open_store
 
 from .common import ROOT

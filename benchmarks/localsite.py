@@ -22,8 +22,8 @@ from typing import Iterator
 
 import httpx
 
-from monitor.fetch import SOURCE_EXTENSION
-from monitor.replay import normalise_url
+from monitor.http.fetch import SOURCE_EXTENSION
+from monitor.http.replay import normalise_url
 
 LAST_MODIFIED = "Sat, 21 Nov 2026 10:00:00 GMT"
 

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from monitor.app import load_config
-from monitor.ingest import poll
+from monitor.pipeline.ingest import poll
 from monitor.app import open_store
 
 from .bench_digest import week_digests

@@ -1,5 +1,5 @@
 """``python -m monitor`` is the ``monitor`` command."""
 
-from .cli import main
+from monitor.cli import main
 
 main()

@@ -4,7 +4,7 @@ Every feature declares here what it adds — its ``settings.toml`` sections, the
 files it reads, the tables it keeps in the store, the step it runs after a poll — and nothing
 registers itself by being imported. The order of :data:`FEATURES` is the order everything
 runs in: sections are validated, files loaded, tables created and after-poll steps run in
-that order. :mod:`monitor.config` and :mod:`monitor.store` know no feature; they receive
+that order. :mod:`monitor.config.settings` and :mod:`monitor.store.database` know no feature; they receive
 what they need from here.
 
 Heavy parts (parsers, the tagger, the mail templates, the scheduler) are imported only by the
@@ -19,17 +19,22 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
-from . import (activities, committees, deliveries, health, meeting_sources, reminders,
-               subscriptions)
-from .applications import create_tables as _application_tables
-from .config import Config, Loader, Settings, read_config
-from .jobs import JobResult, Step, StepContext
-from .mail import MailSettings
-from .meetings import load_meetings
-from .organisation import OrganisationSettings
-from . import scheduler
-from .store import Store, TableHook
-from .web.links import WebSettings
+from monitor.decisions import activities
+from monitor.config import committees
+from monitor.mail import ledger as deliveries
+from monitor.pipeline import health
+from monitor.decisions import meeting_sources
+from monitor.digests import reminders
+from monitor.digests import subscriptions
+from monitor.decisions.applications import create_tables as _application_tables
+from monitor.config.settings import Config, Loader, Settings, read_config
+from monitor.pipeline.jobs import JobResult, Step, StepContext
+from monitor.mail.message import MailSettings
+from monitor.decisions.meetings import load_meetings
+from monitor.config.organisation import OrganisationSettings
+from monitor.pipeline import schedule as scheduler
+from monitor.store.database import Store, TableHook
+from monitor.web.links import WebSettings
 
 __all__ = ["Feature", "FEATURES", "load_config", "open_store", "after_poll_steps",
            "run_main_job", "scheduled_jobs", "serve"]
@@ -41,7 +46,7 @@ class Feature:
 
     name: str
     doc: str
-    #: settings.toml sections by name: each a settings dataclass (see monitor.config.setting)
+    #: settings.toml sections by name: each a settings dataclass (see monitor.config.settings.setting)
     sections: Mapping[str, type] = field(default_factory=dict)
     loaders: Mapping[str, Loader] = field(default_factory=dict)
     tables: Sequence[TableHook] = ()
@@ -49,25 +54,25 @@ class Feature:
 
 
 def _load_matching(directory: Path, settings: Settings) -> Any:
-    from .matchers import load_matching  # the matchers and their rules: only when loaded
+    from monitor.matchers import load_matching  # the matchers and their rules: only when loaded
 
     return load_matching(directory)
 
 
 def _health_step(context: StepContext) -> str | None:
-    from .health_mail import health_mail_step
+    from monitor.pipeline.health_mail import health_mail_step
 
     return health_mail_step(context)
 
 
 def _meetings_step(context: StepContext) -> str | None:
-    from .meeting_sources import meetings_step
+    from monitor.decisions.meeting_sources import meetings_step
 
     return meetings_step(context)
 
 
 def _mail_step(context: StepContext) -> str | None:
-    from .reminders import mail_step
+    from monitor.digests.reminders import mail_step
 
     return mail_step(context)
 
@@ -125,7 +130,7 @@ def after_poll_steps(features: Sequence[Feature] = FEATURES) -> tuple[Step, ...]
 
 def load_config(config_dir: str | Path | None = None) -> Config:
     """Find and validate the whole configuration: settings, sources and every feature's files."""
-    from .sources import registry  # the source classes validate their [[source]] blocks
+    from monitor.sources import registry  # the source classes validate their [[source]] blocks
 
     return read_config(config_dir, sections=_sections(FEATURES), loaders=_loaders(FEATURES),
                        source_kinds=registry)
@@ -137,8 +142,8 @@ def open_store(path: str | Path, **kwargs: Any) -> Store:
 
 
 def run_main_job(config: Config, store: Store, **kwargs: Any) -> JobResult:
-    """Poll every enabled source, then every feature's after-poll step (see monitor.jobs)."""
-    from . import jobs
+    """Poll every enabled source, then every feature's after-poll step (see monitor.pipeline.jobs)."""
+    from monitor.pipeline import jobs
 
     return jobs.run_main_job(config, store, steps=after_poll_steps(), **kwargs)
 
@@ -147,8 +152,8 @@ def scheduled_jobs(config: Config, db_path: Path, lang: str,
                    clock: Callable[[], datetime]) -> dict[str, Callable[[], str]]:
     """The four jobs of ``monitor serve``; each opens its own connection (a worker thread)
     and asks ``clock`` (the command line's) for the time it runs at."""
-    from . import dispatch
-    from .reminders import send_reminders
+    from monitor.digests import dispatch
+    from monitor.digests.reminders import send_reminders
 
     def with_store(work: Callable[[Store], str]) -> Callable[[], str]:
         def job() -> str:

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from .i18n import MESSAGES, t
+from monitor.text.i18n import MESSAGES, t
 
 __all__ = [
     "MonitorError",
@@ -124,7 +124,7 @@ class ApplicationError(MonitorError):
 
 
 def _status_label(status: Any, lang: str) -> str:
-    """An application status as people read it (the messages of monitor.applications_text)."""
+    """An application status as people read it (the messages of monitor.decisions.applications_text)."""
     key = f"appl.status.{status}"
     return t(key, lang) if key in MESSAGES else str(status)
 

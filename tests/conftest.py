@@ -20,7 +20,7 @@ from tests.hermetic import SessionGuard, clear_environment, edit_file
 
 from monitor.cli import app
 from monitor.app import load_config, open_store
-from monitor.config import Settings
+from monitor.config.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -62,7 +62,7 @@ def _hermetic(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 def _registries() -> Iterator[None]:
     """Kinds a test defines (a source, matcher or channel class) are gone after it."""
     from monitor.matchers.base import registry as matchers
-    from monitor.notifications.base import registry as channels
+    from monitor.mail.channels.base import registry as channels
     from monitor.sources.base import registry as sources
 
     tables = [getattr(r, "_kinds", r) for r in (sources, matchers, channels)]

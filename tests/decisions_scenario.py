@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-import monitor.deliveries  # noqa: F401  (its table: the digests the scenario sent)
-from monitor.applications import advance_application, start_application
+import monitor.mail.ledger  # noqa: F401  (its table: the digests the scenario sent)
+from monitor.decisions.applications import advance_application, start_application
 from monitor.model import CALL, Item, Tag
-from monitor.store import Store
+from monitor.store.database import Store
 from monitor.app import open_store
 from tests.conftest import TZ, NOW
 
@@ -88,7 +88,7 @@ def add_digests(store: Store, committees=("bun", "ks", "aon", "kfn"), year: int 
     the delivery ledger records them (what "shown in a digest" is read from)."""
     from datetime import timedelta
 
-    from monitor.deliveries import SENT
+    from monitor.mail.ledger import SENT
 
     monday = datetime(year, 1, 1, 6, tzinfo=UTC)
     monday += timedelta(days=(7 - monday.weekday()) % 7)  # the year's first Monday
@@ -117,8 +117,8 @@ def build(store: Store) -> None:
 if __name__ == "__main__":  # pragma: no cover - prints the sample report
     from pathlib import Path
 
-    from monitor.committees import load_committees
-    from monitor.report import build_report, render_report
+    from monitor.config.committees import load_committees
+    from monitor.paperwork.report import build_report, render_report
 
     config = Path(__file__).resolve().parent.parent / "config"
     with open_store(":memory:") as db:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from monitor.model import CALL, LEGISLATION, Item, Tag
-from monitor.store import Store
+from monitor.store.database import Store
 from monitor.app import open_store
 from tests.conftest import NOW
 
@@ -94,7 +94,7 @@ def mail_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 @pytest.fixture
 def seeded(config, mail_env):  # noqa: ANN001, ANN201
     """The test configuration's own database file, seeded; yields the open store."""
-    from monitor.config import database_path
+    from monitor.config.settings import database_path
     with open_store(database_path(config)) as store:
         seed(store)
         yield store

@@ -6,11 +6,11 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from monitor.applications import (ApplicationError, IllegalStep, advance_application,
+from monitor.decisions.applications import (ApplicationError, IllegalStep, advance_application,
                                   get_application, list_applications, parse_amount,
                                   start_application)
-from monitor.meetings import Body, Meetings
-from monitor.progress import applications_in_progress, format_next_step
+from monitor.decisions.meetings import Body, Meetings
+from monitor.decisions.progress import applications_in_progress, format_next_step
 from tests.conftest import TZ, NOW
 from tests.decisions_scenario import COMMITTEES, add_calls, build
 

@@ -12,8 +12,8 @@ import logging
 from pathlib import Path
 
 from monitor import app
-from monitor.jobs import JobResult, StepContext, run_steps
-from monitor.store import Store
+from monitor.pipeline.jobs import JobResult, StepContext, run_steps
+from monitor.store.database import Store
 from tests.conftest import NOW
 
 PACKAGE = Path(app.__file__).resolve().parent
@@ -123,9 +123,9 @@ def reachable(graph: dict[str, set[str]], start: str) -> set[str]:
 
 def test_the_graph_sees_deferred_and_dynamic_imports():
     graph = import_graph()
-    assert "monitor.ingest" in graph["monitor.jobs"]  # deferred, inside run_main_job
+    assert "monitor.pipeline.ingest" in graph["monitor.pipeline.jobs"]  # deferred, inside run_main_job
     assert "monitor.sources.rss" in graph["monitor.sources"]  # import_module over the package
-    assert "monitor.dispatch" in graph["monitor.app"]  # deferred, inside a step
+    assert "monitor.digests.dispatch" in graph["monitor.app"]  # deferred, inside a step
 
 
 def test_the_cycle_finder_finds_a_cycle():
@@ -140,15 +140,15 @@ def test_no_import_cycle():
 
 def test_config_imports_no_feature():
     # errors, and the message and date-text leaves they use
-    assert reachable(import_graph(), "monitor.config") == {"monitor.errors", "monitor.i18n",
-                                                           "monitor.when"}
+    assert reachable(import_graph(), "monitor.config.settings") == {"monitor.errors", "monitor.text.i18n",
+                                                           "monitor.text.when"}
 
 
 def test_store_imports_no_feature():
-    allowed = {"monitor.errors", "monitor.i18n", "monitor.model", "monitor.dedup", "monitor.dates",
-               "monitor.corrections", "monitor.eligibility", "monitor.config", "monitor.when",
-               "monitor.search", "monitor.stemming"}  # its full-text index and the stemmer
-    assert reachable(import_graph(), "monitor.store") <= allowed
+    allowed = {"monitor.errors", "monitor.text.i18n", "monitor.model", "monitor.pipeline.dedup", "monitor.text.dates",
+               "monitor.store.corrections", "monitor.store.eligibility", "monitor.config.settings", "monitor.text.when",
+               "monitor.store.search", "monitor.text.stemming"}  # its full-text index and the stemmer
+    assert reachable(import_graph(), "monitor.store.database") <= allowed
 
 
 def test_only_the_root_knows_every_feature():
@@ -189,7 +189,7 @@ def test_a_failing_step_is_logged_with_its_traceback_and_the_rest_run(caplog, tm
 
     result = JobResult(reports=[])
     context = StepContext(config=None, store=None, now=None, reports=[])  # type: ignore[arg-type]
-    with caplog.at_level(logging.ERROR, logger="monitor.jobs"):
+    with caplog.at_level(logging.ERROR, logger="monitor.pipeline.jobs"):
         run_steps([("broken", broken), ("fine", fine)], context, result)
     assert ran == ["fine"]
     assert result.steps == [("fine", "done")]

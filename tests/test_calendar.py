@@ -6,7 +6,7 @@ from datetime import date
 
 from icalendar import Calendar
 
-from monitor.calendar_export import build_calendar, event_uid
+from monitor.decisions.calendar_export import build_calendar, event_uid
 from tests.conftest import NOW
 from tests.mailfixtures import item, mail_env, seeded, utc  # noqa: F401 - fixtures
 

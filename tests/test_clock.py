@@ -17,7 +17,7 @@ import pytest
 from monitor.app import load_config, open_store
 from monitor.cli.common import clock
 from monitor.errors import ConfigError
-from monitor.ingest import poll
+from monitor.pipeline.ingest import poll
 from tests.conftest import NOW, REPLAY
 from tests.hermetic import edit_file
 
@@ -103,8 +103,8 @@ def test_the_default_time_zone_is_written_once():
                     for path in PACKAGE.rglob("*.py")
                     for line in path.read_text(encoding="utf-8").splitlines()
                     if "Europe/Stockholm" in line and not line.lstrip().startswith(("#", "-")))
-    assert places == [("monitor/config.py", 'DEFAULT_TIMEZONE = "Europe/Stockholm"'),
-                      ("monitor/dates.py", 'STOCKHOLM = ZoneInfo("Europe/Stockholm")')], places
+    assert places == [("monitor/config/settings.py", 'DEFAULT_TIMEZONE = "Europe/Stockholm"'),
+                      ("monitor/text/dates.py", 'STOCKHOLM = ZoneInfo("Europe/Stockholm")')], places
 
 
 def _published_polled_in(config_dir: Path, zone: str | None) -> list[datetime]:

@@ -16,7 +16,7 @@ from werkzeug import Request, Response
 
 from benchmarks.localsite import LocalSite, LocalSiteTransport, Route, get_counts
 from monitor.app import load_config
-from monitor.ingest import poll
+from monitor.pipeline.ingest import poll
 from monitor.app import open_store
 from tests.conftest import NOW, REPLAY
 from tests.hermetic import replaced

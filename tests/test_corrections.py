@@ -6,14 +6,14 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from monitor.config import database_path
+from monitor.config.settings import database_path
 from monitor.app import load_config
-from monitor.digest import Period, build_digest
-from monitor.ingest import tag_items
+from monitor.digests.build import Period, build_digest
+from monitor.pipeline.ingest import tag_items
 from monitor.matchers import build_tagger
 from monitor.model import Item
 from monitor.app import open_store
-from monitor.subscriptions import Subscription
+from monitor.digests.subscriptions import Subscription
 from tests.conftest import NOW, REPLAY
 
 JUNIOR = "nordplus:nordplus-junior-2027-02-01"

@@ -1,4 +1,4 @@
-"""monitor.dates: finding Swedish and English dates in text and telling what they are.
+"""monitor.text.dates: finding Swedish and English dates in text and telling what they are.
 
 The phrase table lives in tests/fixtures/dates/phrases.txt, each input next to what it must
 give (feedparser style); the tests below cover the pickers, parse_date and working days.
@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from bs4 import BeautifulSoup
 
-from monitor.dates import (FoundDate, easter_sunday, find_dates, find_deadline, find_opening,
+from monitor.text.dates import (FoundDate, easter_sunday, find_dates, find_deadline, find_opening,
                            find_published, next_working_day, parse_date, swedish_holidays,
                            yearly_deadline)
 from tests.conftest import FIXTURES

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from monitor.decide import decide_by, decide_by_cell, decide_by_for_row, decide_by_json, \
+from monitor.decisions.decide_by import decide_by, decide_by_cell, decide_by_for_row, decide_by_json, \
     format_decide_by
-from monitor.meetings import Body, Meetings
+from monitor.decisions.meetings import Body, Meetings
 from tests.conftest import TZ
 
 STHLM = ZoneInfo("Europe/Stockholm")

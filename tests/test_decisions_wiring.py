@@ -6,13 +6,13 @@ from datetime import date
 
 from icalendar import Calendar
 
-from monitor.applications import advance_application, start_application
-from monitor.calendar_export import build_calendar, event_uid
-from monitor.digest import Period, build_digest
-from monitor.dispatch import digest_message
-from monitor.mail import message_bytes
+from monitor.decisions.applications import advance_application, start_application
+from monitor.decisions.calendar_export import build_calendar, event_uid
+from monitor.digests.build import Period, build_digest
+from monitor.digests.dispatch import digest_message
+from monitor.mail.message import message_bytes
 from monitor.model import Tag
-from monitor.subscriptions import Subscription
+from monitor.digests.subscriptions import Subscription
 from tests.conftest import TZ, NOW
 from tests.mailfixtures import mail_env, parse, seeded  # noqa: F401 - fixtures
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from monitor.dedup import CallKey, group_calls, title_words, update_groups
+from monitor.pipeline.dedup import CallKey, group_calls, title_words, update_groups
 from monitor.model import CALL, LEGISLATION, Item
 from tests.conftest import TZ, NOW
 from tests.mailfixtures import mail_env, seeded  # noqa: F401 - fixtures
@@ -155,9 +155,9 @@ def test_a_group_holds_one_item_per_source():
 
 
 def test_digest_lists_a_duplicate_once_with_the_other_link(config, seeded):  # noqa: F811
-    from monitor.digest import Period, build_digest
-    from monitor.dispatch import digest_message
-    from monitor.subscriptions import Subscription
+    from monitor.digests.build import Period, build_digest
+    from monitor.digests.dispatch import digest_message
+    from monitor.digests.subscriptions import Subscription
     from tests.mailfixtures import SECOND_POLL, utc
 
     copy = Item(source="uhr", native_id="erasmus-larare", kind=CALL,

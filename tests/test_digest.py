@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from monitor.digest import Period, build_digest
-from monitor.dispatch import digest_message
-from monitor.mail import message_bytes
-from monitor.subscriptions import Subscription
+from monitor.digests.build import Period, build_digest
+from monitor.digests.dispatch import digest_message
+from monitor.mail.message import message_bytes
+from monitor.digests.subscriptions import Subscription
 from tests.conftest import NOW, ROOT
 from monitor.model import Tag
 from tests.mailfixtures import item as item_

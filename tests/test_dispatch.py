@@ -8,19 +8,19 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from monitor import deliveries
-from monitor.config import database_path
-from monitor.digest import Period
-from monitor.dispatch import is_due, send_digests
-from monitor.reminders import send_reminders
+from monitor.mail import ledger as deliveries
+from monitor.config.settings import database_path
+from monitor.digests.build import Period
+from monitor.digests.dispatch import is_due, send_digests
+from monitor.digests.reminders import send_reminders
 from monitor.app import after_poll_steps, run_main_job
-from monitor.mail import mail_settings
+from monitor.mail.message import mail_settings
 from monitor.model import Tag
-from monitor.notifications import build_notifier, send_notice
-from monitor.notifications.outbox import OutboxChannel
-from monitor.notifications.smtp import SmtpChannel
+from monitor.mail.channels import build_notifier, send_notice
+from monitor.mail.channels.outbox import OutboxChannel
+from monitor.mail.channels.smtp import SmtpChannel
 from monitor.app import open_store
-from monitor.subscriptions import Subscription, subscribe
+from monitor.digests.subscriptions import Subscription, subscribe
 from tests.conftest import NOW, REPLAY
 from tests.hermetic import edit_file
 from tests.mailfixtures import (SmtpServer, item, mail_env, outbox_messages, seeded,  # noqa: F401
@@ -261,14 +261,14 @@ def test_notice_goes_to_admin_once_per_key(config, seeded, mail_env):  # noqa: A
 
 def test_smtp_without_host_warns_and_uses_the_outbox(config, mail_env, monkeypatch, caplog):  # noqa: ANN001, F811
     monkeypatch.setenv("MONITOR_MAIL_TRANSPORT", "smtp")
-    with caplog.at_level(logging.WARNING, logger="monitor.notifications"):
+    with caplog.at_level(logging.WARNING, logger="monitor.mail.channels"):
         channel = build_notifier(config)
     assert isinstance(channel, OutboxChannel) and channel.folder == mail_env
     assert "smtp_host" in caplog.text and "outbox" in caplog.text
     monkeypatch.setenv("MONITOR_SMTP_HOST", "smtp.tyreso.se")
     assert isinstance(build_notifier(config), SmtpChannel)
     monkeypatch.setenv("MONITOR_SMTP_USER", "monitor")  # a user without a password
-    with caplog.at_level(logging.WARNING, logger="monitor.notifications"):
+    with caplog.at_level(logging.WARNING, logger="monitor.mail.channels"):
         assert isinstance(build_notifier(config), OutboxChannel)
     assert "MONITOR_SMTP_PASSWORD" in caplog.text
 
@@ -309,7 +309,7 @@ def test_delivery_rechecks_state_under_the_lock(config, seeded, mail_env):  # no
 
 
 def _failing(config):  # noqa: ANN001, ANN202
-    from monitor.notifications import DeliveryError
+    from monitor.mail.channels import DeliveryError
 
     class Failing(OutboxChannel):
         def send(self, envelope):  # noqa: ANN001, ANN201
@@ -369,7 +369,7 @@ def test_old_sent_bodies_are_forgotten_but_the_record_stays(config, seeded, mail
 
 def test_subscription_of_a_removed_committee_is_skipped(config_dir, mail_env, caplog):  # noqa: ANN001, F811
     from monitor.app import load_config
-    from monitor.subscriptions import effective_subscriptions
+    from monitor.digests.subscriptions import effective_subscriptions
     config = load_config(config_dir)
     with open_store(database_path(config)) as store:
         subscribe(config, store, Subscription("bn", "x@tyreso.se"), now=NOW)

@@ -11,7 +11,7 @@ import re
 import monitor
 from monitor import errors
 from monitor.app import load_config, open_store
-from monitor.ingest import poll
+from monitor.pipeline.ingest import poll
 from monitor.sources import registry
 from tests.conftest import NOW, REPLAY
 
@@ -61,7 +61,7 @@ def test_a_parser_bug_keeps_its_traceback_on_the_poll_row_and_in_the_log(
 
     monkeypatch.setattr(registry.get("nordplus"), "fetch", buggy_fetch)
     config = load_config(config_dir)
-    with caplog.at_level(logging.ERROR, logger="monitor.ingest"), \
+    with caplog.at_level(logging.ERROR, logger="monitor.pipeline.ingest"), \
             open_store(config.settings.database) as store:
         reports = {r.source: r for r in poll(config, store, names=["nordplus", "riksdagen"],
                                              replay=REPLAY, now=NOW)}
@@ -71,7 +71,7 @@ def test_a_parser_bug_keeps_its_traceback_on_the_poll_row_and_in_the_log(
     assert reports["nordplus"].error == "unexpected ZeroDivisionError: division by zero"
     assert row[0] == reports["nordplus"].error
     assert "Traceback" in row[1] and "buggy_fetch" in row[1] and "1 / 0" in row[1]
-    [record] = [r for r in caplog.records if r.name == "monitor.ingest"]
+    [record] = [r for r in caplog.records if r.name == "monitor.pipeline.ingest"]
     assert "nordplus" in record.getMessage() and record.exc_info[0] is ZeroDivisionError
 
 

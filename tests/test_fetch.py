@@ -12,11 +12,11 @@ import httpx
 import pytest
 from werkzeug import Response
 
-from monitor.config import HttpSettings
+from monitor.config.settings import HttpSettings
 from monitor.app import load_config
 from monitor.errors import FetchError
-from monitor.fetch import Fetcher, retry_after_seconds
-from monitor.ingest import poll
+from monitor.http.fetch import Fetcher, retry_after_seconds
+from monitor.pipeline.ingest import poll
 from monitor.model import Item
 from monitor.sources.base import Source
 from monitor.app import open_store

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from monitor.config import SourceConfig
+from monitor.config.settings import SourceConfig
 from monitor.app import load_config
-from monitor.health import (DEGRADED, OK, mark_notice_sent, pending_health_notices,
+from monitor.pipeline.health import (DEGRADED, OK, mark_notice_sent, pending_health_notices,
                             reason_text, record_poll, source_health)
-from monitor.ingest import poll
+from monitor.pipeline.ingest import poll
 from tests.conftest import NOW
 from tests.mailfixtures import mail_env  # noqa: F401 - fixture
 from tests.hermetic import edit_file

@@ -13,7 +13,7 @@ import pytest
 
 import tests.hermetic as hermetic
 from monitor.app import load_config
-from monitor.mail import mail_settings
+from monitor.mail.message import mail_settings
 from tests.conftest import ROOT
 from tests.hermetic import SessionGuard, check_golden, edit_file, replaced
 

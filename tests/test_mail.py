@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from monitor.errors import ConfigError
-from monitor.mail import (MailSettings, build_message, clean_header, long_date, mail_settings,
+from monitor.mail.message import (MailSettings, build_message, clean_header, long_date, mail_settings,
                           message_bytes, message_id, safe_href)
 from tests.conftest import NOW
 from tests.mailfixtures import mail_env, parse  # noqa: F401 - fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from monitor.app import open_store
-from monitor.config import database_path
+from monitor.config.settings import database_path
 from tests.mailfixtures import (SmtpServer, mail_env, outbox_messages, seed,  # noqa: F401
                                 smtp_port)
 

@@ -10,17 +10,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from monitor import when
-from monitor.config import database_path
-from monitor.decide import decide_by, decision_timeline, timeline_json
-from monitor.digest import Period, build_digest
-from monitor.dispatch import digest_message, send_digests
-from monitor.entry_facts import deadline_lines, matched_words, plain_why, summary_opening
-from monitor.mail import message_bytes
-from monitor.meetings import Body, Meetings
+from monitor.text import when
+from monitor.config.settings import database_path
+from monitor.decisions.decide_by import decide_by, decision_timeline, timeline_json
+from monitor.digests.build import Period, build_digest
+from monitor.digests.dispatch import digest_message, send_digests
+from monitor.digests.entry_facts import deadline_lines, matched_words, plain_why, summary_opening
+from monitor.mail.message import message_bytes
+from monitor.decisions.meetings import Body, Meetings
 from monitor.app import open_store
-from monitor.subscriptions import Subscription
-from monitor.timeline_text import late_line, timeline_lines
+from monitor.digests.subscriptions import Subscription
+from monitor.decisions.timeline_text import late_line, timeline_lines
 from tests.conftest import NOW, REPLAY
 from tests.mailfixtures import mail_env, outbox_messages, parse  # noqa: F401 - fixtures
 
@@ -52,8 +52,8 @@ def test_one_function_decides_the_day_shown(value, day, shown_time, prose, iso):
 
 
 def test_every_channel_uses_the_one_rule():
-    from monitor.i18n import format_datetime
-    from monitor.mail import display_day, long_date
+    from monitor.text.i18n import format_datetime
+    from monitor.mail.message import display_day, long_date
     midnight_utc = "2027-03-05T00:00:00+00:00"
     assert format_datetime(midnight_utc, STHLM) == "2027-03-05"  # CLI, report (not 01:00)
     assert long_date(midnight_utc, STHLM, "en") == "5 March 2027"  # mail
@@ -265,7 +265,7 @@ def test_first_digest_is_a_catch_up(config, replayed, mail_env):  # noqa: ANN001
     assert "* Erasmus+ skolutbildning" not in text  # no publication or opening date
     counted = re.search(r"(\d+) tidigare publicerade poster finns också", text)
     assert counted and int(counted.group(1)) >= 5
-    from monitor.dispatch import _window
+    from monitor.digests.dispatch import _window
     monday = NOW + timedelta(days=1, hours=1)  # next week's digest is not a catch-up
     week = Period.containing(monday, "weekly", config.settings.tz)
     sub = Subscription("bun", "barn.utbildning@tyreso.se")
@@ -310,7 +310,7 @@ def test_digest_lists_the_decisions_of_the_coming_weeks(config, mail_env):  # no
 
 
 def test_amount_who_may_apply_and_region_when_the_source_gives_them():
-    from monitor.entry_facts import amount_text, regions_text, who_may_apply
+    from monitor.digests.entry_facts import amount_text, regions_text, who_may_apply
     assert amount_text({"extra": {"budget_sek": 40000000}}, "sv") == "40 000 000 kr"
     assert amount_text({"extra": {"budget": "30500"}}, "sv") == "30 500 euro"
     assert amount_text({"extra": {"budget": "EUR 2 million"}}, "sv") == "EUR 2 million"
@@ -351,7 +351,7 @@ def test_entry_shows_amount_who_and_region_lines(config, mail_env):  # noqa: ANN
 
 def test_replay_reminders_name_the_ks_hand_in_day_once_a_day_per_address(config, replayed,  # noqa: ANN001
                                                                          mail_env):  # noqa: F811
-    from monitor.reminders import send_reminders
+    from monitor.digests.reminders import send_reminders
     # Erasmus+ skolutbildning (bun, 18 February 2027): KS meets 26 January, hand-in 5 January
     day = datetime(2026, 12, 22, 6, 0, tzinfo=timezone.utc)  # 14 days before 5 January
     sent = [o for o in send_reminders(config, replayed, now=day) if o.state == "sent"]
@@ -374,7 +374,7 @@ def test_replay_reminders_name_the_ks_hand_in_day_once_a_day_per_address(config,
 
 
 def test_next_round_is_another_round_of_the_same_call_and_follows_new_items(store):  # noqa: ANN001
-    from monitor.decision_steps import next_round_after
+    from monitor.digests.decision_steps import next_round_after
     from monitor.model import Item
 
     def call(native: str, title: str, deadline: datetime, programme: str = "Nordplus Junior"):  # noqa: ANN202
@@ -422,8 +422,8 @@ def test_footer_names_the_coordinator_from_settings(config_dir, mail_env):  # no
 def test_decision_horizon_never_hides_a_hand_in_day(config):  # noqa: ANN001
     """The digest reads only calls closing within the horizon: on the shipped plan, for a
     year of weeks and deadlines every other day, that finds every hand-in day of 28 days."""
-    from monitor.decision_steps import CALLS_AHEAD_DAYS, decision_horizon, due_steps
-    from monitor.meetings import meetings
+    from monitor.digests.decision_steps import CALLS_AHEAD_DAYS, decision_horizon, due_steps
+    from monitor.decisions.meetings import meetings
     from monitor.model import to_iso
     plan = meetings(config)
     start = datetime(2026, 11, 23, 7, 0, tzinfo=timezone.utc)

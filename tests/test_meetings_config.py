@@ -10,7 +10,7 @@ import pytest
 
 from monitor.app import load_config
 from monitor.errors import ConfigError
-from monitor.meetings import meetings
+from monitor.decisions.meetings import meetings
 
 
 def write(config_dir, text: str) -> None:

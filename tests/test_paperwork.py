@@ -12,12 +12,12 @@ from datetime import datetime, timezone
 import docx
 import pytest
 
-from monitor.activities import add_activity, unreported_visits
-from monitor.applications import ApplicationError, advance_application, pair_partners
-from monitor.countries import country_name
-from monitor.document import (Bullets, Heading, Para, Table, to_docx, to_html, to_markdown,
+from monitor.decisions.activities import add_activity, unreported_visits
+from monitor.decisions.applications import ApplicationError, advance_application, pair_partners
+from monitor.text.countries import country_name
+from monitor.paperwork.document import (Bullets, Heading, Para, Table, to_docx, to_html, to_markdown,
                               to_xlsx)
-from monitor.earlier import earlier_decisions, earlier_lines
+from monitor.decisions.earlier import earlier_decisions, earlier_lines
 from monitor.app import open_store
 from tests.decisions_scenario import COMMITTEES, add_calls, build
 from tests.hermetic import edit_file
@@ -126,8 +126,8 @@ def test_earlier_decisions_granted_and_closed(store):
 
 
 def test_overview_lists_unreported_visits_until_reported(config, db):
-    from monitor.digest import Period, build_digest
-    from monitor.subscriptions import Subscription
+    from monitor.digests.build import Period, build_digest
+    from monitor.digests.subscriptions import Subscription
 
     with open_store(db) as store:
         visit = add_activity(store, committee="kfn", committees=COMMITTEES, kind="visit",
@@ -144,7 +144,7 @@ def test_overview_lists_unreported_visits_until_reported(config, db):
         own = build_digest(config, store, Subscription(committee="kfn", email="k@example.org"),
                            period, since=now, until=now)
         assert own.unreported == []
-        from monitor.activities import mark_reported
+        from monitor.decisions.activities import mark_reported
         mark_reported(store, visit.id, datetime(2026, 9, 1).date())
         assert unreported_visits(store) == []
 

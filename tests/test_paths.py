@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from monitor.app import load_config
-from monitor.mail import mail_settings
+from monitor.mail.message import mail_settings
 from tests.conftest import REPLAY, ROOT
 
 

@@ -7,7 +7,7 @@ import copy
 from werkzeug import Request, Response
 
 from monitor.app import load_config, open_store
-from monitor.ingest import poll
+from monitor.pipeline.ingest import poll
 from tests.conftest import NOW
 from tests.factories import sedia_page, sedia_row, sources_toml
 

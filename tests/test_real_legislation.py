@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from bs4 import BeautifulSoup
 
-from monitor.digest import Period, build_digest
-from monitor.dispatch import digest_message
-from monitor.mail import message_bytes
+from monitor.digests.build import Period, build_digest
+from monitor.digests.dispatch import digest_message
+from monitor.mail.message import message_bytes
 from monitor.model import LEGISLATION, Item, Tag
-from monitor.subscriptions import Subscription
+from monitor.digests.subscriptions import Subscription
 from tests.conftest import NOW
 from tests.hermetic import replaced
 from tests.mailfixtures import SECOND_POLL, mail_env, parse, seeded  # noqa: F401 - fixtures

@@ -7,10 +7,10 @@ import json
 
 import pytest
 
-from monitor.config import HttpSettings
+from monitor.config.settings import HttpSettings
 from monitor.errors import FetchError
-from monitor.fetch import Fetcher
-from monitor.replay import RecordingTransport, ReplayTransport, normalise_url
+from monitor.http.fetch import Fetcher
+from monitor.http.replay import RecordingTransport, ReplayTransport, normalise_url
 
 
 def write_replay(root, source, entries, bodies):

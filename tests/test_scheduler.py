@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from monitor.config import database_path
+from monitor.config.settings import database_path
 from monitor.app import load_config, open_store
 from monitor.errors import ConfigError
 from monitor.app import build_scheduler
-from monitor.scheduler import AlreadyRunning, cron_trigger, single_instance
+from monitor.pipeline.schedule import AlreadyRunning, cron_trigger, single_instance
 from tests.conftest import NOW, ROOT
 from tests.hermetic import edit_file
 from tests.mailfixtures import mail_env, outbox_messages, seed  # noqa: F401 - fixture
@@ -158,7 +158,7 @@ def test_serve_runs_once_and_stops_cleanly_on_sigterm(config_dir, mail_env):  # 
 
 def test_serve_polls_at_start_when_the_last_poll_is_older_than_its_interval(
         config, tmp_path):  # noqa: ANN001
-    from monitor.scheduler import poll_due_at_start, poll_interval
+    from monitor.pipeline.schedule import poll_due_at_start, poll_interval
 
     db = tmp_path / "m.db"
     now = datetime(2026, 11, 22, 9, 0, tzinfo=config.settings.tz)
@@ -180,7 +180,7 @@ def test_serve_polls_at_start_when_the_last_poll_is_older_than_its_interval(
 
 
 def test_poll_at_start_can_be_turned_off(config_dir, tmp_path):  # noqa: ANN001
-    from monitor.scheduler import poll_due_at_start
+    from monitor.pipeline.schedule import poll_due_at_start
 
     edit_file(config_dir / "settings.toml", ("poll_at_start = true", "poll_at_start = false"))
     now = datetime(2026, 11, 22, 9, 0, tzinfo=load_config(config_dir).settings.tz)

@@ -6,7 +6,7 @@ import ssl
 
 import pytest
 
-from monitor.dispatch import send_digests
+from monitor.digests.dispatch import send_digests
 from tests.conftest import NOW
 from tests.mailfixtures import Collector, mail_env, seeded, self_signed, smtp_port  # noqa: F401
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from monitor.config import database_path
+from monitor.config.settings import database_path
 from monitor.app import load_config
 from monitor.errors import ConfigError
 from monitor.matchers import build_tagger

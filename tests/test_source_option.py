@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from monitor.config import SourceConfig
+from monitor.config.settings import SourceConfig
 from monitor.sources import registry
 from tests.conftest import NOW
 

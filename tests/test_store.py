@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from monitor.model import Item, Tag
-from monitor.store import fts_query
+from monitor.store.database import fts_query
 from monitor.app import open_store
 from tests.conftest import NOW
 
@@ -206,7 +206,7 @@ def test_an_older_search_index_is_rebuilt_when_opened(tmp_path):
 
 
 def test_short_handles_are_stable_and_found(store, tmp_path):
-    from monitor.search import HANDLE_RE, item_handle
+    from monitor.store.search import HANDLE_RE, item_handle
     long_id = "regeringen-remisser:" + "remiss-av-betankandet-" * 8
     store.upsert_items([call("a"), Item(source="regeringen-remisser", native_id=long_id[20:],
                                         kind="legislation", title="Remiss", url=None)], now=NOW)

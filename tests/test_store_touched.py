@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from monitor.dedup import update_groups
+from monitor.pipeline.dedup import update_groups
 from monitor.model import CALL, LEGISLATION, Item
 from tests.conftest import TZ, NOW
 

@@ -12,8 +12,8 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from monitor.applications import start_application
-from monitor.committees import committees
+from monitor.decisions.applications import start_application
+from monitor.config.committees import committees
 from monitor.web.context import CSP
 from tests.conftest import NOW
 from tests.webfixtures import client, make_client, mail_env, seeded  # noqa: F401 - fixtures
@@ -55,7 +55,7 @@ def test_front_page_lists_open_calls_soonest_first_with_decide_by_and_why(client
                             "Cesis vänort kulturutbyte"]  # G is closed, E legislation
     page = text(html)
     assert "Besluta senast:" in page
-    # the digest's plain words (monitor.entry_facts.plain_why), never the matcher's rule
+    # the digest's plain words (monitor.digests.entry_facts.plain_why), never the matcher's rule
     assert "Varför: BUN: Matchade: grundskolan · programmet Erasmus+; GVN: Matchade: " \
         "lärarutbyten" in page and "(+3)" not in page
     assert "Varför: BUN: Matchade: förskolan · prioriterat område: Verksamhetsutveckling" in page
@@ -110,7 +110,7 @@ def test_api_legislation_and_one_item_match_the_cli(client, cli):  # noqa: ANN00
 
 def test_call_page_has_fields_deadlines_timeline_evidence_history_and_also_at(  # noqa: ANN001, F811
         client, seeded, config):
-    from monitor.dedup import update_groups
+    from monitor.pipeline.dedup import update_groups
     from tests.mailfixtures import item
     mirror = item("B2", "Digitalisering i förskolan", opens=None,
                   deadlines=[NOW.replace(2027, 4, 1, 0, 0)])
@@ -120,7 +120,7 @@ def test_call_page_has_fields_deadlines_timeline_evidence_history_and_also_at(  
     html = client.get("/calls/eu-funding:B").text
     doc = soup(html)
     steps = [" ".join(li.get_text(" ").split()) for li in doc.select("ol.timeline li")]
-    assert steps == [  # the digest's steps (monitor.decide.decision_timeline), by body
+    assert steps == [  # the digest's steps (monitor.decisions.decide_by.decision_timeline), by body
         "Barn- och utbildningsnämnden 27 januari 2027: ärendet till Barn- och "
         "utbildningsnämnden senast 10 februari 2027: Barn- och utbildningsnämnden sammanträder "
         "och beslutar",
@@ -252,7 +252,7 @@ def test_timeline_says_when_it_is_too_late_for_ks(client):  # noqa: ANN001, F811
 
 def test_earlier_decisions_of_the_programme_are_shown_and_in_the_api(client, seeded, config,  # noqa: ANN001, F811
                                                                      cli):
-    from monitor.applications import advance_application
+    from monitor.decisions.applications import advance_application
     app = start_application(seeded, "eu-funding:A", "bun", committees=committees(config),
                             by="test", now=NOW, tz=config.settings.tz)
     advance_application(seeded, app.id, "rejected", by="test", force=True,

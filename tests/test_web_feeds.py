@@ -12,7 +12,7 @@ import pytest
 from icalendar import Calendar
 from lxml import etree
 
-from monitor.calendar_export import event_uid
+from monitor.decisions.calendar_export import event_uid
 from monitor.model import Item, Tag
 from tests.conftest import NOW, ROOT
 from tests.mailfixtures import utc

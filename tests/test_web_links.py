@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from monitor.app import load_config
-from monitor.dispatch import send_digests
+from monitor.digests.dispatch import send_digests
 from monitor.errors import ConfigError
 from monitor.web.links import web_links
 from tests.conftest import NOW

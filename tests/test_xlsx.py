@@ -9,7 +9,7 @@ import pytest
 
 from monitor.app import open_store
 from monitor.model import Item, Tag
-from monitor.xlsx import write_xlsx
+from monitor.paperwork.xlsx import write_xlsx
 from tests.conftest import NOW
 from tests.xlsx_reader import read_sheet
 
@@ -82,7 +82,7 @@ def test_legislation_and_applications_and_report_xlsx(cli, calls_db, tmp_path):
     name, rows = read_sheet(out)
     assert name == "Applications" and rows[0][:3] == ["#", "Committee", "Status"]
     assert rows[1][:4] == [1.0, "bun", "intent", "Skolutbyte 1"] and 450000.0 in rows[1]
-    out = tmp_path / "r.xlsx"  # the report's own workbook (monitor.document), one sheet a table
+    out = tmp_path / "r.xlsx"  # the report's own workbook (monitor.paperwork.document), one sheet a table
     assert cli("report", "--year", "2026", "--format", "xlsx", "-o", str(out)).exit_code == 0
     assert read_sheet(out)[0] == "Sammanfattning"
     refused = cli("report", "--year", "2026", "--format", "xlsx")

@@ -11,7 +11,7 @@ from typing import Iterator
 import pytest
 
 from monitor.app import open_store
-from monitor.config import database_path
+from monitor.config.settings import database_path
 from tests.conftest import NOW
 from tests.mailfixtures import mail_env, seeded  # noqa: F401 - fixtures
 

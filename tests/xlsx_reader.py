@@ -1,4 +1,4 @@
-"""Read back a sheet written by monitor.xlsx from the workbook's XML (no openpyxl needed)."""
+"""Read back a sheet written by monitor.paperwork.xlsx from the workbook's XML (no openpyxl needed)."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from .common import app
+from monitor.cli.common import app
 
 __all__ = ["app", "main"]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .common import console, err
+from monitor.cli.common import console, err
 
 __all__ = ["say"]
 

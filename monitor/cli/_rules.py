@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from ..errors import ConfigError
-from ..i18n import t
-from ..matchers import build_tagger
-from ..matchers.tagger import FILE_NAME, Tagger
-from .common import State
+from monitor.errors import ConfigError
+from monitor.text.i18n import t
+from monitor.matchers import build_tagger
+from monitor.matchers.tagger import FILE_NAME, Tagger
+from monitor.cli.common import State
 
 
 def tagger_of(st: State) -> Tagger:

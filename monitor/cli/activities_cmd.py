@@ -9,16 +9,16 @@ from typing import Any, List, Optional
 
 import typer
 
-from ..activities import (KINDS, Activity, add_activity, get_activity, kind_label,
+from monitor.decisions.activities import (KINDS, Activity, add_activity, get_activity, kind_label,
                           list_activities, mark_reported)
-from ..committees import committees
-from ..i18n import add_messages, t
-from ..ks_draft import partner_text
-from ..longdates import long_day, period_text
-from ..organisation import organisation
-from .applications_cmd import (CountryOption, PartnerOption, _committee, application_errors)
-from .common import FormatOption, State, app, cli_errors, console, emit, state
-from .usage import UsageError, check_year, choose
+from monitor.config.committees import committees
+from monitor.text.i18n import add_messages, t
+from monitor.paperwork.ks_draft import partner_text
+from monitor.text.longdates import long_day, period_text
+from monitor.config.organisation import organisation
+from monitor.cli.applications_cmd import (CountryOption, PartnerOption, _committee, application_errors)
+from monitor.cli.common import FormatOption, State, app, cli_errors, console, emit, state
+from monitor.cli.usage import UsageError, check_year, choose
 
 add_messages({
     "actcli.recorded": {"sv": "Aktivitet {id} registrerad: {kind}, {committee}, {title}.",

@@ -11,24 +11,24 @@ from typing import Any, Callable, List, Optional, TypeVar
 
 import typer
 
-from ..applications import (STATUSES, Application, ApplicationError, advance_application,
+from monitor.decisions.applications import (STATUSES, Application, ApplicationError, advance_application,
                             get_application, list_applications, parse_amount,
                             start_application, status_label)
-from ..committees import committees, priorities
-from ..decide import decide_by
-from ..document import to_docx, to_markdown
-from ..earlier import earlier_for_row
-from ..i18n import add_messages, format_date, t
-from ..ks_draft import ks_draft, partner_text
-from ..longdates import check_month_or_day, long_date, long_day
-from ..meetings import meetings
-from ..organisation import organisation
-from ..progress import format_next_step, progress_of
-from ..report import BINARY_FORMATS, FORMATS, build_report, money, render_report
-from .common import (SHEET_FORMATS, OutputOption, SheetFormatOption, State, app,
+from monitor.config.committees import committees, priorities
+from monitor.decisions.decide_by import decide_by
+from monitor.paperwork.document import to_docx, to_markdown
+from monitor.decisions.earlier import earlier_for_row
+from monitor.text.i18n import add_messages, format_date, t
+from monitor.paperwork.ks_draft import ks_draft, partner_text
+from monitor.text.longdates import check_month_or_day, long_date, long_day
+from monitor.decisions.meetings import meetings
+from monitor.config.organisation import organisation
+from monitor.decisions.progress import format_next_step, progress_of
+from monitor.paperwork.report import BINARY_FORMATS, FORMATS, build_report, money, render_report
+from monitor.cli.common import (SHEET_FORMATS, OutputOption, SheetFormatOption, State, app,
                      check_format, cli_errors, console, emit, err, state, usage_exit,
                      write_sheet)
-from .usage import (APPLICATION_STATUSES, UsageError, check_year, choose, choose_all,
+from monitor.cli.usage import (APPLICATION_STATUSES, UsageError, check_year, choose, choose_all,
                     resolve_committee)
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -19,12 +19,12 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..app import load_config, open_store
-from ..config import Config, database_path
-from ..errors import ConfigError, MonitorError, UsageError
-from ..i18n import LANGUAGES, add_messages, default_language, t
-from ..store import Store
-from .usage import ClickUsageError, NoArgsIsHelp, choose, lang_from_args, render, render_click
+from monitor.app import load_config, open_store
+from monitor.config.settings import Config, database_path
+from monitor.errors import ConfigError, MonitorError, UsageError
+from monitor.text.i18n import LANGUAGES, add_messages, default_language, t
+from monitor.store.database import Store
+from monitor.cli.usage import ClickUsageError, NoArgsIsHelp, choose, lang_from_args, render, render_click
 
 __all__ = ["app", "State", "state", "clock", "cli_errors", "emit", "FormatOption", "console", "err"]
 
@@ -222,7 +222,7 @@ SHEET_FORMATS = {**FORMATS, "xlsx": "xlsx", "excel": "xlsx"}
 def write_sheet(output: Optional[Path], headers: Sequence[str], rows: Sequence[Sequence[Any]],
                 *, lang: str, sheet: str) -> None:
     """``--format xlsx``: one Excel sheet at ``--output`` (a workbook is no terminal text)."""
-    from ..xlsx import write_xlsx
+    from monitor.paperwork.xlsx import write_xlsx
     if output is None:
         raise UsageError("--format", "xlsx", reason="usage.needs_output")
     try:

@@ -6,8 +6,8 @@ from typing import Any
 
 from rich.text import Text
 
-from ..eligibility import read_eligibility, reason_text
-from ..i18n import add_messages, t
+from monitor.store.eligibility import read_eligibility, reason_text
+from monitor.text.i18n import add_messages, t
 
 __all__ = ["eligibility_lines", "correction_lines", "item_eligibility", "eligibility_of_tags"]
 

@@ -11,18 +11,18 @@ from typing import Any, List, Optional
 import typer
 from rich.text import Text
 
-from .eligibility_text import correction_lines, eligibility_lines
-from ..committees import committees
-from ..decide import decide_by_cell, timeline_for_row
-from ..decision_steps import meeting_note
-from ..earlier import earlier_for_row
-from ..i18n import add_messages, format_date, format_datetime, t
-from ..listing import JSON_FIELDS, item_json, list_items, public_row
-from ..meetings import meetings
-from ..model import CALL, LEGISLATION, STATUSES, from_iso
-from .common import (SHEET_FORMATS, OutputOption, SheetFormatOption, State, app, check_format,
+from monitor.cli.eligibility_text import correction_lines, eligibility_lines
+from monitor.config.committees import committees
+from monitor.decisions.decide_by import decide_by_cell, timeline_for_row
+from monitor.digests.decision_steps import meeting_note
+from monitor.decisions.earlier import earlier_for_row
+from monitor.text.i18n import add_messages, format_date, format_datetime, t
+from monitor.store.listing import JSON_FIELDS, item_json, list_items, public_row
+from monitor.decisions.meetings import meetings
+from monitor.model import CALL, LEGISLATION, STATUSES, from_iso
+from monitor.cli.common import (SHEET_FORMATS, OutputOption, SheetFormatOption, State, app, check_format,
                      cli_errors, console, emit, err, state, write_sheet)
-from .usage import (CALL_STATUSES, check_not_negative, choose_all, resolve_committee,
+from monitor.cli.usage import (CALL_STATUSES, check_not_negative, choose_all, resolve_committee,
                     resolve_priority, resolve_sources)
 
 add_messages({
@@ -270,7 +270,7 @@ def _near_ids(store: Any, wanted: str) -> list[str]:
 
 def _timeline_text(st: State, row: dict[str, Any], lang: str) -> list[Text]:
     """The call's decision steps and what is late, as the digest shows them."""
-    from ..timeline_text import late_line, timeline_lines
+    from monitor.decisions.timeline_text import late_line, timeline_lines
 
     calendar = meetings(st.config, st.store)
     line = timeline_for_row(row, calendar, now=st.now)

@@ -6,14 +6,14 @@ import hashlib
 
 import typer
 
-from ..committees import check_email
-from ..i18n import add_messages, t
-from ..mail import build_message, mail_settings, message_bytes
-from ..model import to_iso
-from ..notifications import DeliveryError, Envelope, build_notifier
-from .common import app, cli_errors, state
-from ._mail_common import say
-from .usage import UsageError
+from monitor.config.committees import check_email
+from monitor.text.i18n import add_messages, t
+from monitor.mail.message import build_message, mail_settings, message_bytes
+from monitor.model import to_iso
+from monitor.mail.channels import DeliveryError, Envelope, build_notifier
+from monitor.cli.common import app, cli_errors, state
+from monitor.cli._mail_common import say
+from monitor.cli.usage import UsageError
 
 add_messages({
     "mailtest.subject": {"sv": "Provmejl från omvärldsbevakningen",

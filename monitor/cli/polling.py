@@ -8,11 +8,11 @@ from typing import List, Optional
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 
-from ..i18n import t
-from ..ingest import SourceReport, poll as poll_sources, select_sources
-from ..app import run_main_job
-from .common import EXIT_FAILED, app, cli_errors, console, err, state
-from .usage import UsageError, resolve_sources
+from monitor.text.i18n import t
+from monitor.pipeline.ingest import SourceReport, poll as poll_sources, select_sources
+from monitor.app import run_main_job
+from monitor.cli.common import EXIT_FAILED, app, cli_errors, console, err, state
+from monitor.cli.usage import UsageError, resolve_sources
 
 
 def _report_line(report: SourceReport, lang: str) -> str:

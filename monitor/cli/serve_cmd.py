@@ -6,12 +6,12 @@ import logging
 
 import typer
 
-from ..config import database_path
-from ..i18n import add_messages, t
-from ..app import serve as run_scheduler
-from ..scheduler import AlreadyRunning
-from .common import app, clock, cli_errors, state
-from ._mail_common import say
+from monitor.config.settings import database_path
+from monitor.text.i18n import add_messages, t
+from monitor.app import serve as run_scheduler
+from monitor.pipeline.schedule import AlreadyRunning
+from monitor.cli.common import app, clock, cli_errors, state
+from monitor.cli._mail_common import say
 
 add_messages({
     "serve_running": {"sv": "En annan 'monitor serve' kör redan mot samma databas: {detail}",

@@ -6,13 +6,13 @@ from typing import List, Optional
 
 import typer
 
-from ..i18n import add_messages, t
-from ..subscriptions import (InvalidSubscription, Subscription, effective_subscriptions,
+from monitor.text.i18n import add_messages, t
+from monitor.digests.subscriptions import (InvalidSubscription, Subscription, effective_subscriptions,
                              subscribe as add_subscription, unsubscribe as remove_subscription,
                              validate)
-from .common import FormatOption, app, cli_errors, emit, state
-from ._mail_common import say
-from .usage import (FREQUENCIES, UsageError, choose, resolve_committee, resolve_priority,
+from monitor.cli.common import FormatOption, app, cli_errors, emit, state
+from monitor.cli._mail_common import say
+from monitor.cli.usage import (FREQUENCIES, UsageError, choose, resolve_committee, resolve_priority,
                     resolve_sources)
 
 add_messages({

@@ -13,14 +13,14 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 from rich.text import Text
 
-from ..i18n import add_messages, t
-from ..matchers.evaluate import (EvalReport, FieldReport, LineError, Record, evaluate,
+from monitor.text.i18n import add_messages, t
+from monitor.matchers.evaluate import (EvalReport, FieldReport, LineError, Record, evaluate,
                                  read_items)
-from ..matchers.retag import retag as retag_store
-from ._rules import tagger_of as _tagger
-from .common import State, app, check_format, cli_errors, console, err, state
-from .eligibility_text import eligibility_of_tags
-from .usage import UsageError
+from monitor.matchers.retag import retag as retag_store
+from monitor.cli._rules import tagger_of as _tagger
+from monitor.cli.common import State, app, check_format, cli_errors, console, err, state
+from monitor.cli.eligibility_text import eligibility_of_tags
+from monitor.cli.usage import UsageError
 
 add_messages({
     "tag_no_rules": {"sv": "inga matchningsregler: filen saknas",
@@ -161,7 +161,7 @@ def eval_(ctx: typer.Context,
     st = state(ctx)
     fmt = check_format(fmt, {"table": "table", "tabell": "table", "json": "json"})
     if corrections:
-        from .corrections_cmd import print_disagreements
+        from monitor.cli.corrections_cmd import print_disagreements
         print_disagreements(st, fmt)
         return
     if file is None:

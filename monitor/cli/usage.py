@@ -16,9 +16,9 @@ from typing import Iterable, Mapping, Sequence
 
 import typer
 
-from ..errors import UsageError
-from ..lookup import resolve_tag
-from ..i18n import add_messages, t
+from monitor.errors import UsageError
+from monitor.config.lookup import resolve_tag
+from monitor.text.i18n import add_messages, t
 
 __all__ = ["UsageError", "render", "render_click", "choose", "resolve_committee",
            "resolve_tag", "check_not_negative", "check_year", "lang_from_args"]
@@ -219,11 +219,11 @@ def resolve_committee(config, value: str | None, *, option: str = "--committee",
     """A committee id from what was typed (id, name, unique prefix); ``all`` when allowed."""
     if value is None:
         return None
-    from ..committees import committees
+    from monitor.config.committees import committees
     names: dict[str, Sequence[str]] = {c.id: (c.name, c.name_en)
                                        for c in committees(config).values()}
     if allow_all:
-        from ..subscriptions import ALL
+        from monitor.digests.subscriptions import ALL
         names[ALL] = ("alla",)
     return resolve_tag(option, value, names)
 
@@ -232,7 +232,7 @@ def resolve_priority(config, value: str | None, *, option: str = "--priority",  
                      ) -> str | None:
     if value is None:
         return None
-    from ..committees import priorities
+    from monitor.config.committees import priorities
     return resolve_tag(option, value, {p.id: (p.name, p.name_en)
                                        for p in priorities(config).values()})
 

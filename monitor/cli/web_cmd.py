@@ -6,11 +6,11 @@ import ipaddress
 
 import typer
 
-from ..config import database_path
-from ..i18n import add_messages, t
-from ..app import open_store
-from ._mail_common import say
-from .common import app, clock, cli_errors, state
+from monitor.config.settings import database_path
+from monitor.text.i18n import add_messages, t
+from monitor.app import open_store
+from monitor.cli._mail_common import say
+from monitor.cli.common import app, clock, cli_errors, state
 
 add_messages({
     "web_listening": {"sv": "Webbsidan på http://{host}:{port}/ (läser {db}); Ctrl-C stoppar.",
@@ -49,7 +49,7 @@ def web(ctx: typer.Context,
     """
     import uvicorn
 
-    from ..web.app import create_app
+    from monitor.web.app import create_app
 
     st = state(ctx)
     config = st.config

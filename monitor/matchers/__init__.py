@@ -13,13 +13,13 @@ import importlib
 import pkgutil
 from typing import TYPE_CHECKING, Protocol
 
-from .base import Matcher, registry
-from .tagger import Tagger as RuleTagger
-from .tagger import load_matching
+from monitor.matchers.base import Matcher, registry
+from monitor.matchers.tagger import Tagger as RuleTagger
+from monitor.matchers.tagger import load_matching
 
 if TYPE_CHECKING:
-    from ..config import Config
-    from ..model import Item, Tag
+    from monitor.config.settings import Config
+    from monitor.model import Item, Tag
 
 __all__ = ["Tagger", "RuleTagger", "Matcher", "registry", "build_tagger", "load_matching"]
 

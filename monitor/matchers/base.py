@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Iterator, Mapping
 
-from ..config import Key, check_table
-from ..errors import ConfigError
-from ..model import Item
-from ..registry import Registry
-from .text import Lexicon, Match, PatternError, Token
+from monitor.config.settings import Key, check_table
+from monitor.errors import ConfigError
+from monitor.model import Item
+from monitor.registry import Registry
+from monitor.matchers.text import Lexicon, Match, PatternError, Token
 
 __all__ = ["Matcher", "Registry", "registry", "Rules", "Analysis", "Contribution",
            "add_patterns", "where_text", "best_per_pattern", "points_text", "LANGS"]

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..config import Key
-from .base import PATTERN_LIST, Analysis, Matcher, Rules, points_text
+from monitor.config.settings import Key
+from monitor.matchers.base import PATTERN_LIST, Analysis, Matcher, Rules, points_text
 
 __all__ = ["CodeMatcher", "CODE_FIELDS"]
 

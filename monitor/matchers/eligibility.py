@@ -12,13 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..config import Key
-from ..eligibility import (DIMENSION, ELIGIBLE, MUNICIPALITY_SCHEMA, NOT_ELIGIBLE,
+from monitor.config.settings import Key
+from monitor.store.eligibility import (DIMENSION, ELIGIBLE, MUNICIPALITY_SCHEMA, NOT_ELIGIBLE,
                            REGION_DIMENSION, UNKNOWN)
-from ..model import CALL, Tag
-from .base import (PATTERN_LIST, Analysis, Matcher, Rules, add_patterns, points_text,
+from monitor.model import CALL, Tag
+from monitor.matchers.base import (PATTERN_LIST, Analysis, Matcher, Rules, add_patterns, points_text,
                    where_text)
-from .programmes import FIELDS, _check_fields, _non_empty
+from monitor.matchers.programmes import FIELDS, _check_fields, _non_empty
 
 __all__ = ["EligibilityMatcher", "Eligibility", "MUNICIPALITY_SCHEMA", "eligibility_tags"]
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..config import Key
-from .base import PATTERN_LIST, Analysis, Matcher, Rules, add_patterns, where_text
-from .programmes import FIELDS, _check_fields, _non_empty
+from monitor.config.settings import Key
+from monitor.matchers.base import PATTERN_LIST, Analysis, Matcher, Rules, add_patterns, where_text
+from monitor.matchers.programmes import FIELDS, _check_fields, _non_empty
 
 __all__ = ["ExclusionMatcher"]
 

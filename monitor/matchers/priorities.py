@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..config import Key
-from ..model import LEGISLATION
-from .base import LANG_LISTS, Analysis, Matcher, Rules, add_patterns, where_text
-from .programmes import YOUTH_SIGNALS
+from monitor.config.settings import Key
+from monitor.model import LEGISLATION
+from monitor.matchers.base import LANG_LISTS, Analysis, Matcher, Rules, add_patterns, where_text
+from monitor.matchers.programmes import YOUTH_SIGNALS
 
 __all__ = ["PriorityMatcher"]
 

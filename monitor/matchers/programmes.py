@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..config import Key
-from ..model import CALL, LEGISLATION
-from .base import PATTERN_LIST, Analysis, Matcher, Rules, add_patterns, points_text
+from monitor.config.settings import Key
+from monitor.model import CALL, LEGISLATION
+from monitor.matchers.base import PATTERN_LIST, Analysis, Matcher, Rules, add_patterns, points_text
 
 __all__ = ["ProgrammeMatcher", "FIELDS", "YOUTH_SIGNALS"]
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable
 
-from ..model import Item
-from ..store import Store
-from .tagger import Tagger
+from monitor.model import Item
+from monitor.store.database import Store
+from monitor.matchers.tagger import Tagger
 
 __all__ = ["RetagResult", "retag", "item_from_row"]
 

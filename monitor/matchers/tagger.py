@@ -15,13 +15,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Mapping
 
-from ..committees import load_committees, load_priorities
-from ..config import Key, check_table, read_toml
-from ..errors import ConfigError
-from ..model import Item, Tag
-from .base import Analysis, Matcher, Rules, registry
-from .eligibility import MUNICIPALITY_SCHEMA, eligibility_tags
-from .text import Lexicon, looks_swedish, tokenize
+from monitor.config.committees import load_committees, load_priorities
+from monitor.config.settings import Key, check_table, read_toml
+from monitor.errors import ConfigError
+from monitor.model import Item, Tag
+from monitor.matchers.base import Analysis, Matcher, Rules, registry
+from monitor.matchers.eligibility import MUNICIPALITY_SCHEMA, eligibility_tags
+from monitor.matchers.text import Lexicon, looks_swedish, tokenize
 
 __all__ = ["Tagger", "load_matching", "SCORING_SCHEMA", "FILE_NAME"]
 

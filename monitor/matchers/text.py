@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from ..stemming import stem_en, stem_sv  # the stemmer, also the search index's
+from monitor.text.stemming import stem_en, stem_sv  # the stemmer, also the search index's
 
 __all__ = ["Lexicon", "Match", "Pattern", "Token", "tokenize", "looks_swedish", "PatternError"]
 

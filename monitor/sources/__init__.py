@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from .base import Source, registry
+from monitor.sources.base import Source, registry
 
 __all__ = ["Source", "registry"]
 

@@ -14,12 +14,12 @@ import lxml.etree
 import lxml.html
 from bs4 import BeautifulSoup, Tag
 
-from ..config import Key, check_http_url
-from ..dates import find_dates
-from ..errors import FetchError, ParseError, SourceError
-from ..fetch import NotModified, Response, SourceHTTP
-from ..model import CALL, KINDS, Item, html_to_text, to_iso
-from .base import Source
+from monitor.config.settings import Key, check_http_url
+from monitor.text.dates import find_dates
+from monitor.errors import FetchError, ParseError, SourceError
+from monitor.http.fetch import NotModified, Response, SourceHTTP
+from monitor.model import CALL, KINDS, Item, html_to_text, to_iso
+from monitor.sources.base import Source
 
 
 
@@ -207,7 +207,7 @@ def page_date(page: BeautifulSoup | None, headers: Mapping[str, str] | None = No
     """The page's own date: its published/modified meta, else its first ``<time datetime>``,
     else the HTTP ``Last-Modified``. Missing years in the page's text count from it, so an
     old page read today keeps its own year."""
-    from ..dates import parse_date
+    from monitor.text.dates import parse_date
 
     def read(value: Any) -> datetime | None:
         text = str(value or "").strip()

@@ -1,7 +1,7 @@
 """The Source base class and the registry of source kinds.
 
 A source is a small class: a ``kind``, the extra keys it accepts in its ``[[source]]`` block
-(``options``, as :class:`~monitor.config.Key` schemas), and a :meth:`Source.parse` that turns
+(``options``, as :class:`~monitor.config.settings.Key` schemas), and a :meth:`Source.parse` that turns
 one response body into items. Multi-request sources (paging, detail pages) override
 :meth:`Source.fetch`. The class docstring is the user documentation shown by
 ``monitor sources kinds``.
@@ -13,11 +13,11 @@ import inspect
 from datetime import datetime
 from typing import Any, AsyncIterator, ClassVar
 
-from ..config import Key, Settings, SourceConfig
-from ..errors import ParseError
-from ..fetch import NotModified, SourceHTTP, read_json
-from ..model import CALL, KINDS, Item, one_line, scrub, storable_text
-from ..registry import Registry
+from monitor.config.settings import Key, Settings, SourceConfig
+from monitor.errors import ParseError
+from monitor.http.fetch import NotModified, SourceHTTP, read_json
+from monitor.model import CALL, KINDS, Item, one_line, scrub, storable_text
+from monitor.registry import Registry
 
 __all__ = ["Source", "Registry", "registry"]
 

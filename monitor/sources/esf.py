@@ -7,14 +7,14 @@ from datetime import datetime, tzinfo
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..config import Key, check_http_url
-from ..dates import parse_date
-from ..fetch import NotModified, SourceHTTP
-from ..model import CLOSED, FORTHCOMING, OPEN, Item, from_iso
-from ._shared import (apply_dates, compact, earliest_per_day, find_item_dates, page_date,
+from monitor.config.settings import Key, check_http_url
+from monitor.text.dates import parse_date
+from monitor.http.fetch import NotModified, SourceHTTP
+from monitor.model import CLOSED, FORTHCOMING, OPEN, Item, from_iso
+from monitor.sources._shared import (apply_dates, compact, earliest_per_day, find_item_dates, page_date,
                       soup, text_of)
-from .pages import slug
-from .wordpress import WordPressSource
+from monitor.sources.pages import slug
+from monitor.sources.wordpress import WordPressSource
 
 # Labelled fields of a call page [doc]: "Utlysning 2020/00518", "Startdatum 2020-08-24" …
 LABELS = {

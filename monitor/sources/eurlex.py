@@ -6,10 +6,10 @@ import re
 from typing import Any
 from urllib.parse import unquote
 
-from ..config import Key
-from ..model import LEGISLATION, Item
-from ._shared import ITEM_OPTIONS, URL_LIST
-from .rss import RssSource
+from monitor.config.settings import Key
+from monitor.model import LEGISLATION, Item
+from monitor.sources._shared import ITEM_OPTIONS, URL_LIST
+from monitor.sources.rss import RssSource
 
 CELEX_RE = re.compile(r"CELEX(?::|%3A)+\s*([0-9][0-9A-Z()_.-]+)", re.I)
 LANG_RE = re.compile(r"eur-lex\.europa\.eu/([A-Za-z]{2})/display-feed", re.I)

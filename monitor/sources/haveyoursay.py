@@ -6,11 +6,11 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ..config import Key
-from ..fetch import SourceHTTP
-from ..model import CLOSED, FORTHCOMING, LEGISLATION, OPEN, Item
-from ._shared import read_pages
-from .base import Source
+from monitor.config.settings import Key
+from monitor.http.fetch import SourceHTTP
+from monitor.model import CLOSED, FORTHCOMING, LEGISLATION, OPEN, Item
+from monitor.sources._shared import read_pages
+from monitor.sources.base import Source
 
 PAGE = "https://ec.europa.eu/info/law/better-regulation/have-your-say/initiatives"
 BRUSSELS = ZoneInfo("Europe/Brussels")

@@ -7,11 +7,11 @@ from typing import Any
 
 from bs4 import Tag
 
-from ..config import REQUIRED, Key
-from ..dates import parse_date
-from ..fetch import NotModified, SourceHTTP
-from ..model import Item
-from ._shared import (ITEM_OPTIONS, TextItemSource, absolute, apply_dates, compact,
+from monitor.config.settings import REQUIRED, Key
+from monitor.text.dates import parse_date
+from monitor.http.fetch import NotModified, SourceHTTP
+from monitor.model import Item
+from monitor.sources._shared import (ITEM_OPTIONS, TextItemSource, absolute, apply_dates, compact,
                       css_selector, dates_with_anchor, fetch_details, native_id_for,
                       optional_css_selector, page_date, soup, text_of)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..model import OPEN, Item
-from .pages import PageSource
+from monitor.model import OPEN, Item
+from monitor.sources.pages import PageSource
 
 # "Förberedelse kan alltid sökas", "förberedelsefas går när som helst under året att söka",
 # "the preparation phase can be applied for at any time".

@@ -7,10 +7,10 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ..config import Key
-from ..dates import yearly_deadline
-from ..model import Item, to_iso
-from .pages import PageSource, _check_pages, slug
+from monitor.config.settings import Key
+from monitor.text.dates import yearly_deadline
+from monitor.model import Item, to_iso
+from monitor.sources.pages import PageSource, _check_pages, slug
 
 BRUSSELS = ZoneInfo("Europe/Brussels")  # "23:59 CET" in the funder's words
 

@@ -6,10 +6,10 @@ import re
 from datetime import datetime
 from typing import Any
 
-from ..config import Key, check_http_url
-from ..fetch import SourceHTTP
-from ..model import CLOSED, Item, to_iso
-from ._shared import (ITEM_OPTIONS, TextItemSource, apply_dates, compact, css_selector,
+from monitor.config.settings import Key, check_http_url
+from monitor.http.fetch import SourceHTTP
+from monitor.model import CLOSED, Item, to_iso
+from monitor.sources._shared import (ITEM_OPTIONS, TextItemSource, apply_dates, compact, css_selector,
                       dates_with_anchor, native_id_for, page_date, read_changed, soup,
                       text_of)
 

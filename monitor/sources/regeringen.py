@@ -9,15 +9,15 @@ from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
-from ..config import MUNICIPALITY_SCHEMA, Key
-from ..dates import find_deadline, parse_date
-from ..errors import SourceError
-from ..fetch import NotModified, SourceHTTP
-from ..model import LEGISLATION, OPEN, Item, to_iso
-from ._shared import (absolute, compact, date_evidence, fetch_details, published_evidence,
+from monitor.config.settings import MUNICIPALITY_SCHEMA, Key
+from monitor.text.dates import find_deadline, parse_date
+from monitor.errors import SourceError
+from monitor.http.fetch import NotModified, SourceHTTP
+from monitor.model import LEGISLATION, OPEN, Item, to_iso
+from monitor.sources._shared import (absolute, compact, date_evidence, fetch_details, published_evidence,
                       soup, text_of)
-from .base import Source
-from .remissinstanser import invitee_text, names_municipality
+from monitor.sources.base import Source
+from monitor.sources.remissinstanser import invitee_text, names_municipality
 
 DETAIL_RE = re.compile(r"/remisser/\d{4}/\d{2}/[^/?#]+/?$")
 # "…, Fi2026/01655" at the end of a listing title: the ministry's case number.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import re
 
-from ..model import html_to_text
+from monitor.model import html_to_text
 
 MAX_PAGES = 40  # a remiss letter with its list is a few pages; a whole report is not read
 

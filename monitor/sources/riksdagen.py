@@ -6,11 +6,11 @@ import re
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from ..config import Key
-from ..fetch import NotModified, SourceHTTP
-from ..model import LEGISLATION, Item
-from ._shared import local_date
-from .base import Source
+from monitor.config.settings import Key
+from monitor.http.fetch import NotModified, SourceHTTP
+from monitor.model import LEGISLATION, Item
+from monitor.sources._shared import local_date
+from monitor.sources.base import Source
 
 LABELS = {"prop": "Prop.", "bet": "Bet.", "sou": "SOU", "ds": "Ds", "mot": "Mot.",
           "dir": "Dir.", "skr": "Skr.", "rskr": "Rskr.", "sfs": "SFS"}

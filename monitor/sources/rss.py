@@ -7,9 +7,9 @@ from typing import Any
 
 import feedparser
 
-from ..fetch import SourceHTTP
-from ..model import Item, html_to_text
-from ._shared import (ITEM_OPTIONS, URL_LIST, TextItemSource, absolute, read_changed,
+from monitor.http.fetch import SourceHTTP
+from monitor.model import Item, html_to_text
+from monitor.sources._shared import (ITEM_OPTIONS, URL_LIST, TextItemSource, absolute, read_changed,
                       utc_from_struct)
 
 

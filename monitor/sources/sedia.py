@@ -7,11 +7,11 @@ import re
 from datetime import datetime, timezone
 from typing import Any, AsyncIterator
 
-from ..config import Key
-from ..fetch import SourceHTTP, read_json
-from ..model import (CALL, CLOSED, FORTHCOMING, OPEN, Item, date_only, day_deadline,
+from monitor.config.settings import Key
+from monitor.http.fetch import SourceHTTP, read_json
+from monitor.model import (CALL, CLOSED, FORTHCOMING, OPEN, Item, date_only, day_deadline,
                      day_opening, html_to_text)
-from .base import Source
+from monitor.sources.base import Source
 
 PORTAL = "https://ec.europa.eu/info/funding-tenders/opportunities/portal/screen/opportunities"
 

@@ -6,12 +6,12 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
-from ..config import Key, check_http_url
-from ..errors import SourceError
-from ..fetch import NotModified, SourceHTTP
-from ..model import CALL, Item, html_to_text
-from ._shared import local_datetime, opening_for
-from .base import Source
+from monitor.config.settings import Key, check_http_url
+from monitor.errors import SourceError
+from monitor.http.fetch import NotModified, SourceHTTP
+from monitor.model import CALL, Item, html_to_text
+from monitor.sources._shared import local_datetime, opening_for
+from monitor.sources.base import Source
 
 # No documented page per call [inf]: the site search finds a call by its number.
 SEARCH = "https://www.vinnova.se/sok-finansiering/hitta-finansiering/?q="

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timezone
 from typing import Any
 
-from ..config import Key
-from ..fetch import SourceHTTP
-from ..model import Item, html_to_text
-from ._shared import ITEM_OPTIONS, TextItemSource, local_datetime, read_pages
+from monitor.config.settings import Key
+from monitor.http.fetch import SourceHTTP
+from monitor.model import Item, html_to_text
+from monitor.sources._shared import ITEM_OPTIONS, TextItemSource, local_datetime, read_pages
 
 SUMMARY_CHARS = 4000  # enough for matchers and full-text search, not a whole page archive
 

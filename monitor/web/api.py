@@ -18,11 +18,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..i18n import t
-from ..listing import item_json, list_items, public_row
-from ..model import CALL, LEGISLATION
-from .context import WebContext, bound
-from .params import CALL_PARAMS, LEGISLATION_PARAMS, check_params, parse_filters
+from monitor.text.i18n import t
+from monitor.store.listing import item_json, list_items, public_row
+from monitor.model import CALL, LEGISLATION
+from monitor.web.context import WebContext, bound
+from monitor.web.params import CALL_PARAMS, LEGISLATION_PARAMS, check_params, parse_filters
 
 __all__ = ["routes", "json_response"]
 

@@ -23,11 +23,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from ..config import Config
-from ..i18n import t
-from ..store import Store
-from . import api, feeds, pages
-from .context import HERE, SECURITY_HEADERS, SecurityHeaders, WebContext
+from monitor.config.settings import Config
+from monitor.text.i18n import t
+from monitor.store.database import Store
+from monitor.web import api
+from monitor.web import feeds
+from monitor.web import pages
+from monitor.web.context import HERE, SECURITY_HEADERS, SecurityHeaders, WebContext
 
 __all__ = ["create_app"]
 

@@ -1,6 +1,6 @@
 """``/feeds/{committee}.ics`` and ``/feeds/{committee}.atom`` (``all`` for every committee).
 
-The calendar is :func:`monitor.calendar_export.build_calendar` with the KS hand-in day added,
+The calendar is :func:`monitor.decisions.calendar_export.build_calendar` with the KS hand-in day added,
 so Outlook's "subscribe to calendar" refreshes the same events (stable UIDs). The Atom feed
 lists the newest calls and legislation first seen, built with feedgen (which escapes every
 text); an entry links the source only when its address is plain http(s), else this site's
@@ -19,13 +19,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..calendar_export import build_calendar
-from ..committees import committees
-from ..i18n import add_messages, t
-from ..mail import safe_href
-from ..model import from_iso
-from .context import WebContext, bound, item_path
-from .params import check_params, resolve_committee
+from monitor.decisions.calendar_export import build_calendar
+from monitor.config.committees import committees
+from monitor.text.i18n import add_messages, t
+from monitor.mail.message import safe_href
+from monitor.model import from_iso
+from monitor.web.context import WebContext, bound, item_path
+from monitor.web.params import check_params, resolve_committee
 
 __all__ = ["routes", "ATOM_ENTRIES"]
 

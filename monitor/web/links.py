@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from ..config import Config, Section, check_http_url, setting
+from monitor.config.settings import Config, Section, check_http_url, setting
 
 __all__ = ["WebSettings", "web_links"]
 

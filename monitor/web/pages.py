@@ -10,24 +10,24 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
-from ..applications import (GRANTED, INTENT, KS_APPROVED, REJECTED, SUBMITTED, WITHDRAWN,
+from monitor.decisions.applications import (GRANTED, INTENT, KS_APPROVED, REJECTED, SUBMITTED, WITHDRAWN,
                             list_applications, status_label)
-from ..committees import committees, priorities
-from ..decide import decide_by_cell, decide_by_for_row, decision_timeline
-from ..decision_steps import next_round_after
-from ..earlier import earlier_for_row
-from ..eligibility import reason_text
-from ..entry_facts import plain_why
-from ..health import source_status
-from ..i18n import add_messages, t
-from ..listing import list_items
-from ..meetings import meetings
-from ..model import CALL, LEGISLATION, from_iso
-from ..progress import format_next_step, progress_of
-from .context import WebContext, bound, item_path
-from .params import CALL_PARAMS, LEGISLATION_PARAMS, check_params, parse_filters, \
+from monitor.config.committees import committees, priorities
+from monitor.decisions.decide_by import decide_by_cell, decide_by_for_row, decision_timeline
+from monitor.digests.decision_steps import next_round_after
+from monitor.decisions.earlier import earlier_for_row
+from monitor.store.eligibility import reason_text
+from monitor.digests.entry_facts import plain_why
+from monitor.pipeline.health import source_status
+from monitor.text.i18n import add_messages, t
+from monitor.store.listing import list_items
+from monitor.decisions.meetings import meetings
+from monitor.model import CALL, LEGISLATION, from_iso
+from monitor.decisions.progress import format_next_step, progress_of
+from monitor.web.context import WebContext, bound, item_path
+from monitor.web.params import CALL_PARAMS, LEGISLATION_PARAMS, check_params, parse_filters, \
     resolve_committee
-from .timeline import timeline_boxes
+from monitor.web.timeline import timeline_boxes
 
 __all__ = ["routes", "why_line"]
 
@@ -126,7 +126,7 @@ def extra_label(key: str, lang: str) -> str:
 def why_line(row: dict[str, Any], names: dict[str, str], lang: str, *,
              priority_names: dict[str, str], only: str | None = None) -> str:
     """Why the row is listed, per committee tag, in the digest's plain words
-    (:func:`monitor.entry_facts.plain_why`): "BUN: Matchade: skola · programmet Erasmus+"."""
+    (:func:`monitor.digests.entry_facts.plain_why`): "BUN: Matchade: skola · programmet Erasmus+"."""
     parts = []
     for ident in row["committees"]:
         if only and ident != only:

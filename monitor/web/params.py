@@ -14,12 +14,12 @@ from typing import Any
 from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException
 
-from ..committees import committees, priorities
-from ..config import Config
-from ..errors import UsageError
-from ..i18n import LANGUAGES, add_messages, t
-from ..lookup import resolve_tag
-from ..model import STATUSES
+from monitor.config.committees import committees, priorities
+from monitor.config.settings import Config
+from monitor.errors import UsageError
+from monitor.text.i18n import LANGUAGES, add_messages, t
+from monitor.config.lookup import resolve_tag
+from monitor.model import STATUSES
 
 __all__ = ["BadParameter", "Filters", "parse_filters", "language", "check_params",
            "resolve_committee", "CALL_PARAMS", "LEGISLATION_PARAMS"]
@@ -66,7 +66,7 @@ def check_params(params: QueryParams, allowed: tuple[str, ...], lang: str) -> No
 def resolve_committee(config: Config, value: str, lang: str) -> str:
     """A committee id from its id, its Swedish or English name, or a unique beginning of one
     of these (case-insensitive): ``bun``, ``Barn- och utbildningsnämnden``, ``barn``; the
-    CLI's lookup (monitor.lookup), its errors as the page's own."""
+    CLI's lookup (monitor.config.lookup), its errors as the page's own."""
     names = {c.id: (c.name, c.name_en) for c in committees(config).values()}
     try:
         return resolve_tag("committee", value, names)
@@ -106,7 +106,7 @@ class Filters:
     limit: int | None = None
 
     def call_query(self) -> dict[str, Any]:
-        """Keywords for :func:`monitor.listing.list_items` as ``monitor calls`` passes them."""
+        """Keywords for :func:`monitor.store.listing.list_items` as ``monitor calls`` passes them."""
         return dict(statuses=self.statuses, include_closed=self.include_closed,
                     sources=self.sources, programme=self.programme, search=self.search,
                     closing_within_days=self.closing_within_days, committee=self.committee,

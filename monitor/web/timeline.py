@@ -1,10 +1,10 @@
 """The decision timeline of one call as the call page draws it: committee → KS → application.
 
-The steps are :func:`monitor.decide.decision_timeline`'s (the same as the digest's), worded by
-:mod:`monitor.timeline_text`; here they are grouped in three boxes, one per body, each with a
+The steps are :func:`monitor.decisions.decide_by.decision_timeline`'s (the same as the digest's), worded by
+:mod:`monitor.decisions.timeline_text`; here they are grouped in three boxes, one per body, each with a
 state relative to today: ``done`` (every day passed), ``next`` (the first box still to act
 on), ``later``, or ``warning`` (a step the path needed has passed). What is late and what can
-still be done is :func:`monitor.timeline_text.late_line`.
+still be done is :func:`monitor.decisions.timeline_text.late_line`.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from datetime import datetime
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo
 
-from ..decide import COMMITTEE_HANDIN, COMMITTEE_MEETING, DEADLINE, KS_HANDIN, KS_MEETING, \
+from monitor.decisions.decide_by import COMMITTEE_HANDIN, COMMITTEE_MEETING, DEADLINE, KS_HANDIN, KS_MEETING, \
     Timeline
-from ..i18n import add_messages, t
-from ..timeline_text import late_line, step_text
+from monitor.text.i18n import add_messages, t
+from monitor.decisions.timeline_text import late_line, step_text
 
 __all__ = ["timeline_boxes"]
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from monitor.config import database_path
+from monitor.config.settings import database_path
 from monitor.app import load_config
-from monitor.ingest import poll
+from monitor.pipeline.ingest import poll
 from monitor.app import open_store
 from tests.conftest import NOW, REPLAY
 from tests.hermetic import replaced

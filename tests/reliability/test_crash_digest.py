@@ -13,7 +13,7 @@ After a second ``monitor digest --send`` every digest has arrived, byte for byte
 uninterrupted run sends (same window, same Message-ID), and none twice, except in the one
 window mail cannot close: between the server's acceptance and the ledger's commit. A kill
 there makes the next run send that digest again, with the same Message-ID, so mail clients
-that deduplicate show it once. (See "Reliability" in README.md and monitor/deliveries.py.)
+that deduplicate show it once. (See "Reliability" in README.md and monitor/mail/ledger.py.)
 """
 
 from __future__ import annotations
@@ -34,13 +34,13 @@ from pathlib import Path
 
 import pytest
 
-from monitor.config import database_path
-from monitor.dispatch import send_digests
-from monitor.mail import mail_settings
-from monitor.notifications.base import Channel, Envelope
-from monitor.store import Store
+from monitor.config.settings import database_path
+from monitor.digests.dispatch import send_digests
+from monitor.mail.message import mail_settings
+from monitor.mail.channels.base import Channel, Envelope
+from monitor.store.database import Store
 from monitor.app import open_store
-from monitor.subscriptions import Subscription, subscribe
+from monitor.digests.subscriptions import Subscription, subscribe
 from tests.conftest import NOW
 from tests.mailfixtures import mail_env, seeded, smtp_port  # noqa: F401 - fixtures
 
@@ -51,8 +51,8 @@ STAGES = ["built", "recorded", "transmitting", "accepted"]
 # file and waits to be killed. The hooks only observe: each calls the real function first.
 CHILD = textwrap.dedent("""
     import sys, time
-    from monitor import dispatch
-    from monitor.notifications.smtp import SmtpChannel
+    from monitor.digests import dispatch
+    from monitor.mail.channels.smtp import SmtpChannel
     stage, nth, marker, config = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
     passed = 0
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from monitor.app import load_config
 from monitor.errors import ParseError, SourceError
-from monitor.ingest import poll
+from monitor.pipeline.ingest import poll
 from monitor.app import open_store
 from tests.conftest import NOW, REPLAY, ROOT
 from tests.reliability.corpus import Seed, monitor_kinds, seeds

@@ -33,7 +33,7 @@ CHILD = textwrap.dedent("""
     from datetime import datetime, timezone
     import bs4, feedparser, lxml.html  # libraries loaded before the baseline
     from monitor.app import load_config
-    from monitor.ingest import poll
+    from monitor.pipeline.ingest import poll
     from monitor.app import open_store
 
     def kb(field):  # VmRSS: now; VmHWM: the peak since the last reset

@@ -21,7 +21,7 @@ from pytest_httpserver import HTTPServer
 
 from monitor.app import load_config
 from monitor.errors import ConfigError
-from monitor.ingest import poll
+from monitor.pipeline.ingest import poll
 from monitor.sources import registry
 from monitor.app import open_store
 from tests.conftest import FIXTURES, NOW

@@ -18,20 +18,20 @@ from pathlib import Path
 import lxml.html
 from icalendar import Calendar
 
-from monitor.applications import advance_application, start_application
-from monitor.calendar_export import build_calendar
-from monitor.committees import committees
-from monitor.config import database_path
+from monitor.decisions.applications import advance_application, start_application
+from monitor.decisions.calendar_export import build_calendar
+from monitor.config.committees import committees
+from monitor.config.settings import database_path
 from monitor.app import load_config
-from monitor.dispatch import send_digests
-from monitor.reminders import send_reminders
-from monitor.mail import safe_href
-from monitor.ingest import poll
+from monitor.digests.dispatch import send_digests
+from monitor.digests.reminders import send_reminders
+from monitor.mail.message import safe_href
+from monitor.pipeline.ingest import poll
 from monitor.model import Tag
-from monitor.report import build_report, render_report
-from monitor.store import Store
+from monitor.paperwork.report import build_report, render_report
+from monitor.store.database import Store
 from monitor.app import open_store
-from monitor.subscriptions import Subscription, subscribe
+from monitor.digests.subscriptions import Subscription, subscribe
 from tests.conftest import TZ, NOW, ROOT
 from tests.factories import BASE, sedia_page, sedia_row
 from tests.hermetic import edit_file
@@ -44,8 +44,8 @@ FEED_URL = "https://feed.example/rss"
 BENIGN = 10  # ordinary items, so the check also sees links it must let through
 
 
-MAIL_TEMPLATES = ROOT / "monitor" / "notifications" / "templates"
-REPORT_TEMPLATES = ROOT / "monitor" / "templates_report"
+MAIL_TEMPLATES = ROOT / "monitor" / "mail" / "templates"
+REPORT_TEMPLATES = ROOT / "monitor" / "paperwork" / "templates"
 # calls applied for and granted, so the report links them: every hostile link, five benign
 GRANTED = [f"eu-funding:SYNTH-2027-TOPIC-{i:06d}" for i in [*range(25), *range(1000, 1005)]]
 BENIGN_GRANTED = 5

@@ -16,14 +16,14 @@ from email import policy
 
 import httpx
 
-from monitor.config import database_path
+from monitor.config.settings import database_path
 from monitor.app import load_config
-from monitor.dispatch import send_digests
-from monitor.reminders import send_reminders
-from monitor.ingest import poll
+from monitor.digests.dispatch import send_digests
+from monitor.digests.reminders import send_reminders
+from monitor.pipeline.ingest import poll
 from monitor.model import Tag
-from monitor.notifications import build_notifier
-from monitor.store import Store
+from monitor.mail.channels import build_notifier
+from monitor.store.database import Store
 from monitor.app import open_store
 from tests.conftest import NOW
 from tests.factories import sedia_page, sedia_row, sources_toml

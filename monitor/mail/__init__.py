@@ -1,0 +1,1 @@
+"""Mail: message building, the delivery ledger, the channels and the templates."""

@@ -1,0 +1,1 @@
+"""The SQLite store and what is read from it: items, tags, corrections, the search index."""

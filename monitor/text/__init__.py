@@ -1,0 +1,1 @@
+"""Text helpers: dates in funder text, working days, stemming, Swedish/English strings."""
