@@ -18,7 +18,6 @@ days, one mail per address and day) are in :mod:`monitor.digests.reminders`.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
@@ -26,11 +25,11 @@ from functools import partial
 from pathlib import Path
 
 from monitor.config.settings import Config
-from monitor.mail.ledger import SENT, deliver_pending, last_window_end, record, recorded_window, state_of
+from monitor.mail.ledger import (SENT, deliver_pending, delivery_outline, digest_recorded_before,
+                                 last_window_end, record, recorded_window, state_of)
 from monitor.digests.build import Digest, Period, build_digest, count_phrase
 from monitor.text.i18n import add_messages, t
 from monitor.mail.message import build_message, long_date, mail_settings, message_bytes, render
-from monitor.model import to_iso
 from monitor.mail.channels import Channel, Envelope, build_notifier
 from monitor.mail.channels.outbox import OutboxChannel
 from monitor.pipeline.schedule import first_fire, schedule_settings
@@ -137,9 +136,7 @@ def _window(store: Store, sub: Subscription, period: Period,
     else:
         since = last_window_end(store, sub.key) or period.start - (period.end - period.start)
         since, until = min(since, now), now
-    earlier = store.conn.execute("SELECT 1 FROM deliveries WHERE kind = 'digest' AND until < ?"
-                                 " LIMIT 1", [to_iso(until)]).fetchone()
-    return since, until, earlier is None
+    return since, until, not digest_recorded_before(store, until)
 
 
 def coordinator(config: Config) -> tuple[str, str]:
@@ -236,14 +233,12 @@ def _deliver(store: Store, channel: Channel, kind: str, committee: str | None,
 
 
 def _outcome_from_ledger(store: Store, key: str) -> Outcome:
-    row = store.conn.execute("SELECT committee, recipients, period FROM deliveries WHERE key = ?",
-                             [key]).fetchone()
-    return Outcome(row[0] or "", ", ".join(json.loads(row[1])), row[2] or "", "pending", key=key)
+    committee, recipients, period, _ = delivery_outline(store, key)
+    return Outcome(committee, ", ".join(recipients), period, "pending", key=key)
 
 
 def _subject(store: Store, key: str) -> str:
-    row = store.conn.execute("SELECT subject FROM deliveries WHERE key = ?", [key]).fetchone()
-    return row[0] if row else ""
+    return delivery_outline(store, key)[3]
 
 
 def preview_digests(config: Config, store: Store, folder: Path | None, *,

@@ -20,6 +20,7 @@ from starlette.routing import Route
 
 from monitor.text.i18n import t
 from monitor.store.listing import item_json, list_items, public_row
+from monitor.store.rows import ItemQuery
 from monitor.model import CALL, LEGISLATION
 from monitor.web.context import WebContext, bound
 from monitor.web.params import CALL_PARAMS, LEGISLATION_PARAMS, check_params, parse_filters
@@ -40,8 +41,9 @@ def api_calls(web: WebContext, request: Request) -> Response:
     lang = web.lang(request)
     filters = parse_filters(request.query_params, web.config, lang, CALL_PARAMS)
     limit = filters.limit or DEFAULT_LIMIT
-    rows = list_items(web.config, web.store, kind=CALL, order="deadline", limit=limit,
-                      now=web.clock(), lang=lang, **filters.call_query())
+    rows = list_items(web.config, web.store, ItemQuery(
+        kind=CALL, order="deadline", limit=limit, **filters.call_query()),
+        now=web.clock(), lang=lang)
     return json_response([public_row(r) for r in rows], {"x-limit": str(limit)})
 
 
@@ -49,8 +51,9 @@ def api_legislation(web: WebContext, request: Request) -> Response:
     lang = web.lang(request)
     filters = parse_filters(request.query_params, web.config, lang, LEGISLATION_PARAMS)
     limit = filters.limit or DEFAULT_LIMIT
-    rows = list_items(web.config, web.store, kind=LEGISLATION, order="published",
-                      limit=limit, now=web.clock(), **filters.legislation_query())
+    rows = list_items(web.config, web.store, ItemQuery(
+        kind=LEGISLATION, order="published", limit=limit, **filters.legislation_query()),
+        now=web.clock())
     return json_response([public_row(r) for r in rows], {"x-limit": str(limit)})
 
 
