@@ -39,19 +39,23 @@ def prepare(db: Path, config: Config) -> None:
 
 
 def week_digests(config: Config, store: Store) -> tuple[float, float, int, int]:
-    """(seconds building, seconds rendering, digests, entries) for every subscription."""
+    """(seconds building, seconds rendering, digests, entries) for every subscription.
+
+    As ``send_digests`` does, in one :meth:`Store.remembering` block (a fresh one each
+    run, so no run reuses another's answers)."""
     built = rendered = 0.0
     count = entries = 0
-    for sub in effective_subscriptions(config, store):
-        started = time.perf_counter()
-        period = Period.containing(NOW, sub.frequency, config.settings.tz)
-        digest = build_digest(config, store, sub, period, since=NOW - timedelta(days=7),
-                              until=NOW)
-        middle = time.perf_counter()
-        digest_message(config, digest, NOW).as_bytes()
-        built, rendered = built + middle - started, rendered + time.perf_counter() - middle
-        count += 1
-        entries += sum(len(s.entries) for g in digest.groups for s in g.sections)
+    with store.remembering():
+        for sub in effective_subscriptions(config, store):
+            started = time.perf_counter()
+            period = Period.containing(NOW, sub.frequency, config.settings.tz)
+            digest = build_digest(config, store, sub, period, since=NOW - timedelta(days=7),
+                                  until=NOW)
+            middle = time.perf_counter()
+            digest_message(config, digest, NOW).as_bytes()
+            built, rendered = built + middle - started, rendered + time.perf_counter() - middle
+            count += 1
+            entries += sum(s.total for g in digest.groups for s in g.sections)
     return built, rendered, count, entries
 
 

@@ -99,6 +99,11 @@ class _Builder(EntryWriter):
                                for p, pri in self.priorities.items()}
         self.catch_up, self.older = False, 0
         self.topic_of: dict[str, str] = {}  # a followed open call found by its topic
+        #: the overview shows this many entries per section (None: a committee's, all)
+        self.cap: int | None = None
+        #: the committee(s) whose tags say why a row is here: written only for the entries
+        #: made (a row may fit no section; the overview shows few)
+        self.tagged_for: dict[str, str | tuple[str, ...]] = {}
         self.decided = decided_applications(store)
 
     def is_older(self, row: StoredItem) -> bool:
@@ -188,7 +193,8 @@ class _Builder(EntryWriter):
                                                         **narrow), now=self.until):
                 if self.sub.priorities and not set(row.priorities) & set(self.sub.priorities):
                     continue
-                chosen[row.id] = (row, self.tag_reasons(row, committee))
+                chosen[row.id] = (row, [])
+                self.tagged_for[row.id] = committee
         for topic in topics:
             # a call the municipality cannot apply for is never mailed (monitor.store.eligibility)
             for row in self.store.query_items(ItemQuery(search=topic, sources=sources,
@@ -206,30 +212,39 @@ class _Builder(EntryWriter):
             deadline = from_iso(row.deadline)
             if (row.kind == LEGISLATION and deadline is not None
                     and self.until < deadline <= horizon):  # a remiss or consultation to answer
-                closing.append(self.entry(row, why))
+                closing.append((row, why))
             elif row.kind == LEGISLATION and is_new:
-                legislation.append(self.entry(row, why))
+                legislation.append((row, why))
             elif row.kind == CALL and is_new and row.status != CLOSED:
-                new.append(self.entry(row, why))
+                new.append((row, why))
             elif row.id in self.changes and not is_new:
-                changed.append(self.entry(row, why, self.changes[row.id]))
+                changed.append((row, why, self.changes[row.id]))
             elif (row.kind == CALL and row.status == OPEN and deadline is not None
                   and self.until < deadline <= horizon):
-                closing.append(self.entry(row, why))
+                closing.append((row, why))
         return [s for s in (
             self.section("new_calls", new), self.section("closing", closing),
             self.section("changed", changed), self.section("legislation", legislation))
-            if s.entries]
+            if s.total]
 
-    def section(self, key: str, entries: list[DigestEntry]) -> DigestSection:
-        entries.sort(key=lambda e: (not e.invited, e.deadline_iso is None, e.deadline_iso or "",
-                                    e.title))  # remisser the municipality must answer first
+    def section(self, key: str, chosen: list[tuple[Any, ...]]) -> DigestSection:
+        """The section of these (row, why[, changes]), sorted as the entries are: remisser
+        the municipality must answer first, then by deadline and title. Under a ``cap``
+        (the overview) only the entries shown are formatted; the rest are counted."""
+        keyed = sorted(chosen, key=lambda c: (not self.invited(c[0]), c[0].deadline is None,
+                                              c[0].deadline or "",
+                                              prose_dates_in(c[0].title, self.lang)))
+        shown = keyed if self.cap is None else keyed[:self.cap]
         heading = t(f"digest_section_{key}", self.lang, days=self.closing_days)
-        return DigestSection(key=key, heading=heading, entries=entries)
+        entries = [self.entry(row, self.tag_reasons(row, self.tagged_for[row.id]) + why
+                              if row.id in self.tagged_for else why, *changes)
+                   for row, why, *changes in shown]
+        return DigestSection(key=key, heading=heading, entries=entries, cap=self.cap,
+                             hidden=[c[0].id for c in keyed[len(shown):]])
 
-    def unassigned(self) -> list[DigestEntry]:
+    def unassigned(self) -> list[tuple[StoredItem, list[str]]]:
         """New calls still open or forthcoming that no committee got, so none goes unseen."""
-        entries = []
+        found = []
         for row in self.store.query_items(ItemQuery(
                 kind=CALL, include_closed=False, sources=tuple(self.sub.sources),
                 touched=(self.since, self.until), eligible_only=True), now=self.until):
@@ -239,8 +254,8 @@ class _Builder(EntryWriter):
                 self.older += 1
                 continue
             status = t(f"status_{row.status}", self.lang) if row.status else "?"
-            entries.append(self.entry(row, [t("digest_why_unassigned", self.lang, status=status)]))
-        return entries
+            found.append((row, [t("digest_why_unassigned", self.lang, status=status)]))
+        return found
 
 
 def build_digest(config: Config, store: Store, sub: Subscription, period: Period, *,
@@ -253,6 +268,8 @@ def build_digest(config: Config, store: Store, sub: Subscription, period: Period
     """
     builder = _Builder(config, store, sub, period, since, until)
     builder.catch_up = catch_up and builder.catch_up_days > 0
+    if sub.committee == ALL:
+        builder.cap = digest_settings(config)["overview_cap"]
     lang = sub.lang
     if sub.committee != ALL:
         audience = builder.committees[sub.committee].display_name(lang)
@@ -262,7 +279,9 @@ def build_digest(config: Config, store: Store, sub: Subscription, period: Period
         chosen = {}
         for ident in builder.committees:
             for key, (row, _) in builder.follow(ident, ()).items():
-                chosen.setdefault(key, (row, builder.tag_reasons(row, row.committees)))
+                chosen.setdefault(key, (row, []))
+        # why each is here: all its committees' tags
+        builder.tagged_for = {key: row.committees for key, (row, _) in chosen.items()}
         for key, (row, why) in builder.follow(None, sub.topics).items():
             chosen.setdefault(key, (row, []))[1].extend(why)
     older = builder.drop_older(chosen) if builder.catch_up else 0
@@ -270,9 +289,7 @@ def build_digest(config: Config, store: Store, sub: Subscription, period: Period
     if sub.committee == ALL:
         sections.append(builder.section("unassigned", builder.unassigned()))
         older += builder.older
-        cap = digest_settings(config)["overview_cap"]
         for section in sections:
-            section.cap = cap
             section.see = t("digest_see_legislation" if section.key == "legislation"
                             else "digest_see_calls", lang)
     decisions = builder.decisions()
@@ -280,7 +297,7 @@ def build_digest(config: Config, store: Store, sub: Subscription, period: Period
         cap = digest_settings(config)["overview_cap"]
         decisions = decisions[:cap] + [t("digest_more", lang, n=len(decisions) - cap,
                                          see=t("digest_see_calls", lang))]
-    groups = [DigestGroup(None, [s for s in sections if s.entries])]
+    groups = [DigestGroup(None, [s for s in sections if s.total])]
     groups = [g for g in groups if g.sections]
     applications = progress_lines(store, None if sub.committee == ALL else sub.committee, until,
                                   meetings=builder.meetings, lang=lang, tz=builder.tz)

@@ -187,32 +187,38 @@ def send_digests(config: Config, store: Store, *, now: datetime,
                  channel: Channel | None = None) -> list[Outcome]:
     """Build, record and deliver the digests of the current (or given) period."""
     send_empty = digest_settings(config).send_empty
-    settings = mail_settings(config)
     outcomes: dict[str, Outcome] = {}
-    for sub, per in _plan(config, store, now, period, committee, frequency):
-        if due_only and not is_due(config, per, now):
-            continue
-        key = digest_key(sub, per)
-        outcome = Outcome(sub.committee, sub.email, per.label, "pending", key=key)
-        outcomes[key] = outcome
-        state = state_of(store, key)
-        if state == SENT:
-            outcome.state = "already"
-            continue
-        if state is None:
-            since, until, catch_up = _window(store, sub, per, now)
-            digest = build_digest(config, store, sub, per, since=since, until=until,
-                                  catch_up=catch_up)
-            outcome.subject = digest.subject()
-            if digest.is_empty and not send_empty:
-                outcome.state = "empty"
+    with store.remembering():  # the digests share their questions; only the ledger is written
+        for sub, per in _plan(config, store, now, period, committee, frequency):
+            if due_only and not is_due(config, per, now):
                 continue
-            message = digest_message(config, digest, now)
-            record(store, message, key=key, kind="digest", sender=settings.sender,
-                   name=_name("digest", per.label, sub.committee, key), recipients=[sub.email],
-                   committee=sub.committee, subscription=sub.key, period=per.label,
-                   since=since, until=until, now=now)
+            _record_digest(config, store, sub, per, now, outcomes, send_empty=send_empty)
     return _deliver(store, channel or build_notifier(config), "digest", committee, outcomes, now)
+
+
+def _record_digest(config: Config, store: Store, sub: Subscription, per: Period,
+                   now: datetime, outcomes: dict[str, Outcome], *, send_empty: bool) -> None:
+    """Build and record one subscription's digest of ``per`` unless it is recorded already
+    (or empty and ``[digest] send_empty`` is off); its outcome goes into ``outcomes``."""
+    key = digest_key(sub, per)
+    outcome = outcomes[key] = Outcome(sub.committee, sub.email, per.label, "pending", key=key)
+    state = state_of(store, key)
+    if state == SENT:
+        outcome.state = "already"
+        return
+    if state is not None:  # recorded, not yet sent: delivered below
+        return
+    since, until, catch_up = _window(store, sub, per, now)
+    digest = build_digest(config, store, sub, per, since=since, until=until, catch_up=catch_up)
+    outcome.subject = digest.subject()
+    if digest.is_empty and not send_empty:
+        outcome.state = "empty"
+        return
+    message = digest_message(config, digest, now)
+    record(store, message, key=key, kind="digest", sender=mail_settings(config).sender,
+           name=_name("digest", per.label, sub.committee, key), recipients=[sub.email],
+           committee=sub.committee, subscription=sub.key, period=per.label,
+           since=since, until=until, now=now)
 
 
 def _deliver(store: Store, channel: Channel, kind: str, committee: str | None,

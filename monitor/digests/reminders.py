@@ -136,11 +136,12 @@ def send_reminders(config: Config, store: Store, *, now: datetime,
     settings = mail_settings(config)
     label = now.astimezone(config.settings.tz).date().isoformat()
     by_address: dict[str, list[tuple[Subscription, list[Due]]]] = {}
-    for sub in effective_subscriptions(config, store, committee=committee):
-        if sub.committee == ALL or not thresholds:
-            continue
-        by_address.setdefault(sub.email.lower(), []).append(
-            (sub, _due_for(config, store, sub, now, thresholds)))
+    with store.remembering():  # the subscriptions of one committee ask the same questions
+        for sub in effective_subscriptions(config, store, committee=committee):
+            if sub.committee == ALL or not thresholds:
+                continue
+            by_address.setdefault(sub.email.lower(), []).append(
+                (sub, _due_for(config, store, sub, now, thresholds)))
     outcomes: dict[str, Outcome] = {}
     for address, parts in by_address.items():
         dues = [d for _, found in parts for d in found]

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import contextmanager
 from datetime import datetime, timedelta
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import sqlite_utils
 
@@ -22,6 +23,8 @@ from monitor.store.search import fts_query
 
 __all__ = ["ItemReads", "CHANGE_FIELDS"]
 
+#: answers remembered at most inside :meth:`ItemReads.remembering`
+MEMO_SIZE = 64
 #: the fields whose change a digest reports (``changes_between``)
 CHANGE_FIELDS = ("deadlines", "opens", "status")
 
@@ -41,9 +44,42 @@ class ItemReads:
 
     conn: sqlite3.Connection
     db: sqlite_utils.Database
+    _remember = False  # inside remembering()
+    _memo: tuple[int, dict[tuple[Any, ...], list[StoredItem]]] | None = None
 
     def _rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
         return _dicts(self.conn.execute(sql, params))
+
+    @contextmanager
+    def remembering(self) -> Iterator[None]:
+        """Within this block :meth:`query_items` and :meth:`open_calls` answer a question
+        asked before from memory, until another connection writes: a run of digests asks the
+        same questions (the overview reads each committee's rows again) while writing only
+        its ledger, and the items are frozen, so one answer can be shared. For runs that do
+        not write items themselves."""
+        if self._remember:  # inside an outer block: its memory goes on
+            yield
+            return
+        self._remember, self._memo = True, None
+        try:
+            yield
+        finally:
+            self._remember, self._memo = False, None
+
+    def _remembered(self, key: tuple[Any, ...], compute: Callable[[], list[StoredItem]],
+                    ) -> list[StoredItem]:
+        """``compute()``, or inside :meth:`remembering` the answer it gave before."""
+        if not self._remember or self.conn.in_transaction:
+            return compute()
+        version = self.conn.execute("PRAGMA data_version").fetchone()[0]  # others' writes
+        if self._memo is None or self._memo[0] != version:
+            self._memo = (version, {})
+        answers = self._memo[1]
+        if key not in answers:
+            answers[key] = compute()
+            if len(answers) > MEMO_SIZE:
+                del answers[next(iter(answers))]  # the oldest answer
+        return list(answers[key])
 
     def get_item(self, item_id: str) -> StoredItem | None:
         """One item by its full id, its short handle, or a native id / suffix that is
@@ -144,6 +180,10 @@ class ItemReads:
                     ) -> list[StoredItem]:
         """Items filtered as ``query`` says (:class:`~monitor.store.rows.ItemQuery`), each
         with its tags and links."""
+        return self._remembered(("items", query, to_iso(now)),
+                                lambda: self._query_items(query, now))
+
+    def _query_items(self, query: ItemQuery, now: datetime) -> list[StoredItem]:
         where: list[str] = []
         params: dict[str, Any] = {"now": to_iso(now)}
         q = query
@@ -225,6 +265,13 @@ class ItemReads:
         A lean query on purpose: the digests and the reminders read these for every
         subscription, and evidence and links are not needed to find a hand-in day.
         """
+        wanted = None if ids is None else tuple(sorted(ids))
+        return self._remembered(
+            ("open", to_iso(now), to_iso(until), committee, tagged, tuple(sources), wanted),
+            lambda: self._open_calls(now, until, committee, tagged, sources, wanted))
+
+    def _open_calls(self, now: datetime, until: datetime, committee: str | None, tagged: bool,
+                    sources: Sequence[str], ids: Sequence[str] | None) -> list[StoredItem]:
         where = ["kind = 'call'", "status = 'open'", "deadline > :now", "deadline <= :until"]
         if committee or tagged:
             where.append("items.id IN (SELECT item_id FROM tags WHERE dimension = 'committee'"
@@ -256,8 +303,8 @@ class ItemReads:
         for chunk in _chunks([r["id"] for r in kept], 400):
             for item_id, dimension, tag in self.conn.execute(
                     "SELECT item_id, dimension, tag FROM tags WHERE item_id IN "
-                    f"({', '.join('?' * len(chunk))}) AND dimension IN ('committee', 'priority')"
-                    " ORDER BY dimension, score DESC, tag", chunk):
+                    f"({', '.join('?' * len(chunk))}) ORDER BY dimension, score DESC, tag",
+                    chunk):  # (no condition on dimension: SQLite would then scan its index)
                 tags.setdefault(item_id, []).append({"dimension": dimension, "tag": tag})
         return [StoredItem(
             id=r["id"], kind=r["kind"], status=r["status"], title=r["title"],
