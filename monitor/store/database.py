@@ -22,6 +22,7 @@ from monitor.errors import StoreError
 from monitor.model import Item, Tag, derive_status, from_iso, next_deadline, to_iso
 from monitor.store import corrections
 from monitor.store import search as fulltext
+from monitor.store.calls import CallReads
 from monitor.store.polls import PollLog
 from monitor.store.queries import ItemReads
 from monitor.store.rows import ItemQuery, StoredItem
@@ -49,11 +50,12 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
-class Store(ItemReads, PollLog):
+class Store(ItemReads, CallReads, PollLog):
     """Access to one monitor database. Use as a context manager or call :meth:`close`.
 
     Items are read through :class:`~monitor.store.queries.ItemReads` (as
-    :class:`~monitor.store.rows.StoredItem`), polls and validators through
+    :class:`~monitor.store.rows.StoredItem`) and :class:`~monitor.store.calls.CallReads`,
+    polls and validators through
     :class:`~monitor.store.polls.PollLog`; this class opens, writes and tags."""
 
     def __init__(self, path: str | Path, *, tables: Sequence[TableHook],
