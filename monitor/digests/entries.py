@@ -11,7 +11,8 @@ from typing import Any, Iterable, Sequence
 from zoneinfo import ZoneInfo
 
 from monitor.config.settings import Config
-from monitor.decisions.decide_by import decide_by_for_row, decision_timeline, format_decide_by
+from monitor.decisions.decide_by import (DecideBy, decide_by_for_row, decision_timeline,
+                                         format_decide_by)
 from monitor.decisions.earlier import earlier_for_row
 from monitor.decisions.meetings import Meetings
 from monitor.decisions.timeline_text import late_line, timeline_lines
@@ -60,6 +61,8 @@ class EntryWriter:
     priority_names: dict[str, str]
     meetings: Meetings
     decided: list[Any]
+    _plans: dict[tuple[Any, ...], DecideBy | None]  # by _plan_key
+    _texts: dict[tuple[Any, ...], tuple[list[str], str, str]]
 
     def tag_reasons(self, row: StoredItem, committee: str | Iterable[str]) -> list[str]:
         """Why the row is here, in plain words (monitor.digests.entry_facts.plain_why)."""
@@ -114,14 +117,36 @@ class EntryWriter:
         call's first committee tag."""
         if row.kind != CALL or row.status == CLOSED:
             return [], "", ""
-        owner = self.sub.committee if self.sub.committee != ALL else None
-        plan = decide_by_for_row(row, self.meetings, committee=owner, now=self.until)
-        later = self.later_rounds(row) if plan is not None and plan.too_late else ()
+        plan = self.plan(row)
+        # too late: the text names the call's next round, if any
+        later = tuple(self.later_rounds(row)) if plan is not None and plan.too_late else ()
+        key = (self._plan_key(row), later)
+        if key not in self._texts:  # the same deadlines, owner and next round read the same
+            self._texts[key] = self._timeline_text(plan, later)
+        lines, late, decide = self._texts[key]
+        return list(lines), late, decide
+
+    def _timeline_text(self, plan: DecideBy | None, later: Sequence[datetime],
+                       ) -> tuple[list[str], str, str]:
         line = decision_timeline(plan, self.meetings, self.until, later_rounds=later)
         name = self.names.get(plan.committee or "") if plan else None
         return (timeline_lines(line, self.lang, self.names, self.tz),
                 late_line(line, self.lang, self.names, self.tz, board=self.meetings.board),
                 format_decide_by(plan, self.lang, committee_name=name, tz=self.tz))
+
+    def _plan_key(self, row: StoredItem) -> tuple[Any, ...]:
+        owner = self.sub.committee if self.sub.committee != ALL else None
+        return row.kind, row.deadlines, owner or next(iter(row.committees), None)
+
+    def plan(self, row: StoredItem) -> DecideBy | None:
+        """The call's decide-by (monitor.decisions.decide_by) for the subscription's committee,
+        or (the overview) its first committee tag: one per deadlines and owner in a digest,
+        shared by the decision steps and the entries."""
+        key = self._plan_key(row)
+        if key not in self._plans:
+            self._plans[key] = decide_by_for_row(row, self.meetings, committee=key[2],
+                                                 now=self.until)
+        return self._plans[key]
 
     def later_rounds(self, row: StoredItem) -> list[datetime]:
         """The next deadline of another round of the same call (monitor.digests.decision_steps)."""

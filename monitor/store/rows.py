@@ -13,8 +13,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
+from monitor.store.eligibility import DIMENSION as ELIGIBILITY
+from monitor.store.eligibility import REGION_DIMENSION as REGION
 from monitor.store.eligibility import read_eligibility
 
 __all__ = ["StoredItem", "ItemQuery", "ORDERS"]
@@ -73,23 +75,31 @@ class StoredItem:
     links: tuple[dict[str, Any], ...] = ()
 
     @classmethod
-    def from_row(cls, row: Mapping[str, Any], *, tags: list[dict[str, Any]] = (),
-                 corrections: list[dict[str, Any]] = (),
-                 links: list[dict[str, Any]] = ()) -> "StoredItem":
+    def from_row(cls, row: Mapping[str, Any], *, tags: Sequence[dict[str, Any]] = (),
+                 corrections: Sequence[dict[str, Any]] = (),
+                 links: Sequence[dict[str, Any]] = ()) -> "StoredItem":
         """From a row of ``items`` (all columns or some) and what the store attached."""
-        known = _COLUMNS.intersection(row)
-        values = {key: row[key] for key in known}
-        values["summary"] = row.get("summary") or ""
-        values["deadlines"] = tuple(_json(row.get("deadlines"), []))
-        values["extra"] = _json(row.get("extra"), {})
-        eligibility = read_eligibility(list(tags))
-        return cls(**values, tags=tuple(tags),
-                   committees=tuple(t["tag"] for t in tags if t["dimension"] == "committee"),
-                   priorities=tuple(t["tag"] for t in tags if t["dimension"] == "priority"),
-                   regions=tuple(eligibility["regions"]), eligible=eligibility["eligible"],
-                   eligibility_reason=eligibility["eligibility_reason"],
-                   eligibility_reason_en=eligibility["eligibility_reason_en"],
-                   eligibility_evidence=tuple(eligibility["eligibility_evidence"]),
+        values = {key: value for key, value in row.items() if key in _COLUMNS}
+        committees, priorities, judged = [], [], False
+        for tag in tags:
+            dimension = tag["dimension"]
+            if dimension == "committee":
+                committees.append(tag["tag"])
+            elif dimension == "priority":
+                priorities.append(tag["tag"])
+            elif dimension in (ELIGIBILITY, REGION):
+                judged = True
+        if judged:  # (read_eligibility of no such tag: the defaults below)
+            eligibility = read_eligibility(list(tags))
+            values.update(regions=tuple(eligibility["regions"]),
+                          eligible=eligibility["eligible"],
+                          eligibility_reason=eligibility["eligibility_reason"],
+                          eligibility_reason_en=eligibility["eligibility_reason_en"],
+                          eligibility_evidence=tuple(eligibility["eligibility_evidence"]))
+        return cls(**values, summary=row.get("summary") or "",
+                   deadlines=tuple(_json(row.get("deadlines"), [])),
+                   extra=_json(row.get("extra"), {}), tags=tuple(tags),
+                   committees=tuple(committees), priorities=tuple(priorities),
                    corrections=tuple(corrections), links=tuple(links))
 
     def as_dict(self) -> dict[str, Any]:
