@@ -73,11 +73,29 @@ class EntryWriter:
             self.names.get(c, c) for c in wanted))]
 
     def entry(self, row: StoredItem, why: list[str], changes: Sequence[dict] = ()) -> DigestEntry:
+        timeline, late, decide_text = self.timeline(row)
+        return DigestEntry(**self.facts(row), why=list(why),
+                           changes=[self.describe(c) for c in changes], decide_by=decide_text,
+                           timeline=timeline, late=late)
+
+    def facts(self, row: StoredItem) -> dict[str, Any]:
+        """The entry's fields that depend on the item, the language and the moment only (not
+        on the subscription): made once per item in a run of digests over one snapshot of
+        the store (:meth:`Store.snapshot_memo`), each entry getting its own lists."""
+        memo = self.store.snapshot_memo()
+        key = ("digest entry facts", row.id, self.lang, self.until, self.tz)
+        found = memo.get(key) if memo is not None else None
+        if found is None:
+            found = self._facts(row)
+            if memo is not None:
+                memo[key] = found
+        return {k: list(v) if isinstance(v, list) else v for k, v in found.items()}
+
+    def _facts(self, row: StoredItem) -> dict[str, Any]:
         deadline = from_iso(row.deadline)
         status = row.status
-        timeline, late, decide_text = self.timeline(row)
         summary = summary_opening(row)
-        return DigestEntry(
+        return dict(
             item_id=row.id, title=prose_dates_in(row.title, self.lang),
             url=row.url or "",
             href=safe_href(row.url), kind=row.kind, source=row.source,
@@ -89,12 +107,10 @@ class EntryWriter:
             deadline_iso=row.deadline,
             days_left=((display_day(deadline, self.tz) - self.until.astimezone(self.tz).date())
                        .days if deadline else None),
-            why=list(why), changes=[self.describe(c) for c in changes],
             also=[f"{link['source']}: {link['url']}" for link in row.links[1:]],
-            decide_by=decide_text, summary=summary,
-            deadlines=deadline_lines(row, self.tz, self.lang, self.until),
+            summary=summary, deadlines=deadline_lines(row, self.tz, self.lang, self.until),
             amount=amount_text(row, self.lang), who=_unless_in(who_may_apply(row), summary),
-            region=regions_text(row), timeline=timeline, late=late,
+            region=regions_text(row),
             committees=[self.committees[c].display_name(self.lang)
                         for c in row.committees if c in self.committees],
             invited=self.invited(row),

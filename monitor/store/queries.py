@@ -45,7 +45,7 @@ class ItemReads:
     conn: sqlite3.Connection
     db: sqlite_utils.Database
     _remember = False  # inside remembering()
-    _memo: tuple[int, dict[tuple[Any, ...], list[StoredItem]]] | None = None
+    _memo: tuple[int, dict[Any, Any], dict[str, StoredItem], dict[Any, Any]] | None = None
 
     def _rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
         return _dicts(self.conn.execute(sql, params))
@@ -55,8 +55,8 @@ class ItemReads:
         """Within this block :meth:`query_items` and :meth:`open_calls` answer a question
         asked before from memory, until another connection writes: a run of digests asks the
         same questions (the overview reads each committee's rows again) while writing only
-        its ledger, and the items are frozen, so one answer can be shared. For runs that do
-        not write items themselves."""
+        its ledger, and the items are frozen, so one answer (and one item) can be shared.
+        For runs that do not write items themselves."""
         if self._remember:  # inside an outer block: its memory goes on
             yield
             return
@@ -66,15 +66,30 @@ class ItemReads:
         finally:
             self._remember, self._memo = False, None
 
-    def _remembered(self, key: tuple[Any, ...], compute: Callable[[], list[StoredItem]],
-                    ) -> list[StoredItem]:
-        """``compute()``, or inside :meth:`remembering` the answer it gave before."""
+    def snapshot_memo(self) -> dict[Any, Any] | None:
+        """Inside :meth:`remembering`: a dict that lives as long as the items read stay the
+        same (emptied when another connection writes), for what a caller derives from them
+        (the digests' entry facts); None outside, or inside a write transaction."""
+        memo = self._snapshot()
+        return None if memo is None else memo[3]
+
+    def _snapshot(self) -> tuple[int, dict[Any, Any], dict[str, StoredItem],
+                                 dict[Any, Any]] | None:
+        """(version, answers, items by id, derived) of the current snapshot, inside
+        :meth:`remembering`."""
         if not self._remember or self.conn.in_transaction:
-            return compute()
+            return None
         version = self.conn.execute("PRAGMA data_version").fetchone()[0]  # others' writes
         if self._memo is None or self._memo[0] != version:
-            self._memo = (version, {})
-        answers = self._memo[1]
+            self._memo = (version, {}, {}, {})
+        return self._memo
+
+    def _remembered(self, key: tuple[Any, ...], compute: Callable[[], list[Any]]) -> list[Any]:
+        """``compute()``, or inside :meth:`remembering` the answer it gave before."""
+        memo = self._snapshot()
+        if memo is None:
+            return compute()
+        answers = memo[1]
         if key not in answers:
             answers[key] = compute()
             if len(answers) > MEMO_SIZE:
@@ -231,14 +246,19 @@ class ItemReads:
 
     def _decorate(self, rows: list[dict[str, Any]]) -> list[StoredItem]:
         """Rows of ``items`` as items with their tags (with evidence), corrections and
-        links."""
-        ids = [r["id"] for r in rows]
+        links; inside :meth:`remembering` an item already made is used again."""
+        memo = self._snapshot()
+        known: dict[str, StoredItem] = {} if memo is None else memo[2]
+        new = [r for r in rows if r["id"] not in known]
+        ids = [r["id"] for r in new]
         tags = self.tags_for(ids)
         fixes = corrections.for_items(self.conn, ids)
-        links = groups.links_for(self.db, rows)
-        return [StoredItem.from_row(
+        links = groups.links_for(self.db, new)
+        made = {row["id"]: StoredItem.from_row(
             row, tags=tags.get(row["id"], []), links=links[row["id"]],
-            corrections=[c.as_dict() for c in fixes.get(row["id"], ())]) for row in rows]
+            corrections=[c.as_dict() for c in fixes.get(row["id"], ())]) for row in new}
+        known.update(made)  # (outside remembering: a dict that is dropped)
+        return [made.get(r["id"]) or known[r["id"]] for r in rows]
 
     def tags_for(self, ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
         """Each item's tags (dimension, tag, score, evidence, matcher), strongest first."""
