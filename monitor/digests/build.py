@@ -100,6 +100,7 @@ class _Builder(EntryWriter):
         self.catch_up, self.older = False, 0
         self.topic_of: dict[str, str] = {}  # a followed open call found by its topic
         self._plans, self._texts = {}, {}  # decide-by and its text (EntryWriter.plan)
+        self.shared = store.snapshot_memo()  # entry facts shared by a run's digests
         #: the overview shows this many entries per section (None: a committee's, all)
         self.cap: int | None = None
         #: the committee(s) whose tags say why a row is here: written only for the entries
@@ -156,7 +157,7 @@ class _Builder(EntryWriter):
         due = due_steps(self.followed_open_calls(horizon), self.meetings, self.until,
                         within_days=DECISION_DAYS,
                         committee=None if self.sub.committee == ALL else self.sub.committee,
-                        plans=self.plan)
+                        timelines=self.steps)
         return [due_step_text(d, self.lang, self.names, self.tz,
                               title=prose_dates_in(d.row.title, self.lang)) for d in due]
 

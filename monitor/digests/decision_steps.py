@@ -16,8 +16,8 @@ from datetime import datetime, timedelta
 from typing import Any, Callable, Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
-from monitor.decisions.decide_by import (COMMITTEE_HANDIN, KS_HANDIN, DecideBy, Step,
-                                         decision_timeline, timeline_for_row)
+from monitor.decisions.decide_by import (COMMITTEE_HANDIN, KS_HANDIN, Step, Timeline,
+                                         timeline_for_row)
 from monitor.text.i18n import add_messages, t
 from monitor.decisions.meetings import Meetings
 from monitor.model import from_iso, to_iso
@@ -108,18 +108,19 @@ def decision_horizon(meetings: Meetings, now: datetime, within_days: int) -> int
 
 def due_steps(rows: Iterable[StoredItem], meetings: Meetings, now: datetime, *,
               within_days: int, committee: str | None = None,
-              plans: Callable[[StoredItem], DecideBy | None] | None = None) -> list[DueStep]:
+              timelines: Callable[[StoredItem], Timeline | None] | None = None,
+              ) -> list[DueStep]:
     """Committee and board hand-in days from today up to ``within_days`` ahead, soonest first.
 
     ``committee``: the owning committee (a committee's digest); None takes each row's first
-    committee (the overview). ``plans``: each row's decide-by for that committee, when the
-    caller has them (:meth:`monitor.digests.entries.EntryWriter.plan`).
+    committee (the overview). ``timelines``: each row's decision steps for that committee,
+    when the caller has them (:meth:`monitor.digests.entries.EntryWriter.steps`).
     """
     today = now.astimezone(meetings.tz).date()
     out = []
     seen = set()
     for row in rows:
-        line = decision_timeline(plans(row), meetings, now) if plans is not None \
+        line = timelines(row) if timelines is not None \
             else timeline_for_row(row, meetings, committee=committee, now=now)
         if line is None or line.too_late:
             continue

@@ -11,8 +11,8 @@ from typing import Any, Iterable, Sequence
 from zoneinfo import ZoneInfo
 
 from monitor.config.settings import Config
-from monitor.decisions.decide_by import (DecideBy, decide_by_for_row, decision_timeline,
-                                         format_decide_by)
+from monitor.decisions.decide_by import (DecideBy, Timeline, decide_by_for_row,
+                                         decision_timeline, format_decide_by)
 from monitor.decisions.earlier import earlier_for_row
 from monitor.decisions.meetings import Meetings
 from monitor.decisions.timeline_text import late_line, timeline_lines
@@ -61,8 +61,9 @@ class EntryWriter:
     priority_names: dict[str, str]
     meetings: Meetings
     decided: list[Any]
-    _plans: dict[tuple[Any, ...], DecideBy | None]  # by _plan_key
+    _plans: dict[tuple[Any, ...], Any]  # plans and steps, by _plan_key
     _texts: dict[tuple[Any, ...], tuple[list[str], str, str]]
+    shared: dict[Any, Any] | None  # the store's snapshot_memo() when the digest began
 
     def tag_reasons(self, row: StoredItem, committee: str | Iterable[str]) -> list[str]:
         """Why the row is here, in plain words (monitor.digests.entry_facts.plain_why)."""
@@ -81,8 +82,9 @@ class EntryWriter:
     def facts(self, row: StoredItem) -> dict[str, Any]:
         """The entry's fields that depend on the item, the language and the moment only (not
         on the subscription): made once per item in a run of digests over one snapshot of
-        the store (:meth:`Store.snapshot_memo`), each entry getting its own lists."""
-        memo = self.store.snapshot_memo()
+        the store (``shared``: :meth:`Store.snapshot_memo`), each entry getting its own
+        lists."""
+        memo = self.shared
         key = ("digest entry facts", row.id, self.lang, self.until, self.tz)
         found = memo.get(key) if memo is not None else None
         if found is None:
@@ -162,6 +164,14 @@ class EntryWriter:
         if key not in self._plans:
             self._plans[key] = decide_by_for_row(row, self.meetings, committee=key[2],
                                                  now=self.until)
+        return self._plans[key]
+
+    def steps(self, row: StoredItem) -> Timeline | None:
+        """The dated decision steps of :meth:`plan` (no next round): what the decision steps
+        read, once per deadlines and owner."""
+        key = ("steps", *self._plan_key(row))
+        if key not in self._plans:
+            self._plans[key] = decision_timeline(self.plan(row), self.meetings, self.until)
         return self._plans[key]
 
     def later_rounds(self, row: StoredItem) -> list[datetime]:
