@@ -138,10 +138,12 @@ class EntryWriter:
         plan = self.plan(row)
         # too late: the text names the call's next round, if any
         later = tuple(self.later_rounds(row)) if plan is not None and plan.too_late else ()
-        key = (self._plan_key(row), later)
-        if key not in self._texts:  # the same deadlines, owner and next round read the same
-            self._texts[key] = self._timeline_text(plan, later)
-        lines, late, decide = self._texts[key]
+        # the same deadlines, owner and next round read the same, in every digest of a run
+        key = ("digest timeline", self._plan_key(row), later, self.lang, self.until, self.tz)
+        texts = self.shared if self.shared is not None else self._texts
+        if key not in texts:
+            texts[key] = self._timeline_text(plan, later)
+        lines, late, decide = texts[key]
         return list(lines), late, decide
 
     def _timeline_text(self, plan: DecideBy | None, later: Sequence[datetime],

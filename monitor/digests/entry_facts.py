@@ -10,6 +10,7 @@ programme behind it. The full evidence, with scores, stays in ``monitor show``.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from datetime import datetime
 from typing import Any, Iterable, Mapping
 from zoneinfo import ZoneInfo
@@ -51,6 +52,13 @@ def matched_words(evidence: Iterable[str]) -> tuple[list[str], list[str]]:
     any other evidence gives the quoted words it carries; a programme hint gives its name.
     Evidence of a shape not known here gives nothing (it is never shown raw).
     """
+    words, programmes = _matched(tuple(evidence))
+    return list(words), list(programmes)
+
+
+@lru_cache(maxsize=4096)
+def _matched(evidence: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """:func:`matched_words`, remembered: the rules' evidence repeats over many items."""
     words: list[str] = []
     programmes: list[str] = []
     for text in evidence:
@@ -63,7 +71,7 @@ def matched_words(evidence: Iterable[str]) -> tuple[list[str], list[str]]:
         terms = _TERM.findall(text)
         found = [found or pattern for pattern, found in terms] if terms else _QUOTED.findall(text)
         words += [w.lstrip("=").replace("*", "").strip() for w in found]
-    return _unique(w for w in words if w), _unique(programmes)
+    return tuple(_unique(w for w in words if w)), tuple(_unique(programmes))
 
 
 def _unique(values: Iterable[str]) -> list[str]:
