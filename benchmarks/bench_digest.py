@@ -3,7 +3,8 @@
 The 8 committees' default subscriptions, the coordinator's ``all`` overview and one person
 with a topic and a priority, each built (store queries, sections) and rendered as the mail
 (text and HTML from the templates) for the 7 days before ``NOW``, on a copy of the
-100,000-item store of ``bigstore.py``. Nothing is sent or recorded.
+100,000-item store of ``bigstore.py``. Nothing is sent or recorded. As ``send_digests``,
+the subscriptions are built inside one ``Store.remembering()`` block, a fresh one each run.
 """
 
 from __future__ import annotations
@@ -68,8 +69,10 @@ def run(runs: int = 3) -> Iterator[Figure]:
         with open_store(db) as store:
             results = [week_digests(config, store) for _ in range(runs)]
     totals = [b + r for b, r, _, _ in results]
-    built, rendered, count, entries = results[totals.index(statistics.median(totals))]
-    yield Figure(f"digests_week_{count}_subscriptions", statistics.median(totals), "s",
+    total = statistics.median(totals)
+    built, rendered, count, entries = results[totals.index(total)]
+    yield Figure(f"digests_week_{count}_subscriptions", total, "s",
                  baseline=f"{entries:,} entries; build {built:.2f} s, render {rendered:.2f} s; "
                           f"{(built + rendered) / entries * 1000:.2f} ms per entry "
-                          f"(median of {runs})", goal="<= 2 s")
+                          f"(median of {runs})",
+                 goal=f"<= 2 s ({total / 2:.2f} x the goal: {'met' if total <= 2 else 'not met'})")

@@ -142,3 +142,61 @@ def test_items_and_queries_are_frozen(store):
         query.kind = CALL  # type: ignore[misc]
     with pytest.raises(ValueError, match="order"):
         ItemQuery(order="title")
+
+
+def _call(native: str, title: str) -> Item:
+    return Item(source="s", native_id=native, kind=CALL, title=title, url="",
+                deadlines=[NOW.replace(year=NOW.year + 1)])
+
+
+def test_remembering_shares_answers_until_another_connection_writes(tmp_path):
+    from monitor.app import open_store
+
+    with open_store(tmp_path / "monitor.db") as store:
+        store.upsert_items([_call("1", "Skolutbyte")], now=NOW)
+        query = ItemQuery(kind=CALL)
+        assert store.snapshot_memo() is None  # nothing is remembered outside the block
+        with store.remembering():
+            first = store.query_items(query, now=NOW)
+            again = store.query_items(query, now=NOW)
+            assert again == first and again[0] is first[0]  # one frozen item, shared
+            assert store.snapshot_memo() is not None
+            with open_store(store.path) as other:  # another process polls meanwhile
+                other.upsert_items([_call("2", "Kulturutbyte")], now=NOW)
+            assert sorted(i.id for i in store.query_items(query, now=NOW)) == ["s:1", "s:2"]
+            with store.write():  # inside a transaction (that may roll back) nothing is kept
+                store.upsert_items([_call("3", "Idrottsutbyte")], now=NOW)
+                assert len(store.query_items(query, now=NOW)) == 3
+        store.upsert_items([_call("4", "Naturutbyte")], now=NOW)
+        assert len(store.query_items(query, now=NOW)) == 4  # the block's memory is gone
+
+
+def test_a_digest_run_gives_the_same_digests_with_and_without_remembering(config, store):
+    from datetime import timedelta
+
+    from monitor.digests.build import Period, build_digest
+    from monitor.digests.dispatch import digest_message
+    from monitor.digests.subscriptions import Subscription
+    from monitor.mail.message import message_bytes
+    from monitor.model import Tag
+
+    store.upsert_items([_call(str(n), f"Skolutbyte {n}") for n in range(6)],
+                       now=NOW - timedelta(days=1))
+    for n in range(6):
+        store.replace_tags(f"s:{n}", [Tag("committee", "bun" if n % 2 else "kfn", 0.9,
+                                          ('term "skola" in title (+2)',), "t")], now=NOW)
+    subs = [Subscription("bun", "a@example.org"), Subscription("all", "b@example.org")]
+
+    def run() -> list[bytes]:
+        out = []
+        for sub in subs:
+            period = Period.containing(NOW, sub.frequency, config.settings.tz)
+            digest = build_digest(config, store, sub, period, since=NOW - timedelta(days=7),
+                                  until=NOW)
+            mail = message_bytes(digest_message(config, digest, NOW))
+            out.append(re.sub(rb"=+\d+==", b"BOUNDARY", mail))  # a random boundary apart
+        return out
+    plain = run()
+    assert b"Skolutbyte 1" in plain[0] and b"Skolutbyte 2" in plain[1]
+    with store.remembering():
+        assert run() == plain
