@@ -99,8 +99,8 @@ class _Builder(EntryWriter):
                                for p, pri in self.priorities.items()}
         self.catch_up, self.older = False, 0
         self.topic_of: dict[str, str] = {}  # a followed open call found by its topic
-        self._plans, self._texts = {}, {}  # decide-by and its text (EntryWriter.plan)
-        self.shared = store.snapshot_memo()  # entry facts shared by a run's digests
+        self.shared = store.snapshot_memo()  # entry facts and plans shared by a run's digests
+        self._plans = self.shared if self.shared is not None else {}  # EntryWriter.plan
         #: the overview shows this many entries per section (None: a committee's, all)
         self.cap: int | None = None
         #: the committee(s) whose tags say why a row is here: written only for the entries

@@ -61,8 +61,8 @@ class EntryWriter:
     priority_names: dict[str, str]
     meetings: Meetings
     decided: list[Any]
-    _plans: dict[tuple[Any, ...], Any]  # plans and steps, by _plan_key
-    _texts: dict[tuple[Any, ...], tuple[list[str], str, str]]
+    #: plans, steps and timeline texts by _plan_key: the digest's own, or ``shared``
+    _plans: dict[tuple[Any, ...], Any]
     shared: dict[Any, Any] | None  # the store's snapshot_memo() when the digest began
 
     def tag_reasons(self, row: StoredItem, committee: str | Iterable[str]) -> list[str]:
@@ -85,7 +85,7 @@ class EntryWriter:
         the store (``shared``: :meth:`Store.snapshot_memo`), each entry getting its own
         lists."""
         memo = self.shared
-        key = ("digest entry facts", row.id, self.lang, self.until, self.tz)
+        key = ("digest entry facts", id(self.config), row.id, self.lang, self.until, self.tz)
         found = memo.get(key) if memo is not None else None
         if found is None:
             found = self._facts(row)
@@ -139,11 +139,10 @@ class EntryWriter:
         # too late: the text names the call's next round, if any
         later = tuple(self.later_rounds(row)) if plan is not None and plan.too_late else ()
         # the same deadlines, owner and next round read the same, in every digest of a run
-        key = ("digest timeline", self._plan_key(row), later, self.lang, self.until, self.tz)
-        texts = self.shared if self.shared is not None else self._texts
-        if key not in texts:
-            texts[key] = self._timeline_text(plan, later)
-        lines, late, decide = texts[key]
+        key = ("digest timeline", self._plan_key(row), later, self.lang, self.tz)
+        if key not in self._plans:
+            self._plans[key] = self._timeline_text(plan, later)
+        lines, late, decide = self._plans[key]
         return list(lines), late, decide
 
     def _timeline_text(self, plan: DecideBy | None, later: Sequence[datetime],
@@ -155,16 +154,19 @@ class EntryWriter:
                 format_decide_by(plan, self.lang, committee_name=name, tz=self.tz))
 
     def _plan_key(self, row: StoredItem) -> tuple[Any, ...]:
+        """What a plan depends on: the configuration (meetings), the moment, the call's
+        deadlines and its owner (last)."""
         owner = self.sub.committee if self.sub.committee != ALL else None
-        return row.kind, row.deadlines, owner or next(iter(row.committees), None)
+        return ("plan", id(self.config), self.until, row.kind, row.deadlines,
+                owner or next(iter(row.committees), None))
 
     def plan(self, row: StoredItem) -> DecideBy | None:
         """The call's decide-by (monitor.decisions.decide_by) for the subscription's committee,
-        or (the overview) its first committee tag: one per deadlines and owner in a digest,
-        shared by the decision steps and the entries."""
+        or (the overview) its first committee tag: one per deadlines and owner in a digest
+        (in every digest of a run: ``shared``), for the decision steps and the entries."""
         key = self._plan_key(row)
         if key not in self._plans:
-            self._plans[key] = decide_by_for_row(row, self.meetings, committee=key[2],
+            self._plans[key] = decide_by_for_row(row, self.meetings, committee=key[-1],
                                                  now=self.until)
         return self._plans[key]
 
