@@ -87,6 +87,35 @@ def test_no_module_outside_the_store_runs_sql_on_its_tables():
                             "method):\n" + "\n".join(offenders)
 
 
+def _feature_tables() -> dict[str, Path]:
+    """Each feature's table and the module that creates it (its owner)."""
+    owners: dict[str, Path] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if STORE in path.parents:
+            continue
+        for _, text in _strings(ast.parse(path.read_text(encoding="utf-8"))):
+            for name in re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", text):
+                assert owners.setdefault(name, path) == path, f"{name}: created in two modules"
+    return owners
+
+
+def test_a_feature_table_is_read_and_written_by_its_own_module_only():
+    owners = _feature_tables()
+    assert {"deliveries", "subscriptions", "source_health", "applications", "meeting_dates",
+            "reminder_marks", "activities"} <= set(owners)
+    assert not set(owners) & set(STORE_TABLES)
+    names = "|".join(sorted(owners, key=len, reverse=True))
+    sql = re.compile(rf"\b(?:FROM|JOIN|INTO|UPDATE|TABLE)\s*\(?\s*({names})\b", re.I)
+    offenders = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for line, text in _strings(ast.parse(path.read_text(encoding="utf-8"))):
+            offenders += [f"{path.relative_to(PACKAGE.parent)}:{line}: {m.group(0)} (the "
+                          f"table of {owners[m.group(1)].relative_to(PACKAGE.parent)})"
+                          for m in sql.finditer(text) if owners[m.group(1)] != path]
+    assert offenders == [], "SQL on a feature's table outside its module:\n" + "\n".join(
+        offenders)
+
+
 @pytest.mark.parametrize("code", [
     # the shapes the digests, dedup, retag, the web page and the CLI used before the boundary
     'rows = store.db.query("SELECT id, handle FROM items")',
