@@ -26,7 +26,8 @@ from monitor.text.i18n import LANGUAGES, add_messages, default_language, t
 from monitor.store.database import Store
 from monitor.cli.usage import ClickUsageError, NoArgsIsHelp, choose, lang_from_args, render, render_click
 
-__all__ = ["app", "State", "state", "clock", "cli_errors", "emit", "FormatOption", "console", "err"]
+__all__ = ["MonitorGroup", "global_options", "State", "state", "clock", "cli_errors", "emit",
+           "FormatOption", "console", "err"]
 
 add_messages({
     "usage.needs_output": {"sv": "ange filen med --output FIL.",
@@ -41,7 +42,8 @@ add_messages({
 
 
 class MonitorGroup(typer.core.TyperGroup):
-    """The command group: renders every usage error, ours and Click's, in one style (exit 2)."""
+    """The command group: renders every usage error, ours and Click's, in one style (exit 2).
+    (:class:`monitor.cli.LazyGroup` adds loading each command when it runs.)"""
 
     raw_args: list[str] = []
 
@@ -78,12 +80,6 @@ def usage_exit(text: str) -> NoReturn:
     raise typer.Exit(EXIT_USAGE)
 
 
-app = typer.Typer(
-    name="monitor", cls=MonitorGroup,
-    help="Omvärldsbevakning: EU- och svenska utlysningar, lagstiftning och remisser, "
-         "taggade till nämnder. / Funding and horizon-scanning monitor.",
-    no_args_is_help=True, add_completion=False, rich_markup_mode=None,
-)
 def _console(**kwargs: Any) -> Console:
     """Rich falls back to 80 columns when output is not a terminal (make, cron, pipes); a
     table of calls needs more. COLUMNS still wins when set."""
@@ -169,9 +165,8 @@ def state(ctx: typer.Context) -> State:
     return ctx.ensure_object(State)
 
 
-@app.callback()
-def _global_options(
-    ctx: typer.Context,
+def global_options(
+    ctx: typer.Context,  # the callback of the ``monitor`` group (monitor.cli)
     config: Optional[Path] = typer.Option(None, "--config", metavar="DIR",
                                           help="Konfigurationsmapp (annars $MONITOR_CONFIG, ./config)"),
     db: Optional[Path] = typer.Option(None, "--db", metavar="PATH",

@@ -10,7 +10,7 @@ from monitor.text.i18n import add_messages, t
 from monitor.digests.subscriptions import (InvalidSubscription, Subscription, effective_subscriptions,
                              subscribe as add_subscription, unsubscribe as remove_subscription,
                              validate)
-from monitor.cli.common import FormatOption, app, cli_errors, emit, state
+from monitor.cli.common import FormatOption, cli_errors, emit, state
 from monitor.cli._mail_common import say
 from monitor.cli.usage import (FREQUENCIES, UsageError, choose, resolve_committee, resolve_priority,
                     resolve_sources)
@@ -48,7 +48,6 @@ def _usage(exc: InvalidSubscription) -> UsageError:
     return UsageError(option, exc.value, valid=exc.valid)
 
 
-@app.command()
 @cli_errors
 def subscribe(
     ctx: typer.Context,
@@ -81,7 +80,6 @@ def subscribe(
           frequency=t(f"sub_frequency_{sub.frequency}", st.lang), lang=sub.lang))
 
 
-@app.command()
 @cli_errors
 def unsubscribe(
     ctx: typer.Context,
@@ -105,7 +103,6 @@ def unsubscribe(
     say(t("sub_removed", st.lang, committee=committee, email=email.lower()))
 
 
-@app.command()
 @cli_errors
 def subscriptions(ctx: typer.Context, fmt: str = FormatOption) -> None:
     """Alla aktiva prenumerationer: standardmottagare från committees.toml och tillagda.

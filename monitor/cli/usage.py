@@ -143,7 +143,7 @@ def render_click(exc: Exception, lang: str, args: Sequence[str] = ()) -> str:
     if m:
         text = t("usage.no_such_command", lang, value=m["value"])
         group = ctx.command if ctx is not None else None
-        names = list(getattr(group, "commands", {}) or {})
+        names = group.list_commands(ctx) if hasattr(group, "list_commands") else []
         near = difflib.get_close_matches(m["value"], names, n=3, cutoff=0.6)
         if near:
             text += t("usage.did_you_mean", lang, choices=_alternatives(near, lang))
