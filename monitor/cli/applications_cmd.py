@@ -142,7 +142,7 @@ def committee_of(st: State, ident: Optional[str]) -> Optional[str]:
 
 
 def _next_step(st: State, application: Application) -> str:
-    progress = progress_of(application, meetings(st.config, st.store), st.now)
+    progress = progress_of(application, meetings(st.config, st.read_store), st.now)
     return format_next_step(progress, st.lang, tz=st.tz) if progress else ""
 
 

@@ -35,6 +35,9 @@ add_messages({
     "usage.not_writable": {"sv": "kan inte skriva filen: {error}.",
                            "en": "cannot write the file: {error}."},
     "sheet_written": {"sv": "{n} rader skrivna till {path}.", "en": "{n} rows written to {path}."},
+    # column headers of more than one command (subscriptions, digest)
+    "sub_col_committee": {"sv": "Nämnd", "en": "Committee"},
+    "sub_col_email": {"sv": "E-post", "en": "Email"},
     "usage.no_database": {
         "sv": "Databasen finns inte: {path} – kör `monitor poll` först eller ange --db.",
         "en": "The database does not exist: {path} – run `monitor poll` first or give --db."},
@@ -123,13 +126,18 @@ class State:
 
     @property
     def config(self) -> Config:
+        """The configuration: settings.toml now, every other file when first used (a
+        listing reads no source class and builds no tagger); see :attr:`store`."""
         if self._config is None:
-            self._config = load_config(self.config_dir)
+            self._config = load_config(self.config_dir, lazy=True)
         return self._config
 
     @property
     def store(self) -> Store:
-        """The database, created when missing (for commands that write: poll, subscribe …)."""
+        """The database, created when missing (for commands that write: poll, subscribe …).
+        Every configuration file is checked first: a mistake in any of them stops the
+        command before it writes anything."""
+        self.config.check()  # once: the parts read stay read
         if self._store is None:
             self._store = open_store(database_path(self.config, self.db))
         return self._store
@@ -142,7 +150,8 @@ class State:
             path = database_path(self.config, self.db)
             if str(path) != ":memory:" and not Path(path).is_file():
                 raise UsageError("", str(path), reason="usage.no_database", path=path)
-        return self.store
+            self._store = open_store(path)
+        return self._store
 
     @property
     def now(self) -> datetime:

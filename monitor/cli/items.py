@@ -16,6 +16,7 @@ from monitor.config.committees import committees
 from monitor.decisions.decide_by import decide_by_cell, timeline_for_row
 from monitor.digests.decision_steps import meeting_note
 from monitor.decisions.earlier import earlier_for_row
+from monitor.decisions.timeline_text import late_line, timeline_lines
 from monitor.text.i18n import add_messages, format_date, format_datetime, t
 from monitor.store.listing import JSON_FIELDS, item_json, list_items, public_row
 from monitor.decisions.meetings import meetings
@@ -267,9 +268,7 @@ def _near_ids(store: Any, wanted: str) -> list[str]:
 
 def _timeline_text(st: State, row: dict[str, Any], lang: str) -> list[Text]:
     """The call's decision steps and what is late, as the digest shows them."""
-    from monitor.decisions.timeline_text import late_line, timeline_lines
-
-    calendar = meetings(st.config, st.store)
+    calendar = meetings(st.config, st.read_store)
     line = timeline_for_row(row, calendar, now=st.now)
     if line is None:
         return []

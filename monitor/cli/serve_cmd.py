@@ -29,7 +29,7 @@ def serve(ctx: typer.Context) -> None:
     Example: monitor serve
     """
     st = state(ctx)
-    config = st.config
+    config = st.config.check()  # every file checked before the first job writes
     db_path = database_path(config, st.db)
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")

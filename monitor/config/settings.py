@@ -15,10 +15,11 @@ folder is, and the :class:`Config` object.
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterator, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from monitor.config.schema import (REQUIRED, Key, Section, build_section, check_http_url,
@@ -44,6 +45,7 @@ __all__ = [
     "with_environment",
     "SourceConfig",
     "Config",
+    "LazyParts",
     "read_config",
     "check_http_url",
     "load_sources",
@@ -130,14 +132,58 @@ HTTP_SCHEMA: dict[str, Key] = schema_of(HttpSettings)
 MUNICIPALITY_SCHEMA: dict[str, Key] = schema_of(MunicipalitySettings)
 
 
+class LazyParts(Mapping[str, Any]):
+    """The features' files by name (committees, matching, meetings ...), each read by its
+    loader on first access and kept: a command that lists calls does not build the tagger."""
+
+    def __init__(self, loaders: Mapping[str, Callable[[], Any]]) -> None:
+        self._loaders = dict(loaders)
+        self._values: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._values:
+            if name not in self._loaders:
+                raise KeyError(name)
+            self._values[name] = self._loaders[name]()
+        return self._values[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._loaders)
+
+    def __len__(self) -> int:
+        return len(self._loaders)
+
+    def loaded(self) -> list[str]:
+        """The parts read so far."""
+        return list(self._values)
+
+
 @dataclass(frozen=True)
 class Config:
-    """Everything read from the configuration folder."""
+    """Everything read from the configuration folder.
+
+    ``settings.toml`` is read at once; ``sources.toml`` (:attr:`sources`) and the features'
+    files (:attr:`extras`) when first used, each once. :meth:`check` reads them all now:
+    :func:`read_config` does unless asked to be lazy, and a command checks before it writes,
+    so a mistake in any file still stops the monitor before it writes anything.
+    """
 
     dir: Path
     settings: Settings
-    sources: tuple[SourceConfig, ...]
+    read_sources: Callable[[], tuple[SourceConfig, ...]] = field(default=tuple, repr=False)
     extras: Mapping[str, Any] = field(default_factory=dict)
+
+    @functools.cached_property
+    def sources(self) -> tuple[SourceConfig, ...]:
+        """The ``[[source]]`` blocks, validated against their kinds (read on first use)."""
+        return self.read_sources()
+
+    def check(self) -> "Config":
+        """Read and validate every part not read yet; the first mistake raises ConfigError."""
+        self.sources  # noqa: B018 - read for its validation
+        for name in self.extras:
+            self.extras[name]  # noqa: B018
+        return self
 
     def source(self, name: str) -> SourceConfig:
         for source in self.sources:
@@ -208,23 +254,30 @@ def load_settings(config_dir: Path, sections: Mapping[str, type] | None = None) 
 
 
 # A loader reads one more file (committees, priorities, meetings ...) from the folder, given
-# the settings already read; load_config runs them all, so a mistake in any file stops the
+# the settings already read; Config.check runs them all, so a mistake in any file stops the
 # monitor before it writes anything.
 Loader = Callable[[Path, Settings], Any]
 
 
 def read_config(config_dir: str | Path | None, *, sections: Mapping[str, type],
-                loaders: Mapping[str, Loader], source_kinds: Any) -> Config:
+                loaders: Mapping[str, Loader], source_kinds: Callable[[], Any],
+                lazy: bool = False) -> Config:
     """Find and validate the whole configuration with the features' sections and loaders.
 
-    The application calls this through :func:`monitor.app.load_config`, which knows the
-    features; this module knows none of them.
+    ``source_kinds`` returns the source classes by kind (importing them is the caller's
+    business, done only when ``sources.toml`` is read). With ``lazy``, only ``settings.toml``
+    is read now and every other file on first use (see :class:`Config`). The application
+    calls this through :func:`monitor.app.load_config`, which knows the features; this
+    module knows none of them.
     """
     directory = find_config_dir(config_dir)
     settings = load_settings(directory, sections)
-    sources = load_sources(directory, source_kinds)
-    extras = {name: loader(directory, settings) for name, loader in loaders.items()}
-    return Config(dir=directory, settings=settings, sources=sources, extras=extras)
+    config = Config(
+        dir=directory, settings=settings,
+        read_sources=lambda: load_sources(directory, source_kinds()),
+        extras=LazyParts({name: functools.partial(loader, directory, settings)
+                          for name, loader in loaders.items()}))
+    return config if lazy else config.check()
 
 
 def database_path(config: Config, explicit: str | Path | None = None) -> Path:
