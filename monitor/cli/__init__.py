@@ -19,7 +19,7 @@ from typer.models import CommandInfo, TyperInfo
 
 from monitor.cli.common import MonitorGroup, global_options
 
-__all__ = ["app", "main", "COMMANDS", "Command", "every_command"]
+__all__ = ["app", "main", "COMMANDS", "Command", "implementation", "every_command"]
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,6 @@ add_messages({
     "sub_frequency_weekly": {"sv": "veckovis", "en": "weekly"},
     "sub_frequency_daily": {"sv": "dagligen", "en": "daily"},
     "sub_none": {"sv": "Inga prenumerationer.", "en": "No subscriptions."},
-    "sub_col_committee": {"sv": "Nämnd", "en": "Committee"},
-    "sub_col_email": {"sv": "E-post", "en": "Email"},
     "sub_col_frequency": {"sv": "Frekvens", "en": "Frequency"},
     "sub_col_lang": {"sv": "Språk", "en": "Language"},
     "sub_col_narrowing": {"sv": "Områden, ämnen, källor", "en": "Priorities, topics, sources"},

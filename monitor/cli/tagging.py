@@ -23,8 +23,6 @@ from monitor.cli.eligibility_text import eligibility_of_tags
 from monitor.cli.usage import UsageError
 
 add_messages({
-    "tag_no_rules": {"sv": "inga matchningsregler: filen saknas",
-                     "en": "no matching rules: the file is missing"},
     "tag_line_error": {"sv": "{file}: rad {line}: {problem}",
                        "en": "{file}: line {line}: {problem}"},
     "line_not_json": {"sv": "inte giltig JSON ({detail})", "en": "not valid JSON ({detail})"},
