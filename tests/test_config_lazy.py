@@ -63,3 +63,15 @@ def test_a_read_command_works_with_broken_rules_and_a_writing_one_stops_first(cl
     assert "matching.toml" in result.output and "scoring.threshold" in result.output
     with open_store(tmp_path / "monitor.db") as store:  # nothing was written
         assert store.conn.execute("SELECT count(*) FROM subscriptions").fetchone()[0] == 0
+
+
+def test_a_feature_section_is_checked_when_first_used(config_dir):
+    edit_file(config_dir / "settings.toml", ('poll = "0 */6 * * *"', 'poll = "0 */6 * * 1"'))
+    with pytest.raises(ConfigError) as eager:
+        load_config(config_dir)
+    assert eager.value.key == "schedule.poll"
+    config = load_config(config_dir, lazy=True)  # [schedule] not checked yet
+    assert config.settings.section("mail").transport  # another section reads fine
+    with pytest.raises(ConfigError) as used:
+        config.settings.section("schedule")
+    assert str(used.value) == str(eager.value)

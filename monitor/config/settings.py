@@ -157,6 +157,11 @@ class LazyParts(Mapping[str, Any]):
         """The parts read so far."""
         return list(self._values)
 
+    def read_all(self) -> None:
+        """Read every part not read yet (the first mistake raises)."""
+        for name in self._loaders:
+            self[name]  # noqa: B018
+
 
 @dataclass(frozen=True)
 class Config:
@@ -180,9 +185,11 @@ class Config:
 
     def check(self) -> "Config":
         """Read and validate every part not read yet; the first mistake raises ConfigError."""
+        if isinstance(self.settings.sections, LazyParts):
+            self.settings.sections.read_all()
         self.sources  # noqa: B018 - read for its validation
-        for name in self.extras:
-            self.extras[name]  # noqa: B018
+        if isinstance(self.extras, LazyParts):
+            self.extras.read_all()
         return self
 
     def source(self, name: str) -> SourceConfig:
@@ -226,12 +233,15 @@ def beside(config_dir: Path, value: str | Path) -> Path:
     return Path(os.path.normpath(config_dir / path))
 
 
-def load_settings(config_dir: Path, sections: Mapping[str, type] | None = None) -> Settings:
+def load_settings(config_dir: Path, sections: Mapping[str, type] | None = None, *,
+                  lazy: bool = False) -> Settings:
     """Read ``settings.toml`` (absent file: all defaults).
 
     ``sections`` are the features' settings dataclasses by section name (``mail``,
     ``schedule`` ...), given by the composition root (:mod:`monitor.app`); ``[http]`` is
-    and ``[municipality]`` are always known.
+    and ``[municipality]`` are always known. The file's syntax, its top-level keys and
+    ``[http]`` are checked now; with ``lazy`` each other section is checked when first
+    used (``[schedule]``'s cron expressions need the scheduler's trigger code).
     """
     classes: dict[str, type] = {"http": HttpSettings, "municipality": MunicipalitySettings,
                                 **(sections or {})}
@@ -242,13 +252,15 @@ def load_settings(config_dir: Path, sections: Mapping[str, type] | None = None) 
     for name in classes:
         top_schema[name] = Key(dict, dict, doc=f"[{name}] section")
     top = check_table(data, top_schema, file=path)
-    built: dict[str, Any] = {}
-    for name, cls in classes.items():
-        raw = raw_sections.get(name, {})
-        if not isinstance(raw, dict):
+    for name in classes:
+        if not isinstance(raw_sections.get(name, {}), dict):
             raise ConfigError("must be a table ([section])", file=str(path), key=name)
-        built[name] = build_section(cls, raw, file=path, where=name)
-    http = built.pop("http")
+    http = build_section(HttpSettings, raw_sections.get("http", {}), file=path, where="http")
+    built = LazyParts({name: functools.partial(build_section, cls, raw_sections.get(name, {}),
+                                               file=path, where=name)
+                       for name, cls in classes.items() if name != "http"})
+    if not lazy:
+        built.read_all()
     return Settings(database=beside(config_dir, top["database"]), timezone=top["timezone"],
                     language=top["language"], http=http, sections=built, file=path)
 
@@ -271,7 +283,7 @@ def read_config(config_dir: str | Path | None, *, sections: Mapping[str, type],
     module knows none of them.
     """
     directory = find_config_dir(config_dir)
-    settings = load_settings(directory, sections)
+    settings = load_settings(directory, sections, lazy=lazy)
     config = Config(
         dir=directory, settings=settings,
         read_sources=lambda: load_sources(directory, source_kinds()),

@@ -17,7 +17,6 @@ written in the file otherwise.
 
 from __future__ import annotations
 
-import asyncio
 import re
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -61,6 +60,8 @@ def parse_meeting_page(content: bytes, url: str, tz: Any) -> set[date]:
 
 async def _fetch_all(config: Config, calendar: Meetings, transport: Any) -> dict[str, Any]:
     """{body: set of dates | error text} for every body with a ``url``."""
+    import asyncio
+
     from monitor.http.fetch import Fetcher  # the HTTP client: only when calendars are fetched
 
     out: dict[str, Any] = {}
@@ -83,6 +84,8 @@ def refresh_meetings(config: Config, store: Store, *, now: datetime,
                      transport: "httpx.AsyncBaseTransport | None" = None) -> tuple[int, list[str]]:
     """Fetch every body's calendar; store what was read. (bodies updated, errors)."""
     from monitor.decisions.meetings import meetings
+    import asyncio
+
     calendar = meetings(config)
     if not any(b.url for b in calendar.bodies.values()):
         return 0, []
