@@ -162,7 +162,7 @@ class State:
             path = database_path(self.config, self.db)
             if str(path) != ":memory:" and not Path(path).is_file():
                 self._store = open_store(":memory:")
-        return self.store
+        return self.read_store  # it only reads: no check of every file
 
     @property
     def now(self) -> datetime:
