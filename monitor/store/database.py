@@ -42,6 +42,10 @@ CREATE TABLE IF NOT EXISTS items (
     handle TEXT
 );
 CREATE INDEX IF NOT EXISTS items_kind_deadline ON items(kind, deadline);
+-- monitor calls: the calls not closed in the listing's order, read in that order up to its
+-- LIMIT (without it, every call was sorted: 38 ms of 50 rows on 100,000 items)
+CREATE INDEX IF NOT EXISTS items_open_calls_order ON items(kind, deadline IS NULL, deadline, title)
+    WHERE status IS NULL OR status != 'closed';
 CREATE INDEX IF NOT EXISTS items_kind_published ON items(kind, published);
 CREATE INDEX IF NOT EXISTS items_source ON items(source);
 -- roll_forward's "forthcoming and opened since" half of its OR (the other half uses
