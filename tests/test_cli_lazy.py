@@ -96,7 +96,7 @@ print("MODULES=" + json.dumps(sorted(sys.modules)))
 HEAVY = ("monitor.sources", "monitor.matchers.tagger", "monitor.pipeline.ingest",
          "monitor.pipeline.serve", "apscheduler", "jinja2", "httpx", "bs4",
          "feedparser", "dateparser", "lxml", "icalendar", "monitor.http.fetch",
-         "monitor.mail.channels.smtp")
+         "monitor.mail.channels.smtp", "sqlite_utils")
 
 
 def _imported(*args: str) -> set[str]:

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 from monitor.model import from_iso
 
 if TYPE_CHECKING:
-    import sqlite_utils
+    from monitor.store.sql import Database
 
 
 __all__ = ["CallKey", "title_words", "group_calls", "update_groups", "schema",
@@ -174,7 +174,7 @@ def _programme_pairs(by_day: dict[str, list[CallKey]]) -> list[tuple[CallKey, Ca
 
 
 # ------------------------------------------------------------------- storage and queries
-def schema(db: "sqlite_utils.Database") -> None:
+def schema(db: "Database") -> None:
     """The ``item_groups`` table: only items that have a duplicate have a row."""
     db.execute("CREATE TABLE IF NOT EXISTS item_groups (item_id TEXT PRIMARY KEY, "
                "group_id TEXT NOT NULL, richness INTEGER NOT NULL DEFAULT 0)")
@@ -220,7 +220,7 @@ def grouped_select(where: str, shown: str = "") -> str:
             "WHERE " + " AND ".join(conditions))
 
 
-def links_for(db: "sqlite_utils.Database", rows: Iterable[dict[str, Any]],
+def links_for(db: "Database", rows: Iterable[dict[str, Any]],
               ) -> dict[str, list[dict[str, str]]]:
     """Every row's links: its own first, then the other members of its group."""
     rows = list(rows)

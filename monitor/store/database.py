@@ -16,9 +16,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-import sqlite_utils
-
 from monitor.store import corrections
+from monitor.store.sql import Database
 from monitor.pipeline import dedup
 from monitor.store import search as fulltext
 from monitor.store.search import fts_query
@@ -80,7 +79,7 @@ CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL
 # A feature's tables: a function creating them (IF NOT EXISTS), run at every open. The
 # composition root (monitor.app) passes every feature's hooks; see monitor.app.open_store.
 # Duplicate groups and tag corrections are the store's own: its queries read them.
-TableHook = Callable[[sqlite_utils.Database], None]
+TableHook = Callable[[Database], None]
 
 
 @dataclass
@@ -114,7 +113,7 @@ class Store:
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: cannot open database: {exc}") from exc
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
+        self.db = Database(conn)
         self._ensure_schema()
 
     def __enter__(self) -> "Store":
