@@ -25,7 +25,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from email.message import EmailMessage
 from typing import TYPE_CHECKING, Any
 
 from monitor.errors import DeliveryError
@@ -33,7 +32,9 @@ from monitor.mail.message import message_bytes
 from monitor.model import from_iso, to_iso
 from monitor.store.database import Store
 
-if TYPE_CHECKING:  # the channels (SMTP, TLS) are imported by the code that sends
+if TYPE_CHECKING:  # the email package and the channels: imported by the code that sends
+    from email.message import EmailMessage
+
     from monitor.mail.channels.base import Channel
 
 __all__ = ["PENDING", "SENT", "record", "state_of", "deliver_pending", "DeliveryReport",
