@@ -2,8 +2,9 @@
 
 One file, WAL mode and a busy timeout so a poll can write while people query. Every write
 runs in ``BEGIN IMMEDIATE`` through :meth:`Store.write`, so two writers queue for the lock
-instead of failing half-way. sqlite-utils manages the schema and full-text index; writes use
-plain SQL inside our own transactions (sqlite-utils' helpers commit on their own).
+instead of failing half-way. Reads and writes are plain SQL on the connection (``self.db``,
+:class:`monitor.store.sql.Database`, gives rows as dicts and tables' columns), writes inside
+our own transactions.
 """
 
 from __future__ import annotations
