@@ -34,3 +34,17 @@ def test_the_calls_listing_reads_its_order_from_an_index(tmp_path):
     assert rows and all(r["status"] != "closed" for r in rows)
     keys = [(r["deadline"] is None, r["deadline"] or "", r["title"]) for r in everything]
     assert keys == sorted(keys)
+
+
+def test_a_grouped_row_looks_up_only_its_own_group(tmp_path):
+    """The duplicate check of each grouped row starts from its group's members, whatever the
+    filter (a status or a closing window made SQLite scan every matching call per row)."""
+    with open_store(tmp_path / "monitor.db") as store:
+        store.upsert_items(synthetic_items(400, seed=1), now=NOW)
+        for query in (dict(statuses=("open",)), dict(include_closed=False,
+                                                      closing_within_days=30)):
+            _, [sql] = _statements(store, kind="call", order="deadline", now=NOW, limit=50,
+                                   **query)
+            plan = [r[3] for r in store.conn.execute("EXPLAIN QUERY PLAN " + sql)]
+            inner = plan[plan.index(next(p for p in plan if "SUBQUERY" in p)) + 1]
+            assert inner.startswith("SEARCH other USING INDEX item_groups_group"), plan

@@ -206,9 +206,12 @@ def grouped_select(where: str, shown: str = "") -> str:
     to the columns of ``items`` unqualified, so the same text filters the other member in the
     subquery. ``shown`` (may be empty) filters the rows that are shown, after collapsing.
     No window over all matching rows: only grouped rows cost a lookup, and the outer query
-    adds ORDER and LIMIT, so SQLite keeps just the first rows when there is a LIMIT.
+    adds ORDER and LIMIT, so SQLite keeps just the first rows when there is a LIMIT. The
+    subquery starts from the group's other members (CROSS JOIN keeps that order): left to
+    itself SQLite may start from every item matching ``where`` (``--status open`` read all
+    open calls for each grouped row: 1.8 s instead of 30 ms on 100,000 items).
     """
-    better = ("NOT EXISTS (SELECT 1 FROM item_groups other JOIN items ON items.id = "
+    better = ("NOT EXISTS (SELECT 1 FROM item_groups other CROSS JOIN items ON items.id = "
               "other.item_id WHERE other.group_id = g.group_id AND other.item_id != g.item_id"
               " AND (other.richness > g.richness OR (other.richness = g.richness AND "
               f"other.item_id < g.item_id)){' AND ' + where if where else ''})")
