@@ -36,6 +36,19 @@ def test_the_calls_listing_reads_its_order_from_an_index(tmp_path):
     assert keys == sorted(keys)
 
 
+def test_the_legislation_listing_reads_newest_first_from_an_index(tmp_path):
+    with open_store(tmp_path / "monitor.db") as store:
+        store.upsert_items(synthetic_items(400, seed=1), now=NOW)
+        query = dict(kind="legislation", order="published", now=NOW)
+        rows, [sql] = _statements(store, **query, limit=20)
+        plan = " / ".join(r[3] for r in store.conn.execute("EXPLAIN QUERY PLAN " + sql))
+        assert "items_newest" in plan and "TEMP B-TREE FOR ORDER BY" not in plan, plan
+        everything, _ = _statements(store, **query)
+    assert rows and rows == everything[:20]
+    keys = [(r["published"] or r["first_seen"], r["title"]) for r in everything]
+    assert [k[0] for k in keys] == sorted((k[0] for k in keys), reverse=True)
+
+
 def test_a_grouped_row_looks_up_only_its_own_group(tmp_path):
     """The duplicate check of each grouped row starts from its group's members, whatever the
     filter (a status or a closing window made SQLite scan every matching call per row)."""
