@@ -139,17 +139,20 @@ def test_no_import_cycle():
 
 
 def test_config_imports_no_feature():
-    # errors, and the message and date-text leaves they use
-    assert reachable(import_graph(), "monitor.config.settings") == {"monitor.errors", "monitor.text.i18n",
-                                                           "monitor.text.when"}
+    # its schema and [[source]] parts, errors, and the message and date-text leaves they use
+    assert reachable(import_graph(), "monitor.config.settings") == {
+        "monitor.config.schema", "monitor.config.source_blocks", "monitor.errors",
+        "monitor.text.i18n", "monitor.text.when"}
 
 
 def test_store_imports_no_feature():
     allowed = {"monitor.errors", "monitor.text.i18n", "monitor.model", "monitor.text.dates",
                "monitor.store.corrections", "monitor.store.eligibility", "monitor.config.settings", "monitor.text.when",
                "monitor.store.search", "monitor.text.stemming",  # its full-text index, the stemmer
+               "monitor.config.schema", "monitor.config.source_blocks",  # config's own parts
                "monitor.store.schema", "monitor.store.rows", "monitor.store.queries",
-               "monitor.store.polls", "monitor.store.groups", "monitor.store.calls"}  # its parts
+               "monitor.store.polls", "monitor.store.groups", "monitor.store.calls",
+               "monitor.store.sql"}  # its parts
     assert reachable(import_graph(), "monitor.store.database") <= allowed
 
 

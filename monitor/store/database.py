@@ -2,8 +2,9 @@
 
 One file, WAL mode and a busy timeout so a poll can write while people query. Every write
 runs in ``BEGIN IMMEDIATE`` through :meth:`Store.write`, so two writers queue for the lock
-instead of failing half-way. sqlite-utils manages the schema and full-text index; writes use
-plain SQL inside our own transactions (sqlite-utils' helpers commit on their own).
+instead of failing half-way. Reads and writes are plain SQL on the connection (``self.db``,
+:class:`monitor.store.sql.Database`, gives rows as dicts and tables' columns), writes inside
+our own transactions.
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
-import sqlite_utils
-
 from monitor.errors import StoreError
 from monitor.model import Item, Tag, derive_status, from_iso, next_deadline, to_iso
 from monitor.store import corrections
@@ -28,6 +27,7 @@ from monitor.store.queries import ItemReads
 from monitor.store.rows import ItemQuery, StoredItem
 from monitor.store.schema import TableHook, ensure_schema
 from monitor.store.search import fts_query
+from monitor.store.sql import Database
 
 __all__ = ["Store", "UpsertResult", "TRACKED_FIELDS", "TableHook", "fts_query", "StoredItem",
            "ItemQuery"]
@@ -73,7 +73,7 @@ class Store(ItemReads, CallReads, PollLog):
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: cannot open database: {exc}") from exc
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
+        self.db = Database(conn)
         self._ensure_schema()
 
     def __enter__(self) -> "Store":

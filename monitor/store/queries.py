@@ -13,13 +13,12 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-import sqlite_utils
-
 from monitor.model import CLOSED, from_iso, to_iso
 from monitor.store import corrections, groups
 from monitor.store import search as fulltext
 from monitor.store.rows import ORDERS, ItemQuery, StoredItem
 from monitor.store.search import fts_query
+from monitor.store.sql import Database
 
 __all__ = ["ItemReads", "CHANGE_FIELDS"]
 
@@ -43,7 +42,7 @@ class ItemReads:
     """The item queries of :class:`~monitor.store.database.Store`."""
 
     conn: sqlite3.Connection
-    db: sqlite_utils.Database
+    db: Database
     _remember = False  # inside remembering()
     _memo: tuple[int, dict[Any, Any], dict[str, StoredItem], dict[Any, Any]] | None = None
 

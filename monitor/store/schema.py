@@ -10,11 +10,10 @@ from __future__ import annotations
 import sqlite3
 from typing import Any, Callable
 
-import sqlite_utils
-
 from monitor.errors import StoreError
 from monitor.store import corrections, groups
 from monitor.store import search as fulltext
+from monitor.store.sql import Database
 
 __all__ = ["SCHEMA", "TableHook", "STORE_TABLES", "ensure_schema"]
 
@@ -28,6 +27,13 @@ CREATE TABLE IF NOT EXISTS items (
     handle TEXT
 );
 CREATE INDEX IF NOT EXISTS items_kind_deadline ON items(kind, deadline);
+-- monitor calls: the calls not closed in the listing's order, read in that order up to its
+-- LIMIT (without it, every call was sorted: 38 ms of 50 rows on 100,000 items)
+CREATE INDEX IF NOT EXISTS items_open_calls_order ON items(kind, deadline IS NULL, deadline, title)
+    WHERE status IS NULL OR status != 'closed';
+-- monitor legislation: newest first, the same way (was a sort of every item of the kind)
+CREATE INDEX IF NOT EXISTS items_newest ON items(kind, coalesce(published, first_seen) DESC,
+    title);
 CREATE INDEX IF NOT EXISTS items_kind_published ON items(kind, published);
 CREATE INDEX IF NOT EXISTS items_source ON items(source);
 -- roll_forward's "forthcoming and opened since" half of its OR (the other half uses
@@ -61,7 +67,7 @@ CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL
 
 # A feature's tables: a function creating them (IF NOT EXISTS), run at every open. The
 # composition root (monitor.app) passes every feature's hooks; see monitor.app.open_store.
-TableHook = Callable[[sqlite_utils.Database], None]
+TableHook = Callable[[Database], None]
 
 #: every table the store owns: no module outside ``monitor/store/`` runs SQL on them
 #: (tests/test_store_boundary.py)
