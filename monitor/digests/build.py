@@ -11,7 +11,6 @@ no committee got.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 from typing import Any, Iterable
 
