@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from monitor import app
-from monitor.model import CALL, Item
+from monitor.model import CALL, Item, Tag
 from monitor.store.rows import ItemQuery, StoredItem
 from monitor.store.schema import STORE_TABLES
 from tests.conftest import NOW
@@ -196,6 +196,10 @@ def test_remembering_shares_answers_until_another_connection_writes(tmp_path):
             with store.write():  # inside a transaction (that may roll back) nothing is kept
                 store.upsert_items([_call("3", "Idrottsutbyte")], now=NOW)
                 assert len(store.query_items(query, now=NOW)) == 3
+            assert len(store.query_items(query, now=NOW)) == 3  # its own item writes forget
+            store.replace_tags("s:1", [Tag("committee", "bun", 0.9, ("t",), "t")], now=NOW)
+            tagged = {i.id: i.committees for i in store.query_items(query, now=NOW)}
+            assert tagged["s:1"] == ("bun",)
         store.upsert_items([_call("4", "Naturutbyte")], now=NOW)
         assert len(store.query_items(query, now=NOW)) == 4  # the block's memory is gone
 
@@ -207,7 +211,6 @@ def test_a_digest_run_gives_the_same_digests_with_and_without_remembering(config
     from monitor.digests.dispatch import digest_message
     from monitor.digests.subscriptions import Subscription
     from monitor.mail.message import message_bytes
-    from monitor.model import Tag
 
     store.upsert_items([_call(str(n), f"Skolutbyte {n}") for n in range(6)],
                        now=NOW - timedelta(days=1))

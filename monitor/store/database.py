@@ -112,6 +112,7 @@ class Store(ItemReads, CallReads, PollLog):
         stamp = to_iso(now)
         batch = {item.id: item for item in items}  # a source repeating an id: the last wins
         result = UpsertResult()
+        self.forget()  # what remembering() holds is about to change
         with self.write() as conn:
             existing = self._rows_by_id(list(batch))
             for item_id, item in batch.items():
@@ -183,6 +184,7 @@ class Store(ItemReads, CallReads, PollLog):
                                                                    {"now": stamp})):
             return 0
         changed = 0
+        self.forget()  # what remembering() holds is about to change
         with self.write() as conn:
             rows = list(self.db.query(sql, {"now": stamp}))
             for row in rows:
@@ -205,6 +207,7 @@ class Store(ItemReads, CallReads, PollLog):
         item laid over them (:mod:`monitor.store.corrections`: they win over the rules); returns
         the tags written."""
         stamp = to_iso(now)
+        self.forget()  # what remembering() holds is about to change
         with self.write() as conn:
             tags = corrections.apply(list(tags),
                                      corrections.for_items(conn, [item_id]).get(item_id, ()))

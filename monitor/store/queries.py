@@ -55,7 +55,7 @@ class ItemReads:
         asked before from memory, until another connection writes: a run of digests asks the
         same questions (the overview reads each committee's rows again) while writing only
         its ledger, and the items are frozen, so one answer (and one item) can be shared.
-        For runs that do not write items themselves."""
+        The store's own item writes (upsert, roll forward, tags, groups) forget it all."""
         if self._remember:  # inside an outer block: its memory goes on
             yield
             return
@@ -64,6 +64,11 @@ class ItemReads:
             yield
         finally:
             self._remember, self._memo = False, None
+
+    def forget(self) -> None:
+        """Drop what :meth:`remembering` holds: the store's item writes call it, so a block
+        that writes items reads them afresh."""
+        self._memo = None
 
     def snapshot_memo(self) -> dict[Any, Any] | None:
         """Inside :meth:`remembering`: a dict that lives as long as the items read stay the
@@ -182,6 +187,7 @@ class ItemReads:
 
     def replace_groups(self, found: dict[str, str], richness: dict[str, int]) -> None:
         """Store the duplicate groups ({item id: group id}) in place of the earlier ones."""
+        self.forget()
         groups.replace_groups(self, found, richness)
 
     def change_marks(self) -> tuple[int, int]:
