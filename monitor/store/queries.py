@@ -133,7 +133,14 @@ class ItemReads:
 
     def changes_between(self, since: datetime, until: datetime,
                         ) -> dict[str, list[dict[str, Any]]]:
-        """History rows of :data:`CHANGE_FIELDS` changed in ``(since, until]``, by item."""
+        """History rows of :data:`CHANGE_FIELDS` changed in ``(since, until]``, by item (inside
+        :meth:`remembering` asked once per window: every digest of a run asks it)."""
+        found = self._remembered(("changes", to_iso(since), to_iso(until)),
+                                 lambda: [self._changes_between(since, until)])[0]
+        return {item: list(rows) for item, rows in found.items()}
+
+    def _changes_between(self, since: datetime, until: datetime,
+                         ) -> dict[str, list[dict[str, Any]]]:
         marks = ", ".join(f"'{f}'" for f in CHANGE_FIELDS)
         out: dict[str, list[dict[str, Any]]] = {}
         # ISO stamps in UTC compare as text: the index on changed_at finds the window's rows.
