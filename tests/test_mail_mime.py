@@ -104,8 +104,8 @@ def fast_part(text: str, subtype: str = "plain") -> Message:
 ])
 def test_the_encoding_and_headers_are_the_email_packages(text, expected):
     ours, theirs = fast_part(text), stdlib_part(text)
-    lines = text.encode().splitlines()
-    assert transfer_encoding(lines, policy.SMTP) == expected == theirs["Content-Transfer-Encoding"]
+    body = b"\n".join(text.encode().splitlines()) + b"\n"
+    assert transfer_encoding(body, policy.SMTP) == expected == theirs["Content-Transfer-Encoding"]
     assert list(ours.items()) == list(theirs.items())
     assert ours.get_content() == theirs.get_content()
     assert lf(ours.get_content()) == text
@@ -165,3 +165,12 @@ def test_the_generator_writes_the_email_packages_bytes():
         BytesGenerator(out, mangle_from_=False, policy=chosen).flatten(message)
         assert message.as_bytes(policy=chosen) == out.getvalue()
     assert bytes(message) == ours and b"\r\n" in ours
+
+
+@pytest.mark.parametrize("text", ["", "\n", "a", "a\n", "a\n\n", "a\r\nb", "a\rb\n", "ä\r",
+                                  "\r\n\r\n", "x" * 90 + "\rå" * 50])
+def test_lines_end_as_the_email_package_ends_them(text):
+    assert mime._lines(text, "utf-8") == b"\n".join(text.encode().splitlines()) + b"\n"
+    ours, theirs = fast_part(text), stdlib_part(text)
+    assert list(ours.items()) == list(theirs.items())
+    assert lf(read(message_bytes(ours)).get_content()) == lf(theirs.get_content())

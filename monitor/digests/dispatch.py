@@ -158,6 +158,7 @@ def digest_message(config: Config, digest: Digest, now: datetime) -> EmailMessag
     sub, lang = digest.subscription, digest.lang
     context = dict(
         digest=digest, groups=digest.groups, lang=lang, t=partial(t_for, lang),
+        label=Labels(lang),
         subject=digest.subject(), period_title=digest.period.title(lang),
         audience=digest.audience, email=sub.email,
         since=long_date(digest.since, config.settings.tz, lang), summary=digest.summary(),
@@ -174,6 +175,20 @@ def digest_message(config: Config, digest: Digest, now: datetime) -> EmailMessag
 def t_for(lang: str, key: str, **values: object) -> str:
     """``t`` with the language first, for templates: ``t("digest_label_why")``."""
     return t(key, lang, **values)
+
+
+class Labels(dict):
+    """A template's fixed words, ``label["col_source"]`` = ``t("col_source")``, each looked
+    up once: an entry's template reads several for every entry (a call of ``t`` from a
+    template costs more than the word)."""
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.lang = lang
+
+    def __missing__(self, key: str) -> str:
+        self[key] = word = t(key, self.lang)
+        return word
 
 
 def send_digests(config: Config, store: Store, *, now: datetime,

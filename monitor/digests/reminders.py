@@ -181,7 +181,7 @@ def send_reminders(config: Config, store: Store, *, now: datetime,
 
 def _message(config: Config, subs: list[Subscription], dues: list[Due], key: str,
              now: datetime):  # noqa: ANN202 - EmailMessage
-    from monitor.digests.dispatch import footer_lines, t_for
+    from monitor.digests.dispatch import Labels, footer_lines, t_for
 
     lang = subs[0].lang
     names = committees(config)
@@ -196,6 +196,7 @@ def _message(config: Config, subs: list[Subscription], dues: list[Due], key: str
         if all(e.item_id != due.entry.item_id for e in entries):
             entries.append(due.entry)
     context = dict(dues=dues, entries=entries, lang=lang, t=partial(t_for, lang),
+                   label=Labels(lang),
                    subject=subject, audience=audience, email=subs[0].email,
                    footer=footer_lines(config, subs[0], audience), show_committees=False,
                    when=None)

@@ -50,28 +50,39 @@ def quoted_printable(body: bytes) -> str:
     return encoded.decode("ascii")
 
 
-def transfer_encoding(lines: list[bytes], policy: Policy) -> str:
-    """The Content-Transfer-Encoding the email package chooses for a text part of these
-    encoded lines (``email.contentmanager._encode_text`` with no ``cte``)."""
-    if max((len(x) for x in lines), default=0) <= policy.max_line_length:
-        if all(line.isascii() for line in lines):
+def transfer_encoding(body: bytes, policy: Policy) -> str:
+    """The Content-Transfer-Encoding the email package chooses for a text part whose encoded
+    lines are ``body`` (each ending in ``\\n``): ``email.contentmanager._encode_text`` with
+    no ``cte``, without making a list of the lines."""
+    if max(map(len, body.split(b"\n"))) <= policy.max_line_length:
+        if body.isascii():
             return "7bit"
         if policy.cte_type == "8bit":
             return "8bit"
-    sniff = policy.linesep.encode("ascii").join(lines[:10]) + policy.linesep.encode("ascii")
+    linesep = policy.linesep.encode("ascii")
+    sniff = linesep.join(body[:-1].split(b"\n", 10)[:10]) + linesep
     sniff_qp = quoprimime.body_encode(sniff.decode("latin-1"), policy.max_line_length)
     return "base64" if len(sniff_qp) > len(binascii.b2a_base64(sniff)) else "quoted-printable"
+
+
+def _lines(text: str, charset: str) -> bytes:
+    """``text`` encoded, each line ending in ``\\n``: the email package's
+    ``b"\\n".join(text.encode(charset).splitlines()) + b"\\n"``."""
+    raw = text.encode(charset)
+    if b"\r" in raw:  # (bytes.splitlines breaks lines at CR and CRLF too)
+        return b"\n".join(raw.splitlines()) + b"\n"
+    return raw if raw.endswith(b"\n") else raw + b"\n"
 
 
 def _set_text(msg: EmailMessage, text: str, subtype: str = "plain",
               charset: str = "utf-8") -> None:
     """``email.contentmanager.set_text_content`` with quoted-printable made fast."""
-    lines = text.encode(charset).splitlines()
-    if transfer_encoding(lines, msg.policy) != "quoted-printable":
+    body = _lines(text, charset)
+    if transfer_encoding(body, msg.policy) != "quoted-printable":
         contentmanager.set_text_content(msg, text, subtype, charset)
         return
     msg["Content-Type"] = f"text/{subtype}"
-    msg.set_payload(quoted_printable(b"\n".join(lines) + b"\n"))
+    msg.set_payload(quoted_printable(body))
     msg.set_param("charset", email.charset.ALIASES.get(charset, charset), replace=True)
     msg["Content-Transfer-Encoding"] = "quoted-printable"
 
