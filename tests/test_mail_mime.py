@@ -174,3 +174,15 @@ def test_lines_end_as_the_email_package_ends_them(text):
     ours, theirs = fast_part(text), stdlib_part(text)
     assert list(ours.items()) == list(theirs.items())
     assert lf(read(message_bytes(ours)).get_content()) == lf(theirs.get_content())
+
+
+def test_a_link_refuses_what_the_unicode_categories_say():
+    """safe_href's pattern: exactly the control characters, line and paragraph separators,
+    space, quote and angle brackets (every character of the Basic Multilingual Plane)."""
+    import unicodedata
+
+    from monitor.mail.message import safe_href
+
+    for char in map(chr, range(0x10000)):
+        refused = unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in ' "<>'
+        assert (safe_href(f"https://example.org/a{char}b") is None) is refused, hex(ord(char))

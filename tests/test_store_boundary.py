@@ -232,3 +232,35 @@ def test_a_digest_run_gives_the_same_digests_with_and_without_remembering(config
     assert b"Skolutbyte 1" in plain[0] and b"Skolutbyte 2" in plain[1]
     with store.remembering():
         assert run() == plain
+
+
+def test_the_collector_waits_inside_remembering_and_goes_on_after(tmp_path):
+    import gc
+    import weakref
+
+    from monitor.app import open_store
+
+    class Node:
+        pass
+
+    with open_store(tmp_path / "monitor.db") as store:
+        assert gc.isenabled()
+        with store.remembering():
+            assert not gc.isenabled()
+            with store.remembering():  # an inner block changes nothing
+                assert not gc.isenabled()
+            assert not gc.isenabled()
+            cycle = Node()
+            cycle.me = cycle  # garbage only the collector can free
+            gone = weakref.ref(cycle)
+            del cycle
+        assert gc.isenabled()
+        gc.collect()
+        assert gone() is None  # found after the block
+        gc.disable()
+        try:  # a caller that turned the collector off keeps it off
+            with store.remembering():
+                pass
+            assert not gc.isenabled()
+        finally:
+            gc.enable()

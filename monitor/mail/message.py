@@ -129,9 +129,14 @@ def safe_href(url: str | None) -> str | None:
         return None
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return None
-    if any(unicodedata.category(c) in ("Cc", "Zl", "Zp") or c in ' "<>' for c in url):
+    if _NOT_IN_HREF.search(url):
         return None
     return url
+
+
+#: what never stands in a link: control characters (category Cc), line and paragraph
+#: separators (Zl, Zp), space, quote and angle brackets
+_NOT_IN_HREF = re.compile('[\x00-\x20\x7f-\x9f\u2028\u2029"<>]')
 
 
 # ------------------------------------------------------------------------------- dates

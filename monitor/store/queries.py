@@ -7,6 +7,7 @@ Mixed into :class:`monitor.store.database.Store`, which holds ``conn`` and ``db`
 
 from __future__ import annotations
 
+import gc
 import json
 import sqlite3
 from contextlib import contextmanager
@@ -55,15 +56,24 @@ class ItemReads:
         asked before from memory, until another connection writes: a run of digests asks the
         same questions (the overview reads each committee's rows again) while writing only
         its ledger, and the items are frozen, so one answer (and one item) can be shared.
-        The store's own item writes (upsert, roll forward, tags, groups) forget it all."""
+        The store's own item writes (upsert, roll forward, tags, groups) forget it all.
+
+        Meanwhile the cyclic garbage collector waits (and goes on as before after the block):
+        it would scan every remembered item again and again, a quarter of a digest run's
+        time, and the block's objects are freed by their reference counts (a digest run makes
+        no cycles; any there are, the collector finds after the block)."""
         if self._remember:  # inside an outer block: its memory goes on
             yield
             return
         self._remember, self._memo = True, None
+        collecting = gc.isenabled()
+        gc.disable()
         try:
             yield
         finally:
             self._remember, self._memo = False, None
+            if collecting:
+                gc.enable()
 
     def forget(self) -> None:
         """Drop what :meth:`remembering` holds: the store's item writes call it, so a block
@@ -275,7 +285,7 @@ class ItemReads:
     def tags_for(self, ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
         """Each item's tags (dimension, tag, score, evidence, matcher), strongest first."""
         result: dict[str, list[dict[str, Any]]] = {}
-        loads = json.loads
+        decoded: dict[str, list[str]] = {}  # evidence repeats over many items (read only)
         for chunk in _chunks(ids):
             marks = ", ".join("?" for _ in chunk)
             for item_id, dimension, tag, score, evidence, matcher in self.conn.execute(
@@ -283,7 +293,8 @@ class ItemReads:
                     f"WHERE item_id IN ({marks}) ORDER BY dimension, score DESC, tag", chunk):
                 result.setdefault(item_id, []).append(
                     {"dimension": dimension, "tag": tag, "score": score,
-                     "evidence": loads(evidence), "matcher": matcher})
+                     "evidence": decoded.get(evidence) or decoded.setdefault(
+                         evidence, json.loads(evidence)), "matcher": matcher})
         return result
 
     def data_version(self) -> tuple[int, int]:
