@@ -1,27 +1,57 @@
 """The Source base class and the registry of source kinds.
 
 A source is a small class: a ``kind``, the extra keys it accepts in its ``[[source]]`` block
-(``options``, as :class:`~monitor.config.settings.Key` schemas), and a :meth:`Source.parse` that turns
-one response body into items. Multi-request sources (paging, detail pages) override
-:meth:`Source.fetch`. The class docstring is the user documentation shown by
-``monitor sources kinds``.
+(``options``, as :class:`~monitor.config.settings.Key` schemas), the requests it makes and a
+:meth:`Source.parse` that turns one response body into items. The class docstring is the
+user documentation shown by ``monitor sources kinds``.
+
+A source declares its requests, as list/detail page scrapers do: :meth:`Source.requests`
+the first page of each listing it reads (default: one GET of ``url``),
+:meth:`Source.next_request` the page after one, :meth:`Source.read` what one answer holds
+and :meth:`Source.complete` what it reads after the listings (detail pages). The base class
+sends every request as a conditional GET: a page the server says is unchanged (304) costs no
+parse, and when no page changed the whole source is unchanged (:class:`NotModified`). Only a
+source whose requests are not GETs of listings (a POSTed query, a join of two answers)
+overrides :meth:`Source.fetch`.
 """
 
 from __future__ import annotations
 
 import inspect
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, AsyncIterator, ClassVar
+from typing import Any, AsyncIterator, ClassVar, Mapping
 
 from monitor.config.settings import Key, Settings, SourceConfig
-from monitor.errors import ParseError
-from monitor.http.fetch import NotModified, SourceHTTP, read_json
+from monitor.errors import FetchError, ParseError
+from monitor.http.fetch import NotModified, Response, SourceHTTP, read_json
 from monitor.model import CALL, KINDS, Item, one_line, scrub, storable_text
 from monitor.registry import Registry
 
-__all__ = ["Source", "Registry", "registry"]
+__all__ = ["Source", "Request", "Registry", "registry"]
 
 registry = Registry("source")
+
+
+@dataclass(frozen=True)
+class Request:
+    """One GET a source declares; the base class sends it (conditionally unless told not to).
+
+    ``page`` is its place in its listing (0 for the first page); ``context`` whatever the
+    source needs to read the answer (a configured page, a document type, which of its
+    listings this is).
+    """
+
+    url: str
+    params: Mapping[str, Any] | None = None
+    headers: Mapping[str, str] | None = None
+    conditional: bool = True
+    page: int = 0
+    context: Any = None
+
+    def following(self, **changes: Any) -> "Request":
+        """The next page of the same listing, with ``changes`` (new ``params`` …)."""
+        return replace(self, page=self.page + 1, **changes)
 
 
 class Source:
@@ -65,12 +95,72 @@ class Source:
         default = self.options[key].default
         return default() if callable(default) else default
 
+    def request(self) -> Request:
+        """The first request; the default is a GET of ``url``."""
+        return Request(self.url)
+
+    def requests(self) -> list[Request]:
+        """The first request of each listing the source reads (several feeds, pages …)."""
+        return [self.request()]
+
+    def next_request(self, request: Request, response: Response | None) -> Request | None:
+        """The page after ``request``, None when its listing ends (the default: one page).
+
+        ``response`` is None when the server said the page is unchanged (304): whether
+        another page follows is then unknown, and a request returned for that case is sent
+        only when an earlier poll read it (its validators are held; a listing that got
+        shorter, HTTP 400 or 404 for that page, then ends quietly).
+        """
+        return None
+
+    def read(self, response: Response, request: Request) -> list[Item]:
+        """The items of one answer; the default is :meth:`parse` of its body."""
+        return self.parse(response.content, url=response.url,
+                          content_type=response.content_type)
+
+    async def complete(self, http: SourceHTTP, items: list[Item]) -> list[Item]:
+        """What is read after the listings changed (detail pages); the default: nothing."""
+        return items
+
     async def fetch(self, http: SourceHTTP) -> list[Item]:
-        """Fetch and parse. The default is one conditional GET of ``url``."""
-        response = await http.get(self.url, conditional=True)
-        if response.not_modified:
-            raise NotModified(self.url)
-        return self.parse(response.content, url=response.url, content_type=response.content_type)
+        """Every declared listing with conditional GETs, then :meth:`complete`."""
+        return await self.complete(http, await self.read_listings(http))
+
+    async def read_listings(self, http: SourceHTTP) -> list[Item]:
+        """Send the declared requests. A page the server says is unchanged gives no items
+        this poll (its items are stored); when none changed, raise :class:`NotModified`."""
+        firsts = self.requests()
+        items: list[Item] = []
+        changed = False
+        for request in firsts:
+            current: Request | None = request
+            blind = False  # reading on after a 304, where the listing may have got shorter
+            while current is not None:
+                try:
+                    response = await http.get(
+                        current.url, params=dict(current.params) if current.params else None,
+                        headers=dict(current.headers) if current.headers else None,
+                        conditional=current.conditional)
+                except FetchError as exc:
+                    if blind and exc.status in (400, 404):
+                        break
+                    raise
+                if response.not_modified:
+                    current, blind = self._after_unchanged(http, current), True
+                    continue
+                changed, blind = True, False
+                items += self.read(response, current)
+                current = self.next_request(current, response)
+        if firsts and not changed:
+            raise NotModified(firsts[0].url)
+        return items
+
+    def _after_unchanged(self, http: SourceHTTP, request: Request) -> Request | None:
+        following = self.next_request(request, None)
+        if following is None or not http.has_validators(
+                following.url, params=dict(following.params) if following.params else None):
+            return None
+        return following
 
     async def pages(self, http: SourceHTTP) -> AsyncIterator[list[Item]]:
         """The items page by page: ingest stores each page, with the HTTP validators read so

@@ -9,7 +9,7 @@ from bs4 import Tag
 
 from monitor.config.settings import REQUIRED, Key
 from monitor.text.dates import parse_date
-from monitor.http.fetch import NotModified, SourceHTTP
+from monitor.http.fetch import SourceHTTP
 from monitor.model import Item
 from monitor.sources._shared import (ITEM_OPTIONS, TextItemSource, absolute, apply_dates, compact,
                       css_selector, dates_with_anchor, fetch_details, native_id_for,
@@ -63,12 +63,8 @@ class HtmlSource(TextItemSource):
         "max_details": Key(int, 25, lambda v: None if v >= 0 else "must be 0 or more"),
     }
 
-    async def fetch(self, http: SourceHTTP) -> list[Item]:
-        response = await http.get(self.url, conditional=True)
-        if response.not_modified:
-            raise NotModified(self.url)
-        items = self.parse(response.content, url=response.url,
-                           content_type=response.content_type)
+    async def complete(self, http: SourceHTTP, items: list[Item]) -> list[Item]:
+        """With ``detail``, each item's own page (at most ``max_details``)."""
         if self.option("detail"):
             async def read(item: Item) -> None:
                 page = await http.get(item.url)

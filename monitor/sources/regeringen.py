@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup, Tag
 from monitor.config.settings import MUNICIPALITY_SCHEMA, Key
 from monitor.text.dates import find_deadline, parse_date
 from monitor.errors import SourceError
-from monitor.http.fetch import NotModified, SourceHTTP
+from monitor.http.fetch import SourceHTTP
 from monitor.model import LEGISLATION, OPEN, Item, to_iso
 from monitor.sources._shared import (absolute, compact, date_evidence, fetch_details, published_evidence,
                       soup, text_of)
@@ -121,11 +121,9 @@ class RegeringenRemisserSource(Source):
                      doc="listing pages of 20 read per poll (the first is the HTML page)"),
     }
 
-    async def fetch(self, http: SourceHTTP) -> list[Item]:
-        response = await http.get(self.url, conditional=True)
-        if response.not_modified:
-            raise NotModified(self.url)
-        items = self.parse(response.content, url=response.url)
+    async def complete(self, http: SourceHTTP, items: list[Item]) -> list[Item]:
+        """After a changed list page: the older pages, each remiss page, the lists of
+        invited bodies."""
         items += await self.older_pages(http, {item.native_id for item in items})
 
         async def read(item: Item) -> None:
