@@ -17,7 +17,6 @@ overrides :meth:`Source.fetch`.
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, AsyncIterator, ClassVar, Mapping
@@ -26,12 +25,9 @@ from monitor.config.settings import Key, Settings, SourceConfig
 from monitor.errors import FetchError, ParseError
 from monitor.http.fetch import NotModified, Response, SourceHTTP, read_json
 from monitor.model import CALL, KINDS, Item, one_line, scrub, storable_text
-from monitor.registry import Registry
+from monitor.registry import Plugin, Registry
 
 __all__ = ["Source", "Request", "Registry", "registry"]
-
-registry = Registry("source")
-
 
 @dataclass(frozen=True)
 class Request:
@@ -54,19 +50,14 @@ class Request:
         return replace(self, page=self.page + 1, **changes)
 
 
-class Source:
+class Source(Plugin):
     """Base class; subclasses document themselves in their docstring."""
 
-    kind: ClassVar[str] = ""
+    registry = Registry("source")
     #: extra ``[[source]]`` keys this kind accepts, beyond name/kind/url/enabled
     options: ClassVar[dict[str, Key]] = {}
     #: what the items are, unless a source decides per item
     item_kind: ClassVar[str] = CALL
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        if cls.__dict__.get("kind"):
-            registry.add(cls)
 
     def __init__(self, config: SourceConfig, settings: Settings | None = None, *,
                  now: datetime) -> None:
@@ -77,14 +68,6 @@ class Source:
         self.now = now
         self.name = config.name
         self.url = config.url
-
-    @classmethod
-    def options_schema(cls) -> dict[str, Key]:
-        return dict(cls.options)
-
-    @classmethod
-    def description(cls) -> str:
-        return inspect.cleandoc(cls.__doc__ or "")
 
     def option(self, key: str) -> Any:
         """A kind option's configured value, else the schema default (a fresh one when the
@@ -207,6 +190,9 @@ class Source:
                 raise self.parse_error(f"item {item.native_id or item.title or item.url or '?'!r} "
                                        f"has no {' and no '.join(missing)}", self.url)
         return items
+
+
+registry = Source.registry
 
 
 def clean_item_text(item: Item) -> None:
