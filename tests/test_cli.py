@@ -169,6 +169,23 @@ def test_sources_kinds_prints_docstrings(cli):
     assert "sedia" in output and "EU Funding & Tenders portal" in output and "page_size" in output
 
 
+@pytest.mark.parametrize("command, expected", [
+    ("subscriptions --format json", '"origin"'),
+    ("meetings --committee ks", "Kommunstyrelsen"),
+])
+def test_configuration_answers_without_a_database_and_create_nothing(cli, tmp_path, command,
+                                                                     expected):
+    """``subscriptions`` and ``meetings`` answer from the configuration on a fresh install:
+    the configured defaults and meeting dates, without leaving an empty database behind."""
+    db = tmp_path / "sub" / "elsewhere.db"
+    result = cli("--db", str(db), *command.split())
+    assert result.exit_code == 0, result.output
+    assert expected in result.output
+    assert not db.exists() and not db.parent.exists()
+    with_file = cli("--db", str(tmp_path / "made.db"), *command.split())
+    assert with_file.output == result.output  # the same answer once a database exists
+
+
 @pytest.mark.parametrize("command", ["calls", "legislation", "sources status", "show x",
                                      "applications", "report --year 2026", "activities",
                                      "calendar", "digest"])

@@ -183,3 +183,38 @@ def test_json_and_lines():
     assert format_decide_by(late, "en", tz=TZ) == \
         "Too late for a KS decision before the deadline 10 December 2026."
     assert format_decide_by(None, tz=TZ) == ""
+
+
+@pytest.mark.parametrize("deadline, committee, expected", [
+    # an ordinary path: bun's meeting, then KS's, then the deadline
+    (local(2027, 3, 30), "bun", ["Barn- och utbildningsnämnden sammanträder 13 januari 2027 "
+                                 "(ärendet in senast 30 december 2026)",
+                                 "Kommunstyrelsen sammanträder 23 mars 2027 "
+                                 "(ärendet till KS senast 2 mars 2027)"]),
+    # bun's last meeting before the KS cut-off has passed its own cut-off
+    (local(2027, 2, 2), "bun", ["Barn- och utbildningsnämnden har inget ordinarie sammanträde i "
+                                "tid: extra sammanträde eller ordförandebeslut behövs",
+                                "Kommunstyrelsen sammanträder 26 januari 2027 "
+                                "(ärendet till KS senast 5 januari 2027)"]),
+    # the board owns the project: no committee step of its own
+    (local(2027, 3, 30), "ks", ["Kommunstyrelsen sammanträder 23 mars 2027 "
+                                "(ärendet till KS senast 2 mars 2027)"]),
+    # too late for any ordinary KS decision
+    (local(2026, 12, 20), "bun", ["För sent för ordinarie KS-beslut: sista sammanträde som hade "
+                                  "räckt var 8 december 2026 (ärendet till KS senast 17 november "
+                                  "2026); extra sammanträde, ordförandebeslut eller nästa omgång"]),
+])
+def test_ks_draft_steps_follow_the_one_decision_timeline(deadline, committee, expected):
+    from monitor.config.committees import Committee
+    from monitor.decisions.decide_by import decision_timeline
+    from monitor.paperwork.ks_draft import timeline_lines
+
+    owner = Committee(committee, "Barn- och utbildningsnämnden" if committee == "bun"
+                      else "Kommunstyrelsen", "", "", "", "")
+    timeline = decision_timeline(decide_by([deadline], committee, PLAN, NOW), PLAN, NOW)
+    lines = timeline_lines(timeline, owner, PLAN, deadline, "sv")
+    assert lines[:-1] == expected
+    assert lines[-1].startswith("Ansökan ska vara inskickad senast ")
+    # no plan at all (no board meetings): a visible placeholder, never a guess
+    none = timeline_lines(None, owner, PLAN, deadline, "sv")
+    assert none[0].startswith("Kommunstyrelsens sammanträde: [KS-sammanträde]")

@@ -149,6 +149,17 @@ class State:
         return self.store
 
     @property
+    def store_or_empty(self) -> Store:
+        """The database for a command that can answer from the configuration alone
+        (``subscriptions``, ``meetings``): when the file is missing, an empty store in memory,
+        so a fresh install shows its configured defaults and no file is created."""
+        if self._store is None:
+            path = database_path(self.config, self.db)
+            if str(path) != ":memory:" and not Path(path).is_file():
+                self._store = open_store(":memory:")
+        return self.store
+
+    @property
     def now(self) -> datetime:
         """The command's time, read once: every step of one command sees the same ``now``."""
         if self._now is None:

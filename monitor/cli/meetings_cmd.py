@@ -47,7 +47,7 @@ def meetings_command(
         for error in errors:
             err.print(f"{t('error', lang)}: {error}", markup=False)
         console.print(t("meetings_refreshed", lang, n=updated), markup=False)
-    calendar = meetings(st.config, st.store)
+    calendar = meetings(st.config, st.store if refresh else st.store_or_empty)
     names = {c: com.display_name(lang) for c, com in committees(st.config).items()}
     today = now.astimezone(calendar.tz).date()
     where = calendar.file.name if calendar.file else "meetings.toml"

@@ -114,7 +114,7 @@ def subscriptions(ctx: typer.Context, fmt: str = FormatOption) -> None:
     """
     st = state(ctx)
     lang = st.lang
-    rows = [s.public() for s in effective_subscriptions(st.config, st.store)]
+    rows = [s.public() for s in effective_subscriptions(st.config, st.store_or_empty)]
     columns = [("committee", t("sub_col_committee", lang)), ("email", t("sub_col_email", lang)),
                ("frequency", t("sub_col_frequency", lang)), ("lang", t("sub_col_lang", lang)),
                ("priorities", "priorities"), ("topics", "topics"), ("sources", "sources"),

@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 from monitor.decisions.applications import Application
 from monitor.config.committees import Committee, Priority
 from monitor.text.countries import country_name, partner_text  # noqa: F401 - used and re-exported
-from monitor.decisions.decide_by import DecideBy, decide_by
+from monitor.decisions.decide_by import (COMMITTEE_HANDIN, COMMITTEE_MEETING, KS_HANDIN, KS_MEETING,
+                                        Timeline, decide_by, decision_timeline)
 from monitor.paperwork.document import Block, Bullets, Heading, Para
 from monitor.text.i18n import add_messages, t
 from monitor.text.longdates import long_date, long_day, period_text
@@ -40,28 +41,31 @@ def _summary(text: str | None) -> str:
     return cut[:end + 1] if end > SUMMARY_CHARS // 3 else cut.rsplit(" ", 1)[0] + " …"
 
 
-def timeline_lines(plan: DecideBy | None, committee: Committee, meetings: Meetings,
+def timeline_lines(timeline: Timeline | None, committee: Committee, meetings: Meetings,
                    deadline: datetime | None, lang: str) -> list[str]:
-    """The decision steps in order: committee, KS, the application's deadline."""
+    """The decision steps in order (committee, KS, the application's deadline) in the draft's
+    formal wording, from the one decision path every front end shows
+    (:func:`monitor.decisions.decide_by.decision_timeline`)."""
     tz = meetings.tz
     day = lambda d: long_day(d, lang)  # noqa: E731
     board_name = t("ks.board", lang)
+    steps = {step.kind: step.day for step in timeline.steps} if timeline else {}
     lines = []
-    if plan is None or plan.ks_meeting is None:
+    if timeline is None or KS_MEETING not in steps:
         lines.append(t("ks.no_meeting", lang, board=board_name))
-    elif plan.too_late:
-        lines.append(t("ks.too_late", lang, meeting=day(plan.ks_meeting),
-                       submission=day(plan.ks_submission)))
+    elif timeline.too_late:
+        lines.append(t("ks.too_late", lang, meeting=day(steps[KS_MEETING]),
+                       submission=day(steps[KS_HANDIN])))
     else:
-        if plan.committee_missed:
+        if timeline.committee_missed:
             lines.append(t("ks.committee_missed", lang, committee=committee.display_name(lang)))
-        elif plan.committee_meeting and plan.committee_meeting != plan.ks_meeting:
+        elif COMMITTEE_MEETING in steps:
             lines.append(t("ks.committee_step", lang, committee=committee.display_name(lang),
-                           meeting=day(plan.committee_meeting),
-                           submission=day(plan.committee_submission)))
-        lines.append(t("ks.board_step", lang, board=board_name, meeting=day(plan.ks_meeting),
-                       submission=day(plan.ks_submission)))
-    target = plan.deadline if plan else deadline
+                           meeting=day(steps[COMMITTEE_MEETING]),
+                           submission=day(steps[COMMITTEE_HANDIN])))
+        lines.append(t("ks.board_step", lang, board=board_name, meeting=day(steps[KS_MEETING]),
+                       submission=day(steps[KS_HANDIN])))
+    target = timeline.deadline if timeline else deadline
     lines.append(t("ks.deadline_step", lang, deadline=long_date(target, tz, lang))
                  if target else t("ks.deadline_step", lang, deadline=f"[{t('ks.ph_deadline', lang)}]"))
     return lines
@@ -106,7 +110,8 @@ def ks_draft(app: Application, item: Mapping[str, Any] | None, *, committee: Com
                  f"{_('ks.funds')}: {_summary(item.get('summary')) or ph('ks.ph_funds')}",
                  f"{_('ks.deadline')}: {deadline_text}"]),
         Para(_("ks.timeline"), label=""),
-        Bullets(timeline_lines(plan, committee, meetings, deadline, lang)),
+        Bullets(timeline_lines(decision_timeline(plan, meetings, now), committee, meetings,
+                               deadline, lang)),
         *([Para(_("ks.earlier")), Bullets(list(earlier))] if earlier else []),
         Heading(_("ks.the_project"), 3),
         Bullets([f"{_('ks.project')}: {project}", f"{_('ks.amount')}: {amount}",
