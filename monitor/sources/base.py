@@ -29,6 +29,7 @@ from monitor.registry import Plugin, Registry
 
 __all__ = ["Source", "Request", "Registry", "registry"]
 
+
 @dataclass(frozen=True)
 class Request:
     """One GET a source declares; the base class sends it (conditionally unless told not to).
