@@ -160,3 +160,32 @@ def test_a_paged_listing_reads_on_after_a_304_and_ends_where_it_got_shorter(http
         fourth, counts = poll_site(config, store, port, now=NOW)
         assert (fourth["scratch"].outcome, counts) == ("unchanged", {"scratch": (3, 2)})
         assert store.count_items("scratch") == 6  # nothing stored was lost
+
+
+def test_a_source_that_joins_its_answers_reads_an_unchanged_one_again(httpserver, config_dir):
+    """``read_together`` (vinnova's calls and rounds): all unchanged is unchanged; when one
+    changed, the other is asked again without validators, so the join sees both whole."""
+    def requests(self):  # noqa: ANN001, ANN202
+        return [Request(self.url, params={"lang": "sv", "page": n}) for n in (1, 2)]
+
+    async def fetch(self, http):  # noqa: ANN001, ANN202
+        first, second = await self.read_together(http)
+        return self.parse(json.dumps({"items": json.loads(first.content)["items"]
+                                      + json.loads(second.content)["items"]}).encode(),
+                          url=self.url)
+
+    define_list_source(requests=requests, fetch=fetch)
+    config = scratch_config(config_dir)
+    site = LocalSite(etag=True, last_modified=False)
+    add_page(site, 1, [1, 2], more=False)
+    add_page(site, 2, [3], more=False)
+    port = site_server(httpserver, site)
+    with open_store(":memory:") as store:
+        first, counts = poll_site(config, store, port, now=NOW)
+        assert (first["scratch"].items_parsed, counts) == (3, {"scratch": (2, 0)})
+        second, counts = poll_site(config, store, port, now=NOW)
+        assert (second["scratch"].outcome, counts) == ("unchanged", {"scratch": (2, 2)})
+        add_page(site, 2, [3, 4], more=False)
+        third, counts = poll_site(config, store, port, now=NOW)
+        assert (third["scratch"].items_parsed, third["scratch"].new) == (4, 1)
+        assert counts == {"scratch": (3, 1)}  # page 1: 304, then again without validators

@@ -12,7 +12,8 @@ and :meth:`Source.complete` what it reads after the listings (detail pages). The
 sends every request as a conditional GET: a page the server says is unchanged (304) costs no
 parse, and when no page changed the whole source is unchanged (:class:`NotModified`). Only a
 source whose requests are not GETs of listings (a POSTed query, a join of two answers)
-overrides :meth:`Source.fetch`.
+overrides :meth:`Source.fetch` (one that joins its answers reads them with
+:meth:`Source.read_together`).
 """
 
 from __future__ import annotations
@@ -121,10 +122,7 @@ class Source(Plugin):
             blind = False  # reading on after a 304, where the listing may have got shorter
             while current is not None:
                 try:
-                    response = await http.get(
-                        current.url, params=dict(current.params) if current.params else None,
-                        headers=dict(current.headers) if current.headers else None,
-                        conditional=current.conditional)
+                    response = await self.send(http, current)
                 except FetchError as exc:
                     if blind and exc.status in (400, 404):
                         break
@@ -138,6 +136,24 @@ class Source(Plugin):
         if firsts and not changed:
             raise NotModified(firsts[0].url)
         return items
+
+    async def read_together(self, http: SourceHTTP) -> list[Response]:
+        """The answers to every declared request, for a source that joins them (calls and
+        their rounds): sent as conditional GETs; when none changed, :class:`NotModified`;
+        else one the server said is unchanged is asked again without validators, as the
+        join needs every answer whole."""
+        firsts = self.requests()
+        answers = [await self.send(http, request) for request in firsts]
+        if all(answer.not_modified for answer in answers):
+            raise NotModified(self.url)
+        return [await self.send(http, replace(request, conditional=False))
+                if answer.not_modified else answer for request, answer in zip(firsts, answers)]
+
+    @staticmethod
+    async def send(http: SourceHTTP, request: Request) -> Response:
+        return await http.get(request.url, params=dict(request.params) if request.params else None,
+                              headers=dict(request.headers) if request.headers else None,
+                              conditional=request.conditional)
 
     def _after_unchanged(self, http: SourceHTTP, request: Request) -> Request | None:
         following = self.next_request(request, None)
