@@ -91,25 +91,27 @@ def define_list_source(**methods):  # noqa: ANN003, ANN201
         "parse": parse, **methods})
 
 
-def scratch_config(config_dir):  # noqa: ANN001, ANN201
-    (config_dir / "sources.toml").write_text(
-        f'[[source]]\nname = "scratch"\nkind = "scratch-list"\nurl = "{LIST}"\n',
-        encoding="utf-8")
-    return load_config(config_dir)
-
-
 def add_page(site: LocalSite, page: int, ids: list[int], more: bool) -> None:
     site.add("GET", f"{LIST}?lang=sv&page={page}", Route(
         "application/json", json.dumps({"items": ids, "more": more}).encode()))
 
 
+def serve_scratch(httpserver, config_dir, pages: dict[int, tuple[list[int], bool]]):  # noqa: ANN001, ANN201
+    """The configuration with one source of the scratch kind, and a local server (sending
+    ETags) with ``pages``: page number → (item ids, whether more follow)."""
+    (config_dir / "sources.toml").write_text(
+        f'[[source]]\nname = "scratch"\nkind = "scratch-list"\nurl = "{LIST}"\n',
+        encoding="utf-8")
+    site = LocalSite(etag=True, last_modified=False)
+    for page, (ids, more) in pages.items():
+        add_page(site, page, ids, more)
+    return load_config(config_dir), site, site_server(httpserver, site)
+
+
 def test_a_source_that_declares_only_its_request_gets_the_304_handled(httpserver, config_dir):
     cls = define_list_source(request=lambda self: Request(self.url,
                                                           params={"lang": "sv", "page": 1}))
-    config = scratch_config(config_dir)
-    site = LocalSite(etag=True, last_modified=False)
-    add_page(site, 1, [1, 2], more=False)
-    port = site_server(httpserver, site)
+    config, site, port = serve_scratch(httpserver, config_dir, {1: ([1, 2], False)})
     with open_store(":memory:") as store:
         first, _ = poll_site(config, store, port, now=NOW)
         assert (first["scratch"].outcome, first["scratch"].items_parsed) == ("ok", 2)
@@ -137,12 +139,8 @@ def test_a_paged_listing_reads_on_after_a_304_and_ends_where_it_got_shorter(http
         return following if json.loads(response.content)["more"] else None
 
     cls = define_list_source(request=request, next_request=next_request)
-    config = scratch_config(config_dir)
-    site = LocalSite(etag=True, last_modified=False)
-    add_page(site, 1, [1, 2], more=True)
-    add_page(site, 2, [3, 4], more=True)
-    add_page(site, 3, [5], more=False)
-    port = site_server(httpserver, site)
+    config, site, port = serve_scratch(httpserver, config_dir, {
+        1: ([1, 2], True), 2: ([3, 4], True), 3: ([5], False)})
     with open_store(":memory:") as store:
         first, counts = poll_site(config, store, port, now=NOW)
         assert (first["scratch"].items_parsed, counts) == (5, {"scratch": (3, 0)})
@@ -156,7 +154,7 @@ def test_a_paged_listing_reads_on_after_a_304_and_ends_where_it_got_shorter(http
         assert cls.parsed == [f"{LIST}?lang=sv&page=2"] and counts == {"scratch": (2, 1)}
         add_page(site, 2, [3, 4], more=True)
         poll_site(config, store, port, now=NOW)  # page 3 is asked again, unchanged
-        del site.routes[("GET", normalise_url(f"{LIST}?lang=sv&page=3"))]  # the listing got shorter: 404
+        del site.routes[("GET", normalise_url(f"{LIST}?lang=sv&page=3"))]  # shorter: 404
         fourth, counts = poll_site(config, store, port, now=NOW)
         assert (fourth["scratch"].outcome, counts) == ("unchanged", {"scratch": (3, 2)})
         assert store.count_items("scratch") == 6  # nothing stored was lost
@@ -175,11 +173,8 @@ def test_a_source_that_joins_its_answers_reads_an_unchanged_one_again(httpserver
                           url=self.url)
 
     define_list_source(requests=requests, fetch=fetch)
-    config = scratch_config(config_dir)
-    site = LocalSite(etag=True, last_modified=False)
-    add_page(site, 1, [1, 2], more=False)
-    add_page(site, 2, [3], more=False)
-    port = site_server(httpserver, site)
+    config, site, port = serve_scratch(httpserver, config_dir, {1: ([1, 2], False),
+                                                                2: ([3], False)})
     with open_store(":memory:") as store:
         first, counts = poll_site(config, store, port, now=NOW)
         assert (first["scratch"].items_parsed, counts) == (3, {"scratch": (2, 0)})
