@@ -96,7 +96,8 @@ def add_page(site: LocalSite, page: int, ids: list[int], more: bool) -> None:
         "application/json", json.dumps({"items": ids, "more": more}).encode()))
 
 
-def serve_scratch(httpserver, config_dir, pages: dict[int, tuple[list[int], bool]]):  # noqa: ANN001, ANN201
+def serve_scratch(httpserver, config_dir,  # noqa: ANN001, ANN201
+                  pages: dict[int, tuple[list[int], bool]]):
     """The configuration with one source of the scratch kind, and a local server (sending
     ETags) with ``pages``: page number → (item ids, whether more follow)."""
     (config_dir / "sources.toml").write_text(
