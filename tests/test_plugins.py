@@ -11,6 +11,7 @@ import pytest
 from benchmarks.localsite import LocalSite, Route
 from monitor.app import load_config, open_store
 from monitor.config.settings import Key
+from monitor.errors import FetchError
 from monitor.http.replay import normalise_url
 from monitor.mail.channels import Channel, registry as channels
 from monitor.matchers import registry as matchers
@@ -19,6 +20,7 @@ from monitor.registry import Registry
 from monitor.sources import Source, registry as sources
 from monitor.sources.base import Request
 from tests.conftest import NOW
+from tests.source_helpers import by_id, fetch, make_source
 from tests.test_conditional_get import poll_site, site_server
 
 FAMILIES = {"source": sources, "matcher": matchers, "channel": channels}
@@ -185,3 +187,31 @@ def test_a_source_that_joins_its_answers_reads_an_unchanged_one_again(httpserver
         third, counts = poll_site(config, store, port, now=NOW)
         assert (third["scratch"].items_parsed, third["scratch"].new) == (4, 1)
         assert counts == {"scratch": (3, 1)}  # page 1: 304, then again without validators
+
+
+def test_a_source_that_declares_its_item_pages_gets_them_read(httpserver):
+    """``detail_request``/``read_item_page``: each item's own page is read after the listing;
+    a missing one keeps the item with the error while the others are read; when every one
+    fails, the listing is likely wrong and the source fails."""
+    def read_item_page(self, item, response):  # noqa: ANN001, ANN202
+        item.summary = json.loads(response.content)["text"]
+
+    define_list_source(
+        detail_request=lambda self, item: Request(httpserver.url_for(f"/item/{item.native_id}"),
+                                                  conditional=False),
+        read_item_page=read_item_page)
+    httpserver.expect_request("/list").respond_with_json({"items": [1, 2, 3]})
+    for number in (1, 3):
+        httpserver.expect_request(f"/item/{number}").respond_with_json(
+            {"text": f"Sista dag {number}"})
+    for number in (2, 4):
+        httpserver.expect_request(f"/item/{number}").respond_with_data("gone", status=404)
+    items = by_id(fetch(make_source("scratch-list", httpserver.url_for("/list"))))
+    assert (items["1"].summary, items["3"].summary) == ("Sista dag 1", "Sista dag 3")
+    assert "HTTP 404" in items["2"].extra["detail_error"] and not items["2"].summary
+    httpserver.clear()
+    httpserver.expect_request("/list").respond_with_json({"items": [2, 4]})
+    for number in (2, 4):
+        httpserver.expect_request(f"/item/{number}").respond_with_data("gone", status=404)
+    with pytest.raises(FetchError, match="HTTP 404"):
+        fetch(make_source("scratch-list", httpserver.url_for("/list")))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timezone, tzinfo
-from typing import Any, Awaitable, Callable, Iterable, Mapping
+from typing import Any, Iterable, Mapping
 from urllib.parse import urljoin, urlsplit
 
 import lxml.etree
@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup, Tag
 
 from monitor.config.settings import Key, check_http_url
 from monitor.text.dates import find_dates
-from monitor.errors import ParseError, SourceError
+from monitor.errors import ParseError
 from monitor.model import CALL, KINDS, Item, html_to_text, to_iso
 from monitor.sources.base import Source
 
@@ -322,22 +322,3 @@ class TextItemSource(Source):
                                     anchor=anchor or item.published)
             apply_dates(item, found, now=self.now, tz=self.settings.tz)
         return item
-
-
-async def fetch_details(items: list[Item], limit: int, read: Callable[[Item], Awaitable[None]],
-                        ) -> None:
-    """Read the detail page of the first ``limit`` items with ``read``.
-
-    One missing page (moved, 404) must not hide the other items: its error is kept on the
-    item. When every page fails the listing is likely wrong, so the first error is raised.
-    """
-    errors: list[SourceError] = []
-    tried = items[:limit]
-    for item in tried:
-        try:
-            await read(item)
-        except SourceError as exc:
-            item.extra["detail_error"] = str(exc)
-            errors.append(exc)
-    if tried and len(errors) == len(tried):
-        raise errors[0]

@@ -7,8 +7,9 @@ user documentation shown by ``monitor sources kinds``.
 
 A source declares its requests, as list/detail page scrapers do: :meth:`Source.requests`
 the first page of each listing it reads (default: one GET of ``url``),
-:meth:`Source.next_request` the page after one, :meth:`Source.read` what one answer holds
-and :meth:`Source.complete` what it reads after the listings (detail pages). The base class
+:meth:`Source.next_request` the page after one, :meth:`Source.read` what one answer holds,
+:meth:`Source.detail_request` and :meth:`Source.read_item_page` an item's own page (read after
+the listings, at most ``max_details``) and :meth:`Source.complete` anything else read then. The base class
 sends every request as a conditional GET: a page the server says is unchanged (304) costs no
 parse, and when no page changed the whole source is unchanged (:class:`NotModified`). Only a
 source whose requests are not GETs of listings (a POSTed query, a join of two answers)
@@ -23,7 +24,7 @@ from datetime import datetime
 from typing import Any, AsyncIterator, ClassVar, Mapping
 
 from monitor.config.settings import Key, Settings, SourceConfig
-from monitor.errors import FetchError, ParseError
+from monitor.errors import FetchError, ParseError, SourceError
 from monitor.http.fetch import NotModified, Response, SourceHTTP, read_json
 from monitor.model import CALL, KINDS, Item, one_line, scrub, storable_text
 from monitor.registry import Plugin, Registry
@@ -103,9 +104,38 @@ class Source(Plugin):
         return self.parse(response.content, url=response.url,
                           content_type=response.content_type)
 
+    def detail_request(self, item: Item) -> Request | None:
+        """The request for an item's own page (its detail page); None: none to read (the
+        default)."""
+        return None
+
+    def read_item_page(self, item: Item, response: Response) -> None:
+        """What an item's own page adds to it (deadlines written only there …)."""
+        raise NotImplementedError
+
     async def complete(self, http: SourceHTTP, items: list[Item]) -> list[Item]:
-        """What is read after the listings changed (detail pages); the default: nothing."""
+        """What is read after the listings changed; the default: the items' own pages."""
+        await self.read_item_pages(http, items)
         return items
+
+    async def read_item_pages(self, http: SourceHTTP, items: list[Item]) -> None:
+        """The detail page of each of the first ``max_details`` items that has one.
+
+        One missing page (moved, 404) must not hide the other items: its error is kept on the
+        item. When every page fails the listing is likely wrong, so the first error is raised.
+        """
+        limit = self.option("max_details") if "max_details" in self.options else len(items)
+        tried = [(item, request) for item in items[:limit]
+                 if (request := self.detail_request(item)) is not None]
+        errors: list[SourceError] = []
+        for item, request in tried:
+            try:
+                self.read_item_page(item, await self.send(http, request))
+            except SourceError as exc:
+                item.extra["detail_error"] = str(exc)
+                errors.append(exc)
+        if tried and len(errors) == len(tried):
+            raise errors[0]
 
     async def fetch(self, http: SourceHTTP) -> list[Item]:
         """Every declared listing with conditional GETs, then :meth:`complete`."""
