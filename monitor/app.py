@@ -128,12 +128,21 @@ def after_poll_steps(features: Sequence[Feature] = FEATURES) -> tuple[Step, ...]
     return tuple(f.after_poll for f in features if f.after_poll is not None)
 
 
-def load_config(config_dir: str | Path | None = None) -> Config:
-    """Find and validate the whole configuration: settings, sources and every feature's files."""
+def _source_kinds() -> Any:
     from monitor.sources import registry  # the source classes validate their [[source]] blocks
 
+    return registry
+
+
+def load_config(config_dir: str | Path | None = None, *, lazy: bool = False) -> Config:
+    """Find and validate the whole configuration: settings, sources and every feature's files.
+
+    ``lazy`` (the command line's choice) reads ``settings.toml`` now and the rest when first
+    used: ``monitor calls`` imports no source class and builds no tagger. ``config.check()``
+    then reads the rest (a command does before it writes).
+    """
     return read_config(config_dir, sections=_sections(FEATURES), loaders=_loaders(FEATURES),
-                       source_kinds=registry)
+                       source_kinds=_source_kinds, lazy=lazy)
 
 
 def open_store(path: str | Path, **kwargs: Any) -> Store:

@@ -139,15 +139,18 @@ def test_no_import_cycle():
 
 
 def test_config_imports_no_feature():
-    # errors, and the message and date-text leaves they use
-    assert reachable(import_graph(), "monitor.config.settings") == {"monitor.errors", "monitor.text.i18n",
-                                                           "monitor.text.when"}
+    # its schema and [[source]] parts, errors, and the message and date-text leaves they use
+    assert reachable(import_graph(), "monitor.config.settings") == {
+        "monitor.config.schema", "monitor.config.source_blocks", "monitor.errors",
+        "monitor.text.i18n", "monitor.text.when"}
 
 
 def test_store_imports_no_feature():
     allowed = {"monitor.errors", "monitor.text.i18n", "monitor.model", "monitor.pipeline.dedup", "monitor.text.dates",
                "monitor.store.corrections", "monitor.store.eligibility", "monitor.config.settings", "monitor.text.when",
-               "monitor.store.search", "monitor.text.stemming"}  # its full-text index and the stemmer
+               "monitor.store.search", "monitor.text.stemming",  # its full-text index and the stemmer
+               "monitor.config.schema", "monitor.config.source_blocks",  # config's own parts
+               "monitor.store.sql"}
     assert reachable(import_graph(), "monitor.store.database") <= allowed
 
 
@@ -211,10 +214,9 @@ def test_the_main_job_runs_the_declared_steps(config, tmp_path, monkeypatch):
 
 MAX_LINES = 400
 #: modules still over the limit while their split is under way on another branch (store:
-#: database and build; faststart: settings and applications_cmd). Empty it as they merge:
-#: the test fails for an entry that is no longer over the limit, so none is left behind.
-ALLOWED_OVER_400 = {"monitor/store/database.py", "monitor/digests/build.py",
-                    "monitor/config/settings.py", "monitor/cli/applications_cmd.py"}
+#: database and build). Empty it as they merge: the test fails for an entry that is no longer
+#: over the limit, so none is left behind.
+ALLOWED_OVER_400 = {"monitor/store/database.py", "monitor/digests/build.py"}
 
 
 def _line_counts() -> dict[str, int]:

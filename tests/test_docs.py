@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import re
 
-import typer.main
-
-from monitor.cli import app
+from monitor.cli import every_command
 from tests.conftest import ROOT
 
 
 def command_paths() -> list[str]:
-    group = typer.main.get_command(app)
+    group = every_command()
     paths = []
     for name, command in group.commands.items():
         subcommands = getattr(command, "commands", None)
@@ -29,7 +27,7 @@ def test_every_command_is_in_the_readme():
 
 
 def test_every_command_has_a_docstring_with_an_example():
-    group = typer.main.get_command(app)
+    group = every_command()
     lacking = []
     for name, command in group.commands.items():
         for sub_name, sub in (getattr(command, "commands", None) or {name: command}).items():
@@ -43,7 +41,7 @@ def test_the_user_guide_is_swedish_and_names_only_real_commands_and_options():
     for heading in ("Läs sammanfattningen", "Slå upp en utlysning", "avsikt", "KS",
                     "Årsrapporten"):
         assert heading in guide
-    group = typer.main.get_command(app)
+    group = every_command()
     blocks = re.findall(r"```sh\n(.*?)```", guide, flags=re.S)
     lines = [line.split("#")[0].strip() for block in blocks
              for line in block.replace("\\\n", " ").splitlines() if line.startswith("monitor ")]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import sqlite_utils
+
 from monitor.model import Item, Tag
 from monitor.store.database import fts_query
 from monitor.app import open_store
@@ -189,14 +191,16 @@ def test_an_older_search_index_is_rebuilt_when_opened(tmp_path):
         # what an older monitor left: sqlite-utils' index of raw words, no version row
         s.conn.execute("DROP TABLE items_search")
         s.conn.execute("DELETE FROM store_meta")
-        s.db["items"].enable_fts(["title", "summary"], create_triggers=True)
+        sqlite_utils.Database(s.conn)["items"].enable_fts(["title", "summary"],
+                                                          create_triggers=True)
     with open_store(path) as s:
         assert "items_fts" not in s.db.table_names()
         assert [r["id"] for r in s.query_items(search="skola", now=NOW)] == ["eu:a"]
         s.upsert_items([call("b", title="Skolan", summary="")], now=NOW)  # old triggers gone
         assert {r["id"] for r in s.query_items(search="skola", now=NOW)} == {"eu:a", "eu:b"}
         # an older version writes again (it recreates its own index and fills only that)
-        s.db["items"].enable_fts(["title", "summary"], create_triggers=True)
+        sqlite_utils.Database(s.conn)["items"].enable_fts(["title", "summary"],
+                                                          create_triggers=True)
         s.conn.execute("INSERT INTO items (id, source, native_id, kind, title, first_seen, "
                        "last_seen, updated) VALUES ('eu:c', 'eu', 'c', 'call', 'Skolor', "
                        "'2026', '2026', '2026')")

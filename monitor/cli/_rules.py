@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from monitor.errors import ConfigError
-from monitor.text.i18n import t
+from monitor.text.i18n import add_messages, t
 from monitor.matchers import build_tagger
 from monitor.matchers.tagger import FILE_NAME, Tagger
 from monitor.cli.common import State
+
+add_messages({
+    "tag_no_rules": {"sv": "inga matchningsregler: filen saknas",
+                     "en": "no matching rules: the file is missing"},
+})
 
 
 def tagger_of(st: State) -> Tagger:

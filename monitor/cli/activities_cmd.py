@@ -16,8 +16,9 @@ from monitor.text.i18n import add_messages, t
 from monitor.paperwork.ks_draft import partner_text
 from monitor.text.longdates import long_day, period_text
 from monitor.config.organisation import organisation
-from monitor.cli.applications_cmd import (CountryOption, PartnerOption, _committee, application_errors)
-from monitor.cli.common import FormatOption, State, app, cli_errors, console, emit, state
+from monitor.cli.applications_cmd import (CountryOption, PartnerOption, application_errors,
+                                          committee_of)
+from monitor.cli.common import FormatOption, State, cli_errors, console, emit, state
 from monitor.cli.usage import UsageError, check_year, choose
 
 add_messages({
@@ -65,7 +66,6 @@ def _print(st: State, activity: Activity) -> None:
         console.print(t("actcli.needs_report", lang), markup=False)
 
 
-@app.command()
 @cli_errors
 @application_errors
 def activity(
@@ -104,7 +104,7 @@ def activity(
                                   ("--title", title)) if not v]
         if missing:
             raise UsageError("", "", reason="actcli.add_needs", missing=", ".join(missing))
-        found = add_activity(st.store, committee=_committee(st, committee) or "",
+        found = add_activity(st.store, committee=committee_of(st, committee) or "",
                              committees=committees(st.config), kind=kind or "",
                              title=title or "", by=by or organisation(st.config).coordinator,
                              partners=partner, countries=country, period_from=start,
@@ -131,7 +131,6 @@ def activity(
         _print(st, found)
 
 
-@app.command()
 @cli_errors
 @application_errors
 def activities(
@@ -148,7 +147,7 @@ def activities(
     st = state(ctx)
     lang = st.lang
     found = list_activities(st.read_store, year=check_year("--year", year),
-                            committee=_committee(st, committee))
+                            committee=committee_of(st, committee))
     rows = [a.to_json() for a in found]
     columns = [("id", "#"), ("committee", t("applcli.col_committee", lang)),
                ("kind", t("actcli.col_kind", lang)), ("title", t("col_title", lang)),

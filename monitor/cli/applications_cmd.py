@@ -1,5 +1,5 @@
-"""``monitor apply``, ``monitor application``, ``monitor applications`` and ``monitor report``:
-from an interesting call to a decision, and the year's work for the annual report."""
+"""``monitor apply``, ``monitor application`` and ``monitor applications``: from an
+interesting call to a decision (``monitor report``, the year's work: applications_report)."""
 
 from __future__ import annotations
 
@@ -24,8 +24,8 @@ from monitor.text.longdates import check_month_or_day, long_date, long_day
 from monitor.decisions.meetings import meetings
 from monitor.config.organisation import organisation
 from monitor.decisions.progress import format_next_step, progress_of
-from monitor.paperwork.report import BINARY_FORMATS, FORMATS, build_report, money, render_report
-from monitor.cli.common import (SHEET_FORMATS, OutputOption, SheetFormatOption, State, app,
+from monitor.paperwork.report import money
+from monitor.cli.common import (SHEET_FORMATS, OutputOption, SheetFormatOption, State,
                      check_format, cli_errors, console, emit, err, state, usage_exit,
                      write_sheet)
 from monitor.cli.usage import (APPLICATION_STATUSES, UsageError, check_year, choose, choose_all,
@@ -64,7 +64,6 @@ add_messages({
     "applcli.history": {"sv": "Historik", "en": "History"},
     "applcli.partners": {"sv": "Partner", "en": "Partners"},
     "applcli.countries": {"sv": "Länder", "en": "Countries"},
-    "applcli.written": {"sv": "Rapporten skrevs till {path}.", "en": "Report written to {path}."},
     "applcli.draft_written": {"sv": "KS-underlaget skrevs till {path}.",
                               "en": "The KS draft was written to {path}."},
     "applcli.too_late": {
@@ -138,12 +137,12 @@ def _day(value: Optional[str]) -> Optional[date]:
                          expected="YYYY-MM-DD") from None
 
 
-def _committee(st: State, ident: Optional[str]) -> Optional[str]:
+def committee_of(st: State, ident: Optional[str]) -> Optional[str]:
     return resolve_committee(st.config, ident)
 
 
 def _next_step(st: State, application: Application) -> str:
-    progress = progress_of(application, meetings(st.config, st.store), st.now)
+    progress = progress_of(application, meetings(st.config, st.read_store), st.now)
     return format_next_step(progress, st.lang, tz=st.tz) if progress else ""
 
 
@@ -183,7 +182,6 @@ DateOption = typer.Option(None, "--date", metavar="YYYY-MM-DD",
 TextFormat = typer.Option("text", "--format", "-f", help="text eller json")
 
 
-@app.command()
 @cli_errors
 @application_errors
 def apply(
@@ -209,7 +207,7 @@ def apply(
     """
     st = state(ctx)
     application = start_application(
-        st.read_store, item, _committee(st, committee), committees=committees(st.config),
+        st.read_store, item, committee_of(st, committee), committees=committees(st.config),
         by=_who(st, by), note=note,
         amount=parse_amount(amount) if amount else None, partners=partner, countries=country,
         on=_day(on), tz=st.tz, now=st.now, details=_details(project, start, end, cofinancing))
@@ -225,7 +223,6 @@ def apply(
         console.print(t("applcli.next", st.lang, step=step), markup=False)
 
 
-@app.command()
 @cli_errors
 @application_errors
 def application(
@@ -312,7 +309,6 @@ def _write_ks_draft(st: State, current: Application, fmt: str, output: Optional[
     err.print(t("applcli.draft_written", st.lang, path=output), markup=False)
 
 
-@app.command()
 @cli_errors
 @application_errors
 def applications(
@@ -330,7 +326,7 @@ def applications(
     st = state(ctx)
     fmt = check_format(fmt, SHEET_FORMATS)
     status = choose_all("--status", status, APPLICATION_STATUSES)
-    found = list_applications(st.read_store, committee=_committee(st, committee),
+    found = list_applications(st.read_store, committee=committee_of(st, committee),
                               year=check_year("--year", year), statuses=status, tz=st.tz)
     rows = [a.to_json() | {"next_step": _next_step(st, a)} for a in found]
     lang = st.lang
@@ -374,50 +370,3 @@ def _applications_sheet(st: State, found: list[Application], rows: list[dict[str
 
 def _money(value: Any, lang: str) -> str:
     return "" if value is None else money(value, lang)
-
-
-@app.command()
-@cli_errors
-@application_errors
-def report(
-    ctx: typer.Context,
-    year: Optional[int] = typer.Option(None, "--year", help="Året (standard: innevarande)"),
-    committee: Optional[str] = typer.Option(None, "--committee", help="Bara en nämnd"),
-    fmt: str = typer.Option("md", "--format", "-f", help="md, html, docx, xlsx eller csv"),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
-                                          help="Skriv till fil i stället för skärmen"),
-    assessment: Optional[Path] = typer.Option(None, "--assessment", metavar="FILE",
-                                              help="Samordnarens bedömning (text) till "
-                                                   "avsnittet Bedömning"),
-) -> None:
-    """Rapport internationellt samarbete för ett år: partnerskap, vänorter, samarbete inom
-    förvaltningarna, ansökningar, utlysningar som visades men inte söktes, och bedömningen.
-
-    Example: monitor report --year 2026 --committee bun --format html -o internationellt-2026.html
-    Example: monitor report --year 2016 --format docx --assessment bedomning.txt -o rapport-2016.docx
-    """
-    st = state(ctx)
-    fmt = choose("--format", fmt, {**{f: f for f in FORMATS}, "excel": "xlsx"})
-    if fmt in BINARY_FORMATS and output is None:
-        raise UsageError("--format", fmt, reason="usage.needs_output")
-    text_of_assessment = None
-    if assessment is not None:
-        try:
-            text_of_assessment = assessment.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            raise UsageError("--assessment", str(assessment), reason="usage.not_path") from None
-    now = st.now
-    year = check_year("--year", year) or now.astimezone(st.tz).year
-    built = build_report(st.read_store, year, committees(st.config),
-                         committee=_committee(st, committee), tz=st.tz, now=now,
-                         organisation=organisation(st.config), assessment=text_of_assessment)
-    text = render_report(built, fmt, st.lang, tz=st.tz)
-    if output is None:
-        assert isinstance(text, str)
-        typer.echo(text, nl=not text.endswith("\n"))
-        return
-    if isinstance(text, bytes):
-        output.write_bytes(text)
-    else:
-        output.write_text(text, encoding="utf-8")
-    err.print(t("applcli.written", st.lang, path=output), markup=False)

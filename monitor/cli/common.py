@@ -26,7 +26,8 @@ from monitor.text.i18n import LANGUAGES, add_messages, default_language, t
 from monitor.store.database import Store
 from monitor.cli.usage import ClickUsageError, NoArgsIsHelp, choose, lang_from_args, render, render_click
 
-__all__ = ["app", "State", "state", "clock", "cli_errors", "emit", "FormatOption", "console", "err"]
+__all__ = ["MonitorGroup", "global_options", "State", "state", "clock", "cli_errors", "emit",
+           "FormatOption", "console", "err"]
 
 add_messages({
     "usage.needs_output": {"sv": "ange filen med --output FIL.",
@@ -34,6 +35,9 @@ add_messages({
     "usage.not_writable": {"sv": "kan inte skriva filen: {error}.",
                            "en": "cannot write the file: {error}."},
     "sheet_written": {"sv": "{n} rader skrivna till {path}.", "en": "{n} rows written to {path}."},
+    # column headers of more than one command (subscriptions, digest)
+    "sub_col_committee": {"sv": "Nämnd", "en": "Committee"},
+    "sub_col_email": {"sv": "E-post", "en": "Email"},
     "usage.no_database": {
         "sv": "Databasen finns inte: {path} – kör `monitor poll` först eller ange --db.",
         "en": "The database does not exist: {path} – run `monitor poll` first or give --db."},
@@ -41,7 +45,8 @@ add_messages({
 
 
 class MonitorGroup(typer.core.TyperGroup):
-    """The command group: renders every usage error, ours and Click's, in one style (exit 2)."""
+    """The command group: renders every usage error, ours and Click's, in one style (exit 2).
+    (:class:`monitor.cli.LazyGroup` adds loading each command when it runs.)"""
 
     raw_args: list[str] = []
 
@@ -78,12 +83,6 @@ def usage_exit(text: str) -> NoReturn:
     raise typer.Exit(EXIT_USAGE)
 
 
-app = typer.Typer(
-    name="monitor", cls=MonitorGroup,
-    help="Omvärldsbevakning: EU- och svenska utlysningar, lagstiftning och remisser, "
-         "taggade till nämnder. / Funding and horizon-scanning monitor.",
-    no_args_is_help=True, add_completion=False, rich_markup_mode=None,
-)
 def _console(**kwargs: Any) -> Console:
     """Rich falls back to 80 columns when output is not a terminal (make, cron, pipes); a
     table of calls needs more. COLUMNS still wins when set."""
@@ -127,13 +126,18 @@ class State:
 
     @property
     def config(self) -> Config:
+        """The configuration: settings.toml now, every other file when first used (a
+        listing reads no source class and builds no tagger); see :attr:`store`."""
         if self._config is None:
-            self._config = load_config(self.config_dir)
+            self._config = load_config(self.config_dir, lazy=True)
         return self._config
 
     @property
     def store(self) -> Store:
-        """The database, created when missing (for commands that write: poll, subscribe …)."""
+        """The database, created when missing (for commands that write: poll, subscribe …).
+        Every configuration file is checked first: a mistake in any of them stops the
+        command before it writes anything."""
+        self.config.check()  # once: the parts read stay read
         if self._store is None:
             self._store = open_store(database_path(self.config, self.db))
         return self._store
@@ -146,7 +150,8 @@ class State:
             path = database_path(self.config, self.db)
             if str(path) != ":memory:" and not Path(path).is_file():
                 raise UsageError("", str(path), reason="usage.no_database", path=path)
-        return self.store
+            self._store = open_store(path)
+        return self._store
 
     @property
     def store_or_empty(self) -> Store:
@@ -157,7 +162,7 @@ class State:
             path = database_path(self.config, self.db)
             if str(path) != ":memory:" and not Path(path).is_file():
                 self._store = open_store(":memory:")
-        return self.store
+        return self.read_store  # it only reads: no check of every file
 
     @property
     def now(self) -> datetime:
@@ -180,9 +185,8 @@ def state(ctx: typer.Context) -> State:
     return ctx.ensure_object(State)
 
 
-@app.callback()
-def _global_options(
-    ctx: typer.Context,
+def global_options(
+    ctx: typer.Context,  # the callback of the ``monitor`` group (monitor.cli)
     config: Optional[Path] = typer.Option(None, "--config", metavar="DIR",
                                           help="Konfigurationsmapp (annars $MONITOR_CONFIG, ./config)"),
     db: Optional[Path] = typer.Option(None, "--db", metavar="PATH",

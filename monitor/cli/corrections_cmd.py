@@ -15,7 +15,7 @@ from monitor.matchers.suggest import disagreements, suggest_diff
 from monitor.matchers.tagger import FILE_NAME
 from monitor.model import LEGISLATION
 from monitor.cli.applications_cmd import _who  # --by, else [organisation] coordinator
-from monitor.cli.common import app, cli_errors, console, err, state
+from monitor.cli.common import cli_errors, console, err, state
 from monitor.cli._rules import tagger_of as _tagger
 from monitor.cli.usage import UsageError, resolve_committee, resolve_priority
 
@@ -38,7 +38,6 @@ add_messages({
 })
 
 
-@app.command()
 @cli_errors
 def correct(ctx: typer.Context,
             item_id: str = typer.Argument(..., metavar="ID"),
@@ -126,7 +125,6 @@ def print_disagreements(st, fmt: str) -> None:  # noqa: ANN001
                           markup=False, highlight=False, soft_wrap=True)
 
 
-@app.command(name="suggest-rules")
 @cli_errors
 def suggest_rules(ctx: typer.Context) -> None:
     """Föreslå ändringar i matching.toml utifrån sparade rättelser, som en diff att granska.

@@ -12,7 +12,7 @@ from monitor.decisions.calendar_export import build_calendar
 from monitor.digests.build import Period
 from monitor.digests.dispatch import preview_digests, send_digests
 from monitor.text.i18n import add_messages, t
-from monitor.cli.common import app, cli_errors, emit, state
+from monitor.cli.common import cli_errors, emit, state
 from monitor.cli._mail_common import say
 from monitor.cli.usage import UsageError, resolve_committee
 
@@ -40,7 +40,6 @@ add_messages({
 })
 
 
-@app.command()
 @cli_errors
 def digest(
     ctx: typer.Context,
@@ -135,7 +134,6 @@ def _resend(st, period: str, committee: Optional[str]) -> None:  # noqa: ANN001
         raise typer.Exit(1)
 
 
-@app.command()
 @cli_errors
 def calendar(
     ctx: typer.Context,

@@ -16,11 +16,12 @@ from monitor.config.committees import committees
 from monitor.decisions.decide_by import decide_by_cell, timeline_for_row
 from monitor.digests.decision_steps import meeting_note
 from monitor.decisions.earlier import earlier_for_row
+from monitor.decisions.timeline_text import late_line, timeline_lines
 from monitor.text.i18n import add_messages, format_date, format_datetime, t
 from monitor.store.listing import JSON_FIELDS, item_json, list_items, public_row
 from monitor.decisions.meetings import meetings
 from monitor.model import CALL, LEGISLATION, STATUSES, from_iso
-from monitor.cli.common import (SHEET_FORMATS, OutputOption, SheetFormatOption, State, app, check_format,
+from monitor.cli.common import (SHEET_FORMATS, OutputOption, SheetFormatOption, State, check_format,
                      cli_errors, console, emit, err, state, write_sheet)
 from monitor.cli.usage import (CALL_STATUSES, check_not_negative, choose_all, resolve_committee,
                     resolve_priority, resolve_sources)
@@ -132,7 +133,6 @@ def _title_cell(row: dict[str, Any]) -> Text:
     return cell
 
 
-@app.command()
 @cli_errors
 def calls(
     ctx: typer.Context,
@@ -163,7 +163,6 @@ def calls(
                 committee=committee, priority=priority, output=output, eligible_only=not all_)
 
 
-@app.command()
 @cli_errors
 def legislation(
     ctx: typer.Context,
@@ -184,7 +183,6 @@ def legislation(
                 search=search, committee=committee, priority=priority, output=output)
 
 
-@app.command()
 @cli_errors
 def show(ctx: typer.Context, item_id: str = typer.Argument(..., metavar="ID"),
          fmt: str = typer.Option("text", "--format", "-f", help="text eller json"),
@@ -270,9 +268,7 @@ def _near_ids(store: Any, wanted: str) -> list[str]:
 
 def _timeline_text(st: State, row: dict[str, Any], lang: str) -> list[Text]:
     """The call's decision steps and what is late, as the digest shows them."""
-    from monitor.decisions.timeline_text import late_line, timeline_lines
-
-    calendar = meetings(st.config, st.store)
+    calendar = meetings(st.config, st.read_store)
     line = timeline_for_row(row, calendar, now=st.now)
     if line is None:
         return []

@@ -11,7 +11,7 @@ from monitor.text.i18n import add_messages, t
 from monitor.mail.message import build_message, mail_settings, message_bytes
 from monitor.model import to_iso
 from monitor.mail.channels import DeliveryError, Envelope, build_notifier
-from monitor.cli.common import app, cli_errors, state
+from monitor.cli.common import cli_errors, state
 from monitor.cli._mail_common import say
 from monitor.cli._kinds import print_kinds
 from monitor.cli.usage import UsageError
@@ -41,7 +41,6 @@ add_messages({
 })
 
 mail_app = typer.Typer(help="E-post: prova inställningarna.", no_args_is_help=True)
-app.add_typer(mail_app, name="mail")
 
 
 def channel_label(settings, channel) -> str:  # noqa: ANN001

@@ -11,7 +11,7 @@ from monitor.digests.decision_steps import meeting_note
 from monitor.text.i18n import add_messages, t
 from monitor.decisions.meeting_sources import refresh_meetings
 from monitor.decisions.meetings import meetings
-from monitor.cli.common import FormatOption, app, cli_errors, console, emit, err, state
+from monitor.cli.common import FormatOption, cli_errors, console, emit, err, state
 from monitor.cli.usage import resolve_committee
 
 add_messages({
@@ -25,7 +25,6 @@ add_messages({
 })
 
 
-@app.command("meetings")
 @cli_errors
 def meetings_command(
     ctx: typer.Context,

@@ -11,7 +11,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 from monitor.text.i18n import t
 from monitor.pipeline.ingest import SourceReport, poll as poll_sources, select_sources
 from monitor.app import run_main_job
-from monitor.cli.common import EXIT_FAILED, app, cli_errors, console, err, state
+from monitor.cli.common import EXIT_FAILED, cli_errors, console, err, state
 from monitor.cli.usage import UsageError, resolve_sources
 
 
@@ -47,7 +47,6 @@ def _summary(reports: list[SourceReport], lang: str) -> int:
     return EXIT_FAILED if failed else 0
 
 
-@app.command()
 @cli_errors
 def poll(
     ctx: typer.Context,
@@ -82,7 +81,6 @@ def poll(
         raise typer.Exit(code)
 
 
-@app.command()
 @cli_errors
 def run(
     ctx: typer.Context,

@@ -10,7 +10,7 @@ from monitor.config.settings import database_path
 from monitor.text.i18n import add_messages, t
 from monitor.app import serve as run_scheduler
 from monitor.pipeline.schedule import AlreadyRunning
-from monitor.cli.common import app, clock, cli_errors, state
+from monitor.cli.common import clock, cli_errors, state
 from monitor.cli._mail_common import say
 
 add_messages({
@@ -20,7 +20,6 @@ add_messages({
 })
 
 
-@app.command()
 @cli_errors
 def serve(ctx: typer.Context) -> None:
     """Kör schemat i förgrunden: hämtning, sammanfattningar och påminnelser ([schedule]).
@@ -30,7 +29,7 @@ def serve(ctx: typer.Context) -> None:
     Example: monitor serve
     """
     st = state(ctx)
-    config = st.config
+    config = st.config.check()  # every file checked before the first job writes
     db_path = database_path(config, st.db)
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")

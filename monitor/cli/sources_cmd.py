@@ -16,7 +16,7 @@ from monitor.text.i18n import add_messages, format_datetime, t
 from monitor.matchers import build_tagger
 from monitor.model import Item, to_iso
 from monitor.sources import registry
-from monitor.cli.common import EXIT_FAILED, FormatOption, app, cli_errors, console, emit, state
+from monitor.cli.common import EXIT_FAILED, FormatOption, cli_errors, console, emit, state
 from monitor.cli._kinds import print_kinds
 from monitor.cli.eligibility_text import item_eligibility
 from monitor.cli.usage import UsageError, resolve_sources
@@ -51,7 +51,6 @@ CONTENT_TYPES = {".json": "application/json", ".xml": "application/xml",
 CANONICAL_RE = re.compile(rb"<link[^>]+rel=[\"']canonical[\"'][^>]*href=[\"']([^\"']+)", re.I)
 
 sources_app = typer.Typer(help="Källor: konfiguration, status och typer.", no_args_is_help=True)
-app.add_typer(sources_app, name="sources")
 
 
 @sources_app.command("list")

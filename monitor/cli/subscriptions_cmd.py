@@ -10,7 +10,7 @@ from monitor.text.i18n import add_messages, t
 from monitor.digests.subscriptions import (InvalidSubscription, Subscription, effective_subscriptions,
                              subscribe as add_subscription, unsubscribe as remove_subscription,
                              validate)
-from monitor.cli.common import FormatOption, app, cli_errors, emit, state
+from monitor.cli.common import FormatOption, cli_errors, emit, state
 from monitor.cli._mail_common import say
 from monitor.cli.usage import (FREQUENCIES, UsageError, choose, resolve_committee, resolve_priority,
                     resolve_sources)
@@ -25,8 +25,6 @@ add_messages({
     "sub_frequency_weekly": {"sv": "veckovis", "en": "weekly"},
     "sub_frequency_daily": {"sv": "dagligen", "en": "daily"},
     "sub_none": {"sv": "Inga prenumerationer.", "en": "No subscriptions."},
-    "sub_col_committee": {"sv": "Nämnd", "en": "Committee"},
-    "sub_col_email": {"sv": "E-post", "en": "Email"},
     "sub_col_frequency": {"sv": "Frekvens", "en": "Frequency"},
     "sub_col_lang": {"sv": "Språk", "en": "Language"},
     "sub_col_narrowing": {"sv": "Områden, ämnen, källor", "en": "Priorities, topics, sources"},
@@ -48,7 +46,6 @@ def _usage(exc: InvalidSubscription) -> UsageError:
     return UsageError(option, exc.value, valid=exc.valid)
 
 
-@app.command()
 @cli_errors
 def subscribe(
     ctx: typer.Context,
@@ -81,7 +78,6 @@ def subscribe(
           frequency=t(f"sub_frequency_{sub.frequency}", st.lang), lang=sub.lang))
 
 
-@app.command()
 @cli_errors
 def unsubscribe(
     ctx: typer.Context,
@@ -105,7 +101,6 @@ def unsubscribe(
     say(t("sub_removed", st.lang, committee=committee, email=email.lower()))
 
 
-@app.command()
 @cli_errors
 def subscriptions(ctx: typer.Context, fmt: str = FormatOption) -> None:
     """Alla aktiva prenumerationer: standardmottagare från committees.toml och tillagda.

@@ -19,13 +19,11 @@ from monitor.matchers.evaluate import (EvalReport, FieldReport, LineError, Recor
 from monitor.matchers.retag import retag as retag_store
 from monitor.cli._kinds import print_kinds
 from monitor.cli._rules import tagger_of as _tagger
-from monitor.cli.common import State, app, check_format, cli_errors, console, err, state
+from monitor.cli.common import State, check_format, cli_errors, console, err, state
 from monitor.cli.eligibility_text import eligibility_of_tags
 from monitor.cli.usage import UsageError
 
 add_messages({
-    "tag_no_rules": {"sv": "inga matchningsregler: filen saknas",
-                     "en": "no matching rules: the file is missing"},
     "tag_line_error": {"sv": "{file}: rad {line}: {problem}",
                        "en": "{file}: line {line}: {problem}"},
     "line_not_json": {"sv": "inte giltig JSON ({detail})", "en": "not valid JSON ({detail})"},
@@ -112,7 +110,6 @@ def _finish(errors: int, lang: str) -> None:
         raise typer.Exit(1)
 
 
-@app.command()
 @cli_errors
 def tag(ctx: typer.Context,
         file: str = typer.Argument(..., metavar="FILE", help="JSON Lines, eller - för stdin")
@@ -142,7 +139,6 @@ def tag(ctx: typer.Context,
     _finish(errors, st.lang)
 
 
-@app.command(name="eval")
 @cli_errors
 def eval_(ctx: typer.Context,
           file: Optional[str] = typer.Argument(None, metavar="FILE",
@@ -225,7 +221,6 @@ def _print_report(report: EvalReport, lang: str) -> None:
             console.print(Text(f"    {label}: " + "; ".join(evidence)))
 
 
-@app.command()
 @cli_errors
 def retag(ctx: typer.Context,
           batch_size: int = typer.Option(500, "--batch-size", min=1,
@@ -252,7 +247,6 @@ def retag(ctx: typer.Context,
 
 
 matchers_app = typer.Typer(help="Matchningsregler: typerna i matching.toml.", no_args_is_help=True)
-app.add_typer(matchers_app, name="matchers")
 
 
 @matchers_app.command("kinds")

@@ -96,7 +96,7 @@ ClickUsageError = _click.UsageError
 NoArgsIsHelp = getattr(_click, "NoArgsIsHelpError", None) or type("NoArgsIsHelp", (Exception,), {})
 
 _TYPE_ERRORS = (  # Click's words and (newer Typer) pydantic's
-    (re.compile(r"valid integer"), "usage.not_integer"),
+    (re.compile(r"valid (integer|int\b)"), "usage.not_integer"),  # "valid int range" too
     (re.compile(r"valid (float|number)"), "usage.not_number"),
     (re.compile(r"not in the range (?P<range>.+?)\.?$"), "usage.range"),
     (re.compile(r"(?P<range>(greater|less) than( or equal to)? -?[\d.]+)"), "usage.range"),
@@ -143,7 +143,7 @@ def render_click(exc: Exception, lang: str, args: Sequence[str] = ()) -> str:
     if m:
         text = t("usage.no_such_command", lang, value=m["value"])
         group = ctx.command if ctx is not None else None
-        names = list(getattr(group, "commands", {}) or {})
+        names = group.list_commands(ctx) if hasattr(group, "list_commands") else []
         near = difflib.get_close_matches(m["value"], names, n=3, cutoff=0.6)
         if near:
             text += t("usage.did_you_mean", lang, choices=_alternatives(near, lang))
@@ -252,7 +252,10 @@ def check_year(option: str, value: int | None) -> int | None:
 def resolve_sources(config, values: Iterable[str], *,  # noqa: ANN001
                     option: str = "--source") -> list[str]:
     """Source names from ``sources.toml`` (any case, or a unique prefix); unknown ones are an
-    error (a mistyped source used to give an empty listing)."""
+    error (a mistyped source used to give an empty listing). Without any, sources.toml is
+    not read (a listing of every source imports no source class)."""
+    if not values:
+        return []
     names: dict[str, Sequence[str]] = {s.name: () for s in config.sources}
     return [resolve_tag(option, value, names) for value in values]
 

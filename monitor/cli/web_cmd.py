@@ -10,7 +10,7 @@ from monitor.config.settings import database_path
 from monitor.text.i18n import add_messages, t
 from monitor.app import open_store
 from monitor.cli._mail_common import say
-from monitor.cli.common import app, clock, cli_errors, state
+from monitor.cli.common import clock, cli_errors, state
 
 add_messages({
     "web_listening": {"sv": "Webbsidan på http://{host}:{port}/ (läser {db}); Ctrl-C stoppar.",
@@ -35,7 +35,6 @@ def is_loopback(host: str) -> bool:
         return False  # a host name may resolve to anything: warn
 
 
-@app.command()
 @cli_errors
 def web(ctx: typer.Context,
         host: str = typer.Option("127.0.0.1", "--host", help="Adress att lyssna på"),

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Iterable
 
-import sqlite_utils
-
+from monitor.store.sql import Database
 from monitor.decisions.applications import ApplicationError, pair_partners
 from monitor.text.i18n import add_messages, t
 from monitor.text.longdates import check_month_or_day, overlaps_year
@@ -29,7 +28,7 @@ KINDS = ("visit", "exchange", "partnership", "project", "network", "received-vis
 VISITS = ("visit", "received-visit")
 
 
-def create_table(db: sqlite_utils.Database) -> None:
+def create_table(db: Database) -> None:
     db.execute("CREATE TABLE IF NOT EXISTS activities (id INTEGER PRIMARY KEY, "
                "committee TEXT NOT NULL, kind TEXT NOT NULL, title TEXT NOT NULL, "
                "period_from TEXT, period_to TEXT, funding TEXT NOT NULL DEFAULT '', "

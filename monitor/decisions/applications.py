@@ -29,8 +29,7 @@ from datetime import date, datetime, time
 from typing import Any, Iterable, Mapping
 from zoneinfo import ZoneInfo
 
-import sqlite_utils
-
+from monitor.store.sql import Database
 from monitor.decisions.applications_text import STATUS_IDS, ApplicationError, IllegalStep, status_label
 from monitor.model import CALL, from_iso, to_iso
 from monitor.store.database import Store
@@ -70,7 +69,7 @@ _TABLES = [
 DETAILS = ("project", "period_from", "period_to", "cofinancing")
 
 
-def create_tables(db: sqlite_utils.Database) -> None:
+def create_tables(db: Database) -> None:
     for statement in _TABLES:
         db.execute(statement)
     if "country" not in db["application_partners"].columns_dict:  # partner's own country

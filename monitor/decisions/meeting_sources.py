@@ -17,19 +17,18 @@ written in the file otherwise.
 
 from __future__ import annotations
 
-import asyncio
 import re
 from datetime import date, datetime
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from monitor.config.settings import Config
 from monitor.errors import FetchError, MeetingFetch, MonitorError
-from monitor.http.fetch import Fetcher
 from monitor.decisions.meetings import Body, Meetings, meetings_in_force, parse_ics_dates  # noqa: F401
 from monitor.model import to_iso
 from monitor.store.database import Store
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["refresh_meetings", "meetings_in_force", "parse_meeting_page", "MeetingFetch"]
 
@@ -61,6 +60,10 @@ def parse_meeting_page(content: bytes, url: str, tz: Any) -> set[date]:
 
 async def _fetch_all(config: Config, calendar: Meetings, transport: Any) -> dict[str, Any]:
     """{body: set of dates | error text} for every body with a ``url``."""
+    import asyncio
+
+    from monitor.http.fetch import Fetcher  # the HTTP client: only when calendars are fetched
+
     out: dict[str, Any] = {}
     async with Fetcher(config.settings.http, transport=transport) as fetcher:
         async def one(body: Body) -> None:
@@ -78,9 +81,11 @@ async def _fetch_all(config: Config, calendar: Meetings, transport: Any) -> dict
 
 
 def refresh_meetings(config: Config, store: Store, *, now: datetime,
-                     transport: httpx.AsyncBaseTransport | None = None) -> tuple[int, list[str]]:
+                     transport: "httpx.AsyncBaseTransport | None" = None) -> tuple[int, list[str]]:
     """Fetch every body's calendar; store what was read. (bodies updated, errors)."""
     from monitor.decisions.meetings import meetings
+    import asyncio
+
     calendar = meetings(config)
     if not any(b.url for b in calendar.bodies.values()):
         return 0, []

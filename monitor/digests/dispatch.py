@@ -42,11 +42,6 @@ __all__ = ["Outcome", "is_due", "send_digests", "preview_digests", "summary",
            "digest_key"]
 
 add_messages({
-    "reminder_subject": {"sv": "Påminnelse: {when} – {title}",
-                         "en": "Reminder: {when} – {title}"},
-    "reminder_days_left": {"sv": "sista dag om {n} dagar", "en": "deadline in {n} days"},
-    "reminder_days_left_one": {"sv": "sista dag i morgon", "en": "deadline tomorrow"},
-    "reminder_days_left_zero": {"sv": "sista dag i dag", "en": "deadline today"},
     "digest_outcome_sent": {"sv": "skickat", "en": "sent"},
     "digest_outcome_pending": {"sv": "väntar, skickas vid nästa körning",
                                "en": "pending, retried next run"},

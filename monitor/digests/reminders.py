@@ -17,28 +17,37 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from monitor.config.committees import committees
 from monitor.config.settings import Config
 from monitor.digests.decision_steps import days_phrase, decision_horizon, due_step_text, due_steps
 from monitor.mail.ledger import record, state_of
-from monitor.digests.build import DigestEntry, count_phrase, reminder_builder
-from monitor.digests.dispatch import Outcome, _deliver, _name, footer_lines, send_digests, summary, t_for
 from monitor.text.i18n import add_messages, t
 from monitor.mail.message import build_message, mail_settings, render
 from monitor.mail.message import display_day
 from monitor.text.when import prose_day
 from monitor.model import to_iso
 from monitor.errors import DeliveryError
-from monitor.pipeline.jobs import StepContext
-from monitor.mail.channels import Channel, build_notifier
 from monitor.store.database import Store
 from monitor.digests.subscriptions import ALL, Subscription, digest_settings, effective_subscriptions
+
+# The digest builder, the dispatcher and the channels are imported by the functions that send:
+# opening the store runs create_table, and a command that only reads sends nothing.
+if TYPE_CHECKING:
+    from monitor.digests.build import DigestEntry
+    from monitor.digests.dispatch import Outcome
+    from monitor.mail.channels import Channel
+    from monitor.pipeline.jobs import StepContext
 
 __all__ = ["send_reminders", "mail_step", "Due"]
 
 add_messages({
+    "reminder_subject": {"sv": "Påminnelse: {when} – {title}",
+                         "en": "Reminder: {when} – {title}"},
+    "reminder_days_left": {"sv": "sista dag om {n} dagar", "en": "deadline in {n} days"},
+    "reminder_days_left_one": {"sv": "sista dag i morgon", "en": "deadline tomorrow"},
+    "reminder_days_left_zero": {"sv": "sista dag i dag", "en": "deadline today"},
     "reminder_subject_many": {"sv": "Påminnelse: {n} saker att göra – först {first}",
                               "en": "Reminder: {n} things to do – first {first}"},
     "reminder_step": {"sv": "{body} vill ha ärendet {day} ({when})",
@@ -78,6 +87,8 @@ def _marked(store: Store, mark: str, legacy: str | None = None) -> bool:
 def _due_for(config: Config, store: Store, sub: Subscription, now: datetime,
              thresholds: list[int]) -> list[Due]:
     """What is due for one subscription today and not yet reminded."""
+    from monitor.digests.build import reminder_builder
+
     lang, tz = sub.lang, config.settings.tz
     builder = reminder_builder(config, store, sub, now)
     names = builder.names
@@ -123,6 +134,8 @@ def _due_for(config: Config, store: Store, sub: Subscription, now: datetime,
 
 
 def _deadline_phrase(days: int, lang: str) -> str:
+    from monitor.digests.build import count_phrase
+
     if days <= 0:
         return t("reminder_days_left_zero", lang)
     return count_phrase("reminder_days_left", days, lang)
@@ -131,6 +144,9 @@ def _deadline_phrase(days: int, lang: str) -> str:
 def send_reminders(config: Config, store: Store, *, now: datetime,
                    committee: str | None = None, channel: Channel | None = None) -> list[Outcome]:
     """Record and send today's reminder mail for every address that has something due."""
+    from monitor.digests.dispatch import Outcome, _deliver, _name
+    from monitor.mail.channels import build_notifier
+
     thresholds = sorted(set(digest_settings(config).reminder_days))
     settings = mail_settings(config)
     label = now.astimezone(config.settings.tz).date().isoformat()
@@ -163,6 +179,8 @@ def send_reminders(config: Config, store: Store, *, now: datetime,
 
 def _message(config: Config, subs: list[Subscription], dues: list[Due], key: str,
              now: datetime):  # noqa: ANN202 - EmailMessage
+    from monitor.digests.dispatch import footer_lines, t_for
+
     lang = subs[0].lang
     names = committees(config)
     audience = t("reminder_and", lang).join(names[s.committee].display_name(lang) for s in subs)
@@ -186,6 +204,9 @@ def _message(config: Config, subs: list[Subscription], dues: list[Due], key: str
 
 def mail_step(context: StepContext) -> str | None:
     """After a poll: send the digests that are due and the reminders; fail if any is left."""
+    from monitor.digests.dispatch import send_digests, summary
+    from monitor.mail.channels import build_notifier
+
     channel = build_notifier(context.config)
     outcomes = send_digests(context.config, context.store, now=context.now, due_only=True,
                             channel=channel)

@@ -25,13 +25,17 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from email.message import EmailMessage
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from monitor.errors import DeliveryError
 from monitor.mail.message import message_bytes
 from monitor.model import from_iso, to_iso
-from monitor.mail.channels.base import Channel, DeliveryError, Envelope
 from monitor.store.database import Store
+
+if TYPE_CHECKING:  # the email package and the channels: imported by the code that sends
+    from email.message import EmailMessage
+
+    from monitor.mail.channels.base import Channel
 
 __all__ = ["PENDING", "SENT", "record", "state_of", "deliver_pending", "DeliveryReport",
            "resend_from_outbox",
@@ -135,6 +139,8 @@ def _forget_old_bodies(store: Store, now: datetime) -> None:
 
 def _deliver_one(store: Store, channel: Channel, key: str, now: datetime) -> str | None:
     """None when sent now; '' when another process sent it meanwhile; else the error."""
+    from monitor.mail.channels.base import Envelope
+
     with store.write() as conn:
         row = conn.execute("SELECT state, sender, recipients, data, name FROM deliveries"
                            " WHERE key = ?", [key]).fetchone()
@@ -161,6 +167,8 @@ def resend_from_outbox(store: Store, channel: Channel, *, period: str,
     the outbox while the mail was being tried out; each once: the row then names the new
     channel. The very bytes recorded (same Message-ID) are sent. Returns the rows tried and
     the report."""
+    from monitor.mail.channels.base import Envelope
+
     sql = ("SELECT key, committee, recipients, subject FROM deliveries WHERE kind = 'digest' "
            "AND period = ? AND state = ? AND channel = 'outbox'")
     params: list[Any] = [period, SENT]

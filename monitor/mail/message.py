@@ -20,14 +20,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
-from email import policy
-from email.header import Header
-from email.message import EmailMessage
-from email.utils import format_datetime as rfc2822_date
-from email.utils import formataddr
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -35,6 +30,9 @@ from monitor.text import when as _when
 from monitor.config.committees import check_email
 from monitor.config.settings import Config, Section, setting, with_environment, beside
 from monitor.errors import ConfigError
+
+if TYPE_CHECKING:  # the email package: imported by the functions that build a message
+    from email.message import EmailMessage
 
 __all__ = ["MailSettings", "mail_settings", "clean_header", "safe_href", "long_date",
            "display_day", "message_id", "build_message", "render", "message_bytes", "TRANSPORTS",
@@ -163,6 +161,11 @@ def message_id(key: str, domain: str) -> str:
 def build_message(settings: MailSettings, *, to: list[str], subject: str, text: str,
                   html: str | None, key: str, date: datetime) -> EmailMessage:
     """A multipart/alternative message (plain text first, HTML second) with safe headers."""
+    from email import policy
+    from email.message import EmailMessage
+    from email.utils import format_datetime as rfc2822_date
+    from email.utils import formataddr
+
     message = EmailMessage(policy=policy.SMTP)
     message.set_raw("Subject", encode_header(clean_header(subject), "Subject"))
     message.set_raw("From", formataddr((clean_header(settings.sender_name, 40), settings.sender),
@@ -185,12 +188,16 @@ def encode_header(text: str, name: str) -> str:
     long non-ASCII subject; the older ``Header`` class encodes it correctly, and a value set
     raw with lines this short is written as it is.
     """
+    from email.header import Header
+
     charset = "us-ascii" if text.isascii() else "utf-8"
     return Header(text, charset, header_name=name).encode(maxlinelen=76)
 
 
 def message_bytes(message: EmailMessage) -> bytes:
     """The message as sent: CRLF line ends, every header encoded for 7-bit transport."""
+    from email import policy
+
     return message.as_bytes(policy=policy.SMTP)
 
 

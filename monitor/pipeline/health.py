@@ -26,8 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import sqlite_utils
-
+from monitor.store.sql import Database
 from monitor.config.settings import Config, SourceConfig
 from monitor.text.i18n import add_messages, t
 from monitor.model import from_iso, to_iso
@@ -51,7 +50,7 @@ _LATER_COLUMNS = {
 }
 
 
-def create_tables(db: sqlite_utils.Database) -> None:
+def create_tables(db: Database) -> None:
     db.execute("""
         CREATE TABLE IF NOT EXISTS source_health (
             source TEXT PRIMARY KEY, state TEXT NOT NULL DEFAULT 'ok',

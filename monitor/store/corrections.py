@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterable, Sequence
 
-import sqlite_utils
-
+from monitor.store.sql import Database
 from monitor.store.eligibility import DIMENSION as ELIGIBILITY, ELIGIBLE, NOT_ELIGIBLE
 from monitor.model import Tag, to_iso
 
@@ -37,7 +36,7 @@ CREATE INDEX IF NOT EXISTS corrections_item ON corrections(item_id, id);
 """
 
 
-def schema(db: sqlite_utils.Database) -> None:
+def schema(db: Database) -> None:
     db.conn.executescript(_SCHEMA)
 
 

@@ -2,8 +2,9 @@
 
 One file, WAL mode and a busy timeout so a poll can write while people query. Every write
 runs in ``BEGIN IMMEDIATE`` through :meth:`Store.write`, so two writers queue for the lock
-instead of failing half-way. sqlite-utils manages the schema and full-text index; writes use
-plain SQL inside our own transactions (sqlite-utils' helpers commit on their own).
+instead of failing half-way. Reads and writes are plain SQL on the connection (``self.db``,
+:class:`monitor.store.sql.Database`, gives rows as dicts and tables' columns), writes inside
+our own transactions.
 """
 
 from __future__ import annotations
@@ -16,9 +17,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-import sqlite_utils
-
 from monitor.store import corrections
+from monitor.store.sql import Database
 from monitor.pipeline import dedup
 from monitor.store import search as fulltext
 from monitor.store.search import fts_query
@@ -42,6 +42,13 @@ CREATE TABLE IF NOT EXISTS items (
     handle TEXT
 );
 CREATE INDEX IF NOT EXISTS items_kind_deadline ON items(kind, deadline);
+-- monitor calls: the calls not closed in the listing's order, read in that order up to its
+-- LIMIT (without it, every call was sorted: 38 ms of 50 rows on 100,000 items)
+CREATE INDEX IF NOT EXISTS items_open_calls_order ON items(kind, deadline IS NULL, deadline, title)
+    WHERE status IS NULL OR status != 'closed';
+-- monitor legislation: newest first, the same way (was a sort of every item of the kind)
+CREATE INDEX IF NOT EXISTS items_newest ON items(kind, coalesce(published, first_seen) DESC,
+    title);
 CREATE INDEX IF NOT EXISTS items_kind_published ON items(kind, published);
 CREATE INDEX IF NOT EXISTS items_source ON items(source);
 -- roll_forward's "forthcoming and opened since" half of its OR (the other half uses
@@ -76,7 +83,7 @@ CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL
 # A feature's tables: a function creating them (IF NOT EXISTS), run at every open. The
 # composition root (monitor.app) passes every feature's hooks; see monitor.app.open_store.
 # Duplicate groups and tag corrections are the store's own: its queries read them.
-TableHook = Callable[[sqlite_utils.Database], None]
+TableHook = Callable[[Database], None]
 
 
 @dataclass
@@ -110,7 +117,7 @@ class Store:
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: cannot open database: {exc}") from exc
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
+        self.db = Database(conn)
         self._ensure_schema()
 
     def __enter__(self) -> "Store":

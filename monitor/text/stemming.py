@@ -3,22 +3,30 @@ full-text index's (:mod:`monitor.store.search`), one leaf module so the store ne
 
 from __future__ import annotations
 
-import snowballstemmer
+from functools import lru_cache
 
 __all__ = ["stem_sv", "stem_en"]
 
 _VOWELS = frozenset("aeiouyåäö")
 _CACHE_LIMIT = 200_000
-_sv = snowballstemmer.stemmer("swedish")
 _sv_cache: dict[str, str] = {}
 _en_cache: dict[str, str] = {}
+
+
+@lru_cache(maxsize=1)
+def _swedish():  # noqa: ANN202 - a snowballstemmer stemmer
+    """Snowball's Swedish stemmer, made on first use: importing snowballstemmer loads every
+    language it has (~10 ms a command that stems nothing would pay)."""
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("swedish")
 
 
 def stem_sv(word: str) -> str:
     """Snowball Swedish, then the definite endings it leaves (skolan → skol, boendet → boend)."""
     stem = _sv_cache.get(word)
     if stem is None:
-        stem = _sv.stemWord(word)
+        stem = _swedish().stemWord(word)
         if len(stem) >= 5 and stem.endswith("an") and stem[-3] not in _VOWELS:
             stem = stem[:-2]
         elif len(stem) >= 6 and stem.endswith("et") and stem[-3] not in _VOWELS:
