@@ -39,12 +39,12 @@ def test_a_correction_survives_retag_and_new_polls(cli, config_dir):
     config = load_config(config_dir)
     with open_store(database_path(config)) as store:  # the poll of a changed item re-tags it
         row = store.get_item(JUNIOR)
-        changed = Item(source="nordplus", native_id=row["native_id"], kind="call",
-                       title=row["title"], url=row["url"], summary=row["summary"] + " Ny text.",
-                       programme=row["programme"], language=row["language"])
+        changed = Item(source="nordplus", native_id=row.native_id, kind="call",
+                       title=row.title, url=row.url, summary=row.summary + " Ny text.",
+                       programme=row.programme, language=row.language)
         store.upsert_items([changed], now=NOW)
         tag_items(store, build_tagger(config), [changed], NOW)
-        tags = {t["tag"]: t for t in store.get_item(JUNIOR)["tags"]
+        tags = {t["tag"]: t for t in store.get_item(JUNIOR).tags
                 if t["dimension"] == "committee"}
         assert sorted(tags) == ["gvn", "kfn"]
         assert tags["kfn"]["evidence"] == ["Rättad av anna.l: Läsfrämjande hör till kulturen"]

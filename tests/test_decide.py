@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from monitor.store.rows import StoredItem
 from monitor.decisions.decide_by import decide_by, decide_by_cell, decide_by_for_row, decide_by_json, \
     format_decide_by
 from monitor.decisions.meetings import Body, Meetings
@@ -153,12 +155,12 @@ def test_zero_application_days():
 
 
 def test_row_uses_first_committee_tag_or_the_given_one():
-    row = {"kind": "call", "deadlines": ["2027-03-05T16:00:00+00:00"],
-           "committees": ["bun", "ks"]}
+    row = StoredItem(id="x", kind="call", deadlines=("2027-03-05T16:00:00+00:00",),
+                     committees=("bun", "ks"))
     assert decide_by_for_row(row, PLAN, now=NOW).committee == "bun"
     assert decide_by_for_row(row, PLAN, committee="ks", now=NOW).committee == "ks"
-    assert decide_by_for_row({**row, "committees": []}, PLAN, now=NOW).committee is None
-    assert decide_by_for_row({**row, "kind": "legislation"}, PLAN, now=NOW) is None
+    assert decide_by_for_row(replace(row, committees=()), PLAN, now=NOW).committee is None
+    assert decide_by_for_row(replace(row, kind="legislation"), PLAN, now=NOW) is None
 
 
 def test_json_and_lines():

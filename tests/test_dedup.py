@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from monitor.store.rows import ItemQuery
 from monitor.pipeline.dedup import CallKey, group_calls, title_words, update_groups
 from monitor.model import CALL, LEGISLATION, Item
 from tests.conftest import TZ, NOW
@@ -104,16 +105,16 @@ def test_query_items_lists_the_richer_row_once_with_both_links(store):
     other = call("uhr", "atlas", "Atlas partnerskap", programme="Atlas partnerskap",
                  deadlines=(datetime(2027, 3, 1, 23, 59, tzinfo=STHLM),))
     stored(store, [plain, rich, other])
-    rows = store.query_items(kind=CALL, now=NOW)
-    assert [r["id"] for r in rows] == ["nordplus:junior-2027", "uhr:atlas"]
-    assert [link["url"] for link in rows[0]["links"]] == [
+    rows = store.query_items(ItemQuery(kind=CALL), now=NOW)
+    assert [r.id for r in rows] == ["nordplus:junior-2027", "uhr:atlas"]
+    assert [link["url"] for link in rows[0].links] == [
         "https://nordplus.example/junior-2027", "https://uhr.example/np-junior"]
-    assert [link["source"] for link in rows[1]["links"]] == ["uhr"]
+    assert [link["source"] for link in rows[1].links] == ["uhr"]
     # Both stay stored; a filter that leaves out the richer one still shows the other.
-    assert len(store.query_items(kind=CALL, collapse_duplicates=False, now=NOW)) == 3
-    [only] = store.query_items(kind=CALL, sources=["uhr"], programme="Nordplus", now=NOW)
-    assert only["id"] == "uhr:np-junior"
-    assert store.get_item("uhr:np-junior")["links"][1]["id"] == "nordplus:junior-2027"
+    assert len(store.query_items(ItemQuery(kind=CALL, collapse_duplicates=False), now=NOW)) == 3
+    [only] = store.query_items(ItemQuery(kind=CALL, sources=["uhr"], programme="Nordplus"), now=NOW)
+    assert only.id == "uhr:np-junior"
+    assert store.get_item("uhr:np-junior").links[1]["id"] == "nordplus:junior-2027"
 
 
 def test_limit_counts_groups_not_rows(store):
@@ -121,24 +122,24 @@ def test_limit_counts_groups_not_rows(store):
                    call("uhr", "j", "Nordplus Junior", programme="Nordplus Junior"),
                    call("uhr", "a", "Atlas partnerskap", programme="Atlas",
                         deadlines=(datetime(2027, 3, 1, tzinfo=STHLM),))])
-    assert len(store.query_items(kind=CALL, limit=2, now=NOW)) == 2
+    assert len(store.query_items(ItemQuery(kind=CALL, limit=2), now=NOW)) == 2
 
 
 def test_groups_follow_changes(store):
     a = call("nordplus", "j", "Nordplus Junior 2027", programme="Nordplus Junior")
     b = call("uhr", "j", "Nordplus Junior", programme="Nordplus Junior")
     stored(store, [a, b])
-    assert len(store.query_items(kind=CALL, now=NOW)) == 1
+    assert len(store.query_items(ItemQuery(kind=CALL), now=NOW)) == 1
     b.deadlines = [datetime(2027, 2, 8, 23, 59, tzinfo=STHLM)]
     stored(store, [b])
-    assert len(store.query_items(kind=CALL, now=NOW)) == 2
+    assert len(store.query_items(ItemQuery(kind=CALL), now=NOW)) == 2
 
 
 def test_legislation_is_not_grouped(store):
     stored(store, [call("riksdagen", "1", "SOU 2026:8 Rättssäker samhällsvård", kind=LEGISLATION),
                    call("regeringen", "1", "SOU 2026:8 Rättssäker samhällsvård",
                         kind=LEGISLATION)])
-    assert len(store.query_items(kind=LEGISLATION, now=NOW)) == 2
+    assert len(store.query_items(ItemQuery(kind=LEGISLATION), now=NOW)) == 2
 
 
 def test_a_group_holds_one_item_per_source():

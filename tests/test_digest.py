@@ -115,8 +115,9 @@ def test_overview_caps_each_section_and_says_where_the_rest_are(config_dir, seed
                                              ('term "lärare" in title (+2)',), "t")], now=NOW)
     digest = _digest(config, seeded, later)
     new = digest.groups[0].sections[0]
-    assert [e.item_id for e in new.entries] == ["eu-funding:D", "eu-funding:H"]
-    assert len(new.shown) == 1 and new.more == 1
+    assert new.item_ids == ["eu-funding:D", "eu-funding:H"] and new.total == 2
+    assert [e.item_id for e in new.shown] == ["eu-funding:D"] and new.more == 1
+    assert new.hidden == ["eu-funding:H"]  # counted, not formatted: the mail never shows it
     text = parse(message_bytes(digest_message(config, digest, NOW))).get_body(
         ("plain",)).get_content()
     assert "… och 1 till (se alla med `monitor calls`)." in text

@@ -37,4 +37,4 @@ def test_checked_items_can_be_stored_whatever_their_text() -> None:
     with open_store(":memory:") as store:
         result = store.upsert_items([checked], now=NOW)
         assert result.new == ["s:id\ufffd"]
-        assert store.get_item("s:id\ufffd")["title"] == "Title Bcc: x"
+        assert store.get_item("s:id\ufffd").title == "Title Bcc: x"

@@ -10,15 +10,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from monitor.store.rows import ItemQuery
 from monitor.text import when
 from monitor.config.settings import database_path
 from monitor.decisions.decide_by import decide_by, decision_timeline, timeline_json
 from monitor.digests.build import Period, build_digest
 from monitor.digests.dispatch import digest_message, send_digests
-from monitor.digests.entry_facts import deadline_lines, matched_words, plain_why, summary_opening
 from monitor.mail.message import message_bytes
 from monitor.decisions.meetings import Body, Meetings
 from monitor.app import open_store
+from monitor.digests.entry_facts import summary_opening
+from monitor.store.rows import StoredItem
 from monitor.digests.subscriptions import Subscription
 from monitor.decisions.timeline_text import late_line, timeline_lines
 from tests.conftest import NOW, REPLAY
@@ -65,67 +67,6 @@ def test_iso_dates_in_titles_become_prose():
         "Nordplus Junior – ansökan senast 1 februari 2027"
     assert when.prose_dates_in("deadline 2027-02-01", "en") == "deadline 1 February 2027"
     assert when.prose_dates_in("Dnr 2027-13-45 och 12027-02-01") == "Dnr 2027-13-45 och 12027-02-01"
-
-
-# ------------------------------------------------------------------ entry facts
-def test_plain_why_names_words_and_programme_never_engine_words():
-    row = {"programme": "Erasmus+ skolutbildning", "tags": [
-        {"dimension": "committee", "tag": "bun", "evidence": [
-            "programme Erasmus+ school education → bun (+3)",
-            'term "skola" in title as "skolutbildning" (+3)',
-            'term "förskola" in summary as "förskolor" (+3)', "something new, unquoted"]},
-        {"dimension": "priority", "tag": "barn-och-unga",
-         "evidence": ["young people and staff across borders → barn-och-unga"]}]}
-    text = plain_why(row, ["bun"], "sv", priority_names={"barn-och-unga": "Barn och unga"},
-                     committee_names={"bun": "BUN"})
-    assert text == ("Matchade: skolutbildning, förskolor · programmet Erasmus+ skolutbildning"
-                    " · prioriterat område: Barn och unga")
-    english = plain_why(row, ["bun"], "en", priority_names={"barn-och-unga": "Children"},
-                        committee_names={})
-    assert english.startswith("Matched: skolutbildning, förskolor · the programme ")
-    assert matched_words(["unknown shape"]) == ([], [])
-    coded = {"programme": None, "tags": [{"dimension": "committee", "tag": "bun", "evidence": [
-        "code keywords=School education (Schools and learning) → bun (+3)"]}],
-        "corrections": [{"add": ["bun"], "text": "Rättad av anna.l: Skolan",
-                         "text_en": "Corrected by anna.l: Skolan"}]}
-    assert plain_why(coded, ["bun"], "sv", priority_names={}, committee_names={}) == (
-        "källans klassning Schools and learning · Rättad av anna.l: Skolan")
-    assert plain_why(coded, ["bun"], "en", priority_names={}, committee_names={}).endswith(
-        "Corrected by anna.l: Skolan")
-    assert plain_why({"tags": []}, ["bun"], "sv", priority_names={}, committee_names={}) == ""
-
-
-def test_summary_opening_skips_title_heading_and_date_sentences():
-    row = {"title": "Erasmus+ skolutbildning", "summary":
-           "Erasmus+ skolutbildning\n\nFörskolor och skolor kan söka stöd för utbyten. "
-           "Sista ansökningsdag för mobilitetsprojekt är 18 februari 2027 kl. 12.00. "
-           "Projekten varar två år.",
-           "extra": {"dates": [{"role": "deadline", "text": "Sista ansökningsdag för "
-                                "mobilitetsprojekt är 18 februari 2027 kl. 12.00."}]}}
-    assert summary_opening(row) == ("Förskolor och skolor kan söka stöd för utbyten. "
-                                    "Projekten varar två år.")
-    long = {"title": "x", "summary": "Ord " * 200 + "."}
-    assert len(summary_opening(long)) <= 300 and summary_opening(long).endswith("…")
-
-
-def test_every_deadline_with_what_it_is_for():
-    row = {"kind": "call", "deadlines": ["2027-02-18T11:00:00+00:00", "2027-03-05T11:00:00+00:00"],
-           "extra": {"dates": [
-               {"role": "deadline", "when": "2027-02-18T11:00:00+00:00",
-                "text": "Sista ansökningsdag för mobilitetsprojekt är 18 februari 2027 kl. 12.00."},
-               {"role": "deadline", "when": "2027-03-05T11:00:00+00:00",
-                "text": "Sista ansökningsdag för samarbetspartnerskap är 5 mars 2027 kl. 12.00."}]}}
-    assert deadline_lines(row, STHLM, "sv", NOW) == [
-        "Sista dag för mobilitetsprojekt: 18 februari 2027 kl. 12:00",
-        "Sista dag för samarbetspartnerskap: 5 mars 2027 kl. 12:00"]
-    two_stage = {"kind": "call", "deadlines": ["2027-01-10T16:00:00+00:00",
-                                               "2027-05-10T16:00:00+00:00"],
-                 "extra": {"deadline_model": "two-stage"}}
-    assert deadline_lines(two_stage, STHLM, "en", NOW) == [
-        "Deadline for stage 1: 10 January 2027, 17:00",
-        "Deadline for stage 2: 10 May 2027, 18:00"]
-    remiss = {"kind": "legislation", "deadlines": ["2027-01-15T22:59:00+00:00"]}
-    assert deadline_lines(remiss, STHLM, "sv", NOW) == ["Sista dag att svara: 15 januari 2027"]
 
 
 # ------------------------------------------------------------------ decision timeline
@@ -206,8 +147,8 @@ def _entries(text: str) -> list[str]:
 
 
 def test_replay_mail_speaks_plainly_and_carries_each_summary(config, replayed):  # noqa: ANN001
-    summaries = {row["title"]: summary_opening(row)
-                 for row in replayed.query_items(kind="call", now=NOW)}
+    summaries = {row.title: summary_opening(row)
+                 for row in replayed.query_items(ItemQuery(kind="call"), now=NOW)}
     checked = 0
     for committee in ("ks", "bun", "gvn", "san", "aon", "kfn", "shn", "bn", "all"):
         for lang in ("sv", "en"):
@@ -309,26 +250,6 @@ def test_digest_lists_the_decisions_of_the_coming_weeks(config, mail_env):  # no
         in text
 
 
-def test_amount_who_may_apply_and_region_when_the_source_gives_them():
-    from monitor.digests.entry_facts import amount_text, regions_text, who_may_apply
-    assert amount_text({"extra": {"budget_sek": 40000000}}, "sv") == "40 000 000 kr"
-    assert amount_text({"extra": {"budget": "30500"}}, "sv") == "30 500 euro"
-    assert amount_text({"extra": {"budget": "EUR 2 million"}}, "sv") == "EUR 2 million"
-    assert amount_text({"extra": {}}, "sv") == ""
-    assert who_may_apply({"extra": {"eligibility": ["kommuner", "regioner"]}}) == \
-        "kommuner, regioner"
-    assert who_may_apply({"eligibility": {"text": "Offentliga aktörer"}, "extra": {}}) == \
-        "Offentliga aktörer"
-    assert regions_text({"regions": ["Östersjöregionen"], "extra": {}}) == "Östersjöregionen"
-    assert regions_text({"extra": {"regions": ["Norden", "Baltikum"]}}) == "Norden, Baltikum"
-    assert regions_text({"extra": {}}) == ""
-    # else the summary's own sentence saying it (not a question, not a heading)
-    assert who_may_apply({"extra": {}, "summary": "ICLD\n\nVem kan ansöka?\n\nKommuner och "
-                          "regioner i Sverige kan ansöka om partnerskap. Mer text."}) == \
-        "Kommuner och regioner i Sverige kan ansöka om partnerskap."
-    assert who_may_apply({"extra": {}, "summary": "Stöd till forskning."}) == ""
-
-
 def test_entry_shows_amount_who_and_region_lines(config, mail_env):  # noqa: ANN001, F811
     from monitor.model import Item, Tag
     with open_store(database_path(config)) as store:
@@ -427,18 +348,18 @@ def test_decision_horizon_never_hides_a_hand_in_day(config):  # noqa: ANN001
     from monitor.model import to_iso
     plan = meetings(config)
     start = datetime(2026, 11, 23, 7, 0, tzinfo=timezone.utc)
-    rows = [{"id": f"{committee}{day}", "kind": "call", "status": "open", "title": "x",
-             "committees": [committee], "deadline": to_iso(start + timedelta(days=day)),
-             "deadlines": [to_iso(start + timedelta(days=day))]}
+    rows = [StoredItem(id=f"{committee}{day}", kind="call", status="open", title="x",
+                       committees=(committee,), deadline=to_iso(start + timedelta(days=day)),
+                       deadlines=(to_iso(start + timedelta(days=day)),))
             for committee in ("bun", "ks", "san") for day in range(1, 400, 2)]
     checked = 0
     for week in range(0, 52, 3):
         now = start + timedelta(weeks=week)
         horizon = decision_horizon(plan, now, 28)
         assert 0 < horizon <= CALLS_AHEAD_DAYS
-        near = [r for r in rows if now < datetime.fromisoformat(r["deadline"])
+        near = [r for r in rows if now < datetime.fromisoformat(r.deadline)
                 <= now + timedelta(days=horizon)]
-        ahead = [r for r in rows if datetime.fromisoformat(r["deadline"]) > now]
+        ahead = [r for r in rows if datetime.fromisoformat(r.deadline) > now]
         for owner in (None, "bun"):
             full = due_steps(ahead, plan, now, within_days=28, committee=owner)
             assert due_steps(near, plan, now, within_days=28, committee=owner) == full

@@ -113,7 +113,7 @@ def test_activities_refuse_bad_values(cli):
 
 def test_earlier_decisions_granted_and_closed(store):
     build(store)
-    rows = {r["id"]: r for r in store.query_items(now=datetime(2026, 11, 22, tzinfo=UTC))}
+    rows = {r.id: r for r in store.query_items(now=datetime(2026, 11, 22, tzinfo=UTC))}
     # application 1 (Erasmus+ KA220 2026, granted) speaks for the other Erasmus+ calls
     small = rows["eu-funding:ERASMUS-2026-KA210-SCH"]
     tz = __import__("zoneinfo").ZoneInfo("Europe/Stockholm")

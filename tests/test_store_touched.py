@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from monitor.store.rows import ItemQuery
 from monitor.pipeline.dedup import update_groups
 from monitor.model import CALL, LEGISLATION, Item
 from tests.conftest import TZ, NOW
@@ -23,7 +24,7 @@ def item(native_id: str, *, source: str = "s", kind: str = CALL, days: float | N
 
 
 def ids(rows: list[dict]) -> list[str]:
-    return sorted(r["id"] for r in rows)
+    return sorted(r.id for r in rows)
 
 
 def test_new_changed_and_closing_rows_only(store):
@@ -34,14 +35,12 @@ def test_new_changed_and_closing_rows_only(store):
     store.upsert_items([item("moved", days=120)], now=NOW - timedelta(days=1))
     store.roll_forward(WEEK_AGO - timedelta(days=1))  # "closed" closed before the window
     window = (WEEK_AGO, NOW)
-    assert ids(store.query_items(touched=window, now=NOW)) == ["s:act", "s:moved", "s:new"]
-    assert ids(store.query_items(touched=window, closing_until=NOW + timedelta(days=30),
-                                 now=NOW)) == ["s:act", "s:closing", "s:moved", "s:new"]
+    assert ids(store.query_items(ItemQuery(touched=window), now=NOW)) == ["s:act", "s:moved", "s:new"]
+    assert ids(store.query_items(ItemQuery(touched=window, closing_until=NOW + timedelta(days=30)), now=NOW)) == ["s:act", "s:closing", "s:moved", "s:new"]
     # the filters before it still apply; a window with nothing in it gives nothing
-    assert ids(store.query_items(kind=CALL, touched=window, now=NOW)) == ["s:moved", "s:new"]
-    assert store.query_items(touched=(OLD - timedelta(days=9), OLD - timedelta(days=1)),
-                             now=NOW) == []
-    assert ids(store.query_items(touched=window, collapse_duplicates=False, now=NOW)) == [
+    assert ids(store.query_items(ItemQuery(kind=CALL, touched=window), now=NOW)) == ["s:moved", "s:new"]
+    assert store.query_items(ItemQuery(touched=(OLD - timedelta(days=9), OLD - timedelta(days=1))), now=NOW) == []
+    assert ids(store.query_items(ItemQuery(touched=window, collapse_duplicates=False), now=NOW)) == [
         "s:act", "s:moved", "s:new"]
 
 
@@ -54,7 +53,7 @@ def test_decided_on_the_row_shown_for_a_group(store):
     store.upsert_items([item("copy", source="agency", title=title)], now=NOW - timedelta(days=1))
     update_groups(store, TZ)
     assert ids(store.query_items(now=NOW)) == ["portal:call"]
-    assert store.query_items(touched=(WEEK_AGO, NOW), now=NOW) == []
+    assert store.query_items(ItemQuery(touched=(WEEK_AGO, NOW)), now=NOW) == []
     # left out by a filter, the richer row no longer hides the copy, which is then news
-    assert ids(store.query_items(sources=["agency"], touched=(WEEK_AGO, NOW), now=NOW)) == [
+    assert ids(store.query_items(ItemQuery(sources=["agency"], touched=(WEEK_AGO, NOW)), now=NOW)) == [
         "agency:copy"]

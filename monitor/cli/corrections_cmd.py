@@ -73,20 +73,20 @@ def correct(ctx: typer.Context,
     if row is None:
         err.print(t("correct_not_found", lang, id=item_id), markup=False)
         raise typer.Exit(2)
-    before = row["committees"]
+    before = row.committees
     item = item_from_row(row)
     rules = tagger.tag(item)
     if add and not priority and not any(x.dimension == "priority" for x in rules):
         priority = [_default_priority(tagger, item.kind)]  # a relevant item has one
     now = st.now
     with store.write() as conn:
-        done = fixes.add(conn, row["id"], add_committees=add, remove_committees=remove,
+        done = fixes.add(conn, row.id, add_committees=add, remove_committees=remove,
                          add_priorities=[p for p in priority if p], remove_priorities=remove_priority,
                          reason=reason.strip(), by=_who(st, by), now=now)
-        store.replace_tags(row["id"], rules, now=now)
-    after = store.get_item(row["id"])["committees"]
+        store.replace_tags(row.id, rules, now=now)
+    after = store.get_item(row.id).committees
     none = t("correct_none", lang)
-    console.print(t("correct_done", lang, n=done.id, id=row["id"],
+    console.print(t("correct_done", lang, n=done.id, id=row.id,
                     before=", ".join(before) or none, after=", ".join(after) or none,
                     text=fixes.text(done, lang)), markup=False, highlight=False,
                   soft_wrap=True)

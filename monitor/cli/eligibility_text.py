@@ -7,6 +7,7 @@ from typing import Any
 from rich.text import Text
 
 from monitor.store.eligibility import read_eligibility, reason_text
+from monitor.store.rows import StoredItem
 from monitor.text.i18n import add_messages, t
 
 __all__ = ["eligibility_lines", "correction_lines", "item_eligibility", "eligibility_of_tags"]
@@ -24,14 +25,13 @@ add_messages({
 })
 
 
-def eligibility_lines(row: dict[str, Any], lang: str) -> list[Text]:
+def eligibility_lines(row: StoredItem, lang: str) -> list[Text]:
     """One line saying whether the municipality can apply; nothing for legislation."""
-    if row.get("kind") != "call" or not any(
-            tag["dimension"] == "eligibility" for tag in row.get("tags", ())):
+    if row.kind != "call" or not any(tag["dimension"] == "eligibility" for tag in row.tags):
         return []
-    if row.get("eligible") is False:
+    if row.eligible is False:
         return [Text(t("eligibility_no", lang, reason=reason_text(row, lang)), style="bold")]
-    return [Text(t("eligibility_yes" if row.get("eligible") else "eligibility_unknown", lang))]
+    return [Text(t("eligibility_yes" if row.eligible else "eligibility_unknown", lang))]
 
 
 def item_eligibility(tagger: Any, item: Any) -> dict[str, Any]:
@@ -45,10 +45,10 @@ def eligibility_of_tags(tags: list[Any]) -> dict[str, Any]:
                               "evidence": list(x.evidence)} for x in tags])
 
 
-def correction_lines(row: dict[str, Any], lang: str) -> list[Text]:
+def correction_lines(row: StoredItem, lang: str) -> list[Text]:
     """"Rättad av anna.l (2026-11-22): Läsfrämjande är kultur (+kfn, −bun)" per correction."""
     lines = []
-    for c in row.get("corrections", ()):
+    for c in row.corrections:
         changes = [f"+{x}" for x in c["add"] + c["add_priorities"]] + \
             [f"−{x}" for x in c["remove"] + c["remove_priorities"]]
         who = c["text_en"] if lang == "en" else c["text"]

@@ -19,6 +19,7 @@ from monitor.decisions.earlier import earlier_for_row
 from monitor.decisions.timeline_text import late_line, timeline_lines
 from monitor.text.i18n import add_messages, format_date, format_datetime, t
 from monitor.store.listing import JSON_FIELDS, item_json, list_items, public_row
+from monitor.store.rows import ItemQuery, StoredItem
 from monitor.decisions.meetings import meetings
 from monitor.model import CALL, LEGISLATION, STATUSES, from_iso
 from monitor.cli.common import (SHEET_FORMATS, OutputOption, SheetFormatOption, State, check_format,
@@ -36,8 +37,8 @@ add_messages({
 })
 
 
-def _status(row: dict[str, Any], lang: str) -> str:
-    return t(f"status_{row['status']}", lang) if row.get("status") in STATUSES else ""
+def _status(row: StoredItem, lang: str) -> str:
+    return t(f"status_{row.status}", lang) if row.status in STATUSES else ""
 
 
 def _local(value: str | None, tz: Any) -> datetime | date | None:
@@ -51,7 +52,7 @@ def _local(value: str | None, tz: Any) -> datetime | date | None:
     return local.replace(tzinfo=None)
 
 
-def _sheet(st: State, kind: str, rows: list[dict[str, Any]], output: Optional[Path]) -> None:
+def _sheet(st: State, kind: str, rows: list[StoredItem], output: Optional[Path]) -> None:
     """``--format xlsx``: one row per item, Swedish or English headers."""
     lang, tz = st.lang, st.tz
     keys = ["col_id", "col_title", "col_programme", "col_status", "col_opens", "col_deadline",
@@ -60,16 +61,16 @@ def _sheet(st: State, kind: str, rows: list[dict[str, Any]], output: Optional[Pa
     if kind != CALL:
         keys = [k for k in keys if k not in ("col_status", "col_opens", "decide.column")]
 
-    def cells(row: dict[str, Any]) -> list[Any]:
-        values = {"col_id": row["id"], "col_title": row["title"],
-                  "col_programme": row["programme"], "col_status": _status(row, lang),
-                  "col_opens": _local(row["opens"], tz),
-                  "col_deadline": _local(row["deadline"], tz),
-                  "show_deadlines": [format_datetime(d, tz) for d in row["deadlines"]],
-                  "decide.column": decide_by_cell(row.get("decide_by"), lang, tz=tz),
-                  "col_committees": row["committees"], "col_priorities": row["priorities"],
-                  "col_published": _local(row["published"], tz), "col_source": row["source"],
-                  "col_url": row["url"], "col_summary": row["summary"]}
+    def cells(row: StoredItem) -> list[Any]:
+        values = {"col_id": row.id, "col_title": row.title,
+                  "col_programme": row.programme, "col_status": _status(row, lang),
+                  "col_opens": _local(row.opens, tz),
+                  "col_deadline": _local(row.deadline, tz),
+                  "show_deadlines": [format_datetime(d, tz) for d in row.deadlines],
+                  "decide.column": decide_by_cell(getattr(row, "decide_by", None), lang, tz=tz),
+                  "col_committees": row.committees, "col_priorities": row.priorities,
+                  "col_published": _local(row.published, tz), "col_source": row.source,
+                  "col_url": row.url, "col_summary": row.summary}
         return [values[k] for k in keys]
     write_sheet(output, [t(k, lang) for k in keys], [cells(r) for r in rows], lang=lang,
                 sheet=t("sheet_calls" if kind == CALL else "sheet_legislation", lang))
@@ -85,24 +86,24 @@ def _list_items(ctx: typer.Context, *, kind: str, fmt: str, limit: Optional[int]
     filters["sources"] = resolve_sources(config, filters.get("sources", ()))
     store = st.read_store
     tz, lang, now = st.tz, st.lang, st.now
-    rows = list_items(config, store, kind=kind, order=order, limit=limit, now=now, lang=lang,
-                      **filters)
+    rows = list_items(config, store, ItemQuery(kind=kind, order=order, limit=limit, **filters),
+                      now=now, lang=lang)
     if kind == CALL:
         calendar = meetings(config, store)
         columns = [("handle", t("col_id", lang)), ("deadline", t("col_deadline", lang)),
                    ("status", t("col_status", lang)), ("decide_by", t("decide.column", lang)),
                    ("title", t("col_title_more", lang))]
 
-        def cells(row: dict[str, Any]) -> list[Any]:
-            return [row["handle"], format_datetime(row["deadline"], tz), _status(row, lang),
-                    decide_by_cell(row["decide_by"], lang, tz=tz), _title_cell(row)]
+        def cells(row: StoredItem) -> list[Any]:
+            return [row.handle, format_datetime(row.deadline, tz), _status(row, lang),
+                    decide_by_cell(row.decide_by, lang, tz=tz), _title_cell(row)]
     else:
         columns = [("handle", t("col_id", lang)), ("published", t("col_published", lang)),
                    ("deadline", t("col_deadline", lang)), ("title", t("col_title_more", lang))]
 
-        def cells(row: dict[str, Any]) -> list[Any]:
-            return [row["handle"], format_date(row["published"] or row["first_seen"], tz),
-                    format_datetime(row["deadline"], tz), _title_cell(row)]
+        def cells(row: StoredItem) -> list[Any]:
+            return [row.handle, format_date(row.published or row.first_seen, tz),
+                    format_datetime(row.deadline, tz), _title_cell(row)]
     if fmt == "xlsx":
         _sheet(st, kind, rows, output)
         return
@@ -113,8 +114,8 @@ def _list_items(ctx: typer.Context, *, kind: str, fmt: str, limit: Optional[int]
          no_wrap=("handle", "deadline", "published", "status"), narrow_widths={"decide_by": 14})
     if fmt == "table":
         for row in rows:  # what the funder said about the committee's earlier applications
-            for line in row.get("earlier") or []:
-                console.print(f"{row['handle']}: {line}", markup=False, soft_wrap=True)
+            for line in getattr(row, "earlier", ()):
+                console.print(f"{row.handle}: {line}", markup=False, soft_wrap=True)
     if kind == CALL:  # decide-by rests on example dates or a calendar ending soon: say so
         note = meeting_note(calendar, now, lang, names={
             c: com.display_name(lang) for c, com in committees(st.config).items()})
@@ -122,11 +123,11 @@ def _list_items(ctx: typer.Context, *, kind: str, fmt: str, limit: Optional[int]
             (console if fmt == "table" else err).print(note, markup=False)
 
 
-def _title_cell(row: dict[str, Any]) -> Text:
+def _title_cell(row: StoredItem) -> Text:
     """The title, and under it the programme and committees: one wrapping column, so the
     table fits 80 columns however long the title."""
-    cell = Text(row["title"])
-    more = " · ".join(part for part in (row["programme"] or "", ", ".join(row["committees"]))
+    cell = Text(row.title)
+    more = " · ".join(part for part in (row.programme or "", ", ".join(row.committees))
                       if part)
     if more:
         cell.append("\n" + more, style="dim")
@@ -204,31 +205,31 @@ def show(ctx: typer.Context, item_id: str = typer.Argument(..., metavar="ID"),
         out = item_json(store, row, lang=lang, tz=tz, now=st.now)
         typer.echo(json.dumps(out, ensure_ascii=False, indent=2, default=str))
         return
-    history = store.history(row["id"])
-    first, last = store.poll(row["first_poll"]), store.poll(row["last_poll"])
-    lines = [Text(row["title"], style="bold"), Text(row["url"] or "")]
-    fields = [("col_id", row["id"]), ("col_kind", row["kind"]),
-              ("col_programme", row["programme"]), ("col_status", _status(row, lang)),
-              ("col_opens", format_datetime(row["opens"], tz)),
-              ("col_deadline", format_datetime(row["deadline"], tz)),
-              ("col_published", format_date(row["published"], tz)),
-              ("col_committees", ", ".join(row["committees"])),
-              ("show_regions", ", ".join(row["regions"]))]
+    history = store.history(row.id)
+    first, last = store.poll(row.first_poll), store.poll(row.last_poll)
+    lines = [Text(row.title, style="bold"), Text(row.url or "")]
+    fields = [("col_id", row.id), ("col_kind", row.kind),
+              ("col_programme", row.programme), ("col_status", _status(row, lang)),
+              ("col_opens", format_datetime(row.opens, tz)),
+              ("col_deadline", format_datetime(row.deadline, tz)),
+              ("col_published", format_date(row.published, tz)),
+              ("col_committees", ", ".join(row.committees)),
+              ("show_regions", ", ".join(row.regions))]
     lines += [Text(f"{t(key, lang)}: {value}") for key, value in fields if value]
-    lines.append(Text(f"{t('col_handle', lang)}: {row['handle']}"))
+    lines.append(Text(f"{t('col_handle', lang)}: {row.handle}"))
     lines += eligibility_lines(row, lang)
-    if len(row["deadlines"]) > 1:
-        shown = ", ".join(format_datetime(d, tz) for d in row["deadlines"])
+    if len(row.deadlines) > 1:
+        shown = ", ".join(format_datetime(d, tz) for d in row.deadlines)
         lines.append(Text(f"{t('show_deadlines', lang)}: {shown}"))
-    if row["summary"]:
-        lines += [Text(""), Text(row["summary"])]
+    if row.summary:
+        lines += [Text(""), Text(row.summary)]
     earlier = earlier_for_row(store, row, lang, tz, st.now)
     if earlier:
         lines += [Text("")] + [Text(line, style="bold") for line in earlier]
     lines += _timeline_text(st, row, lang)
     lines += [Text(""), Text(t("show_tags", lang), style="bold")]
-    if row["tags"]:
-        for tag in row["tags"]:  # the full evidence; the points only with --verbose
+    if row.tags:
+        for tag in row.tags:  # the full evidence; the points only with --verbose
             score = f" ({tag['score']:.2f})" if verbose else ""
             evidence = tag["evidence"] if verbose else [
                 re.sub(r" \([+-][\d.]+(, fallback)?\)$", "", e) for e in tag["evidence"]]
@@ -246,9 +247,9 @@ def show(ctx: typer.Context, item_id: str = typer.Argument(..., metavar="ID"),
     else:
         lines.append(Text("  " + t("show_no_history", lang)))
     lines += [Text(""), Text(t("show_provenance", lang), style="bold")]
-    lines.append(Text("  " + t("show_first_seen", lang, time=format_datetime(row["first_seen"], tz),
+    lines.append(Text("  " + t("show_first_seen", lang, time=format_datetime(row.first_seen, tz),
                                 poll=_poll_label(first))))
-    lines.append(Text("  " + t("show_last_seen", lang, time=format_datetime(row["last_seen"], tz),
+    lines.append(Text("  " + t("show_last_seen", lang, time=format_datetime(row.last_seen, tz),
                                 poll=_poll_label(last))))
     for line in lines:
         console.print(line)
@@ -259,14 +260,14 @@ def _near_ids(store: Any, wanted: str) -> list[str]:
     (shown by their handle: the way to type them)."""
     import difflib
     by_name: dict[str, str] = {}
-    for ident, handle in store.conn.execute("SELECT id, handle FROM items"):
+    for ident, handle in store.item_names():
         for name in (ident, ident.split(":", 1)[-1], handle or ""):
             by_name.setdefault(name.lower(), handle or ident)
     close = difflib.get_close_matches(wanted.lower(), list(by_name), n=3, cutoff=0.75)
     return list(dict.fromkeys(by_name[name] for name in close))
 
 
-def _timeline_text(st: State, row: dict[str, Any], lang: str) -> list[Text]:
+def _timeline_text(st: State, row: StoredItem, lang: str) -> list[Text]:
     """The call's decision steps and what is late, as the digest shows them."""
     calendar = meetings(st.config, st.read_store)
     line = timeline_for_row(row, calendar, now=st.now)

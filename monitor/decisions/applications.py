@@ -193,21 +193,21 @@ def start_application(store: Store, item_id: str, committee: str, *,
     item = store.get_item(item_id)
     if item is None:
         raise ApplicationError("appl.unknown_item", id=item_id, hint=_suggest(store, item_id))
-    if item["kind"] != CALL:
-        raise ApplicationError("appl.not_a_call", id=item["id"], kind=item["kind"])
+    if item.kind != CALL:
+        raise ApplicationError("appl.not_a_call", id=item.id, kind=item.kind)
     pair_partners(partners, countries)  # refused before anything is written
     at = _step_time(on, None, tz, now)
     with store.write() as conn:
         clash = conn.execute(
             f"SELECT id FROM applications WHERE item_id = ? AND committee = ? AND status IN "
             f"({', '.join('?' for _ in OPEN_STATUSES)})",
-            [item["id"], committee, *OPEN_STATUSES]).fetchone()
+            [item.id, committee, *OPEN_STATUSES]).fetchone()
         if clash:
             raise ApplicationError("appl.duplicate", committee=committee, id=clash[0],
-                                   item=item["id"])
+                                   item=item.id)
         cur = conn.execute("INSERT INTO applications (item_id, committee, status, created, "
                            "updated) VALUES (?, ?, ?, ?, ?)",
-                           (item["id"], committee, INTENT, to_iso(at), to_iso(at)))
+                           (item.id, committee, INTENT, to_iso(at), to_iso(at)))
         app_id = int(cur.lastrowid)
         _add_event(conn, app_id, Event(INTENT, at, by, note, amount))
         _add_partners(conn, app_id, partners, countries)
@@ -319,7 +319,7 @@ def _set_details(conn: sqlite3.Connection, app_id: int, details: Mapping[str, st
 
 
 def _suggest(store: Store, wanted: str) -> str:
-    ids = [r[0] for r in store.db.execute("SELECT id FROM items WHERE kind = 'call'").fetchall()]
+    ids = [ident for ident, _ in store.item_names(kind="call")]
     natives = {i.split(":", 1)[-1]: i for i in ids}
     close = difflib.get_close_matches(wanted, ids, n=3, cutoff=0.6)
     close += [natives[n] for n in difflib.get_close_matches(wanted, list(natives), n=3,
@@ -363,11 +363,13 @@ def list_applications(store: Store, *, committee: str | None = None, year: int |
 
 
 def _load(store: Store, where: str, params: list[Any]) -> list[Application]:
-    rows = list(store.db.query(
-        "SELECT a.*, i.title, i.url, i.programme, i.deadlines FROM applications a "
-        f"LEFT JOIN items i ON i.id = a.item_id {where} ORDER BY a.id", params))
+    rows = list(store.db.query(f"SELECT a.* FROM applications a {where} ORDER BY a.id", params))
     if not rows:
         return []
+    calls = store.item_columns([r["item_id"] for r in rows],
+                               ("title", "url", "programme", "deadlines"))
+    rows = [{"title": None, "url": None, "programme": None, "deadlines": None,
+             **calls.get(r["item_id"], {}), **r} for r in rows]
     marks = ", ".join("?" for _ in rows)
     ids = [r["id"] for r in rows]
     events: dict[int, list[Event]] = {}

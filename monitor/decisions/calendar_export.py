@@ -25,6 +25,7 @@ from monitor.mail.message import display_day, long_date, safe_href
 from monitor.decisions.meetings import meetings
 from monitor.model import CALL, from_iso
 from monitor.store.database import Store
+from monitor.store.rows import ItemQuery, StoredItem
 
 __all__ = ["build_calendar", "event_uid"]
 
@@ -43,20 +44,18 @@ def event_uid(item_id: str, role: str) -> str:
     return f"{role}-{hashlib.sha256(item_id.encode()).hexdigest()[:24]}@{UID_DOMAIN}"
 
 
-def _sequence(store: Store, row: dict[str, Any], now: datetime) -> int:
-    changes = store.conn.execute(
-        "SELECT count(*) FROM item_history WHERE item_id = ? AND field IN ('deadlines', 'opens')",
-        [row["id"]]).fetchone()[0]
-    passed = sum(1 for d in row["deadlines"] if from_iso(d) < now)
+def _sequence(store: Store, row: StoredItem, now: datetime) -> int:
+    changes = store.date_changes(row.id)
+    passed = sum(1 for d in row.deadlines if from_iso(d) < now)
     return changes + passed
 
 
-def _event(row: dict[str, Any], role: str, when: datetime, summary: str, description: str,
+def _event(row: StoredItem, role: str, when: datetime, summary: str, description: str,
            sequence: int, tz: Any, now: datetime) -> Event:
     day = display_day(when, tz)
-    stamp = from_iso(row["updated"]) or now
+    stamp = from_iso(row.updated) or now
     event = Event()
-    event.add("uid", event_uid(row["id"], role))
+    event.add("uid", event_uid(row.id, role))
     event.add("summary", summary)
     event.add("dtstart", day)
     event.add("dtend", day + timedelta(days=1))
@@ -65,13 +64,13 @@ def _event(row: dict[str, Any], role: str, when: datetime, summary: str, descrip
     event.add("sequence", sequence)
     event.add("description", description)
     event.add("transp", "TRANSPARENT")  # an all-day marker must not block the day
-    href = safe_href(row["url"])
+    href = safe_href(row.url)
     if href:
         event.add("url", href)
     return event
 
 
-def _decide_by_events(config: Config, row: dict[str, Any], committee: str | None, lang: str,
+def _decide_by_events(config: Config, row: StoredItem, committee: str | None, lang: str,
                       now: datetime, sequence: int, description: str, ks_step: bool,
                       plan_meetings: Any = None) -> list[Event]:
     """The first cut-off of the KS decision the call needs (monitor.decisions.decide_by), if still open;
@@ -85,12 +84,12 @@ def _decide_by_events(config: Config, row: dict[str, Any], committee: str | None
     day, whose = action
     text = format_decide_by(plan, lang, tz=tz) + "\n" + description
     events = [_event(row, "decide-by", datetime.combine(day, time(12), tz),
-                     t(f"decide.calendar_{whose}", lang, title=row["title"]), text, sequence, tz,
+                     t(f"decide.calendar_{whose}", lang, title=row.title), text, sequence, tz,
                      now)]
     if ks_step and whose == "committee" and plan.ks_submission is not None:
         events.append(_event(row, "ks-submission",
                              datetime.combine(plan.ks_submission, time(12), tz),
-                             t("decide.calendar_ks", lang, title=row["title"]), text, sequence,
+                             t("decide.calendar_ks", lang, title=row.title), text, sequence,
                              tz, now))
     return events
 
@@ -112,25 +111,25 @@ def build_calendar(config: Config, store: Store, *, committee: str | None = None
         name = t("calendar_name_committee", lang,
                  name=committees(config)[committee].display_name(lang))
     calendar.add("x-wr-calname", name)
-    rows = store.query_items(kind=CALL, include_closed=False, committee=committee, now=now,
-                             eligible_only=True)  # as `monitor calls`: refused calls left out
+    rows = store.query_items(ItemQuery(  # as `monitor calls`: refused calls left out
+        kind=CALL, include_closed=False, committee=committee, eligible_only=True), now=now)
     in_force = meetings(config, store)  # the file's dates and the fetched calendars
     for row in rows:
         sequence = _sequence(store, row, now)
-        lines = [row["url"] or "", row["programme"] or "", row["id"]]
+        lines = [row.url or "", row.programme or "", row.id]
         description = "\n".join(line for line in lines if line)
-        deadline = from_iso(row["deadline"])
+        deadline = from_iso(row.deadline)
         if deadline is not None:
-            title = f"{row['title']} ({long_date(deadline, tz, lang)})"
+            title = f"{row.title} ({long_date(deadline, tz, lang)})"
             calendar.add_component(_event(row, "deadline", deadline,
                                           t("calendar_deadline", lang, title=title), description,
                                           sequence, tz, now))
         for decision in _decide_by_events(config, row, committee, lang, now, sequence,
                                           description, ks_step, in_force):
             calendar.add_component(decision)
-        opens = from_iso(row["opens"])
+        opens = from_iso(row.opens)
         if opens is not None and opens > now:
             calendar.add_component(_event(row, "opens", opens,
-                                          t("calendar_opens", lang, title=row["title"]), description,
+                                          t("calendar_opens", lang, title=row.title), description,
                                           sequence, tz, now))
     return calendar.to_ical()

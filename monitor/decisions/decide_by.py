@@ -16,13 +16,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable
 from zoneinfo import ZoneInfo
 
 from monitor.text.i18n import add_messages, t
 from monitor.mail.message import display_day
 from monitor.decisions.meetings import Meetings
 from monitor.model import from_iso, to_iso
+from monitor.store.rows import StoredItem
 from monitor.text.when import prose_day
 
 
@@ -125,7 +126,7 @@ def first_action(plan: DecideBy | None) -> tuple[date, str] | None:
     return plan.ks_submission, "ks"
 
 
-def decide_by_for_row(row: Mapping[str, Any], meetings: Meetings, *,
+def decide_by_for_row(row: StoredItem, meetings: Meetings, *,
                       committee: str | None = None, now: datetime
                       ) -> DecideBy | None:
     """:func:`decide_by` for an item row from ``Store.query_items`` / ``get_item``.
@@ -133,10 +134,10 @@ def decide_by_for_row(row: Mapping[str, Any], meetings: Meetings, *,
     The owning committee is ``committee`` when given, else the row's first committee tag
     (the highest scored), else none (the board's step alone).
     """
-    if row.get("kind") not in (None, "call"):
+    if row.kind not in ("", "call"):
         return None
-    owner = committee or next(iter(row.get("committees") or []), None)
-    deadlines = [from_iso(d) for d in row.get("deadlines") or []]
+    owner = committee or next(iter(row.committees), None)
+    deadlines = [from_iso(d) for d in row.deadlines]
     return decide_by([d for d in deadlines if d is not None], owner, meetings, now)
 
 
@@ -318,7 +319,7 @@ def decision_timeline(plan: DecideBy | None, meetings: Meetings, now: datetime, 
                     beyond_plan=plan.beyond_plan)
 
 
-def timeline_for_row(row: Mapping[str, Any], meetings: Meetings, *, committee: str | None = None,
+def timeline_for_row(row: StoredItem, meetings: Meetings, *, committee: str | None = None,
                      now: datetime,
                      later_rounds: Iterable[datetime] = ()) -> Timeline | None:
     """:func:`decision_timeline` for an item row (see :func:`decide_by_for_row`)."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Mapping
 from zoneinfo import ZoneInfo
 
 from monitor.decisions.applications import GRANTED, REJECTED, Application, list_applications
@@ -19,6 +18,7 @@ from monitor.text.i18n import add_messages, t
 from monitor.text.longdates import long_day
 from monitor.model import from_iso
 from monitor.store.database import Store
+from monitor.store.rows import StoredItem
 
 __all__ = ["Earlier", "earlier_decisions", "earlier_lines", "decided_applications",
            "earlier_for_row"]
@@ -40,18 +40,18 @@ def decided_applications(store: Store) -> list[Application]:
     return list_applications(store, statuses=(GRANTED, REJECTED))
 
 
-def earlier_decisions(store: Store, row: Mapping[str, Any], tz: ZoneInfo, *,
+def earlier_decisions(store: Store, row: StoredItem, tz: ZoneInfo, *,
                       decided: list[Application] | None = None) -> list[Earlier]:
     """Decided applications for other calls of ``row``'s programme, newest decision first."""
-    programme = (row.get("programme") or "").strip().casefold()
-    if row.get("kind") not in (None, "call") or not programme:
+    programme = (row.programme or "").strip().casefold()
+    if row.kind not in ("", "call") or not programme:
         return []
     decided = decided_applications(store) if decided is None else decided
-    source = row.get("source") or row["id"].split(":", 1)[0]
+    source = row.source or row.id.split(":", 1)[0]
     found = []
     for app in decided:  # the application carries its call's programme: no query per row
         decision = app.decision
-        if (decision is None or app.item_id == row["id"]
+        if (decision is None or app.item_id == row.id
                 or app.item_id.split(":", 1)[0] != source
                 or (app.programme or "").strip().casefold() != programme):
             continue
@@ -70,7 +70,7 @@ add_messages({
 })
 
 
-def earlier_lines(earlier: list[Earlier], row: Mapping[str, Any], lang: str, tz: ZoneInfo,
+def earlier_lines(earlier: list[Earlier], row: StoredItem, lang: str, tz: ZoneInfo,
                   now: datetime, *, next_round: bool = True) -> list[str]:
     """One sentence per earlier decision; the call's own window as the next round when its
     deadline is still to come at ``now``."""
@@ -86,18 +86,18 @@ def earlier_lines(earlier: list[Earlier], row: Mapping[str, Any], lang: str, tz:
     return lines
 
 
-def _window(row: Mapping[str, Any], lang: str, tz: ZoneInfo, now: datetime) -> str:
+def _window(row: StoredItem, lang: str, tz: ZoneInfo, now: datetime) -> str:
     """"15 september 2017–15 oktober 2017": opening to the next deadline ("" when none)."""
-    coming = sorted(d for d in (from_iso(x) for x in row.get("deadlines") or [])
+    coming = sorted(d for d in (from_iso(x) for x in row.deadlines)
                     if d is not None and d >= now)
     if not coming:
         return ""
-    opens = from_iso(row.get("opens")) if row.get("opens") else None
+    opens = from_iso(row.opens) if row.opens else None
     last = long_day(coming[0], lang, tz)
     return f"{long_day(opens, lang, tz)}–{last}" if opens and opens < coming[0] else last
 
 
-def earlier_for_row(store: Store, row: Mapping[str, Any], lang: str, tz: ZoneInfo,
+def earlier_for_row(store: Store, row: StoredItem, lang: str, tz: ZoneInfo,
                     now: datetime, *, decided: list[Application] | None = None,
                     next_round: bool = True) -> list[str]:
     """:func:`earlier_lines` of :func:`earlier_decisions` for one item row."""

@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Any
 from monitor.config.settings import Config
 from monitor.errors import FetchError, MeetingFetch, MonitorError
 from monitor.decisions.meetings import Body, Meetings, meetings_in_force, parse_ics_dates  # noqa: F401
-from monitor.model import to_iso
+# the fetched dates' table is the calendar's (monitor.decisions.meetings reads and writes it)
+from monitor.decisions.meetings import create_table, save_fetched_dates  # noqa: F401
 from monitor.store.database import Store
 
 if TYPE_CHECKING:
@@ -35,9 +36,6 @@ __all__ = ["refresh_meetings", "meetings_in_force", "parse_meeting_page", "Meeti
 _INSYN_DATE = re.compile(r"protokoll\?(?:[^\"'<>\s]*&(?:amp;)?)?date=(\d{4}-\d{2}-\d{2})")
 
 
-def create_table(db: Any) -> None:
-    db.execute("CREATE TABLE IF NOT EXISTS meeting_dates (body TEXT NOT NULL, day TEXT NOT NULL,"
-               " origin TEXT NOT NULL, fetched TEXT NOT NULL, PRIMARY KEY (body, day))")
 
 
 
@@ -96,10 +94,7 @@ def refresh_meetings(config: Config, store: Store, *, now: datetime,
         for body, found in results.items():
             if isinstance(found, str):
                 continue  # keep the last good dates
-            conn.execute("DELETE FROM meeting_dates WHERE body = ?", [body])
-            conn.executemany("INSERT INTO meeting_dates VALUES (?, ?, ?, ?)",
-                             [(body, d.isoformat(), calendar.bodies[body].url, to_iso(now))
-                              for d in sorted(found)])
+            save_fetched_dates(conn, body, found, calendar.bodies[body].url, now)
             updated += 1
     return updated, errors
 

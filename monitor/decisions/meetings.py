@@ -14,12 +14,13 @@ import sqlite3
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 from zoneinfo import ZoneInfo
 
 from monitor.config.committees import load_committees
 from monitor.config.settings import DEFAULT_TIMEZONE, Config, Key, Settings, check_table, read_toml
 from monitor.errors import ConfigError
+from monitor.model import to_iso
 
 __all__ = ["Body", "Meetings", "load_meetings", "meetings", "DEFAULT_SUBMISSION_DAYS",
            "DEFAULT_APPLICATION_DAYS", "DEFAULT_BOARD"]
@@ -190,6 +191,21 @@ def meetings(config: Config, store: Any = None) -> Meetings:
     if store is None:
         return calendar
     return meetings_in_force(calendar, store)
+
+
+def create_table(db: Any) -> None:
+    """The dates :mod:`monitor.decisions.meeting_sources` fetched, per body (the composition
+    root registers it with that feature)."""
+    db.execute("CREATE TABLE IF NOT EXISTS meeting_dates (body TEXT NOT NULL, day TEXT NOT NULL,"
+               " origin TEXT NOT NULL, fetched TEXT NOT NULL, PRIMARY KEY (body, day))")
+
+
+def save_fetched_dates(conn: sqlite3.Connection, body: str, days: Iterable[date], origin: str,
+                       now: datetime) -> None:
+    """Replace ``body``'s fetched dates (the caller holds the write transaction)."""
+    conn.execute("DELETE FROM meeting_dates WHERE body = ?", [body])
+    conn.executemany("INSERT INTO meeting_dates VALUES (?, ?, ?, ?)",
+                     [(body, d.isoformat(), origin, to_iso(now)) for d in sorted(days)])
 
 
 def meetings_in_force(calendar: Meetings, store: Any) -> Meetings:

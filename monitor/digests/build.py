@@ -11,31 +11,27 @@ no committee got.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 from typing import Any, Iterable
 
-from monitor.decisions.activities import unreported_visits
 from monitor.config.committees import committees, priorities
 from monitor.config.settings import Config
-from monitor.decisions.decide_by import decide_by_for_row, decision_timeline, format_decide_by
-from monitor.digests.decision_steps import (decision_horizon, due_step_text, due_steps, meeting_note,
-                             next_round_after, open_calls)
-from monitor.decisions.earlier import decided_applications, earlier_for_row
-from monitor.digests.entry_facts import (amount_text, deadline_lines, plain_why, regions_text,
-                          summary_opening, who_may_apply)
-from monitor.pipeline.health import source_problems
-from monitor.text.i18n import add_messages, t
-from monitor.mail.message import display_day, long_date, safe_href
-from monitor.decisions.timeline_text import late_line, timeline_lines
-from monitor.text.when import prose_dates_in
+from monitor.decisions.activities import unreported_visits
+from monitor.decisions.earlier import decided_applications
 from monitor.decisions.meetings import meetings
-from monitor.model import CALL, CLOSED, LEGISLATION, OPEN, from_iso, to_iso
-from monitor.digests.model import (SECTIONS, Digest, DigestEntry, DigestGroup, DigestSection, Period,
-                           count_phrase)
 from monitor.decisions.progress import progress_lines
-from monitor.store.database import Store
+from monitor.digests.decision_steps import (decision_horizon, due_step_text, due_steps,
+                                            meeting_note, open_calls)
+from monitor.digests.entries import EntryWriter
+from monitor.digests.model import (SECTIONS, Digest, DigestEntry, DigestGroup, DigestSection,
+                                   Period, count_phrase)
 from monitor.digests.subscriptions import ALL, Subscription, digest_settings
+from monitor.model import CALL, CLOSED, LEGISLATION, OPEN, from_iso
+from monitor.pipeline.health import source_problems
+from monitor.store.database import Store
+from monitor.store.rows import ItemQuery, StoredItem
+from monitor.text.i18n import add_messages, t
+from monitor.text.when import prose_dates_in
 
 __all__ = ["Period", "Digest", "DigestGroup", "DigestSection", "DigestEntry", "Subscription",
            "build_digest", "reminder_builder", "count_phrase", "SECTIONS", "CATCH_UP_DAYS"]
@@ -45,7 +41,6 @@ __all__ = ["Period", "Digest", "DigestGroup", "DigestSection", "DigestEntry", "S
 CATCH_UP_DAYS = 14
 #: "Att besluta de närmaste veckorna" looks this far ahead
 DECISION_DAYS = 28
-CHANGE_FIELDS = ("deadlines", "opens", "status")
 
 add_messages({
     "digest_title": {"sv": "Omvärldsbevakning", "en": "Horizon scanning"},
@@ -60,17 +55,9 @@ add_messages({
                            "en": "Open calls no committee got"},
     "digest_group_topics": {"sv": "Bevakade ämnen", "en": "Followed topics"},
     "digest_why_topic": {"sv": "matchar ämnet ”{topic}”", "en": "matches the topic “{topic}”"},
-    "digest_why_tagged": {"sv": "taggad till {name}", "en": "tagged to {name}"},
     "digest_why_unassigned": {"sv": "ingen nämnd matchade; källan anger utlysningen som {status}",
                        "en": "no committee matched; the source lists the call as {status}"},
-    "digest_change_deadlines": {"sv": "Sista dag", "en": "Deadline"},
-    "digest_change_opens": {"sv": "Öppnar", "en": "Opens"},
-    "digest_change_status": {"sv": "Status", "en": "Status"},
-    "digest_none_value": {"sv": "ingen", "en": "none"},
     "digest_source_problems": {"sv": "Källor som inte fungerar", "en": "Sources not working"},
-    "digest_invited": {"sv": "{name} är remissinstans – svar senast {deadline}",
-                       "en": "{name} is asked to respond – reply by {deadline}"},
-    "digest_invited_undated": {"sv": "{name} är remissinstans", "en": "{name} is asked to respond"},
     "digest_see_calls": {"sv": "se alla med `monitor calls`", "en": "see all with `monitor calls`"},
     "digest_see_legislation": {"sv": "se alla med `monitor legislation`",
                                "en": "see all with `monitor legislation`"},
@@ -85,32 +72,15 @@ add_messages({
 })
 
 
-def _unless_in(text: str, shown: str) -> str:
-    """``text``, unless ``shown`` already says it (a sentence of the summary's opening)."""
-    return "" if text and text.rstrip(".") in shown else text
-
-
 def _in_window(stamp: str | None, since: datetime, until: datetime) -> bool:
     when = from_iso(stamp)
     return when is not None and since < when <= until
 
 
-def _changes(store: Store, since: datetime, until: datetime) -> dict[str, list[dict[str, Any]]]:
-    """History rows of the tracked date/status fields in the window, by item."""
-    out: dict[str, list[dict[str, Any]]] = {}
-    marks = ", ".join(f"'{f}'" for f in CHANGE_FIELDS)
-    # ISO stamps in UTC compare as text: the index on changed_at finds the window's rows.
-    for row in store.db.query(
-            f"SELECT item_id, field, old, new, changed_at FROM item_history WHERE field IN"
-            f" ({marks}) AND changed_at > ? AND changed_at <= ? ORDER BY id",
-            [to_iso(since), to_iso(until)]):
-        if _in_window(row["changed_at"], since, until):
-            out.setdefault(row["item_id"], []).append(row)
-    return out
-
-
-class _Builder:
-    """Builds one digest; holds what every section needs (clock, language, change log)."""
+class _Builder(EntryWriter):
+    """Builds one digest: chooses its entries (the entries themselves:
+    :class:`~monitor.digests.entries.EntryWriter`); holds what every section needs (clock,
+    language, change log)."""
 
     def __init__(self, config: Config, store: Store, sub: Subscription, period: Period,
                  since: datetime, until: datetime) -> None:
@@ -119,7 +89,7 @@ class _Builder:
         self.lang, self.tz = sub.lang, config.settings.tz
         self.closing_days = digest_settings(config).closing_days
         self.catch_up_days = digest_settings(config).catch_up_days
-        self.changes = _changes(store, since, until)
+        self.changes = store.changes_between(since, until)
         self.committees = committees(config)
         self.priorities = priorities(config)
         self.meetings = meetings(config, store)
@@ -127,30 +97,39 @@ class _Builder:
         self.priority_names = {p: pri.display_name(self.lang)
                                for p, pri in self.priorities.items()}
         self.catch_up, self.older = False, 0
+        self.topic_of: dict[str, str] = {}  # a followed open call found by its topic
+        self.shared = store.snapshot_memo()  # entry facts and plans shared by a run's digests
+        self._plans = self.shared if self.shared is not None else {}  # EntryWriter.plan
+        #: the overview shows this many entries per section (None: a committee's, all)
+        self.cap: int | None = None
+        #: the committee(s) whose tags say why a row is here: written only for the entries
+        #: made (a row may fit no section; the overview shows few)
+        self.tagged_for: dict[str, str | tuple[str, ...]] = {}
         self.decided = decided_applications(store)
 
-    def is_older(self, row: dict) -> bool:
+    def is_older(self, row: StoredItem) -> bool:
         """Catch-up: neither published nor opened in the last :data:`CATCH_UP_DAYS` days, and
         not closing soon (a call that closes soon is always shown)."""
         start = self.until - timedelta(days=self.catch_up_days)
-        if any(when and when > start for when in (from_iso(row.get("published")),
-                                                  from_iso(row.get("opens")))):
+        if any(when and when > start for when in (from_iso(row.published),
+                                                  from_iso(row.opens))):
             return False
-        deadline = from_iso(row["deadline"])
+        deadline = from_iso(row.deadline)
         return not (deadline and self.until < deadline
                     <= self.until + timedelta(days=self.closing_days))
 
-    def drop_older(self, chosen: dict[str, tuple[dict, list[str]]]) -> int:
+    def drop_older(self, chosen: dict[str, tuple[StoredItem, list[str]]]) -> int:
         """Remove the catch-up's older new rows from ``chosen``; how many there were."""
         older = [key for key, (row, _) in chosen.items()
-                 if _in_window(row["first_seen"], self.since, self.until) and self.is_older(row)]
+                 if _in_window(row.first_seen, self.since, self.until) and self.is_older(row)]
         for key in older:
             del chosen[key]
         return len(older)
 
-    def followed_open_calls(self, days: int | None = None) -> list[dict]:
-        """Light rows of the open calls this subscription follows, closing within ``days``
-        (:data:`monitor.digests.decision_steps.CALLS_AHEAD_DAYS`); a topic's rows carry ``topic``."""
+    def followed_open_calls(self, days: int | None = None) -> list[StoredItem]:
+        """Light items of the open calls this subscription follows, closing within ``days``
+        (:data:`monitor.digests.decision_steps.CALLS_AHEAD_DAYS`); those found by a topic
+        are in ``topic_of``."""
         sources = list(self.sub.sources)
         ahead: dict[str, Any] = {"sources": sources} if days is None else {
             "sources": sources, "days": days}
@@ -158,14 +137,15 @@ class _Builder:
             return open_calls(self.store, self.until, **ahead)
         rows = [r for r in open_calls(self.store, self.until, committee=self.sub.committee,
                                       **ahead)
-                if not self.sub.priorities or set(r["priorities"]) & set(self.sub.priorities)]
-        seen = {r["id"] for r in rows}
+                if not self.sub.priorities or set(r.priorities) & set(self.sub.priorities)]
+        seen = {r.id for r in rows}
         for topic in self.sub.topics:
-            found = {r["id"] for r in self.store.query_items(
-                search=topic, kind=CALL, statuses=(OPEN,), sources=sources, now=self.until)}
+            found = {r.id for r in self.store.query_items(ItemQuery(
+                search=topic, kind=CALL, statuses=(OPEN,), sources=sources), now=self.until)}
             for row in open_calls(self.store, self.until, ids=found - seen, **ahead):
-                seen.add(row["id"])
-                rows.append(dict(row, topic=topic))
+                seen.add(row.id)
+                self.topic_of[row.id] = topic
+                rows.append(row)
         return rows
 
     def decisions(self) -> list[str]:
@@ -175,178 +155,109 @@ class _Builder:
             return []
         due = due_steps(self.followed_open_calls(horizon), self.meetings, self.until,
                         within_days=DECISION_DAYS,
-                        committee=None if self.sub.committee == ALL else self.sub.committee)
+                        committee=None if self.sub.committee == ALL else self.sub.committee,
+                        timelines=self.steps)
         return [due_step_text(d, self.lang, self.names, self.tz,
-                              title=prose_dates_in(d.row["title"], self.lang)) for d in due]
+                              title=prose_dates_in(d.row.title, self.lang)) for d in due]
 
-    def entries_for(self, rows: Iterable[dict]) -> dict[str, DigestEntry]:
-        """Full entries of these (light) rows, with the subscription's reasons."""
+    def entries_for(self, rows: Iterable[StoredItem]) -> dict[str, DigestEntry]:
+        """Full entries of these (light) items, with the subscription's reasons."""
+        wanted = [light.id for light in rows]
+        full = self.store.items_by_id(wanted)
         out = {}
-        for light in rows:
-            row = self.store.get_item(light["id"])
+        for ident in wanted:
+            row = full.get(ident)
             if row is None:
                 continue
-            why = [t("digest_why_topic", self.lang, topic=light["topic"])] \
-                if light.get("topic") else self.tag_reasons(row, self.sub.committee)
-            out[row["id"]] = self.entry(row, why)
+            topic = self.topic_of.get(ident)
+            why = [t("digest_why_topic", self.lang, topic=topic)] if topic \
+                else self.tag_reasons(row, self.sub.committee)
+            out[row.id] = self.entry(row, why)
         return out
 
     def follow(self, committee: str | None, topics: Iterable[str], *,
-               reported_only: bool = True, **filters: Any) -> dict[str, tuple[dict, list[str]]]:
+               reported_only: bool = True, **filters: Any,
+               ) -> dict[str, tuple[StoredItem, list[str]]]:
         """Rows the subscription follows for ``committee`` (and ``topics``), with reasons.
 
         ``reported_only``: only rows a section can take (new, changed or closing in the
         window), so a digest reads what it may report, not every item it follows.
-        ``filters`` go to ``Store.query_items`` as they are.
+        ``filters`` are fields of the :class:`~monitor.store.rows.ItemQuery`.
         """
-        chosen: dict[str, tuple[dict, list[str]]] = {}
-        sources = list(self.sub.sources)
+        chosen: dict[str, tuple[StoredItem, list[str]]] = {}
+        sources = tuple(self.sub.sources)
         narrow: dict[str, Any] = dict(
             touched=(self.since, self.until),
             closing_until=self.until + timedelta(days=self.closing_days)) if reported_only else {}
         narrow.update(filters)
         if committee is not None:
-            for row in self.store.query_items(committee=committee, sources=sources,
-                                              now=self.until, **narrow):
-                if self.sub.priorities and not set(row["priorities"]) & set(self.sub.priorities):
+            for row in self.store.query_items(ItemQuery(committee=committee, sources=sources,
+                                                        **narrow), now=self.until):
+                if self.sub.priorities and not set(row.priorities) & set(self.sub.priorities):
                     continue
-                chosen[row["id"]] = (row, self.tag_reasons(row, committee))
+                chosen[row.id] = (row, [])
+                self.tagged_for[row.id] = committee
         for topic in topics:
             # a call the municipality cannot apply for is never mailed (monitor.store.eligibility)
-            for row in self.store.query_items(search=topic, sources=sources, now=self.until,
-                                              eligible_only=True, **narrow):
+            for row in self.store.query_items(ItemQuery(search=topic, sources=sources,
+                                                        eligible_only=True, **narrow),
+                                              now=self.until):
                 reason = t("digest_why_topic", self.lang, topic=topic)
-                chosen.setdefault(row["id"], (row, []))[1].append(reason)
+                chosen.setdefault(row.id, (row, []))[1].append(reason)
         return chosen
 
-    def tag_reasons(self, row: dict, committee: str | Iterable[str]) -> list[str]:
-        """Why the row is here, in plain words (monitor.digests.entry_facts.plain_why)."""
-        wanted = [committee] if isinstance(committee, str) else list(committee)
-        text = plain_why(row, wanted, self.lang, committee_names=self.names,
-                         priority_names=self.priority_names)
-        return [text] if text else [t("digest_why_tagged", self.lang, name=", ".join(
-            self.names.get(c, c) for c in wanted))]
-
-    def sections(self, chosen: dict[str, tuple[dict, list[str]]]) -> list[DigestSection]:
+    def sections(self, chosen: dict[str, tuple[StoredItem, list[str]]]) -> list[DigestSection]:
         new, closing, changed, legislation = [], [], [], []
         horizon = self.until + timedelta(days=self.closing_days)
         for row, why in chosen.values():
-            is_new = _in_window(row["first_seen"], self.since, self.until)
-            deadline = from_iso(row["deadline"])
-            if (row["kind"] == LEGISLATION and deadline is not None
+            is_new = _in_window(row.first_seen, self.since, self.until)
+            deadline = from_iso(row.deadline)
+            if (row.kind == LEGISLATION and deadline is not None
                     and self.until < deadline <= horizon):  # a remiss or consultation to answer
-                closing.append(self.entry(row, why))
-            elif row["kind"] == LEGISLATION and is_new:
-                legislation.append(self.entry(row, why))
-            elif row["kind"] == CALL and is_new and row["status"] != CLOSED:
-                new.append(self.entry(row, why))
-            elif row["id"] in self.changes and not is_new:
-                changed.append(self.entry(row, why, self.changes[row["id"]]))
-            elif (row["kind"] == CALL and row["status"] == OPEN and deadline is not None
+                closing.append((row, why))
+            elif row.kind == LEGISLATION and is_new:
+                legislation.append((row, why))
+            elif row.kind == CALL and is_new and row.status != CLOSED:
+                new.append((row, why))
+            elif row.id in self.changes and not is_new:
+                changed.append((row, why, self.changes[row.id]))
+            elif (row.kind == CALL and row.status == OPEN and deadline is not None
                   and self.until < deadline <= horizon):
-                closing.append(self.entry(row, why))
+                closing.append((row, why))
         return [s for s in (
             self.section("new_calls", new), self.section("closing", closing),
             self.section("changed", changed), self.section("legislation", legislation))
-            if s.entries]
+            if s.total]
 
-    def section(self, key: str, entries: list[DigestEntry]) -> DigestSection:
-        entries.sort(key=lambda e: (not e.invited, e.deadline_iso is None, e.deadline_iso or "",
-                                    e.title))  # remisser the municipality must answer first
+    def section(self, key: str, chosen: list[tuple[Any, ...]]) -> DigestSection:
+        """The section of these (row, why[, changes]), sorted as the entries are: remisser
+        the municipality must answer first, then by deadline and title. Under a ``cap``
+        (the overview) only the entries shown are formatted; the rest are counted."""
+        keyed = sorted(chosen, key=lambda c: (not self.invited(c[0]), c[0].deadline is None,
+                                              c[0].deadline or "",
+                                              prose_dates_in(c[0].title, self.lang)))
+        shown = keyed if self.cap is None else keyed[:self.cap]
         heading = t(f"digest_section_{key}", self.lang, days=self.closing_days)
-        return DigestSection(key=key, heading=heading, entries=entries)
+        entries = [self.entry(row, self.tag_reasons(row, self.tagged_for[row.id]) + why
+                              if row.id in self.tagged_for else why, *changes)
+                   for row, why, *changes in shown]
+        return DigestSection(key=key, heading=heading, entries=entries, cap=self.cap,
+                             hidden=[c[0].id for c in keyed[len(shown):]])
 
-    def entry(self, row: dict, why: list[str], changes: list[dict] = ()) -> DigestEntry:
-        deadline = from_iso(row["deadline"])
-        status = row["status"]
-        timeline, late, decide_text = self.timeline(row)
-        summary = summary_opening(row)
-        return DigestEntry(
-            item_id=row["id"], title=prose_dates_in(row["title"], self.lang),
-            url=row["url"] or "",
-            href=safe_href(row["url"]), kind=row["kind"], source=row["source"],
-            programme=row["programme"] or "",
-            status=t(f"status_{status}", self.lang) if status in ("open", "forthcoming",
-                                                                   "closed") else "",
-            opens=long_date(row["opens"], self.tz, self.lang),
-            deadline=long_date(row["deadline"], self.tz, self.lang),
-            deadline_iso=row["deadline"],
-            days_left=((display_day(deadline, self.tz) - self.until.astimezone(self.tz).date())
-                       .days if deadline else None),
-            why=list(why), changes=[self.describe(c) for c in changes],
-            also=[f"{link['source']}: {link['url']}" for link in row.get("links", [])[1:]],
-            decide_by=decide_text, summary=summary,
-            deadlines=deadline_lines(row, self.tz, self.lang, self.until),
-            amount=amount_text(row, self.lang), who=_unless_in(who_may_apply(row), summary),
-            region=regions_text(row), timeline=timeline, late=late,
-            committees=[self.committees[c].display_name(self.lang)
-                        for c in row["committees"] if c in self.committees],
-            invited=self.invited(row),
-            earlier=earlier_for_row(self.store, row, self.lang, self.tz, self.until,
-                                    decided=self.decided)
-            if row["kind"] == CALL else [])
-
-    def invited(self, row: dict) -> str:
-        """The line saying the municipality is a remissinstans, for a remiss that lists it."""
-        if not (row.get("extra") or {}).get("invited"):
-            return ""
-        name = self.config.settings.section("municipality").get("name") or "Tyresö kommun"
-        deadline = long_date(row["deadline"], self.tz, self.lang)
-        key = "digest_invited" if deadline else "digest_invited_undated"
-        return t(key, self.lang, name=name, deadline=deadline)
-
-    def timeline(self, row: dict) -> tuple[list[str], str, str]:
-        """An open call's decision steps, what is late, and the one-line decide-by
-        (monitor.decisions.decide_by): for the subscription's committee, or (the ``all`` overview) the
-        call's first committee tag."""
-        if row["kind"] != CALL or row["status"] == CLOSED:
-            return [], "", ""
-        owner = self.sub.committee if self.sub.committee != ALL else None
-        plan = decide_by_for_row(row, self.meetings, committee=owner, now=self.until)
-        later = self.later_rounds(row) if plan is not None and plan.too_late else ()
-        line = decision_timeline(plan, self.meetings, self.until, later_rounds=later)
-        name = self.names.get(plan.committee or "") if plan else None
-        return (timeline_lines(line, self.lang, self.names, self.tz),
-                late_line(line, self.lang, self.names, self.tz, board=self.meetings.board),
-                format_decide_by(plan, self.lang, committee_name=name, tz=self.tz))
-
-    def later_rounds(self, row: dict) -> list[datetime]:
-        """The next deadline of another round of the same call (monitor.digests.decision_steps)."""
-        return next_round_after(self.store, row, self.until)
-
-    def describe(self, change: dict[str, Any]) -> str:
-        """``Sista dag: 15 januari 2027 → 1 februari 2027`` (only the dates that differ)."""
-        old, new = change["old"], change["new"]
-        if change["field"] == "deadlines":
-            before, after = set(json.loads(old or "[]")), set(json.loads(new or "[]"))
-            old_text = self.dates(sorted(before - after))
-            new_text = self.dates(sorted(after - before))
-        elif change["field"] == "opens":
-            old_text, new_text = self.dates([old] if old else []), self.dates([new] if new else [])
-        else:
-            old_text = t(f"status_{old}", self.lang) if old else t("digest_none_value", self.lang)
-            new_text = t(f"status_{new}", self.lang) if new else t("digest_none_value", self.lang)
-        return f"{t('digest_change_' + change['field'], self.lang)}: {old_text} → {new_text}"
-
-    def dates(self, values: list[str]) -> str:
-        return ", ".join(long_date(v, self.tz, self.lang) for v in values) or t(
-            "digest_none_value", self.lang)
-
-    def unassigned(self) -> list[DigestEntry]:
+    def unassigned(self) -> list[tuple[StoredItem, list[str]]]:
         """New calls still open or forthcoming that no committee got, so none goes unseen."""
-        entries = []
-        for row in self.store.query_items(kind=CALL, include_closed=False,
-                                          sources=list(self.sub.sources), now=self.until,
-                                          touched=(self.since, self.until),
-                                          eligible_only=True):
-            if row["committees"] or not _in_window(row["first_seen"], self.since, self.until):
+        found = []
+        for row in self.store.query_items(ItemQuery(
+                kind=CALL, include_closed=False, sources=tuple(self.sub.sources),
+                touched=(self.since, self.until), eligible_only=True), now=self.until):
+            if row.committees or not _in_window(row.first_seen, self.since, self.until):
                 continue
             if self.catch_up and self.is_older(row):
                 self.older += 1
                 continue
-            status = t(f"status_{row['status']}", self.lang) if row["status"] else "?"
-            entries.append(self.entry(row, [t("digest_why_unassigned", self.lang, status=status)]))
-        return entries
+            status = t(f"status_{row.status}", self.lang) if row.status else "?"
+            found.append((row, [t("digest_why_unassigned", self.lang, status=status)]))
+        return found
 
 
 def build_digest(config: Config, store: Store, sub: Subscription, period: Period, *,
@@ -359,6 +270,8 @@ def build_digest(config: Config, store: Store, sub: Subscription, period: Period
     """
     builder = _Builder(config, store, sub, period, since, until)
     builder.catch_up = catch_up and builder.catch_up_days > 0
+    if sub.committee == ALL:
+        builder.cap = digest_settings(config)["overview_cap"]
     lang = sub.lang
     if sub.committee != ALL:
         audience = builder.committees[sub.committee].display_name(lang)
@@ -368,7 +281,9 @@ def build_digest(config: Config, store: Store, sub: Subscription, period: Period
         chosen = {}
         for ident in builder.committees:
             for key, (row, _) in builder.follow(ident, ()).items():
-                chosen.setdefault(key, (row, builder.tag_reasons(row, row["committees"])))
+                chosen.setdefault(key, (row, []))
+        # why each is here: all its committees' tags
+        builder.tagged_for = {key: row.committees for key, (row, _) in chosen.items()}
         for key, (row, why) in builder.follow(None, sub.topics).items():
             chosen.setdefault(key, (row, []))[1].extend(why)
     older = builder.drop_older(chosen) if builder.catch_up else 0
@@ -376,9 +291,7 @@ def build_digest(config: Config, store: Store, sub: Subscription, period: Period
     if sub.committee == ALL:
         sections.append(builder.section("unassigned", builder.unassigned()))
         older += builder.older
-        cap = digest_settings(config)["overview_cap"]
         for section in sections:
-            section.cap = cap
             section.see = t("digest_see_legislation" if section.key == "legislation"
                             else "digest_see_calls", lang)
     decisions = builder.decisions()
@@ -386,7 +299,7 @@ def build_digest(config: Config, store: Store, sub: Subscription, period: Period
         cap = digest_settings(config)["overview_cap"]
         decisions = decisions[:cap] + [t("digest_more", lang, n=len(decisions) - cap,
                                          see=t("digest_see_calls", lang))]
-    groups = [DigestGroup(None, [s for s in sections if s.entries])]
+    groups = [DigestGroup(None, [s for s in sections if s.total])]
     groups = [g for g in groups if g.sections]
     applications = progress_lines(store, None if sub.committee == ALL else sub.committee, until,
                                   meetings=builder.meetings, lang=lang, tz=builder.tz)

@@ -9,18 +9,19 @@ ends within three months (:func:`meeting_note`).
 from __future__ import annotations
 
 import bisect
-import json
 import re
 import weakref
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
-from monitor.decisions.decide_by import COMMITTEE_HANDIN, KS_HANDIN, Step, timeline_for_row
+from monitor.decisions.decide_by import (COMMITTEE_HANDIN, KS_HANDIN, Step, Timeline,
+                                         timeline_for_row)
 from monitor.text.i18n import add_messages, t
 from monitor.decisions.meetings import Meetings
 from monitor.model import from_iso, to_iso
+from monitor.store.rows import StoredItem
 from monitor.text.when import prose, prose_day
 
 __all__ = ["DueStep", "due_steps", "due_step_text", "meeting_note", "open_calls",
@@ -58,60 +59,18 @@ class DueStep:
     """A hand-in day ahead for one followed call: ``days`` from today to ``step.day``."""
 
     step: Step
-    row: Mapping[str, Any]
+    row: StoredItem
     days: int
 
 
 def open_calls(store: Any, now: datetime, *, committee: str | None = None,
                sources: Sequence[str] = (), ids: Iterable[str] | None = None,
-               days: int = CALLS_AHEAD_DAYS) -> list[dict[str, Any]]:
+               days: int = CALLS_AHEAD_DAYS) -> list[StoredItem]:
     """Open calls tagged to ``committee`` (None: to any committee; ``ids``: only these, tagged
-    or not), closing within ``days``: light rows (id, kind, status, title, programme, source, deadline,
-    deadlines, committees, priorities), one per duplicate group (the richer row).
-
-    A lean query on purpose: the digest and the reminders read these for every subscription,
-    and the decorated ``Store.query_items`` rows (evidence, links) are not needed to find a
-    hand-in day.
-    """
-    where = ["kind = 'call'", "status = 'open'", "deadline > :now", "deadline <= :until"]
-    if ids is None or committee:
-        where.append("items.id IN (SELECT item_id FROM tags WHERE dimension = 'committee'"
-                     + (" AND tag = :committee)" if committee else ")"))
-    params: dict[str, Any] = {"now": to_iso(now), "until": to_iso(now + timedelta(days=days)),
-                              "committee": committee}
-    if sources:
-        where.append(f"source IN ({', '.join(f':s{i}' for i in range(len(sources)))})")
-        params.update({f"s{i}": s for i, s in enumerate(sources)})
-    if ids is not None:
-        wanted = list(ids)
-        where.append(f"items.id IN ({', '.join(f':i{i}' for i in range(len(wanted)))})"
-                     if wanted else "0")
-        params.update({f"i{i}": v for i, v in enumerate(wanted)})
-    rows = list(store.db.query(
-        "SELECT items.id, kind, status, title, programme, source, deadline, deadlines,"
-        " g.group_id, g.richness FROM items LEFT JOIN item_groups g ON g.item_id = items.id"
-        " WHERE " + " AND ".join(where) + " ORDER BY deadline, title", params))
-    best: dict[Any, dict[str, Any]] = {}
-    for row in rows:  # one per duplicate group: the richer, then the smaller id
-        key = row["group_id"] if row["group_id"] is not None else ("id", row["id"])
-        old = best.get(key)
-        if old is None or (row["richness"] or 0, old["id"]) > (old["richness"] or 0, row["id"]):
-            best[key] = row
-    kept = [r for r in rows if best.get(r["group_id"] if r["group_id"] is not None
-                                        else ("id", r["id"])) is r]
-    tags: dict[str, dict[str, list[str]]] = {}
-    for start in range(0, len(kept), 400):
-        chunk = [r["id"] for r in kept[start:start + 400]]
-        for tag in store.db.query(
-                "SELECT item_id, dimension, tag FROM tags WHERE item_id IN "
-                f"({', '.join('?' * len(chunk))}) ORDER BY dimension, score DESC, tag", chunk):
-            tags.setdefault(tag["item_id"], {}).setdefault(tag["dimension"], []).append(
-                tag["tag"])
-    for row in kept:
-        row["deadlines"] = json.loads(row["deadlines"] or "[]")
-        row["committees"] = tags.get(row["id"], {}).get("committee", [])
-        row["priorities"] = tags.get(row["id"], {}).get("priority", [])
-    return kept
+    or not), closing within ``days``: light items (:meth:`Store.open_calls`), one per
+    duplicate group (the richer row)."""
+    return store.open_calls(now, now + timedelta(days=days), committee=committee,
+                            tagged=ids is None, sources=sources, ids=ids)
 
 
 def decision_horizon(meetings: Meetings, now: datetime, within_days: int) -> int:
@@ -147,28 +106,32 @@ def decision_horizon(meetings: Meetings, now: datetime, within_days: int) -> int
                (following + timedelta(days=meetings.application_days) - today).days + 1)
 
 
-def due_steps(rows: Iterable[Mapping[str, Any]], meetings: Meetings, now: datetime, *,
-              within_days: int, committee: str | None = None) -> list[DueStep]:
+def due_steps(rows: Iterable[StoredItem], meetings: Meetings, now: datetime, *,
+              within_days: int, committee: str | None = None,
+              timelines: Callable[[StoredItem], Timeline | None] | None = None,
+              ) -> list[DueStep]:
     """Committee and board hand-in days from today up to ``within_days`` ahead, soonest first.
 
     ``committee``: the owning committee (a committee's digest); None takes each row's first
-    committee (the overview).
+    committee (the overview). ``timelines``: each row's decision steps for that committee,
+    when the caller has them (:meth:`monitor.digests.entries.EntryWriter.steps`).
     """
     today = now.astimezone(meetings.tz).date()
     out = []
     seen = set()
     for row in rows:
-        line = timeline_for_row(row, meetings, committee=committee, now=now)
+        line = timelines(row) if timelines is not None \
+            else timeline_for_row(row, meetings, committee=committee, now=now)
         if line is None or line.too_late:
             continue
         for step in line.steps:
             days = (step.day - today).days
             if step.kind in (COMMITTEE_HANDIN, KS_HANDIN) and not step.missed \
-                    and 0 <= days <= within_days and (row["id"], step.kind) not in seen:
-                seen.add((row["id"], step.kind))
+                    and 0 <= days <= within_days and (row.id, step.kind) not in seen:
+                seen.add((row.id, step.kind))
                 out.append(DueStep(step, row, days))
     return sorted(out, key=lambda d: (d.step.day, d.step.kind != COMMITTEE_HANDIN,
-                                      str(d.row.get("title"))))
+                                      str(d.row.title)))
 
 
 def due_step_text(due: DueStep, lang: str, names: Mapping[str, str], tz: ZoneInfo,
@@ -177,8 +140,8 @@ def due_step_text(due: DueStep, lang: str, names: Mapping[str, str], tz: ZoneInf
     (sista dag 18 februari 2027)``."""
     body = names.get(due.step.body or "", (due.step.body or "").upper())
     return t("steps.line", lang, day=prose_day(due.step.day, lang), body=body,
-             title=title or due.row.get("title"),
-             deadline=prose(due.row.get("deadline"), tz, lang, with_time=False))
+             title=title or due.row.title,
+             deadline=prose(due.row.deadline, tz, lang, with_time=False))
 
 
 def days_phrase(days: int, lang: str) -> str:
@@ -223,18 +186,14 @@ def _rounds_ahead(store: Any, until: datetime) -> dict[tuple[str, str], dict[str
     """Every open or forthcoming call ahead whose title carries a year, as
     {(programme, source): {undated title: sorted [(deadline, id)]}}: one light query,
     remembered until the store is written (by this connection or another)."""
-    version = (to_iso(until), store.conn.total_changes,
-               store.conn.execute("PRAGMA data_version").fetchone()[0])
+    version = (to_iso(until), *store.data_version())
     cached = _ROUNDS.get(store)
     if cached is not None and cached[0] == version:
         return cached[1]
     rounds: dict[tuple[str, str], dict[str, list[tuple[str, str]]]] = {}
-    for ident, title, deadlines, programme, source in store.conn.execute(
-            "SELECT id, title, deadlines, programme, source FROM items WHERE kind = 'call' AND"
-            " status IN ('open', 'forthcoming') AND deadline > ? AND programme IS NOT NULL"
-            " AND title GLOB '*20[0-9][0-9]*'", [to_iso(until)]):
+    for ident, title, deadlines, programme, source in store.dated_rounds(until):
         rounds.setdefault((programme, source), {}).setdefault(_undated(title), []).extend(
-            (d, ident) for d in json.loads(deadlines))
+            (d, ident) for d in deadlines)
     result = {k: {title: sorted(v) for title, v in by_title.items()}
               for k, by_title in rounds.items()}
     _ROUNDS[store] = (version, result)
@@ -246,15 +205,15 @@ def _undated(title: str) -> str:
     return " ".join(re.sub(r"[\d\W_]+", " ", title.lower()).split())
 
 
-def next_round_after(store: Any, row: Mapping[str, Any], until: datetime) -> list[datetime]:
+def next_round_after(store: Any, row: StoredItem, until: datetime) -> list[datetime]:
     """The next deadline after ``row``'s of another round of the same call: an open or
     forthcoming call of the same programme and source whose title differs only in its dates
     ("Nordplus Junior – ansökan senast 2027-02-01" / "… 2027-10-01"); [] when none."""
-    if not row.get("programme") or not row.get("deadline") or not _YEAR.search(row["title"]):
+    if not row.programme or not row.deadline or not _YEAR.search(row.title):
         return []  # rounds of one call are told apart by the dates in their titles
-    later = _rounds_ahead(store, until).get((row["programme"], row["source"]), {}).get(
-        _undated(row["title"]), [])
-    start = bisect.bisect_right(later, (row["deadline"], "\uffff"))
-    nxt = next((later[i][0] for i in range(start, len(later)) if later[i][1] != row["id"]),
+    later = _rounds_ahead(store, until).get((row.programme, row.source), {}).get(
+        _undated(row.title), [])
+    start = bisect.bisect_right(later, (row.deadline, "\uffff"))
+    nxt = next((later[i][0] for i in range(start, len(later)) if later[i][1] != row.id),
                None)
     return [from_iso(nxt)] if nxt else []  # type: ignore[list-item]

@@ -18,7 +18,6 @@ days, one mail per address and day) are in :mod:`monitor.digests.reminders`.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
@@ -26,11 +25,11 @@ from functools import partial
 from pathlib import Path
 
 from monitor.config.settings import Config
-from monitor.mail.ledger import SENT, deliver_pending, last_window_end, record, recorded_window, state_of
+from monitor.mail.ledger import (SENT, deliver_pending, delivery_outline, digest_recorded_before,
+                                 last_window_end, record, recorded_window, state_of)
 from monitor.digests.build import Digest, Period, build_digest, count_phrase
 from monitor.text.i18n import add_messages, t
 from monitor.mail.message import build_message, long_date, mail_settings, message_bytes, render
-from monitor.model import to_iso
 from monitor.mail.channels import Channel, Envelope, build_notifier
 from monitor.mail.channels.outbox import OutboxChannel
 from monitor.pipeline.schedule import first_fire, schedule_settings
@@ -132,9 +131,7 @@ def _window(store: Store, sub: Subscription, period: Period,
     else:
         since = last_window_end(store, sub.key) or period.start - (period.end - period.start)
         since, until = min(since, now), now
-    earlier = store.conn.execute("SELECT 1 FROM deliveries WHERE kind = 'digest' AND until < ?"
-                                 " LIMIT 1", [to_iso(until)]).fetchone()
-    return since, until, earlier is None
+    return since, until, not digest_recorded_before(store, until)
 
 
 def coordinator(config: Config) -> tuple[str, str]:
@@ -185,32 +182,38 @@ def send_digests(config: Config, store: Store, *, now: datetime,
                  channel: Channel | None = None) -> list[Outcome]:
     """Build, record and deliver the digests of the current (or given) period."""
     send_empty = digest_settings(config).send_empty
-    settings = mail_settings(config)
     outcomes: dict[str, Outcome] = {}
-    for sub, per in _plan(config, store, now, period, committee, frequency):
-        if due_only and not is_due(config, per, now):
-            continue
-        key = digest_key(sub, per)
-        outcome = Outcome(sub.committee, sub.email, per.label, "pending", key=key)
-        outcomes[key] = outcome
-        state = state_of(store, key)
-        if state == SENT:
-            outcome.state = "already"
-            continue
-        if state is None:
-            since, until, catch_up = _window(store, sub, per, now)
-            digest = build_digest(config, store, sub, per, since=since, until=until,
-                                  catch_up=catch_up)
-            outcome.subject = digest.subject()
-            if digest.is_empty and not send_empty:
-                outcome.state = "empty"
+    with store.remembering():  # the digests share their questions; only the ledger is written
+        for sub, per in _plan(config, store, now, period, committee, frequency):
+            if due_only and not is_due(config, per, now):
                 continue
-            message = digest_message(config, digest, now)
-            record(store, message, key=key, kind="digest", sender=settings.sender,
-                   name=_name("digest", per.label, sub.committee, key), recipients=[sub.email],
-                   committee=sub.committee, subscription=sub.key, period=per.label,
-                   since=since, until=until, now=now)
+            _record_digest(config, store, sub, per, now, outcomes, send_empty=send_empty)
     return _deliver(store, channel or build_notifier(config), "digest", committee, outcomes, now)
+
+
+def _record_digest(config: Config, store: Store, sub: Subscription, per: Period,
+                   now: datetime, outcomes: dict[str, Outcome], *, send_empty: bool) -> None:
+    """Build and record one subscription's digest of ``per`` unless it is recorded already
+    (or empty and ``[digest] send_empty`` is off); its outcome goes into ``outcomes``."""
+    key = digest_key(sub, per)
+    outcome = outcomes[key] = Outcome(sub.committee, sub.email, per.label, "pending", key=key)
+    state = state_of(store, key)
+    if state == SENT:
+        outcome.state = "already"
+        return
+    if state is not None:  # recorded, not yet sent: delivered below
+        return
+    since, until, catch_up = _window(store, sub, per, now)
+    digest = build_digest(config, store, sub, per, since=since, until=until, catch_up=catch_up)
+    outcome.subject = digest.subject()
+    if digest.is_empty and not send_empty:
+        outcome.state = "empty"
+        return
+    message = digest_message(config, digest, now)
+    record(store, message, key=key, kind="digest", sender=mail_settings(config).sender,
+           name=_name("digest", per.label, sub.committee, key), recipients=[sub.email],
+           committee=sub.committee, subscription=sub.key, period=per.label,
+           since=since, until=until, now=now)
 
 
 def _deliver(store: Store, channel: Channel, kind: str, committee: str | None,
@@ -231,14 +234,12 @@ def _deliver(store: Store, channel: Channel, kind: str, committee: str | None,
 
 
 def _outcome_from_ledger(store: Store, key: str) -> Outcome:
-    row = store.conn.execute("SELECT committee, recipients, period FROM deliveries WHERE key = ?",
-                             [key]).fetchone()
-    return Outcome(row[0] or "", ", ".join(json.loads(row[1])), row[2] or "", "pending", key=key)
+    committee, recipients, period, _ = delivery_outline(store, key)
+    return Outcome(committee, ", ".join(recipients), period, "pending", key=key)
 
 
 def _subject(store: Store, key: str) -> str:
-    row = store.conn.execute("SELECT subject FROM deliveries WHERE key = ?", [key]).fetchone()
-    return row[0] if row else ""
+    return delivery_outline(store, key)[3]
 
 
 def preview_digests(config: Config, store: Store, folder: Path | None, *,

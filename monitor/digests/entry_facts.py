@@ -10,12 +10,14 @@ programme behind it. The full evidence, with scores, stays in ``monitor show``.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from datetime import datetime
 from typing import Any, Iterable, Mapping
 from zoneinfo import ZoneInfo
 
 from monitor.text.i18n import add_messages, t
 from monitor.model import LEGISLATION, from_iso
+from monitor.store.rows import StoredItem
 from monitor.text.when import prose, prose_dates_in, shown
 
 __all__ = ["plain_why", "summary_opening", "deadline_lines", "amount_text", "who_may_apply",
@@ -50,6 +52,13 @@ def matched_words(evidence: Iterable[str]) -> tuple[list[str], list[str]]:
     any other evidence gives the quoted words it carries; a programme hint gives its name.
     Evidence of a shape not known here gives nothing (it is never shown raw).
     """
+    words, programmes = _matched(tuple(evidence))
+    return list(words), list(programmes)
+
+
+@lru_cache(maxsize=4096)
+def _matched(evidence: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """:func:`matched_words`, remembered: the rules' evidence repeats over many items."""
     words: list[str] = []
     programmes: list[str] = []
     for text in evidence:
@@ -62,7 +71,7 @@ def matched_words(evidence: Iterable[str]) -> tuple[list[str], list[str]]:
         terms = _TERM.findall(text)
         found = [found or pattern for pattern, found in terms] if terms else _QUOTED.findall(text)
         words += [w.lstrip("=").replace("*", "").strip() for w in found]
-    return _unique(w for w in words if w), _unique(programmes)
+    return tuple(_unique(w for w in words if w)), tuple(_unique(programmes))
 
 
 def _unique(values: Iterable[str]) -> list[str]:
@@ -75,7 +84,7 @@ def _unique(values: Iterable[str]) -> list[str]:
     return out
 
 
-def plain_why(row: Mapping[str, Any], committees: Iterable[str], lang: str, *,
+def plain_why(row: StoredItem, committees: Iterable[str], lang: str, *,
               priority_names: Mapping[str, str], committee_names: Mapping[str, str]) -> str:
     """``Matchade: skola, förskola · programmet Erasmus+ skolutbildning · prioriterat område:
     Barn och unga`` for the row's tags to ``committees``; "" when the row has none. A
@@ -84,7 +93,7 @@ def plain_why(row: Mapping[str, Any], committees: Iterable[str], lang: str, *,
     evidence: list[str] = []
     tagged = []
     priorities = []
-    for tag in row.get("tags") or []:
+    for tag in row.tags:
         if tag["dimension"] == "committee" and tag["tag"] in wanted:
             evidence += list(tag["evidence"])
             tagged.append(tag["tag"])
@@ -97,11 +106,11 @@ def plain_why(row: Mapping[str, Any], committees: Iterable[str], lang: str, *,
     if words:
         parts.append(t("why.matched", lang, words=", ".join(words[:6])))
     if programmes:  # the item's own programme name reads better than the rule's name
-        parts.append(t("why.programme", lang, name=row.get("programme") or programmes[0]))
+        parts.append(t("why.programme", lang, name=row.programme or programmes[0]))
     codes = _unique(m.group(1) for m in map(_CODE.match, evidence) if m)
     if codes:  # the source's own classification ("code keywords=EDU (Education) → bun")
         parts.append(t("why.code", lang, names=", ".join(codes)))
-    for fix in row.get("corrections") or []:  # a person's correction: said in their words
+    for fix in row.corrections:  # a person's correction: said in their words
         if set(fix.get("add") or ()) & wanted:
             parts.append(str(fix.get("text_en" if lang == "en" else "text") or ""))
     if not parts:
@@ -115,14 +124,14 @@ def plain_why(row: Mapping[str, Any], committees: Iterable[str], lang: str, *,
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ\"“])")
 
 
-def summary_opening(row: Mapping[str, Any], *, sentences: int = 2, limit: int = 300) -> str:
+def summary_opening(row: StoredItem, *, sentences: int = 2, limit: int = 300) -> str:
     """The first one or two sentences of the item's own summary (its title, a sentence that
     only gives a date already listed, and markup left out), at most ``limit`` characters."""
-    summary = str(row.get("summary") or "").strip()
+    summary = str(row.summary or "").strip()
     if not summary:
         return ""
-    title = str(row.get("title") or "").strip().lower()
-    dated = {str(d.get("text") or "").strip() for d in (row.get("extra") or {}).get("dates", [])}
+    title = str(row.title or "").strip().lower()
+    dated = {str(d.get("text") or "").strip() for d in (row.extra or {}).get("dates", [])}
     chosen: list[str] = []
     paragraphs = [" ".join(p.split()) for p in summary.split("\n") if p.strip()]
     for index, paragraph in enumerate(paragraphs):
@@ -159,12 +168,12 @@ _GENERIC = {"application", "applications", "ansökan", "ansökningar", "ansökni
 _STAGE = re.compile(r"\b(?:steg|step|stage|etapp)\s*(\d)\b", re.I)
 
 
-def _label(row: Mapping[str, Any], when: datetime, tz: ZoneInfo, index: int, count: int,
+def _label(row: StoredItem, when: datetime, tz: ZoneInfo, index: int, count: int,
            lang: str) -> str:
     """What one deadline is for: the source's words ("mobilitetsprojekt"), the stage of a
     two-stage call, or nothing."""
     day = shown(when, tz).day
-    extra = row.get("extra") or {}
+    extra = row.extra or {}
     for found in extra.get("dates", []):
         moment = from_iso(found.get("end") or found.get("when"))
         if found.get("role") != "deadline" or moment is None or shown(moment, tz).day != day:
@@ -184,20 +193,20 @@ def _label(row: Mapping[str, Any], when: datetime, tz: ZoneInfo, index: int, cou
     return ""
 
 
-def deadline_lines(row: Mapping[str, Any], tz: ZoneInfo, lang: str,
+def deadline_lines(row: StoredItem, tz: ZoneInfo, lang: str,
                    now: datetime) -> list[str]:
     """``Sista dag för mobilitetsprojekt: 18 februari 2027 kl. 12:00`` for every deadline
     still ahead (the last one when all have passed)."""
-    moments = sorted(d for d in (from_iso(v) for v in row.get("deadlines") or []) if d)
-    if not moments and row.get("deadline"):
-        moments = [from_iso(row["deadline"])]  # type: ignore[list-item]
+    moments = sorted(d for d in (from_iso(v) for v in row.deadlines) if d)
+    if not moments and row.deadline:
+        moments = [from_iso(row.deadline)]  # type: ignore[list-item]
     ahead = [d for d in moments if d >= now] or moments[-1:]
     lines = []
     for index, when in enumerate(ahead):
         label = _label(row, when, tz, moments.index(when), len(moments), lang)
         if label:
             head = t("entry.deadline_for", lang, label=label)
-        elif row.get("kind") == LEGISLATION:
+        elif row.kind == LEGISLATION:
             head = t("entry.answer_by", lang)
         else:
             head = t("entry.deadline", lang)
@@ -209,9 +218,9 @@ def _thousands(value: int) -> str:
     return f"{value:,}".replace(",", " ")
 
 
-def amount_text(row: Mapping[str, Any], lang: str) -> str:
+def amount_text(row: StoredItem, lang: str) -> str:
     """The budget the source gives: ``40 000 000 kr`` (ESF), ``30 500 euro`` (EU portal)."""
-    extra = row.get("extra") or {}
+    extra = row.extra or {}
     if isinstance(extra.get("budget_sek"), (int, float)):
         return f"{_thousands(int(extra['budget_sek']))} kr"
     budget = str(extra.get("budget") or "").strip()
@@ -230,23 +239,23 @@ _WHO = re.compile(r"\b(kan söka|kan ansöka|får söka|riktar sig till|är öpp
                   r"may apply|can apply|is open to|are eligible)\b", re.I)
 
 
-def who_may_apply(row: Mapping[str, Any]) -> str:
+def who_may_apply(row: StoredItem) -> str:
     """Who may apply: what the source gives as a field, else the summary's sentence that
     says it ("Utlysningen riktar sig till arbetsgivare i offentlig sektor ...")."""
-    extra = row.get("extra") or {}
+    extra = row.extra or {}
     for key in ("who_may_apply", "applicants", "eligibility"):
-        value = row.get(key) or extra.get(key)
+        value = extra.get(key)
         if isinstance(value, Mapping):
             value = value.get("text") or value.get("applicants") or ""
         if isinstance(value, (str, list, tuple)) and _listed(value):
             return _listed(value)
-    for paragraph in str(row.get("summary") or "").split("\n"):
+    for paragraph in str(row.summary or "").split("\n"):
         for sentence in _SENTENCE.split(" ".join(paragraph.split())):
             if _WHO.search(sentence) and len(sentence) <= 240 and not sentence.endswith("?"):
                 return sentence
     return ""
 
 
-def regions_text(row: Mapping[str, Any]) -> str:
-    """The item's regions (``regions`` on the row or in ``extra``), when given."""
-    return _listed(row.get("regions") or (row.get("extra") or {}).get("regions"))
+def regions_text(row: StoredItem) -> str:
+    """The item's regions (from its tags, else in ``extra``), when given."""
+    return _listed(row.regions or (row.extra or {}).get("regions"))

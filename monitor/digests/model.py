@@ -139,7 +139,8 @@ class DigestSection:
     """One heading of a digest (``key`` in :data:`SECTIONS`) and its entries.
 
     ``cap``: show at most this many (the overview); the rest are counted in :attr:`more`
-    and ``see`` says where to find them.
+    and ``see`` says where to find them. ``hidden``: the ids of entries past the cap that
+    were counted but never formatted (the overview formats only what it shows).
     """
 
     key: str
@@ -147,6 +148,7 @@ class DigestSection:
     entries: list[DigestEntry]
     cap: int | None = None
     see: str = ""
+    hidden: list[str] = field(default_factory=list)
 
     @property
     def shown(self) -> list[DigestEntry]:
@@ -154,7 +156,16 @@ class DigestSection:
 
     @property
     def more(self) -> int:
-        return len(self.entries) - len(self.shown)
+        return len(self.entries) - len(self.shown) + len(self.hidden)
+
+    @property
+    def total(self) -> int:
+        """Every entry of the section, shown or not."""
+        return len(self.entries) + len(self.hidden)
+
+    @property
+    def item_ids(self) -> list[str]:
+        return [e.item_id for e in self.entries] + self.hidden
 
 
 @dataclass
@@ -196,7 +207,7 @@ class Digest:
         seen: dict[str, set[str]] = {}
         for group in self.groups:
             for section in group.sections:
-                seen.setdefault(section.key, set()).update(e.item_id for e in section.entries)
+                seen.setdefault(section.key, set()).update(section.item_ids)
         return {key: len(seen[key]) for key in SECTIONS if seen.get(key)}
 
     @property

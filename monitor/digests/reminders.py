@@ -30,6 +30,7 @@ from monitor.text.when import prose_day
 from monitor.model import to_iso
 from monitor.errors import DeliveryError
 from monitor.store.database import Store
+from monitor.store.rows import StoredItem
 from monitor.digests.subscriptions import ALL, Subscription, digest_settings, effective_subscriptions
 
 # The digest builder, the dispatcher and the channels are imported by the functions that send:
@@ -96,27 +97,27 @@ def _due_for(config: Config, store: Store, sub: Subscription, now: datetime,
     # deadlines within the largest threshold, and those whose hand-in days can be that near
     rows = builder.followed_open_calls(max(max(thresholds) + 1, decision_horizon(
         builder.meetings, now, max(thresholds))))
-    found: list[tuple[str, int, dict, Any]] = []  # (mark, days, row, step or None)
+    found: list[tuple[str, int, StoredItem, Any]] = []  # (mark, days, row, step or None)
     for row in rows:
-        days = (display_day(row["deadline"], tz) - today).days
+        days = (display_day(row.deadline, tz) - today).days
         applicable = [d for d in thresholds if 0 <= days <= d]
         if not applicable:
             continue
-        legacy = f"reminder:{sub.key}:{row['id']}:{row['deadline']}:{min(applicable)}"
+        legacy = f"reminder:{sub.key}:{row.id}:{row.deadline}:{min(applicable)}"
         mark = f"deadline:{legacy.split(':', 1)[1]}"
         if not _marked(store, mark, legacy):
             found.append((mark, days, row, None))
     for due in due_steps(rows, builder.meetings, now, within_days=max(thresholds),
                          committee=sub.committee):
         applicable = [d for d in thresholds if due.days <= d]
-        mark = (f"{due.step.kind}:{sub.key}:{due.row['id']}:{due.step.day.isoformat()}:"
+        mark = (f"{due.step.kind}:{sub.key}:{due.row.id}:{due.step.day.isoformat()}:"
                 f"{min(applicable)}")
         if not _marked(store, mark):
             found.append((mark, due.days, due.row, due))
-    entries = builder.entries_for({row["id"]: row for _, _, row, _ in found}.values())
+    entries = builder.entries_for({row.id: row for _, _, row, _ in found}.values())
     out = []
     for mark, days, row, due in found:
-        entry = entries.get(row["id"])
+        entry = entries.get(row.id)
         if entry is None:
             continue
         if due is None:
@@ -151,11 +152,12 @@ def send_reminders(config: Config, store: Store, *, now: datetime,
     settings = mail_settings(config)
     label = now.astimezone(config.settings.tz).date().isoformat()
     by_address: dict[str, list[tuple[Subscription, list[Due]]]] = {}
-    for sub in effective_subscriptions(config, store, committee=committee):
-        if sub.committee == ALL or not thresholds:
-            continue
-        by_address.setdefault(sub.email.lower(), []).append(
-            (sub, _due_for(config, store, sub, now, thresholds)))
+    with store.remembering():  # the subscriptions of one committee ask the same questions
+        for sub in effective_subscriptions(config, store, committee=committee):
+            if sub.committee == ALL or not thresholds:
+                continue
+            by_address.setdefault(sub.email.lower(), []).append(
+                (sub, _due_for(config, store, sub, now, thresholds)))
     outcomes: dict[str, Outcome] = {}
     for address, parts in by_address.items():
         dues = [d for _, found in parts for d in found]

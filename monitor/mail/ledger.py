@@ -98,6 +98,30 @@ def last_window_end(store: Store, subscription: str) -> datetime | None:
     return from_iso(row[0]) if row and row[0] else None
 
 
+def digest_recorded_before(store: Store, until: datetime) -> bool:
+    """Whether any digest was recorded whose window ended before ``until``."""
+    return store.conn.execute("SELECT 1 FROM deliveries WHERE kind = 'digest' AND until < ?"
+                              " LIMIT 1", [to_iso(until)]).fetchone() is not None
+
+
+def sent_digest_windows(store: Store) -> list[tuple[str, str, str]]:
+    """(committee, since, until) of every digest sent ("all" for the overview's)."""
+    if "deliveries" not in store.db.table_names():  # no mail step has run on this database
+        return []
+    return [tuple(r) for r in store.conn.execute(  # type: ignore[misc]
+        "SELECT committee, since, until FROM deliveries WHERE kind = 'digest' AND state = 'sent'"
+        " AND since IS NOT NULL AND until IS NOT NULL").fetchall()]
+
+
+def delivery_outline(store: Store, key: str) -> tuple[str, list[str], str, str]:
+    """(committee, recipients, period, subject) of the mail recorded under ``key``."""
+    row = store.conn.execute("SELECT committee, recipients, period, subject FROM deliveries "
+                             "WHERE key = ?", [key]).fetchone()
+    if row is None:
+        return "", [], "", ""
+    return row[0] or "", json.loads(row[1]), row[2] or "", row[3] or ""
+
+
 @dataclass
 class DeliveryReport:
     """Keys sent by one :func:`deliver_pending`, and those that failed with their error."""

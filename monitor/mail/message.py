@@ -205,9 +205,12 @@ def message_bytes(message: EmailMessage) -> bytes:
 def _environment():  # noqa: ANN202 - jinja2.Environment, imported late to keep start-up fast
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+    # auto_reload off: the templates ship with the package, so a compiled template is never
+    # checked against its file again (a digest includes _entry once per entry)
     return Environment(loader=PackageLoader("monitor.mail", "templates"),
                        autoescape=select_autoescape(["html"]), undefined=StrictUndefined,
-                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                       auto_reload=False)
 
 
 def render(template: str, **context: Any) -> str:

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable
+from typing import Callable
 
 from monitor.model import Item
 from monitor.store.database import Store
+from monitor.store.rows import StoredItem
 from monitor.matchers.tagger import Tagger
 
-__all__ = ["RetagResult", "retag", "item_from_row"]
+__all__ = ["RetagResult", "retag", "item_from_row", "MATCHED_COLUMNS"]
 
-_COLUMNS = "id, source, native_id, kind, title, summary, url, programme, language, extra"
+#: what the matchers read of a stored item
+MATCHED_COLUMNS = ("id", "source", "native_id", "kind", "title", "summary", "url", "programme",
+                   "language", "extra")
 
 
 @dataclass
@@ -25,19 +27,14 @@ class RetagResult:
     changed: int = 0
 
 
-def item_from_row(row: dict[str, Any]) -> Item:
-    """The fields the matchers read, from a stored item row (with the source's own codes
-    in ``extra``: typesOfAction, organ, topics ...)."""
-    extra = row.get("extra") or {}
-    if isinstance(extra, str):
-        try:
-            extra = json.loads(extra)
-        except ValueError:
-            extra = {}
-    return Item(source=row["source"], native_id=row["native_id"], kind=row["kind"],
-                title=row["title"], url=row["url"] or "", summary=row["summary"] or "",
-                programme=row["programme"], language=row["language"],
-                extra=extra if isinstance(extra, dict) else {})
+def item_from_row(row: StoredItem) -> Item:
+    """The fields the matchers read, from a stored item (with the source's own codes in
+    ``extra``: typesOfAction, organ, topics ...)."""
+    extra = row.extra
+    return Item(source=row.source, native_id=row.native_id, kind=row.kind,
+                title=row.title, url=row.url or "", summary=row.summary or "",
+                programme=row.programme, language=row.language,
+                extra=dict(extra) if isinstance(extra, dict) else {})
 
 
 def retag(store: Store, tagger: Tagger, *, batch_size: int = 500,
@@ -48,19 +45,17 @@ def retag(store: Store, tagger: Tagger, *, batch_size: int = 500,
     result = RetagResult()
     last = ""
     while True:
-        rows = list(store.db.query(
-            f"SELECT {_COLUMNS} FROM items WHERE id > ? ORDER BY id LIMIT ?",
-            [last, batch_size]))
+        rows = store.item_batch(last, batch_size, MATCHED_COLUMNS)
         if not rows:
             return result
-        before = store.tags_for([row["id"] for row in rows])
+        before = store.tags_for([row.id for row in rows])
         with store.write():
             for row in rows:
-                tags = store.replace_tags(row["id"], tagger.tag(item_from_row(row)), now=now)
-                old = {(t["dimension"], t["tag"]) for t in before.get(row["id"], ())}
+                tags = store.replace_tags(row.id, tagger.tag(item_from_row(row)), now=now)
+                old = {(t["dimension"], t["tag"]) for t in before.get(row.id, ())}
                 result.changed += old != {(t.dimension, t.tag) for t in tags}
                 result.tagged += any(t.dimension == "committee" for t in tags)
         result.items += len(rows)
-        last = rows[-1]["id"]
+        last = rows[-1].id
         if on_batch is not None:
             on_batch(len(rows))

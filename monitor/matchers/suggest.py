@@ -12,7 +12,7 @@ from typing import Any
 
 from monitor.store import corrections as fixes
 from monitor.store.database import Store
-from monitor.matchers.retag import item_from_row
+from monitor.matchers.retag import MATCHED_COLUMNS, item_from_row
 from monitor.matchers.tagger import Tagger
 from monitor.matchers.text import tokenize
 
@@ -49,9 +49,7 @@ class Disagreement:
 def disagreements(store: Store, tagger: Tagger) -> list[Disagreement]:
     """Every corrected item on which today's rules still disagree with the correction."""
     by_item = fixes.for_items(store.conn, [c.item_id for c in fixes.every(store.conn)])
-    rows = {r["id"]: r for r in store.db.query(
-        "SELECT id, source, native_id, kind, title, summary, url, programme, language, extra "
-        "FROM items WHERE id IN (SELECT item_id FROM corrections)")}
+    rows = store.corrected_items(MATCHED_COLUMNS)
     out = []
     for item_id, corrections in by_item.items():
         row = rows.get(item_id)
@@ -65,7 +63,7 @@ def disagreements(store: Store, tagger: Tagger) -> list[Disagreement]:
         fixed_p = {t.tag for t in corrected if t.dimension == "priority"}
         if set(rule_c) == set(fixed_c) and rule_p == fixed_p:
             continue
-        out.append(Disagreement(item_id, row["title"], row["language"], rule_c, fixed_c,
+        out.append(Disagreement(item_id, row.title, row.language, rule_c, fixed_c,
                                 {t.tag: list(t.evidence) for t in tags
                                  if t.dimension == "committee"},
                                 [c.as_dict() for c in corrections]))

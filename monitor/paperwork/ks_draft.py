@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Mapping
 from zoneinfo import ZoneInfo
 
 from monitor.decisions.applications import Application
@@ -24,6 +24,7 @@ from monitor.text.i18n import add_messages, t
 from monitor.text.longdates import long_date, long_day, period_text
 from monitor.decisions.meetings import Meetings
 from monitor.config.organisation import Organisation
+from monitor.store.rows import StoredItem
 from monitor.paperwork.report import money
 
 __all__ = ["ks_draft", "partner_text", "timeline_lines"]
@@ -71,14 +72,14 @@ def timeline_lines(timeline: Timeline | None, committee: Committee, meetings: Me
     return lines
 
 
-def ks_draft(app: Application, item: Mapping[str, Any] | None, *, committee: Committee,
+def ks_draft(app: Application, item: StoredItem | None, *, committee: Committee,
              priorities: Mapping[str, Priority], meetings: Meetings, org: Organisation,
              now: datetime, lang: str = "sv", by: str = "",
              earlier: list[str] = ()) -> list[Block]:
     """The draft for ``app`` (its call ``item``, as ``Store.get_item`` gives it); ``earlier``:
     what the funder decided on earlier applications to the programme (monitor.decisions.earlier)."""
     tz: ZoneInfo = meetings.tz
-    item = item or {}
+    item = item or StoredItem(id=app.item_id)
     _ = lambda key, **v: t(key, lang, **v)  # noqa: E731
     ph = lambda key: f"[{t(key, lang)}]"  # noqa: E731  a visible placeholder
     name = committee.display_name(lang)
@@ -107,7 +108,7 @@ def ks_draft(app: Application, item: Mapping[str, Any] | None, *, committee: Com
         Heading(_("ks.the_call"), 3),
         Bullets([f"{_('ks.call')}: {app.title}", f"{_('ks.programme')}: {programme}",
                  f"{_('ks.funder')}: {ph('ks.ph_funder')}",
-                 f"{_('ks.funds')}: {_summary(item.get('summary')) or ph('ks.ph_funds')}",
+                 f"{_('ks.funds')}: {_summary(item.summary) or ph('ks.ph_funds')}",
                  f"{_('ks.deadline')}: {deadline_text}"]),
         Para(_("ks.timeline"), label=""),
         Bullets(timeline_lines(decision_timeline(plan, meetings, now), committee, meetings,
@@ -121,7 +122,7 @@ def ks_draft(app: Application, item: Mapping[str, Any] | None, *, committee: Com
                    and app.history[0].note else [])),
         Heading(_("ks.policy"), 2),
     ]
-    areas = [priorities[p] for p in item.get("priorities") or [] if p in priorities]
+    areas = [priorities[p] for p in item.priorities if p in priorities]
     if areas:
         blocks.append(Para(_("ks.policy_tagged", committee=name)))
         blocks.append(Bullets([f"{p.display_name(lang)}: {p.description}" for p in areas]))
@@ -140,9 +141,9 @@ def ks_draft(app: Application, item: Mapping[str, Any] | None, *, committee: Com
     return blocks
 
 
-def _links(app: Application, item: Mapping[str, Any]) -> list[str]:
+def _links(app: Application, item: StoredItem) -> list[str]:
     links = [app.url] if app.url else []
-    links += [link["url"] for link in item.get("links") or [] if link.get("url")]
+    links += [link["url"] for link in item.links if link.get("url")]
     return list(dict.fromkeys(links))
 
 

@@ -25,9 +25,11 @@ from monitor.decisions.applications import STATUSES, Application, list_applicati
 from monitor.config.committees import Committee
 from monitor.config.organisation import Organisation
 from monitor.text.i18n import add_messages, format_date, t
+from monitor.mail.ledger import sent_digest_windows
 from monitor.model import CALL, from_iso, next_deadline
 from monitor.paperwork.report_doc import money  # noqa: F401 - formats amounts here too; imported from here
 from monitor.store.database import Store
+from monitor.store.rows import ItemQuery, StoredItem
 
 __all__ = ["YearReport", "CommitteeReport", "StatusLine", "build_report", "render_report",
            "FORMATS"]
@@ -165,10 +167,10 @@ def build_report(store: Store, year: int, committees: Mapping[str, Committee], *
         apps = [a for a in apps if a is not None]
         applied_items = {a.item_id for a in list_applications(store, committee=ident, tz=tz)}
         shown = [_with_deadline(row, now)
-                 for row in store.query_items(kind=CALL, committee=ident, now=now)
-                 if from_iso(row["first_seen"]).astimezone(tz).year == year
-                 and row["id"] not in applied_items and _was_open(row, year_end)
-                 and _in_digest(from_iso(row["first_seen"]), windows, ident)]
+                 for row in store.query_items(ItemQuery(kind=CALL, committee=ident), now=now)
+                 if from_iso(row.first_seen).astimezone(tz).year == year
+                 and row.id not in applied_items and _was_open(row, year_end)
+                 and _in_digest(from_iso(row.first_seen), windows, ident)]
         done = list_activities(store, year=year, committee=ident)
         if apps or shown or done or committee:
             sections.append(CommitteeReport(committees[ident], apps, shown, done))
@@ -178,11 +180,8 @@ def build_report(store: Store, year: int, committees: Mapping[str, Committee], *
 
 def _digest_windows(store: Store) -> list[tuple[str, datetime, datetime]]:
     """(committee, since, until) of every digest sent (the overview's committee is "all")."""
-    if "deliveries" not in store.db.table_names():  # no mail step has run on this database
-        return []
-    return [(r[0], from_iso(r[1]), from_iso(r[2])) for r in store.db.execute(
-        "SELECT committee, since, until FROM deliveries WHERE kind = 'digest' AND state = 'sent'"
-        " AND since IS NOT NULL AND until IS NOT NULL").fetchall()]
+    return [(committee, from_iso(since), from_iso(until))
+            for committee, since, until in sent_digest_windows(store)]
 
 
 def _in_digest(first_seen: datetime, windows: list[tuple[str, datetime, datetime]],
@@ -192,20 +191,21 @@ def _in_digest(first_seen: datetime, windows: list[tuple[str, datetime, datetime
                for c, since, until in windows)
 
 
-def _was_open(row: dict[str, Any], year_end: datetime) -> bool:
+def _was_open(row: StoredItem, year_end: datetime) -> bool:
     """Open or forthcoming when first seen, and opened by the end of the year."""
-    seen = from_iso(row["first_seen"])
-    opens = from_iso(row.get("opens"))
-    deadlines = [d for d in (from_iso(x) for x in row["deadlines"]) if d is not None]
+    seen = from_iso(row.first_seen)
+    opens = from_iso(row.opens)
+    deadlines = [d for d in (from_iso(x) for x in row.deadlines) if d is not None]
     return (opens is None or opens <= year_end) and (not deadlines or max(deadlines) >= seen)
 
 
-def _with_deadline(row: dict[str, Any], now: datetime) -> dict[str, Any]:
-    """The row with ``deadline`` = its next deadline, or its last when all have passed (the
-    stored one may not have been rolled forward; the report does not write)."""
-    deadlines = [d for d in (from_iso(x) for x in row["deadlines"]) if d is not None]
-    row["deadline"] = next_deadline(deadlines, now) or (max(deadlines) if deadlines else None)
-    return row
+def _with_deadline(row: StoredItem, now: datetime) -> dict[str, Any]:
+    """The report's row of the item, with ``deadline`` = its next deadline, or its last when
+    all have passed (the stored one may not have been rolled forward; the report does not
+    write)."""
+    deadlines = [d for d in (from_iso(x) for x in row.deadlines) if d is not None]
+    return dict(row.as_dict(),
+                deadline=next_deadline(deadlines, now) or (max(deadlines) if deadlines else None))
 
 
 add_messages({

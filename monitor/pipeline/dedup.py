@@ -27,16 +27,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from itertools import combinations
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import Any, Sequence
 
 from monitor.model import from_iso
 
-if TYPE_CHECKING:
-    from monitor.store.sql import Database
 
-
-__all__ = ["CallKey", "title_words", "group_calls", "update_groups", "schema",
-           "grouped_select", "links_for"]
+__all__ = ["CallKey", "title_words", "group_calls", "update_groups"]
 
 MIN_OVERLAP = 0.8
 
@@ -173,71 +169,13 @@ def _programme_pairs(by_day: dict[str, list[CallKey]]) -> list[tuple[CallKey, Ca
     return pairs
 
 
-# ------------------------------------------------------------------- storage and queries
-def schema(db: "Database") -> None:
-    """The ``item_groups`` table: only items that have a duplicate have a row."""
-    db.execute("CREATE TABLE IF NOT EXISTS item_groups (item_id TEXT PRIMARY KEY, "
-               "group_id TEXT NOT NULL, richness INTEGER NOT NULL DEFAULT 0)")
-    db.execute("CREATE INDEX IF NOT EXISTS item_groups_group ON item_groups(group_id)")
-
-
+# ------------------------------------------------------------------- storing the groups
 def update_groups(store: Any, tz: tzinfo) -> int:
     """Recompute every duplicate group from the stored calls; return the grouped items.
 
-    ``tz`` is the settings' time zone: deadlines on the same local day may be one call."""
-    rows = store.db.query("SELECT id, source, title, programme, deadlines, summary, opens, "
-                          "published FROM items WHERE kind = 'call' AND deadlines != '[]'")
-    keys = [CallKey.from_row(row, tz) for row in rows]
+    ``tz`` is the settings' time zone: deadlines on the same local day may be one call.
+    The groups are stored by :mod:`monitor.store.groups`."""
+    keys = [CallKey.from_row(row, tz) for row in store.duplicate_candidates()]
     groups = group_calls(keys)
-    rich = {k.id: k.richness for k in keys}
-    with store.write() as conn:
-        conn.execute("DELETE FROM item_groups")
-        conn.executemany("INSERT INTO item_groups (item_id, group_id, richness) VALUES (?, ?, ?)",
-                         [(item, group, rich[item]) for item, group in groups.items()])
+    store.replace_groups(groups, {k.id: k.richness for k in keys})
     return len(groups)
-
-
-def grouped_select(where: str, shown: str = "") -> str:
-    """SQL for the items matching ``where`` (may be empty), one row per duplicate group.
-
-    The group is formed among the rows that match, so a filter that leaves out the richer
-    member (``--source uhr``) still shows the other: a grouped row is shown unless another
-    member that also matches ranks before it (richer, then the smaller id). ``where`` refers
-    to the columns of ``items`` unqualified, so the same text filters the other member in the
-    subquery. ``shown`` (may be empty) filters the rows that are shown, after collapsing.
-    No window over all matching rows: only grouped rows cost a lookup, and the outer query
-    adds ORDER and LIMIT, so SQLite keeps just the first rows when there is a LIMIT. The
-    subquery starts from the group's other members (CROSS JOIN keeps that order): left to
-    itself SQLite may start from every item matching ``where`` (``--status open`` read all
-    open calls for each grouped row: 1.8 s instead of 30 ms on 100,000 items).
-    """
-    better = ("NOT EXISTS (SELECT 1 FROM item_groups other CROSS JOIN items ON items.id = "
-              "other.item_id WHERE other.group_id = g.group_id AND other.item_id != g.item_id"
-              " AND (other.richness > g.richness OR (other.richness = g.richness AND "
-              f"other.item_id < g.item_id)){' AND ' + where if where else ''})")
-    conditions = [f"({where})"] if where else []
-    conditions.append(f"(g.group_id IS NULL OR {better})")
-    if shown:
-        conditions.append(f"({shown})")
-    return ("SELECT items.* FROM items LEFT JOIN item_groups g ON g.item_id = items.id "
-            "WHERE " + " AND ".join(conditions))
-
-
-def links_for(db: "Database", rows: Iterable[dict[str, Any]],
-              ) -> dict[str, list[dict[str, str]]]:
-    """Every row's links: its own first, then the other members of its group."""
-    rows = list(rows)
-    ids = [r["id"] for r in rows]
-    others: dict[str, list[dict[str, str]]] = defaultdict(list)
-    for start in range(0, len(ids), 400):
-        chunk = ids[start:start + 400]
-        marks = ", ".join("?" for _ in chunk)
-        for row in db.query(
-                "SELECT mine.item_id AS owner, items.id, items.source, items.url "
-                "FROM item_groups mine JOIN item_groups other ON other.group_id = mine.group_id"
-                f" AND other.item_id != mine.item_id JOIN items ON items.id = other.item_id "
-                f"WHERE mine.item_id IN ({marks}) ORDER BY other.richness DESC, items.id",
-                chunk):
-            others[row.pop("owner")].append(row)
-    return {r["id"]: [{"id": r["id"], "source": r["source"], "url": r["url"]}, *others[r["id"]]]
-            for r in rows}

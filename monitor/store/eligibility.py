@@ -8,7 +8,7 @@ programme area or county the item names.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
 from monitor.config.settings import MUNICIPALITY_SCHEMA  # [municipality]: name, region
 
@@ -40,9 +40,11 @@ def read_eligibility(tags: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def reason_text(row: dict[str, Any], lang: str) -> str | None:
-    """The reason an item is not eligible, in ``lang``; None when it is not refused."""
-    if row.get("eligible") is not False:
+def reason_text(row: Any, lang: str) -> str | None:
+    """The reason an item is not eligible, in ``lang``; None when it is not refused. ``row``:
+    a stored item (:class:`monitor.store.rows.StoredItem`), or a parsed item's
+    :func:`read_eligibility` fields (``monitor sources test``)."""
+    get = row.get if isinstance(row, Mapping) else lambda key: getattr(row, key, None)
+    if get("eligible") is not False:
         return None
-    return (row.get("eligibility_reason_en") if lang == "en" else None) or \
-        row.get("eligibility_reason")
+    return (get("eligibility_reason_en") if lang == "en" else None) or get("eligibility_reason")

@@ -94,9 +94,7 @@ class WebContext:
                 stamps += [info.st_mtime_ns, info.st_size]
             except OSError:
                 stamps += [0, 0]
-        row = self.store.conn.execute("SELECT (SELECT max(id) FROM item_history), "
-                                      "(SELECT max(id) FROM polls)").fetchone()
-        return (*stamps, *(value or 0 for value in row))
+        return (*stamps, *self.store.change_marks())
 
     def feed_cache(self, key: tuple[str, ...], build: Callable[[], bytes]) -> bytes:
         """``build()``'s bytes, reused while the database is unchanged and for at most

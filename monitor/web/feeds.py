@@ -24,6 +24,7 @@ from monitor.config.committees import committees
 from monitor.text.i18n import add_messages, t
 from monitor.mail.message import safe_href
 from monitor.model import from_iso
+from monitor.store.rows import ItemQuery, StoredItem
 from monitor.web.context import WebContext, bound, item_path
 from monitor.web.params import check_params, resolve_committee
 
@@ -76,9 +77,9 @@ def atom_feed(web: WebContext, request: Request) -> Response:
     committee = _committee(web, request, lang)
 
     def build() -> bytes:
-        rows = web.store.query_items(committee=committee, order="first_seen",
-                                     limit=ATOM_ENTRIES, now=web.clock(),
-                                     eligible_only=True)  # as the calendar and digests
+        rows = web.store.query_items(ItemQuery(  # eligible only: as the calendar and digests
+            committee=committee, order="first_seen", limit=ATOM_ENTRIES, eligible_only=True),
+            now=web.clock())
         return build_atom(web, request, rows, committee, lang)
     return _cached(web, request, ("atom", committee or ALL, lang, str(request.url)), build,
                    "application/atom+xml; charset=utf-8")
@@ -100,7 +101,7 @@ def _uid(*parts: str) -> str:
     return "urn:kommun-monitor:" + hashlib.sha256(":".join(parts).encode()).hexdigest()[:32]
 
 
-def build_atom(web: WebContext, request: Request, rows: list[dict[str, Any]],
+def build_atom(web: WebContext, request: Request, rows: list[StoredItem],
                committee: str | None, lang: str) -> bytes:
     """The Atom document for these rows (newest first)."""
     base = str(request.base_url).rstrip("/")
@@ -116,19 +117,19 @@ def build_atom(web: WebContext, request: Request, rows: list[dict[str, Any]],
     feed.link(href=f"{base}/committees/{committee}" if committee else f"{base}/",
               rel="alternate")
     feed.author({"name": t("web.site", lang)})
-    stamps = [from_iso(r["updated"]) for r in rows]
+    stamps = [from_iso(r.updated) for r in rows]
     feed.updated(max(stamps) if stamps else web.clock())
     for row in reversed(rows):  # feedgen puts the last added entry first
         entry = feed.add_entry()
-        entry.id(_uid("item", row["id"]))
-        entry.title(_text(row["title"]))
-        page = base + item_path(row["id"])
-        entry.link(href=safe_href(row["url"]) or page, rel="alternate")
-        entry.published(from_iso(row["first_seen"]))
-        entry.updated(from_iso(row["updated"]))
-        parts = [row["programme"] or "", ", ".join(row["committees"]), row["summary"] or ""]
+        entry.id(_uid("item", row.id))
+        entry.title(_text(row.title))
+        page = base + item_path(row.id)
+        entry.link(href=safe_href(row.url) or page, rel="alternate")
+        entry.published(from_iso(row.first_seen))
+        entry.updated(from_iso(row.updated))
+        parts = [row.programme or "", ", ".join(row.committees), row.summary or ""]
         entry.summary(_text("\n".join(p for p in parts if p)))
-        for name in row["committees"]:
+        for name in row.committees:
             entry.category(term=name)
     return feed.atom_str(pretty=True)
 

@@ -21,6 +21,7 @@ from monitor.digests.entry_facts import plain_why
 from monitor.pipeline.health import source_status
 from monitor.text.i18n import add_messages, t
 from monitor.store.listing import list_items
+from monitor.store.rows import ItemQuery, StoredItem
 from monitor.decisions.meetings import meetings
 from monitor.model import CALL, LEGISLATION, from_iso
 from monitor.decisions.progress import format_next_step, progress_of
@@ -123,19 +124,19 @@ def extra_label(key: str, lang: str) -> str:
     return labels[1 if lang == "en" else 0] if labels else key
 
 
-def why_line(row: dict[str, Any], names: dict[str, str], lang: str, *,
+def why_line(row: StoredItem, names: dict[str, str], lang: str, *,
              priority_names: dict[str, str], only: str | None = None) -> str:
     """Why the row is listed, per committee tag, in the digest's plain words
     (:func:`monitor.digests.entry_facts.plain_why`): "BUN: Matchade: skola · programmet Erasmus+"."""
     parts = []
-    for ident in row["committees"]:
+    for ident in row.committees:
         if only and ident != only:
             continue
         why = plain_why(row, [ident], lang, priority_names={}, committee_names=names)
         parts.append(f"{names.get(ident, ident)}: {why}" if why else names.get(ident, ident))
     if not parts:
         return t("web.untagged", lang)
-    areas = [priority_names[p] for p in row["priorities"] if p in priority_names]
+    areas = [priority_names[p] for p in row.priorities if p in priority_names]
     if areas:  # the item's, not a committee's: said once
         parts[-1] += " · " + t("why.priorities", lang, names=", ".join(areas))
     return "; ".join(parts)
@@ -145,15 +146,21 @@ def _short_names(web: WebContext) -> dict[str, str]:
     return {ident: ident.upper() for ident in committees(web.config)}
 
 
-def _why_lines(web: WebContext, rows: list[dict[str, Any]], lang: str,
+def _why_lines(web: WebContext, rows: list[StoredItem], lang: str,
                only: str | None = None) -> list[dict[str, Any]]:
+    """The listing's rows for a template: each item's fields with its ``why_line`` and (a
+    call) its ``decide_cell``."""
     names = _short_names(web)
     priority_names = {ident: p.display_name(lang) for ident, p in priorities(web.config).items()}
+    shown = []
     for row in rows:
-        row["why_line"] = why_line(row, names, lang, priority_names=priority_names, only=only)
-        if row["kind"] == CALL:
-            row["decide_cell"] = decide_by_cell(row.get("decide_by"), lang, tz=web.tz)
-    return rows
+        cells = row.as_dict()
+        cells["why_line"] = why_line(row, names, lang, priority_names=priority_names, only=only)
+        if row.kind == CALL:
+            cells["decide_cell"] = decide_by_cell(getattr(row, "decide_by", None), lang,
+                                                  tz=web.tz)
+        shown.append(cells)
+    return shown
 
 
 def _form_context(web: WebContext) -> dict[str, Any]:
@@ -165,8 +172,9 @@ def index(web: WebContext, request: Request) -> HTMLResponse:
     lang = web.lang(request)
     filters = parse_filters(request.query_params, web.config, lang, CALL_PARAMS)
     limit = filters.limit or PAGE_SIZE
-    rows = list_items(web.config, web.store, kind=CALL, order="deadline", limit=limit + 1,
-                      now=web.clock(), lang=lang, **filters.call_query())
+    rows = list_items(web.config, web.store, ItemQuery(
+        kind=CALL, order="deadline", limit=limit + 1, **filters.call_query()),
+        now=web.clock(), lang=lang)
     more = len(rows) > limit
     return web.render(request, "index.html", lang=lang, filters=filters,
                       rows=_why_lines(web, rows[:limit], lang, filters.committee), more=more,
@@ -174,16 +182,16 @@ def index(web: WebContext, request: Request) -> HTMLResponse:
                       api=("/api/calls", filters.as_params()), **_form_context(web))
 
 
-def _deadline_rows(row: dict[str, Any], plan: Any, now: Any, lang: str
+def _deadline_rows(row: StoredItem, plan: Any, now: Any, lang: str
                    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Every deadline with what it is for (the source's sentence, the stage, passed, out of
     reach for KS, or the one the plan aims at), and the other dates the source's text gave."""
-    two_stage = "two" in str(row["extra"].get("deadline_model", "")).lower()
+    two_stage = "two" in str(row.extra.get("deadline_model", "")).lower()
     skipped = set(plan.skipped) if plan else set()
-    texts = {from_iso(d.get("when")): d.get("text", "") for d in row["extra"].get("dates", [])
+    texts = {from_iso(d.get("when")): d.get("text", "") for d in row.extra.get("dates", [])
              if d.get("role") == "deadline" and not d.get("approximate")}
     out = []
-    for index, value in enumerate(row["deadlines"], start=1):
+    for index, value in enumerate(row.deadlines, start=1):
         when = from_iso(value)
         notes = [t("web.deadline_stage", lang, n=index)] if two_stage else []
         if when is not None and when < now:
@@ -193,8 +201,8 @@ def _deadline_rows(row: dict[str, Any], plan: Any, now: Any, lang: str
         elif plan is not None and when == plan.deadline and not plan.too_late:
             notes.append(t("web.deadline_aim", lang))
         out.append({"when": value, "notes": notes, "text": texts.get(when, "")})
-    shown = {from_iso(v) for v in row["deadlines"]}
-    other = [d for d in row["extra"].get("dates", []) if not (
+    shown = {from_iso(v) for v in row.deadlines}
+    other = [d for d in row.extra.get("dates", []) if not (
         d.get("role") == "deadline" and not d.get("approximate")
         and from_iso(d.get("when")) in shown)]
     return out, other
@@ -221,25 +229,26 @@ def call(web: WebContext, request: Request) -> HTMLResponse:
     tags = [{**tag, "name": named.get(tag["dimension"], {}).get(tag["tag"]),
              "plain": plain_why(row, [tag["tag"]], lang, priority_names={},
                                 committee_names=names) if tag["dimension"] == "committee"
-             else ""} for tag in row["tags"]]
-    apps = [a for a in list_applications(web.store) if a.item_id == row["id"]]
+             else ""} for tag in row.tags]
+    apps = [a for a in list_applications(web.store) if a.item_id == row.id]
     deadlines, other_dates = _deadline_rows(row, plan, now, lang)
     return web.render(
         request, "call.html", lang=lang, row=row, plan=plan, tags=tags, steps=boxes, late=late,
-        deadlines=deadlines, other_dates=other_dates, history=web.store.history(row["id"]),
-        earlier=earlier_for_row(web.store, row, lang, web.tz, now) if row["kind"] == CALL else [],
-        also=[link for link in row["links"] if link["id"] != row["id"]],
+        deadlines=deadlines, other_dates=other_dates, history=web.store.history(row.id),
+        earlier=earlier_for_row(web.store, row, lang, web.tz, now) if row.kind == CALL else [],
+        also=[link for link in row.links if link["id"] != row.id],
         applications=apps, status_label=status_label, committees=known,
         extra_label=lambda key: extra_label(key, lang), refused=reason_text(row, lang),
-        api=("/api" + item_path(row["id"]), []))
+        api=("/api" + item_path(row.id), []))
 
 
 def legislation(web: WebContext, request: Request) -> HTMLResponse:
     lang = web.lang(request)
     filters = parse_filters(request.query_params, web.config, lang, LEGISLATION_PARAMS)
     limit = filters.limit or PAGE_SIZE
-    rows = list_items(web.config, web.store, kind=LEGISLATION, order="published",
-                      limit=limit + 1, now=web.clock(), **filters.legislation_query())
+    rows = list_items(web.config, web.store, ItemQuery(
+        kind=LEGISLATION, order="published", limit=limit + 1, **filters.legislation_query()),
+        now=web.clock())
     return web.render(request, "legislation.html", lang=lang, filters=filters,
                       rows=_why_lines(web, rows[:limit], lang, filters.committee), more=len(rows) > limit, limit=limit,
                       api=("/api/legislation", filters.as_params()), **_form_context(web))
@@ -275,11 +284,11 @@ def committee_page(web: WebContext, request: Request) -> HTMLResponse:
     except HTTPException as exc:
         raise HTTPException(404, exc.detail) from None
     now = web.clock()
-    calls = list_items(web.config, web.store, kind=CALL, order="deadline", limit=PAGE_SIZE,
-                       now=now, lang=lang, include_closed=False, eligible_only=True,
-                       committee=ident)
-    laws = list_items(web.config, web.store, kind=LEGISLATION, order="published", limit=30,
-                      now=now, committee=ident)
+    calls = list_items(web.config, web.store, ItemQuery(
+        kind=CALL, order="deadline", limit=PAGE_SIZE, include_closed=False, eligible_only=True,
+        committee=ident), now=now, lang=lang)
+    laws = list_items(web.config, web.store, ItemQuery(
+        kind=LEGISLATION, order="published", limit=30, committee=ident), now=now)
     return web.render(request, "committee.html", lang=lang, committee=known[ident],
                       calls=_why_lines(web, calls, lang, ident),
                       laws=_why_lines(web, laws, lang, ident), more=len(calls) == PAGE_SIZE)

@@ -93,7 +93,8 @@ def _positive(params: QueryParams, name: str, lang: str, kind: type) -> Any:
 
 @dataclass
 class Filters:
-    """The filters of one listing, as ``list_items`` keywords and as URL parameters."""
+    """The filters of one listing, as :class:`~monitor.store.rows.ItemQuery` fields and as URL
+    parameters."""
 
     committee: str | None = None
     statuses: list[str] = field(default_factory=list)
@@ -106,7 +107,7 @@ class Filters:
     limit: int | None = None
 
     def call_query(self) -> dict[str, Any]:
-        """Keywords for :func:`monitor.store.listing.list_items` as ``monitor calls`` passes them."""
+        """:class:`~monitor.store.rows.ItemQuery` fields as ``monitor calls`` passes them."""
         return dict(statuses=self.statuses, include_closed=self.include_closed,
                     sources=self.sources, programme=self.programme, search=self.search,
                     closing_within_days=self.closing_within_days, committee=self.committee,

@@ -19,6 +19,7 @@ import httpx
 import pytest
 from pytest_httpserver import HTTPServer
 
+from monitor.store.rows import ItemQuery
 from monitor.app import load_config
 from monitor.errors import ConfigError
 from monitor.pipeline.ingest import poll
@@ -160,16 +161,16 @@ def test_listings_linking_elsewhere_make_no_request_there(httpserver, elsewhere,
     config = load_config(config_dir)
     with open_store(config.settings.database) as store:
         reports = {r.source: r for r in poll(config, store, transport=spy, now=NOW)}
-        rows = store.query_items(limit=100, include_closed=True, now=NOW)
+        rows = store.query_items(ItemQuery(limit=100, include_closed=True), now=NOW)
     assert all(r.outcome == "ok" for r in reports.values()), reports
     hosts = {httpx.URL(url).host for url in spy.urls}
     assert hosts == {"127.0.0.1"}, spy.urls
     assert elsewhere.log == []
-    refused = [row for row in rows if "refused" in (row["extra"].get("detail_error") or "")]
-    by_source = {name: sum(1 for row in refused if row["source"] == name)
+    refused = [row for row in rows if "refused" in (row.extra.get("detail_error") or "")]
+    by_source = {name: sum(1 for row in refused if row.source == name)
                  for name in ("remisser", "calls")}
     assert by_source == {"remisser": 5, "calls": 5}, by_source
-    assert sum("refused redirect" in row["extra"]["detail_error"] for row in refused) == 2
+    assert sum("refused redirect" in row.extra["detail_error"] for row in refused) == 2
     figure(f"2 listings with 5 foreign detail links each (127.0.0.2, 10.0.0.1, "
            f"169.254.169.254, another host name, a redirect to 127.0.0.2): {len(spy.urls)} "
            f"requests, all to 127.0.0.1; 0 reached 127.0.0.2; 10 items kept with the refusal")

@@ -18,6 +18,7 @@ from pathlib import Path
 import lxml.html
 from icalendar import Calendar
 
+from monitor.store.rows import ItemQuery
 from monitor.decisions.applications import advance_application, start_application
 from monitor.decisions.calendar_export import build_calendar
 from monitor.config.committees import committees
@@ -133,9 +134,9 @@ def test_script_injection_from_feed_to_every_html_output(config_dir, mail_env, t
         reports = poll(config, store, names=["eu-funding", "feed"], replay=replay,
                        now=NOW - timedelta(hours=1))
         assert [(r.outcome, r.new) for r in reports] == [("ok", 210), ("ok", 200)], reports
-        stored = store.query_items(limit=1000, include_closed=True, now=NOW)
+        stored = store.query_items(ItemQuery(limit=1000, include_closed=True), now=NOW)
         for row in stored:
-            store.replace_tags(row["id"], [Tag("committee", "bun", 0.9, ("test",), "test")], now=NOW)
+            store.replace_tags(row.id, [Tag("committee", "bun", 0.9, ("test",), "test")], now=NOW)
         subscribe(config, store, Subscription(committee="all", email="samordnare@tyreso.se"), now=NOW)
         digests = send_digests(config, store, now=NOW)
         reminders = send_reminders(config, store, now=NOW, committee="bun")
@@ -162,13 +163,13 @@ def test_script_injection_from_feed_to_every_html_output(config_dir, mail_env, t
     digest_text = lxml.html.document_fromstring(outputs[next(
         n for n in outputs if n.startswith("digest") and n.endswith(".html") and "_all_" in n)])
     text = " ".join(digest_text.text_content().split())
-    titles = [row["title"] for row in stored]
+    titles = [row.title for row in stored]
     missing = [title for title in titles if title not in text]
     assert not missing, missing[:3]
     # links: the benign items', and what feedparser made of some hostile ones (resolved
     # against the feed's own https address, e.g. https://feed.example/javascript:alert(1)):
     # http(s) all; the other hostile ones are shown as text only
-    linked = [row["url"] for row in stored if safe_href(row["url"])]
+    linked = [row.url for row in stored if safe_href(row.url)]
     assert len(linked) > BENIGN and all(url.startswith("https://") for url in linked)
     assert links == 2 * 2 * len(linked)  # each in two digests, as .html and in the .eml
     events = Calendar.from_ical(calendar).walk("VEVENT")

@@ -16,6 +16,7 @@ from email import policy
 
 import httpx
 
+from monitor.store.rows import ItemQuery
 from monitor.config.settings import database_path
 from monitor.app import load_config
 from monitor.digests.dispatch import send_digests
@@ -88,8 +89,8 @@ def poll_titles(config_dir, store: Store, titles: list[str]) -> None:  # noqa: A
     [report] = poll(load_config(config_dir), store, transport=transport,
                     now=NOW - timedelta(hours=1))
     assert (report.outcome, report.new) == ("ok", 50), report.error
-    for row in store.query_items(limit=100, include_closed=True, now=NOW):
-        store.replace_tags(row["id"], [Tag("committee", "bun", 0.9, ("test",), "test")], now=NOW)
+    for row in store.query_items(ItemQuery(limit=100, include_closed=True), now=NOW):
+        store.replace_tags(row.id, [Tag("committee", "bun", 0.9, ("test",), "test")], now=NOW)
 
 
 def header_names(data: bytes) -> list[str]:
