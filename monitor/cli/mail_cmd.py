@@ -40,7 +40,7 @@ add_messages({
                         "en": "The test mail could not be sent: {error}"},
 })
 
-mail_app = typer.Typer(help="E-post: prova inställningarna.", no_args_is_help=True)
+mail_app = typer.Typer(help="E-post: prova inställningarna, visa kanalerna.", no_args_is_help=True)
 
 
 def channel_label(settings, channel) -> str:  # noqa: ANN001
