@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import time
 from datetime import date
+from zoneinfo import ZoneInfo
 from pathlib import Path
 
 from typing import Iterator
 
 from bs4 import BeautifulSoup
 
+from monitor.config.settings import DEFAULT_TIMEZONE
 from monitor.text.dates import find_dates
 
 from .common import Figure
@@ -21,6 +23,7 @@ from .common import Figure
 PAGE = (Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "se"
         / "regeringen_remiss_open_ds-2026-15.html")
 TODAY = date(2026, 11, 22)
+TZ = ZoneInfo(DEFAULT_TIMEZONE)
 
 
 def _rate(fn, seconds: float) -> tuple[int, float]:
@@ -34,8 +37,8 @@ def _rate(fn, seconds: float) -> tuple[int, float]:
 
 def run() -> Iterator[Figure]:
     text = " ".join(BeautifulSoup(PAGE.read_bytes(), "lxml").get_text(" ").split())
-    per_page = len(find_dates(text, today=TODAY))
-    calls, elapsed = _rate(lambda: find_dates(text, today=TODAY), 2.0)
+    per_page = len(find_dates(text, today=TODAY, tz=TZ))
+    calls, elapsed = _rate(lambda: find_dates(text, today=TODAY, tz=TZ), 2.0)
     from dateparser.search import search_dates
 
     search_dates(text, languages=["sv", "en"])  # load dateparser's data before timing

@@ -21,7 +21,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 from monitor.decisions import activities
 from monitor.config import committees
-from monitor.mail import ledger as deliveries
+from monitor.mail import ledger
 from monitor.pipeline import health
 from monitor.decisions import meeting_sources
 from monitor.digests import reminders
@@ -32,7 +32,7 @@ from monitor.pipeline.jobs import JobResult, Step, StepContext
 from monitor.mail.message import MailSettings
 from monitor.decisions.meetings import load_meetings
 from monitor.config.organisation import OrganisationSettings
-from monitor.pipeline import schedule as scheduler
+from monitor.pipeline import schedule
 from monitor.store.database import Store, TableHook
 from monitor.web.links import WebSettings
 
@@ -87,7 +87,7 @@ FEATURES: tuple[Feature, ...] = (
             sections={"digest": subscriptions.DigestSettings},
             tables=(subscriptions.create_table,)),
     Feature("schedule", "[schedule]: when monitor serve runs each job",
-            sections={"schedule": scheduler.ScheduleSettings}),
+            sections={"schedule": schedule.ScheduleSettings}),
     Feature("matching", "matching.toml: the tagging rules", loaders={"matching": _load_matching}),
     Feature("meetings", "meetings.toml: the decision calendar",
             loaders={"meetings": load_meetings}),
@@ -98,7 +98,7 @@ FEATURES: tuple[Feature, ...] = (
     Feature("meeting dates", "each body's meeting dates fetched after a poll (.ics, Insyn)",
             tables=(meeting_sources.create_table,), after_poll=("meetings", _meetings_step)),
     Feature("deliveries", "digests and reminders that are due, sent once (the ledger)",
-            tables=(deliveries.create_table, reminders.create_table),
+            tables=(ledger.create_table, reminders.create_table),
             after_poll=("mail", _mail_step)),
     Feature("applications", "applications for calls and their decisions",
             tables=(_application_tables,)),
@@ -195,12 +195,12 @@ def scheduled_jobs(config: Config, db_path: Path, lang: str,
 def build_scheduler(config: Config, *, db_path: Path, clock: Callable[[], datetime],
                     lang: str = "sv", first_poll: datetime | None = None):  # noqa: ANN201
     """The scheduler of ``monitor serve`` with the application's jobs, not started."""
-    return scheduler.build_scheduler(config, jobs=scheduled_jobs(config, db_path, lang, clock),
+    return schedule.build_scheduler(config, jobs=scheduled_jobs(config, db_path, lang, clock),
                                      first_poll=first_poll)
 
 
 def serve(config: Config, *, db_path: Path, clock: Callable[[], datetime],
           lang: str = "sv") -> None:
     """``monitor serve``: the application's jobs on their schedule, one instance per database."""
-    scheduler.serve(config, db_path=db_path, clock=clock,
+    schedule.serve(config, db_path=db_path, clock=clock,
                     jobs=scheduled_jobs(config, db_path, lang, clock))

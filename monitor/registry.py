@@ -1,18 +1,26 @@
-"""Plugin classes by their ``kind``: the one registry shape sources and matchers share.
+"""The one plugin shape sources, matchers and channels share: a class registered by its kind.
 
-Defining a subclass with a ``kind`` adds it (the base class's ``__init_subclass__`` calls
-:meth:`Registry.add`); a kind defined twice is a programming error, reported at import.
+A family's base class (``Source``, ``Matcher``, ``Channel``) subclasses :class:`Plugin` and
+gives it a :class:`Registry`. A subclass that sets ``kind`` is added to its family's registry
+when it is defined (a kind defined twice is a programming error, reported at import); it
+declares what it accepts in the configuration as ``options`` (a schema of
+:class:`~monitor.config.settings.Key` by key) and documents itself in its class docstring,
+which ``monitor sources kinds``, ``monitor matchers kinds`` and ``monitor mail kinds`` show.
 """
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+import inspect
+from typing import TYPE_CHECKING, Any, ClassVar, Iterator
 
-__all__ = ["Registry"]
+if TYPE_CHECKING:
+    from monitor.config.settings import Key
+
+__all__ = ["Registry", "Plugin"]
 
 
 class Registry:
-    """Classes by kind; ``what`` names them in messages ("source", "matcher")."""
+    """Classes by kind; ``what`` names them in messages ("source", "matcher", "channel")."""
 
     def __init__(self, what: str) -> None:
         self.what = what
@@ -31,5 +39,33 @@ class Registry:
     def kinds(self) -> list[str]:
         return sorted(self._kinds)
 
+    def __contains__(self, kind: object) -> bool:
+        return kind in self._kinds
+
     def __iter__(self) -> Iterator[type[Any]]:
         return iter(self._kinds[k] for k in self.kinds())
+
+
+class Plugin:
+    """Base of every family's base class; subclasses document themselves in their docstring."""
+
+    #: the family's registry, set by the family's base class
+    registry: ClassVar[Registry]
+    #: the name the configuration uses for this class; empty on base classes (not registered)
+    kind: ClassVar[str] = ""
+    #: what the configuration may set for this kind, as Key schemas by key
+    options: ClassVar[dict[str, "Key"]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.__dict__.get("kind"):
+            cls.registry.add(cls)
+
+    @classmethod
+    def description(cls) -> str:
+        """The class's own docstring (a kind without one has no documentation)."""
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def options_schema(cls) -> dict[str, "Key"]:
+        return dict(cls.options)

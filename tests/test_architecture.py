@@ -212,3 +212,33 @@ def test_the_main_job_runs_the_declared_steps(config, tmp_path, monkeypatch):
         result = app.run_main_job(config, store, names=["eu-funding"],
                                   replay=ROOT / "tests/fixtures/replay", now=NOW)
     assert order == ["one", "two"] and not result.step_errors
+
+
+MAX_LINES = 400
+#: modules allowed over the limit while their split is under way (none since the store,
+#: faststart and plugins splits merged); the test fails for an entry no longer over it, so
+#: none is left behind.
+ALLOWED_OVER_400: set[str] = set()
+
+
+def _line_counts() -> dict[str, int]:
+    return {path.relative_to(ROOT).as_posix(): len(path.read_text(encoding="utf-8").splitlines())
+            for path in MODULES.values()}
+
+
+def test_no_module_is_over_400_lines():
+    counts = _line_counts()
+    over = {name: n for name, n in counts.items() if n > MAX_LINES}
+    assert sorted(set(over) - ALLOWED_OVER_400) == [], \
+        f"modules over {MAX_LINES} lines (split them along a real seam): " \
+        f"{ {name: over[name] for name in sorted(set(over) - ALLOWED_OVER_400)} }"
+    stale = sorted(name for name in ALLOWED_OVER_400 if counts.get(name, 0) <= MAX_LINES)
+    assert stale == [], f"no longer over {MAX_LINES} lines (or gone): remove from " \
+                        f"ALLOWED_OVER_400: {stale}"
+
+
+def test_the_line_count_sees_every_module():
+    counts = _line_counts()
+    assert "monitor/text/dates.py" in counts and "monitor/sources/base.py" in counts
+    assert "monitor/app.py" in counts and "monitor/sources/__init__.py" in counts
+    assert all(n > 0 for name, n in counts.items() if not name.endswith("__init__.py"))

@@ -86,7 +86,7 @@ def test_the_phrase_table_is_large() -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.text.replace("\n", " ")[:60] for c in CASES])
 def test_phrase(case: Case) -> None:
-    found = find_dates(case.text, today=case.today, language=case.language,
+    found = find_dates(case.text, today=case.today, tz=STOCKHOLM, language=case.language,
                        anchor=case.anchor)
     got = [_describe(f) for f in found] or ["none"]
     assert got == case.expected
@@ -98,7 +98,7 @@ def test_phrase(case: Case) -> None:
 def test_snippet_is_the_sentence_the_date_came_from() -> None:
     text = ("Utlysningen riktar sig till kommuner. Sista ansökningsdag är 1 mars 2027.  "
             "Frågor besvaras av UHR.")
-    [found] = find_dates(text, today=TODAY)
+    [found] = find_dates(text, today=TODAY, tz=STOCKHOLM)
     assert found.text == "Sista ansökningsdag är 1 mars 2027."
 
 
@@ -112,12 +112,12 @@ def _remiss_text(separator: str) -> str:
 @pytest.mark.parametrize("separator", [" ", "\n"])
 def test_remiss_page_deadline_and_publication(separator: str) -> None:
     text = _remiss_text(separator)
-    deadline = find_deadline(text, today=TODAY)
+    deadline = find_deadline(text, today=TODAY, tz=STOCKHOLM)
     assert deadline.when == datetime(2026, 10, 30, 23, 59, tzinfo=STOCKHOLM)
     assert "senast den 30 oktober 2026" in deadline.text
-    published = find_published(text, today=TODAY)
+    published = find_published(text, today=TODAY, tz=STOCKHOLM)
     assert published.when == datetime(2026, 7, 2, tzinfo=STOCKHOLM)
-    roles = [f.role for f in find_dates(text, today=TODAY)]
+    roles = [f.role for f in find_dates(text, today=TODAY, tz=STOCKHOLM)]
     # the page's own date, the deadline, then the "Relaterat" list (published 2 July, 18 and
     # 4 May twice); the Ds number 2026:15 on the page is not a date
     assert roles == ["published", "deadline"] + ["published"] * 4
@@ -127,61 +127,67 @@ def test_remiss_page_deadline_and_publication(separator: str) -> None:
 
 def test_deadline_is_the_soonest_future_one() -> None:
     text = "Sista ansökningsdag 15 februari samt 15 april."
-    assert find_deadline(text, today=date(2027, 3, 1)).when.date() == date(2027, 4, 15)
-    assert find_deadline(text, today=TODAY).when.date() == date(2027, 2, 15)
+    assert find_deadline(text, today=date(2027, 3, 1),
+                         tz=STOCKHOLM).when.date() == date(2027, 4, 15)
+    assert find_deadline(text, today=TODAY, tz=STOCKHOLM).when.date() == date(2027, 2, 15)
 
 
 def test_deadline_all_past_gives_the_latest() -> None:
     text = "Öppnade 1 september 2024. Stängde 1 oktober 2024, förlängd till 15 oktober 2024."
-    assert find_deadline(text, today=TODAY).when.date() == date(2024, 10, 15)
+    assert find_deadline(text, today=TODAY, tz=STOCKHOLM).when.date() == date(2024, 10, 15)
 
 
 def test_deadline_with_a_time_beats_the_same_day_without() -> None:
     text = ("Utlysning 2020/00518 Startdatum 2020-08-24 Slutdatum 2020-10-29 Utlyst belopp "
             "20 000 000 kr. Utlysningen stänger kl.16.00 den 29 oktober 2020.")
-    found = find_deadline(text, today=TODAY)
+    found = find_deadline(text, today=TODAY, tz=STOCKHOLM)
     assert found.when == datetime(2020, 10, 29, 16, 0, tzinfo=STOCKHOLM) and found.has_time
-    assert find_opening(text, today=TODAY).when == datetime(2020, 8, 24, tzinfo=STOCKHOLM)
+    assert find_opening(text, today=TODAY, tz=STOCKHOLM).when == datetime(2020, 8, 24,
+                                                                          tzinfo=STOCKHOLM)
 
 
 def test_deadline_from_a_window_end() -> None:
-    found = find_deadline("Ansök 15 september–15 oktober", today=TODAY)
+    found = find_deadline("Ansök 15 september–15 oktober", today=TODAY, tz=STOCKHOLM)
     assert found.role == "deadline" and found.end is None
     assert found.when == datetime(2027, 10, 15, 23, 59, tzinfo=STOCKHOLM)
 
 
 def test_stated_deadline_beats_an_unlabelled_window() -> None:
     text = "Konferens 10–12 mars 2027. Sista anmälningsdag 1 februari 2027."
-    assert find_deadline(text, today=TODAY).when.date() == date(2027, 2, 1)
+    assert find_deadline(text, today=TODAY, tz=STOCKHOLM).when.date() == date(2027, 2, 1)
 
 
 def test_no_deadline() -> None:
-    assert find_deadline("Publicerad 3 juli 2026", today=TODAY) is None
-    assert find_deadline("", today=TODAY) is None
+    assert find_deadline("Publicerad 3 juli 2026", today=TODAY, tz=STOCKHOLM) is None
+    assert find_deadline("", today=TODAY, tz=STOCKHOLM) is None
 
 
 def test_opening_of_the_round_still_open() -> None:
     text = "Ansökningsperioder 15 februari–15 mars och 15 september–15 oktober."
-    found = find_opening(text, today=date(2027, 3, 1))
+    found = find_opening(text, today=date(2027, 3, 1), tz=STOCKHOLM)
     assert found.role == "opens"
     assert (found.when.date(), found.end.date()) == (date(2027, 2, 15), date(2027, 3, 15))
-    assert find_opening(text, today=date(2027, 3, 20)).when.date() == date(2027, 9, 15)
+    assert find_opening(text, today=date(2027, 3, 20),
+                        tz=STOCKHOLM).when.date() == date(2027, 9, 15)
 
 
 def test_opening_approximate_and_past() -> None:
     text = "Beräknas öppna i december 2022/januari 2023 och stänga i mars 2023"
-    found = find_opening(text, today=TODAY)
+    found = find_opening(text, today=TODAY, tz=STOCKHOLM)
     assert found.approximate and found.when == datetime(2022, 12, 1, tzinfo=STOCKHOLM)
-    assert find_deadline(text, today=TODAY).when == datetime(2023, 3, 1, tzinfo=STOCKHOLM)
-    assert find_opening("Öppnar 12 augusti 2024", today=TODAY).when.date() == date(2024, 8, 12)
+    assert find_deadline(text, today=TODAY, tz=STOCKHOLM).when == datetime(2023, 3, 1,
+                                                                           tzinfo=STOCKHOLM)
+    assert find_opening("Öppnar 12 augusti 2024", today=TODAY,
+                        tz=STOCKHOLM).when.date() == date(2024, 8, 12)
 
 
 def test_today_as_an_aware_datetime() -> None:
     evening = datetime(2027, 2, 1, 22, 0, tzinfo=timezone.utc)  # 23:00 in Stockholm
-    found = find_deadline("Sista ansökningsdag 1 februari", today=evening)
+    found = find_deadline("Sista ansökningsdag 1 februari", today=evening, tz=STOCKHOLM)
     assert found.when == datetime(2027, 2, 1, 23, 59, tzinfo=STOCKHOLM)
     later = datetime(2027, 2, 1, 23, 30, tzinfo=timezone.utc)
-    assert find_deadline("Sista ansökningsdag 1 februari", today=later).when.year == 2028
+    assert find_deadline("Sista ansökningsdag 1 februari", today=later,
+                         tz=STOCKHOLM).when.year == 2028
 
 
 def test_other_default_zone() -> None:
@@ -211,17 +217,17 @@ def test_other_default_zone() -> None:
     ("ingen dag alls", None),
 ])
 def test_parse_date(value: str, expected: datetime | None) -> None:
-    assert parse_date(value, today=TODAY) == expected
+    assert parse_date(value, today=TODAY, tz=STOCKHOLM) == expected
 
 
 def test_parse_date_as_deadline() -> None:
-    assert parse_date("2026-07-03", today=TODAY, role="deadline") == datetime(
+    assert parse_date("2026-07-03", today=TODAY, tz=STOCKHOLM, role="deadline") == datetime(
         2026, 7, 3, 23, 59, tzinfo=STOCKHOLM)
-    assert parse_date("1 februari", today=TODAY, role="deadline") == datetime(
+    assert parse_date("1 februari", today=TODAY, tz=STOCKHOLM, role="deadline") == datetime(
         2027, 2, 1, 23, 59, tzinfo=STOCKHOLM)
-    assert parse_date("1–15 mars 2027", today=TODAY, role="deadline") == datetime(
+    assert parse_date("1–15 mars 2027", today=TODAY, tz=STOCKHOLM, role="deadline") == datetime(
         2027, 3, 15, 23, 59, tzinfo=STOCKHOLM)
-    assert parse_date("2 juli", today=TODAY, role="published") == datetime(
+    assert parse_date("2 juli", today=TODAY, tz=STOCKHOLM, role="published") == datetime(
         2026, 7, 2, tzinfo=STOCKHOLM)
 
 
@@ -267,22 +273,22 @@ def test_yearly_deadline_nordplus() -> None:
     # 1 February 2026 is a Sunday: the deadline moves to Monday 2 February
     assert yearly_deadline(2, 1, today=date(2026, 1, 10), tz=BRUSSELS) == datetime(
         2026, 2, 2, 23, 59, tzinfo=BRUSSELS)
-    assert yearly_deadline(2, 1, today=date(2026, 2, 2)) == datetime(
+    assert yearly_deadline(2, 1, today=date(2026, 2, 2), tz=STOCKHOLM) == datetime(
         2026, 2, 2, 23, 59, tzinfo=STOCKHOLM)
-    assert yearly_deadline(2, 1, today=date(2026, 2, 3)) == datetime(
+    assert yearly_deadline(2, 1, today=date(2026, 2, 3), tz=STOCKHOLM) == datetime(
         2027, 2, 1, 23, 59, tzinfo=STOCKHOLM)  # a Monday
-    assert yearly_deadline(10, 1, today=TODAY, hour=16, minute=0) == datetime(
+    assert yearly_deadline(10, 1, today=TODAY, tz=STOCKHOLM, hour=16, minute=0) == datetime(
         2027, 10, 1, 16, 0, tzinfo=STOCKHOLM)
     # 1 February 2031 is a Saturday
-    assert yearly_deadline(2, 1, today=date(2030, 12, 1)).date() == date(2031, 2, 3)
+    assert yearly_deadline(2, 1, today=date(2030, 12, 1), tz=STOCKHOLM).date() == date(2031, 2, 3)
 
 
 def test_yearly_deadline_passed_today_and_leap_day() -> None:
     after = datetime(2026, 2, 2, 23, 0, tzinfo=timezone.utc)  # past 23:59 Stockholm
-    assert yearly_deadline(2, 1, today=after).date() == date(2027, 2, 1)
-    assert yearly_deadline(2, 29, today=TODAY).date() == date(2028, 2, 29)
+    assert yearly_deadline(2, 1, today=after, tz=STOCKHOLM).date() == date(2027, 2, 1)
+    assert yearly_deadline(2, 29, today=TODAY, tz=STOCKHOLM).date() == date(2028, 2, 29)
     with pytest.raises(ValueError):
-        yearly_deadline(2, 30, today=TODAY)
+        yearly_deadline(2, 30, today=TODAY, tz=STOCKHOLM)
 
 
 # --- robustness ------------------------------------------------------------------------------
@@ -302,9 +308,22 @@ def test_random_text_never_raises() -> None:
         else:
             text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(0, 15)))
         today = date(rng.randint(1990, 2090), rng.randint(1, 12), rng.randint(1, 28))
-        for found in find_dates(text, today=today):
+        for found in find_dates(text, today=today, tz=STOCKHOLM):
             assert found.role in ("deadline", "opens", "published", "updated", "unknown")
             assert found.when.tzinfo is not None
-        find_deadline(text, today=today)
-        find_opening(text, today=today)
-        parse_date(text[:40], today=today)
+        find_deadline(text, today=today, tz=STOCKHOLM)
+        find_opening(text, today=today, tz=STOCKHOLM)
+        parse_date(text[:40], today=today, tz=STOCKHOLM)
+
+
+@pytest.mark.parametrize("words", ["svensk tid", "Swedish time", "Stockholm time"])
+def test_swedish_time_is_the_callers_zone(words: str) -> None:
+    """The zone is the caller's (settings' timezone); a text saying Swedish time is read in
+    it, while a zone the text names otherwise (CET) is kept."""
+    helsinki = ZoneInfo("Europe/Helsinki")
+    text = f"Sista ansökningsdag 1 mars 2027 kl. 12.00 ({words})"
+    for zone in (STOCKHOLM, helsinki):
+        found = find_deadline(text, today=TODAY, tz=zone)
+        assert found.when == datetime(2027, 3, 1, 12, 0, tzinfo=zone) and found.has_time
+    cet = find_deadline("Deadline 1 March 2027 12:00 CET", today=TODAY, tz=helsinki)
+    assert cet.when.utcoffset() == timedelta(hours=1)

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from monitor.mail import ledger as deliveries
+from monitor.mail import ledger
 from monitor.config.settings import database_path
 from monitor.digests.build import Period
 from monitor.digests.dispatch import is_due, send_digests
@@ -95,7 +95,7 @@ def test_smtp_down_leaves_pending_and_next_run_sends_once(config, seeded, smtp_p
     first = send_digests(config, seeded, now=NOW, committee="bun")
     assert [o.state for o in first] == ["pending"] and "Connection" in first[0].error
     key = first[0].key
-    assert deliveries.state_of(seeded, key) == deliveries.PENDING
+    assert ledger.state_of(seeded, key) == ledger.PENDING
     with SmtpServer(smtp_port) as server:
         second = send_digests(config, seeded, now=NOW + timedelta(hours=6), committee="bun")
         third = send_digests(config, seeded, now=NOW + timedelta(hours=12), committee="bun")
@@ -103,7 +103,7 @@ def test_smtp_down_leaves_pending_and_next_run_sends_once(config, seeded, smtp_p
     assert len(server.messages) == 1
     # the retry sent the message built the first time (its Date), not a rebuilt one
     assert server.messages[0][1]["Date"] == "Sun, 22 Nov 2026 08:00:00 +0000"
-    assert deliveries.state_of(seeded, key) == deliveries.SENT
+    assert ledger.state_of(seeded, key) == ledger.SENT
 
 
 def test_next_period_starts_where_the_last_digest_ended(config, seeded, mail_env):  # noqa: ANN001, F811
@@ -301,10 +301,10 @@ def test_delivery_rechecks_state_under_the_lock(config, seeded, mail_env):  # no
     channel = Counting(mail_settings(config))
     send_notice(config, seeded, "x", "y", key="k1", channel=_failing(config), now=NOW)
     key = "notice:k1"
-    assert deliveries.state_of(seeded, key) == deliveries.PENDING
+    assert ledger.state_of(seeded, key) == ledger.PENDING
     with seeded.write() as conn:  # "the other process" finishes it
         conn.execute("UPDATE deliveries SET state = 'sent' WHERE key = ?", [key])
-    assert deliveries._deliver_one(seeded, channel, key, NOW) == ""
+    assert ledger._deliver_one(seeded, channel, key, NOW) == ""
     assert Counting.calls == 0
 
 

@@ -10,13 +10,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from bs4 import BeautifulSoup
 
+from monitor.app import load_config
 from monitor.digests.build import Period, build_digest
 from monitor.digests.dispatch import digest_message
 from monitor.mail.message import message_bytes
 from monitor.model import LEGISLATION, Item, Tag
 from monitor.digests.subscriptions import Subscription
 from tests.conftest import NOW
-from tests.hermetic import replaced
+from tests.hermetic import edit_file, replaced
 from tests.mailfixtures import SECOND_POLL, mail_env, parse, seeded  # noqa: F401 - fixtures
 from tests.pdf_helpers import text_pdf
 from tests.real_pages import path
@@ -135,10 +136,17 @@ def test_not_on_the_list_and_an_unreadable_list(httpserver):
     assert item.deadlines  # the remiss itself is kept whole
 
 
-@pytest.mark.parametrize("lang, line", [
-    ("sv", "Tyresö kommun är remissinstans – svar senast 15 januari 2027"),
-    ("en", "Tyresö kommun is asked to respond – reply by 15 January 2027")])
-def test_digest_shows_an_invited_remiss_first(config, seeded, lang, line):  # noqa: ANN001, F811
+@pytest.mark.parametrize("name, lang, line", [
+    (None, "sv", "Tyresö kommun är remissinstans – svar senast 15 januari 2027"),
+    (None, "en", "Tyresö kommun is asked to respond – reply by 15 January 2027"),
+    ("Värmdö kommun", "sv", "Värmdö kommun är remissinstans – svar senast 15 januari 2027"),
+    ("", "sv", "Kommunen är remissinstans – svar senast 15 januari 2027"),  # never another's name
+    ("", "en", "The municipality is asked to respond – reply by 15 January 2027")])
+def test_digest_shows_an_invited_remiss_first(config_dir, seeded, name, lang,  # noqa: ANN001, F811
+                                              line):
+    if name is not None:
+        edit_file(config_dir / "settings.toml", ('name = "Tyresö kommun"', f'name = "{name}"'))
+    config = load_config(config_dir)
     remiss = Item(source="regeringen-remisser", native_id="2026/11/z", kind=LEGISLATION,
                   title="Remiss av Ö-utredningen", url="https://www.regeringen.se/remisser/z/",
                   deadlines=[datetime(2027, 1, 15, 23, 59, tzinfo=STHLM)],

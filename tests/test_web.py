@@ -86,6 +86,7 @@ def test_filters_are_the_clis(client):  # noqa: ANN001, F811
      ["--all", "--closing-within", "120", "--programme", "Erasmus"]),
     ("priority=verksamhetsutveckling&limit=1", ["--priority", "verksamhetsutveckling",
                                                 "--limit", "1"]),
+    ("committee=bun&limit=1", ["--committee", "bun", "--limit", "1"]),
 ])
 def test_api_returns_exactly_the_clis_json(client, cli, query, args):  # noqa: ANN001, F811
     api = client.get(f"/api/calls?{query}")
@@ -93,6 +94,11 @@ def test_api_returns_exactly_the_clis_json(client, cli, query, args):  # noqa: A
     expected = json.loads(cli("calls", *args, "--format", "json").stdout)
     assert expected and api.json() == expected
     assert api.headers["x-limit"] == ("1" if "limit=1" in query else "100")  # the default
+    unlimited = [a for a in args if a != "--limit" and a != "1"] if "limit=1" in query else args
+    matching = json.loads(cli("calls", *unlimited, "--format", "json").stdout)
+    assert api.headers["x-more"] == ("true" if len(matching) > len(expected) else "false")
+    if query == "committee=bun&limit=1":
+        assert len(matching) > 1 and api.headers["x-more"] == "true"  # the case it is for
     if "committee" in query:  # the owning committee drives decide-by as in the CLI
         assert {row["decide_by"]["committee"] for row in api.json() if row["decide_by"]} == {"bun"}
 

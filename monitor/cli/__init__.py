@@ -99,9 +99,10 @@ COMMANDS: dict[str, Command] = {
                     "områden, och missarna med motivering."),
     "retag": Command("tagging", "retag",
                      "Tagga om alla lagrade poster efter en ändring i config/matching.toml."),
+    "matchers": Command("tagging", "matchers_app", "Matchningsregler: typerna i matching.toml."),
     "web": Command("web_cmd", "web", "Intranätsidan: öppna utlysningar, beslutsgång, kalender- "
                                      "och Atom-flöden, JSON-API."),
-    "mail": Command("mail_cmd", "mail_app", "E-post: prova inställningarna."),
+    "mail": Command("mail_cmd", "mail_app", "E-post: prova inställningarna, visa kanalerna."),
     "sources": Command("sources_cmd", "sources_app", "Källor: konfiguration, status och typer."),
 }
 

@@ -112,7 +112,7 @@ def _resend(st, period: str, committee: Optional[str]) -> None:  # noqa: ANN001
     lang = st.lang
     store = st.read_store
     try:
-        channel = registry["smtp"](mail_settings(st.config))
+        channel = registry.get("smtp")(mail_settings(st.config))
     except NotConfigured as exc:
         raise UsageError("--resend", period, reason="usage.resend_needs_smtp",
                          detail=str(exc)) from None

@@ -13,6 +13,7 @@ from monitor.model import to_iso
 from monitor.mail.channels import DeliveryError, Envelope, build_notifier
 from monitor.cli.common import cli_errors, state
 from monitor.cli._mail_common import say
+from monitor.cli._kinds import print_kinds
 from monitor.cli.usage import UsageError
 
 add_messages({
@@ -39,7 +40,7 @@ add_messages({
                         "en": "The test mail could not be sent: {error}"},
 })
 
-mail_app = typer.Typer(help="E-post: prova inställningarna.", no_args_is_help=True)
+mail_app = typer.Typer(help="E-post: prova inställningarna, visa kanalerna.", no_args_is_help=True)
 
 
 def channel_label(settings, channel) -> str:  # noqa: ANN001
@@ -88,3 +89,15 @@ def mail_test(ctx: typer.Context,
         say(t("mailtest.written", lang, folder=channel.folder))
     else:
         say(t("mailtest.sent", lang, address=address, channel=label))
+
+
+@mail_app.command("kinds")
+def mail_kinds(ctx: typer.Context) -> None:
+    """Kanaler som kan väljas med [mail] transport i settings.toml, med dokumentation och de
+    nycklar under [mail] som de läser.
+
+    Example: monitor mail kinds
+    """
+    from monitor.mail.channels import registry  # every channel module registers on import
+
+    print_kinds(registry, state(ctx).lang)

@@ -17,6 +17,7 @@ from monitor.matchers import build_tagger
 from monitor.model import Item, to_iso
 from monitor.sources import registry
 from monitor.cli.common import EXIT_FAILED, FormatOption, cli_errors, console, emit, state
+from monitor.cli._kinds import print_kinds
 from monitor.cli.eligibility_text import item_eligibility
 from monitor.cli.usage import UsageError, resolve_sources
 
@@ -150,17 +151,12 @@ def check(
 
 
 @sources_app.command("kinds")
-def kinds() -> None:
+def kinds(ctx: typer.Context) -> None:
     """Källtyper som kan användas i sources.toml, med dokumentation och nycklar.
 
     Example: monitor sources kinds
     """
-    for cls in registry:
-        console.rule(cls.kind)
-        console.print(cls.description(), markup=False, highlight=False)
-        if cls.options:
-            keys = ", ".join(f"{k} ({spec.type_name()})" for k, spec in cls.options.items())
-            console.print(f"Nycklar / keys: {keys}", markup=False, highlight=False)
+    print_kinds(registry, state(ctx).lang)
 
 
 @sources_app.command("test")

@@ -17,6 +17,7 @@ from monitor.text.i18n import add_messages, t
 from monitor.matchers.evaluate import (EvalReport, FieldReport, LineError, Record, evaluate,
                                  read_items)
 from monitor.matchers.retag import retag as retag_store
+from monitor.cli._kinds import print_kinds
 from monitor.cli._rules import tagger_of as _tagger
 from monitor.cli.common import State, check_format, cli_errors, console, err, state
 from monitor.cli.eligibility_text import eligibility_of_tags
@@ -243,3 +244,18 @@ def retag(ctx: typer.Context,
     console.print(t("retag_done", st.lang, items=result.items, tagged=result.tagged,
                     changed=result.changed), markup=False, highlight=False)
 
+
+
+matchers_app = typer.Typer(help="Matchningsregler: typerna i matching.toml.", no_args_is_help=True)
+
+
+@matchers_app.command("kinds")
+def matcher_kinds(ctx: typer.Context) -> None:
+    """Regeltyper (tabeller) som kan användas i matching.toml, med dokumentation och nycklar;
+    för en [[typ]]-lista nycklarna i varje post.
+
+    Example: monitor matchers kinds
+    """
+    from monitor.matchers import registry  # every matcher module registers on import
+
+    print_kinds(registry, state(ctx).lang)

@@ -39,6 +39,7 @@ add_messages({
     "digest_invited": {"sv": "{name} är remissinstans – svar senast {deadline}",
                        "en": "{name} is asked to respond – reply by {deadline}"},
     "digest_invited_undated": {"sv": "{name} är remissinstans", "en": "{name} is asked to respond"},
+    "digest_the_municipality": {"sv": "Kommunen", "en": "The municipality"},
 })
 
 
@@ -124,7 +125,9 @@ class EntryWriter:
         """The line saying the municipality is a remissinstans, for a remiss that lists it."""
         if not row.extra.get("invited"):
             return ""
-        name = self.config.settings.section("municipality").get("name") or "Tyresö kommun"
+        # an empty [municipality] name: the municipality, never another one's name
+        name = (self.config.settings.section("municipality").get("name")
+                or t("digest_the_municipality", self.lang))
         deadline = long_date(row.deadline, self.tz, self.lang)
         key = "digest_invited" if deadline else "digest_invited_undated"
         return t(key, self.lang, name=name, deadline=deadline)

@@ -23,186 +23,31 @@
 from __future__ import annotations
 
 import asyncio
-import email.utils
-import ipaddress
-import json
 import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, AsyncIterator, Awaitable, Callable, Iterable, Iterator, Protocol
+from typing import Any, AsyncIterator, Awaitable, Callable, Iterable, Protocol
 from urllib.parse import urlsplit
 
 import httpx
 
 from monitor.config.settings import HttpSettings
 from monitor.errors import FetchError
+from monitor.http.body import ACCEPT_ENCODING, Decoder
+from monitor.http.hosts import HOSTS_EXTENSION, SOURCE_EXTENSION, check_redirect_host
+from monitor.http.response import (NotModified, Response, http_date_timestamp, read_json,
+                                   request_url, retry_after_seconds)
 
 __all__ = ["Fetcher", "SourceHTTP", "Response", "NotModified", "SOURCE_EXTENSION",
-           "REVALIDATE_AFTER", "request_url", "read_json"]
+           "REVALIDATE_AFTER", "request_url", "read_json", "retry_after_seconds"]
 
-# Key in httpx request extensions naming the source, for the replay and record transports.
-SOURCE_EXTENSION = "monitor.source"
-# (first host, allowed hosts) of a request, checked again at every redirect hop
-HOSTS_EXTENSION = "monitor.hosts"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-# Only what _Decoder undoes is asked for, so an installed brotli cannot make servers send it.
-ACCEPT_ENCODING = "gzip, deflate"
-PIECE = 64 * 1024
 REVALIDATE_AFTER = timedelta(days=1)
-
-
-class NotModified(Exception):
-    """Raised by a source when the server answered 304: nothing to parse, nothing changed."""
 
 
 class ValidatorLookup(Protocol):
     def validators(self, url: str, *, since: datetime | None = None,
                    ) -> tuple[str | None, str | None]: ...
-
-
-def request_url(url: str, params: dict[str, Any] | None = None) -> str:
-    """The URL a request with ``params`` goes to: the URL's own query merged with them.
-
-    httpx would replace a URL's own query with ``params``; sources configure URLs with a
-    query (apiKey=SEDIA, feedbackStatus=OPEN ...) and add paging on top.
-    """
-    return str(httpx.URL(url).copy_merge_params(params)) if params else url
-
-
-@dataclass
-class Response:
-    """A finished response with its whole (capped) body."""
-
-    url: str
-    status: int
-    headers: httpx.Headers
-    content: bytes
-
-    @property
-    def content_type(self) -> str:
-        return self.headers.get("content-type", "")
-
-    @property
-    def not_modified(self) -> bool:
-        return self.status == 304
-
-    @property
-    def text(self) -> str:
-        # only the charset matters: ``content`` is decompressed already, so the original
-        # Content-Encoding must not be applied to it again
-        headers = {"content-type": self.content_type} if self.content_type else {}
-        return httpx.Response(self.status, headers=headers, content=self.content).text
-
-    def json(self) -> Any:
-        from monitor.errors import ParseError
-        try:
-            return read_json(self.content)
-        except ValueError as exc:
-            raise ParseError(f"{self.url}: response is not JSON ({exc})", url=self.url,
-                             status=self.status) from exc
-
-
-def read_json(data: bytes | str) -> Any:
-    """``json.loads``, except that JSON nested too deeply for the json module (it raises
-    RecursionError) is a ValueError like any other JSON that cannot be read."""
-    try:
-        return json.loads(data)
-    except RecursionError:
-        raise ValueError("nested too deeply to read") from None
-
-
-def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
-    """``Retry-After`` as seconds to wait: an integer, or an HTTP date counted from ``now``.
-
-    ``now`` is the server's own time (its ``Date`` header, as RFC 9110 intends), so this module
-    never reads the local clock; a date without ``now`` gives None (the usual backoff).
-    """
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when is None or now is None:
-        return None
-    return max(0.0, when.timestamp() - now)
-
-
-def http_date_timestamp(value: str | None) -> float | None:
-    """An HTTP ``Date`` header as a POSIX timestamp, None when absent or unreadable."""
-    try:
-        when = email.utils.parsedate_to_datetime(value) if value else None
-    except (TypeError, ValueError):
-        return None
-    return when.timestamp() if when is not None else None
-
-
-class _Decoder:
-    """Undoes a response's Content-Encoding (none, gzip or deflate) in pieces of at most
-    ``PIECE`` bytes, so the caller can stop at its cap before a bomb expands."""
-
-    def __init__(self, encoding: str) -> None:
-        codings = [c.strip().lower() for c in encoding.split(",")
-                   if c.strip() and c.strip().lower() != "identity"]
-        if len(codings) > 1 or (codings and codings[0] not in ("gzip", "x-gzip", "deflate")):
-            raise ValueError(f"unsupported Content-Encoding {encoding!r}")
-        self.coding = codings[0] if codings else ""
-        # deflate is a zlib stream, but some servers send it raw: retried raw on a bad header
-        wbits = zlib.MAX_WBITS | (16 if "gzip" in self.coding else 0)
-        self._zlib = zlib.decompressobj(wbits) if self.coding else None
-        self._started = False
-
-    def feed(self, data: bytes) -> Iterator[bytes]:
-        if self._zlib is None:
-            yield data
-            return
-        if not self._started and self.coding == "deflate":
-            try:
-                zlib.decompressobj().decompress(data[:64], 1)
-            except zlib.error:
-                self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
-        self._started = self._started or bool(data)
-        while data and not self._zlib.eof:
-            piece = self._zlib.decompress(data, PIECE)
-            if not piece and self._zlib.unconsumed_tail == data:
-                break
-            data = self._zlib.unconsumed_tail
-            if piece:
-                yield piece
-
-    def flush(self) -> bytes:
-        return self._zlib.flush() if self._zlib is not None else b""
-
-
-def _site(host: str) -> str | None:
-    """The site a host name belongs to (its last two labels: ``www.esf.se`` → ``esf.se``);
-    None for an IP address or a single-label name, which only ever match exactly."""
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-        return None
-    except ValueError:
-        pass
-    labels = host.rstrip(".").split(".")
-    return ".".join(labels[-2:]) if len(labels) >= 2 else None
-
-
-async def _check_redirect_host(request: httpx.Request) -> None:
-    """httpx calls this for the first request and for every redirect hop it follows: a hop
-    must stay on the source's site (``esf.se`` → ``www.esf.se`` is fine, as sites do) or go
-    to one of its ``allowed_hosts``; never to an IP address or a name elsewhere, so a
-    redirect cannot send the monitor to an intranet or cloud-metadata address."""
-    first, allowed = request.extensions.get(HOSTS_EXTENSION) or (None, None)
-    host = request.url.host.lower()
-    sites = {_site(h) for h in (first or "", *(allowed or ()))} - {None}
-    if allowed is not None and host != first and host not in allowed \
-            and _site(host) not in sites:
-        raise FetchError(f"{request.url}: refused redirect to a host that is not the source's "
-                         f"({', '.join(sorted(allowed))}); add the host to allowed_hosts if it "
-                         f"is trusted", source=request.extensions.get(SOURCE_EXTENSION),
-                         url=str(request.url))
 
 
 class Fetcher:
@@ -232,7 +77,7 @@ class Fetcher:
             headers={"User-Agent": self.settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
             follow_redirects=True,
             max_redirects=self.settings.max_redirects,
-            event_hooks={"request": [_check_redirect_host]},
+            event_hooks={"request": [check_redirect_host]},
         )
         return self
 
@@ -330,7 +175,7 @@ class Fetcher:
                                  f"cap of {cap} bytes (max_body_bytes)", source=source, url=url,
                                  status=response.status_code)
             try:
-                decoder = _Decoder(response.headers.get("content-encoding", ""))
+                decoder = Decoder(response.headers.get("content-encoding", ""))
             except ValueError as exc:
                 raise FetchError(f"{url}: {exc}", source=source, url=url,
                                  status=response.status_code) from None

@@ -9,7 +9,6 @@ what the table holds.
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Iterator, Mapping
@@ -17,16 +16,13 @@ from typing import Any, ClassVar, Iterator, Mapping
 from monitor.config.settings import Key, check_table
 from monitor.errors import ConfigError
 from monitor.model import Item
-from monitor.registry import Registry
+from monitor.registry import Plugin, Registry
 from monitor.matchers.text import Lexicon, Match, PatternError, Token
 
 __all__ = ["Matcher", "Registry", "registry", "Rules", "Analysis", "Contribution",
            "add_patterns", "where_text", "best_per_pattern", "points_text", "LANGS"]
 
 LANGS = ("sv", "en")
-
-
-registry = Registry("matcher")
 
 
 @dataclass
@@ -137,27 +133,22 @@ class Analysis:
         self.youth.setdefault(name, []).append(evidence)
 
 
-class Matcher:
-    """Base class; subclasses document their table in their docstring."""
+class Matcher(Plugin):
+    """Base class; subclasses document their table in their docstring and declare its keys
+    (for a ``[[kind]]`` array, the keys of each entry) as ``options``."""
 
-    kind: ClassVar[str] = ""
+    registry = Registry("matcher")
     #: order in the pipeline: eligibility 5, exclusions 10, scorers 50, priority rules 90
     stage: ClassVar[int] = 50
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        if cls.__dict__.get("kind"):
-            registry.add(cls)
 
     def __init__(self, table: Any, rules: Rules) -> None:
         self.rules = rules
 
-    @classmethod
-    def description(cls) -> str:
-        return inspect.cleandoc(cls.__doc__ or "")
-
     def apply(self, analysis: Analysis) -> None:
         raise NotImplementedError
+
+
+registry = Matcher.registry
 
 
 def _check_patterns(value: Any) -> str | None:

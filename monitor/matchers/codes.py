@@ -53,11 +53,12 @@ class CodeMatcher(Matcher):
 
     kind = "code"
     stage = 50
+    options = CODE_SCHEMA
 
     def __init__(self, table: Any, rules: Rules) -> None:
         super().__init__(table, rules)
         self.codes: list[dict[str, Any]] = []
-        for where, code in rules.array(table, self.kind, CODE_SCHEMA):
+        for where, code in rules.array(table, self.kind, self.options):
             rules.committee_points(code["committees"], where)
             values = [v.strip().casefold() for v in code["values"]]
             code["exact"] = {v for v in values if not v.endswith("*")}

@@ -105,10 +105,11 @@ class EligibilityMatcher(Matcher):
 
     kind = "eligibility"
     stage = 5
+    options = TABLE_SCHEMA  # with [[eligibility.rule]] and [[eligibility.area]] entries
 
     def __init__(self, table: Any, rules: Rules) -> None:
         super().__init__(table, rules)
-        checked = rules.check(table, TABLE_SCHEMA, self.kind)
+        checked = rules.check(table, self.options, self.kind)
         self.region = (rules.municipality.get("region") or "").strip()
         self.own = self.region.casefold()
         self.rules_: list[dict[str, Any]] = []

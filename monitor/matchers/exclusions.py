@@ -34,11 +34,12 @@ class ExclusionMatcher(Matcher):
 
     kind = "exclude"
     stage = 10
+    options = RULE_SCHEMA
 
     def __init__(self, table: Any, rules: Rules) -> None:
         super().__init__(table, rules)
         self.exclusions: list[dict[str, Any]] = []
-        for where, rule in rules.array(table, self.kind, RULE_SCHEMA):
+        for where, rule in rules.array(table, self.kind, self.options):
             rule["fields"] = frozenset(rule["fields"])
             rule["unless_fields"] = frozenset(rule["unless_fields"])
             self.exclusions.append(rule)

@@ -48,10 +48,11 @@ class PriorityMatcher(Matcher):
 
     kind = "priority"
     stage = 90
+    options = PRIORITY_SCHEMA
 
     def __init__(self, table: Any, rules: Rules) -> None:
         super().__init__(table, rules)
-        checked = rules.check(table, PRIORITY_SCHEMA, self.kind)
+        checked = rules.check(table, self.options, self.kind)
         for key in ("call", "legislation", "youth"):
             rules.priority(checked[key], f"{self.kind}.{key}")
         self.call, self.legislation, self.youth = (checked["call"], checked["legislation"],

@@ -73,11 +73,12 @@ class ProgrammeMatcher(Matcher):
 
     kind = "programme"
     stage = 50
+    options = HINT_SCHEMA
 
     def __init__(self, table: Any, rules: Rules) -> None:
         super().__init__(table, rules)
         self.hints: list[dict[str, Any]] = []
-        for where, hint in rules.array(table, self.kind, HINT_SCHEMA):
+        for where, hint in rules.array(table, self.kind, self.options):
             rules.committee_points(hint["committees"], where)
             hint["fields"] = frozenset(hint["fields"])
             hint["kinds"] = frozenset(hint["kinds"])

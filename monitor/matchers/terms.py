@@ -28,6 +28,9 @@ class TermsMatcher(Matcher):
 
     kind = "terms"
     stage = 50
+    #: the keys of one committee's table; each holds tier = [terms] ("ignore" holds lists)
+    options = {lang: Key(dict, dict, doc=f"weight tier = [terms] in {lang}")
+               for lang in LANG_LISTS}
 
     def __init__(self, table: Any, rules: Rules) -> None:
         super().__init__(table, rules)
@@ -45,7 +48,7 @@ class TermsMatcher(Matcher):
             if ident not in rules.committees:
                 raise rules.error(f"unknown committee {ident!r}", where,
                                   [*rules.committees, IGNORE])
-            langs = rules.check(body, {lang: Key(dict, dict) for lang in LANG_LISTS}, where)
+            langs = rules.check(body, self.options, where)
             for lang, tier_table in langs.items():
                 checked = rules.check(tier_table, tiers, f"{where}.{lang}")
                 for tier, texts in checked.items():

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timezone, tzinfo
-from typing import Any, Awaitable, Callable, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping
 from urllib.parse import urljoin, urlsplit
 
 import lxml.etree
@@ -16,8 +16,7 @@ from bs4 import BeautifulSoup, Tag
 
 from monitor.config.settings import Key, check_http_url
 from monitor.text.dates import find_dates
-from monitor.errors import FetchError, ParseError, SourceError
-from monitor.http.fetch import NotModified, Response, SourceHTTP
+from monitor.errors import ParseError
 from monitor.model import CALL, KINDS, Item, html_to_text, to_iso
 from monitor.sources.base import Source
 
@@ -323,76 +322,3 @@ class TextItemSource(Source):
                                     anchor=anchor or item.published)
             apply_dates(item, found, now=self.now, tz=self.settings.tz)
         return item
-
-
-async def fetch_details(items: list[Item], limit: int, read: Callable[[Item], Awaitable[None]],
-                        ) -> None:
-    """Read the detail page of the first ``limit`` items with ``read``.
-
-    One missing page (moved, 404) must not hide the other items: its error is kept on the
-    item. When every page fails the listing is likely wrong, so the first error is raised.
-    """
-    errors: list[SourceError] = []
-    tried = items[:limit]
-    for item in tried:
-        try:
-            await read(item)
-        except SourceError as exc:
-            item.extra["detail_error"] = str(exc)
-            errors.append(exc)
-    if tried and len(errors) == len(tried):
-        raise errors[0]
-
-
-async def read_changed(http: SourceHTTP, urls: Sequence[str],
-                       read: Callable[[Response, int], list[Item]]) -> list[Item]:
-    """Conditional GET of each URL; ``read(response, index)`` the ones that changed.
-
-    Pages the server says are unchanged (304) give no items this poll (theirs are stored);
-    when none changed the whole source is unchanged (:class:`NotModified`).
-    """
-    items: list[Item] = []
-    changed = False
-    for index, url in enumerate(urls):
-        response = await http.get(url, conditional=True)
-        if not response.not_modified:
-            changed = True
-            items += read(response, index)
-    if urls and not changed:
-        raise NotModified(urls[0])
-    return items
-
-
-async def read_pages(http: SourceHTTP, url: str, pages: Sequence[dict[str, Any]],
-                     read: Callable[[Response, int], tuple[list[Item], bool]]) -> list[Item]:
-    """A paged listing (``pages``: each page's query parameters) read with conditional GETs.
-
-    ``read(response, index)`` parses a page and says whether another follows. A page the
-    server says is unchanged (304) is as it was when last read, but whether another follows
-    is then unknown: reading goes on while validators are held for the next page (the last
-    read went that far), and such a next page that is gone (HTTP 400 or 404, the listing got
-    shorter) ends the listing. When no page changed, the source is unchanged.
-    """
-    items: list[Item] = []
-    changed = blind = False
-    for index, params in enumerate(pages):
-        try:
-            response = await http.get(url, params=params, conditional=True)
-        except FetchError as exc:
-            if blind and exc.status in (400, 404):
-                break
-            raise
-        if response.not_modified:
-            following = pages[index + 1] if index + 1 < len(pages) else None
-            blind = True
-            if following is None or not http.has_validators(url, params=following):
-                break
-            continue
-        changed, blind = True, False
-        page_items, more = read(response, index)
-        items += page_items
-        if not more:
-            break
-    if not changed:
-        raise NotModified(url)
-    return items

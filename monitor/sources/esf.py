@@ -9,10 +9,11 @@ from urllib.parse import urlsplit
 
 from monitor.config.settings import Key, check_http_url
 from monitor.text.dates import parse_date
-from monitor.http.fetch import NotModified, SourceHTTP
+from monitor.http.fetch import Response
 from monitor.model import CLOSED, FORTHCOMING, OPEN, Item, from_iso
 from monitor.sources._shared import (apply_dates, compact, earliest_per_day, find_item_dates, page_date,
                       soup, text_of)
+from monitor.sources.base import Request
 from monitor.sources.pages import slug
 from monitor.sources.wordpress import WordPressSource
 
@@ -25,6 +26,9 @@ LABELS = {
     "ends": re.compile(r"^\s*Slutdatum\s*:?\s*(.+?)\s*$", re.M),
     "budget": re.compile(r"Utlyst belopp\s*:?\s*([\d \u00a0]+?)\s*(?:kr|kronor|SEK)\b", re.I),
 }
+
+
+PLAN = "plan"  # the request context of the call plan page
 
 
 def _plan_url(value: str) -> str | None:
@@ -116,25 +120,20 @@ class EsfSource(WordPressSource):
                          doc="the news posts collection (/wp-json/wp/v2/posts): coming calls"),
     }
 
-    async def fetch(self, http: SourceHTTP) -> list[Item]:
-        """The WordPress pages, the news posts, then the call plan; unchanged when none
-        changed."""
-        items: list[Item] = []
-        changed = False
-        for url in (self.url, self.option("posts_url")):
-            if not url:
-                continue
-            try:
-                items, changed = items + await self.fetch_collection(http, url), True
-            except NotModified:
-                pass
+    def requests(self) -> list[Request]:
+        """The WordPress pages, the news posts, then the call plan."""
+        firsts = [self.collection(url) for url in (self.url, self.option("posts_url")) if url]
         if self.option("plan_url"):
-            response = await http.get(self.option("plan_url"), conditional=True)
-            if not response.not_modified:
-                items, changed = items + self.plan_items(response.content, response.url), True
-        if not changed:
-            raise NotModified(self.url)
-        return items
+            firsts.append(Request(self.option("plan_url"), context=PLAN))
+        return firsts
+
+    def next_request(self, request: Request, response: Response | None) -> Request | None:
+        return None if request.context == PLAN else super().next_request(request, response)
+
+    def read(self, response: Response, request: Request) -> list[Item]:
+        if request.context == PLAN:
+            return self.plan_items(response.content, response.url)
+        return super().read(response, request)
 
     def test_parse(self, body: bytes, *, url: str, content_type: str = "") -> list[Item]:
         """An API page (JSON) or the call plan (HTML)."""

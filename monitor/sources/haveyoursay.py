@@ -7,10 +7,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from monitor.config.settings import Key
-from monitor.http.fetch import SourceHTTP
+from monitor.http.fetch import Response
 from monitor.model import CLOSED, FORTHCOMING, LEGISLATION, OPEN, Item
-from monitor.sources._shared import read_pages
-from monitor.sources.base import Source
+from monitor.sources.base import Request, Source
 
 PAGE = "https://ec.europa.eu/info/law/better-regulation/have-your-say/initiatives"
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -79,15 +78,20 @@ class HaveYourSaySource(Source):
         "page_size": Key(int, 100, lambda v: None if 1 <= v <= 100 else "must be 1 to 100"),
     }
 
-    async def fetch(self, http: SourceHTTP) -> list[Item]:
-        """Every page, each with a conditional GET (see ``read_pages``)."""
-        def read(response: Any, index: int) -> tuple[list[Item], bool]:
-            rows, pages = self.envelope(response.content, response.url)
-            return self.items_from_rows(rows), bool(rows) and pages is not None and \
-                index + 1 < pages
-        pages = [{"page": page, "size": self.option("page_size")}
-                 for page in range(self.settings.http.max_pages)]
-        return await read_pages(http, self.url, pages, read)
+    def request(self) -> Request:
+        return Request(self.url, params={"page": 0, "size": self.option("page_size")})
+
+    def next_request(self, request: Request, response: Response | None) -> Request | None:
+        """The next page while the answer's total says there is one, at most ``max_pages``
+        from settings."""
+        if request.page + 1 >= self.settings.http.max_pages:
+            return None
+        following = request.following(params={"page": request.page + 1,
+                                               "size": self.option("page_size")})
+        if response is None:
+            return following
+        rows, pages = self.envelope(response.content, response.url)
+        return following if rows and pages is not None and request.page + 1 < pages else None
 
     def parse(self, body: bytes, *, url: str, content_type: str = "") -> list[Item]:
         return self.items_from_rows(self.envelope(body, url)[0])

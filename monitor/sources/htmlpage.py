@@ -9,11 +9,12 @@ from bs4 import Tag
 
 from monitor.config.settings import REQUIRED, Key
 from monitor.text.dates import parse_date
-from monitor.http.fetch import NotModified, SourceHTTP
+from monitor.http.fetch import Response
 from monitor.model import Item
 from monitor.sources._shared import (ITEM_OPTIONS, TextItemSource, absolute, apply_dates, compact,
-                      css_selector, dates_with_anchor, fetch_details, native_id_for,
+                      css_selector, dates_with_anchor, native_id_for,
                       optional_css_selector, page_date, soup, text_of)
+from monitor.sources.base import Request
 
 SUMMARY_CHARS = 4000
 
@@ -63,18 +64,12 @@ class HtmlSource(TextItemSource):
         "max_details": Key(int, 25, lambda v: None if v >= 0 else "must be 0 or more"),
     }
 
-    async def fetch(self, http: SourceHTTP) -> list[Item]:
-        response = await http.get(self.url, conditional=True)
-        if response.not_modified:
-            raise NotModified(self.url)
-        items = self.parse(response.content, url=response.url,
-                           content_type=response.content_type)
-        if self.option("detail"):
-            async def read(item: Item) -> None:
-                page = await http.get(item.url)
-                self.read_detail(item, page.content, page.url)
-            await fetch_details(items, self.option("max_details"), read)
-        return items
+    def detail_request(self, item: Item) -> Request | None:
+        """With ``detail``, the item's own page (at most ``max_details`` a poll)."""
+        return Request(item.url, conditional=False) if self.option("detail") else None
+
+    def read_item_page(self, item: Item, response: Response) -> None:
+        self.read_detail(item, response.content, response.url)
 
     def parse(self, body: bytes, *, url: str, content_type: str = "") -> list[Item]:
         """The list page: one item per ``item`` element with a link."""

@@ -7,11 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from monitor.config.settings import Key, check_http_url
-from monitor.http.fetch import SourceHTTP
+from monitor.http.fetch import Response
 from monitor.model import CLOSED, Item, to_iso
 from monitor.sources._shared import (ITEM_OPTIONS, TextItemSource, apply_dates, compact, css_selector,
-                      dates_with_anchor, native_id_for, page_date, read_changed, soup,
-                      text_of)
+                      dates_with_anchor, native_id_for, page_date, soup, text_of)
+from monitor.sources.base import Request
 
 SUMMARY_CHARS = 4000
 
@@ -75,13 +75,13 @@ class PageSource(TextItemSource):
         first = {"url": self.url, "programme": self.option("programme")}
         return [first, *[dict(p) for p in self.option("pages")]]
 
-    async def fetch(self, http: SourceHTTP) -> list[Item]:
-        """Each page with a conditional GET; an unchanged page keeps its stored items."""
-        pages = self.page_list()
-        return await read_changed(
-            http, [p["url"] for p in pages],
-            lambda response, index: self.items_from_page(response.content, response.url,
-                                                         pages[index], response.headers))
+    def requests(self) -> list[Request]:
+        """Each page on its own: an unchanged page keeps its stored items."""
+        return [Request(page["url"], context=page) for page in self.page_list()]
+
+    def read(self, response: Response, request: Request) -> list[Item]:
+        return self.items_from_page(response.content, response.url, request.context,
+                                    response.headers)
 
     def parse(self, body: bytes, *, url: str, content_type: str = "") -> list[Item]:
         known = {p["url"]: p for p in self.page_list()}

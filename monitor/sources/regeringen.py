@@ -12,11 +12,11 @@ from bs4 import BeautifulSoup, Tag
 from monitor.config.settings import MUNICIPALITY_SCHEMA, Key
 from monitor.text.dates import find_deadline, parse_date
 from monitor.errors import SourceError
-from monitor.http.fetch import NotModified, SourceHTTP
+from monitor.http.fetch import Response, SourceHTTP
 from monitor.model import LEGISLATION, OPEN, Item, to_iso
-from monitor.sources._shared import (absolute, compact, date_evidence, fetch_details, published_evidence,
-                      soup, text_of)
-from monitor.sources.base import Source
+from monitor.sources._shared import (absolute, compact, date_evidence, published_evidence, soup,
+                      text_of)
+from monitor.sources.base import Request, Source
 from monitor.sources.remissinstanser import invitee_text, names_municipality
 
 DETAIL_RE = re.compile(r"/remisser/\d{4}/\d{2}/[^/?#]+/?$")
@@ -121,20 +121,20 @@ class RegeringenRemisserSource(Source):
                      doc="listing pages of 20 read per poll (the first is the HTML page)"),
     }
 
-    async def fetch(self, http: SourceHTTP) -> list[Item]:
-        response = await http.get(self.url, conditional=True)
-        if response.not_modified:
-            raise NotModified(self.url)
-        items = self.parse(response.content, url=response.url)
+    async def complete(self, http: SourceHTTP, items: list[Item]) -> list[Item]:
+        """After a changed list page: the older pages, each remiss page, the lists of
+        invited bodies."""
         items += await self.older_pages(http, {item.native_id for item in items})
-
-        async def read(item: Item) -> None:
-            page = await http.get(item.url)
-            self.read_detail(item, soup(page.content, page.url), page.url)
-        await fetch_details(items, self.option("max_details"), read)
+        await self.read_item_pages(http, items)
         for item in items:  # after every remiss page: lists are extra, never in their way
             await self.read_invitees(http, item)
         return items
+
+    def detail_request(self, item: Item) -> Request:
+        return Request(item.url, conditional=False)
+
+    def read_item_page(self, item: Item, response: Response) -> None:
+        self.read_detail(item, soup(response.content, response.url), response.url)
 
     async def older_pages(self, http: SourceHTTP, seen: set[str]) -> list[Item]:
         """Listing pages 2… through the filter endpoint, until one adds nothing new."""

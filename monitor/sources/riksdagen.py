@@ -7,10 +7,10 @@ from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from monitor.config.settings import Key
-from monitor.http.fetch import NotModified, SourceHTTP
+from monitor.http.fetch import Response
 from monitor.model import LEGISLATION, Item
 from monitor.sources._shared import local_date
-from monitor.sources.base import Source
+from monitor.sources.base import Request, Source
 
 LABELS = {"prop": "Prop.", "bet": "Bet.", "sou": "SOU", "ds": "Ds", "mot": "Mot.",
           "dir": "Dir.", "skr": "Skr.", "rskr": "Rskr.", "sfs": "SFS"}
@@ -87,26 +87,21 @@ class RiksdagenSource(Source):
                      doc="pages per document type and poll"),
     }
 
-    async def fetch(self, http: SourceHTTP) -> list[Item]:
-        items: list[Item] = []
-        changed = False
-        pages = min(self.option("pages"), self.settings.http.max_pages)
-        for doktyp in self.option("doktyp"):
-            # Newest first: an unchanged first page means nothing new of this type.
-            response = await http.get(self.url, params={"doktyp": doktyp}, conditional=True)
-            if response.not_modified:
-                continue
-            changed = True
-            for page in range(pages):
-                listing = self.listing(response.content, response.url)
-                items += self.items_from_listing(listing)
-                following = listing.get("@nasta_sida")
-                if not following or page + 1 >= pages:
-                    break
-                response = await http.get(self._same_scheme(str(following)))
-        if self.option("doktyp") and not changed:
-            raise NotModified(self.url)
-        return items
+    def requests(self) -> list[Request]:
+        """One listing per document type."""
+        return [Request(self.url, params={"doktyp": doktyp}) for doktyp in self.option("doktyp")]
+
+    def next_request(self, request: Request, response: Response | None) -> Request | None:
+        """``@nasta_sida`` of the answer, up to ``pages``. Newest first: an unchanged first
+        page means nothing new of this type, so a 304 ends the listing."""
+        if response is None or request.page + 1 >= min(self.option("pages"),
+                                                       self.settings.http.max_pages):
+            return None
+        following = self.listing(response.content, response.url).get("@nasta_sida")
+        if not following:
+            return None
+        return request.following(url=self._same_scheme(str(following)), params=None,
+                                 conditional=False)
 
     def _same_scheme(self, url: str) -> str:
         """``@nasta_sida`` says http://; keep the scheme of the configured URL."""

@@ -7,10 +7,9 @@ from typing import Any
 
 import feedparser
 
-from monitor.http.fetch import SourceHTTP
 from monitor.model import Item, html_to_text
-from monitor.sources._shared import (ITEM_OPTIONS, URL_LIST, TextItemSource, absolute, read_changed,
-                      utc_from_struct)
+from monitor.sources._shared import ITEM_OPTIONS, URL_LIST, TextItemSource, absolute, utc_from_struct
+from monitor.sources.base import Request
 
 
 class RssSource(TextItemSource):
@@ -37,11 +36,8 @@ class RssSource(TextItemSource):
     kind = "rss"
     options = {**ITEM_OPTIONS, "extra_urls": URL_LIST}
 
-    async def fetch(self, http: SourceHTTP) -> list[Item]:
-        return await read_changed(
-            http, [self.url, *self.option("extra_urls")],
-            lambda response, _: self.parse(response.content, url=response.url,
-                                           content_type=response.content_type))
+    def requests(self) -> list[Request]:
+        return [Request(url) for url in (self.url, *self.option("extra_urls"))]
 
     def parse(self, body: bytes, *, url: str, content_type: str = "") -> list[Item]:
         feed = self.read_feed(body, url=url, content_type=content_type)

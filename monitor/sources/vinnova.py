@@ -8,10 +8,10 @@ from urllib.parse import quote
 
 from monitor.config.settings import Key, check_http_url
 from monitor.errors import SourceError
-from monitor.http.fetch import NotModified, SourceHTTP
+from monitor.http.fetch import SourceHTTP
 from monitor.model import CALL, Item, html_to_text
 from monitor.sources._shared import local_datetime, opening_for
-from monitor.sources.base import Source
+from monitor.sources.base import Request, Source
 
 # No documented page per call [inf]: the site search finds a call by its number.
 SEARCH = "https://www.vinnova.se/sok-finansiering/hitta-finansiering/?q="
@@ -121,13 +121,14 @@ class VinnovaSource(Source):
     def endpoint(self) -> str:
         return self.calls_url() + self.since()
 
+    def requests(self) -> list[Request]:
+        """The calls and the rounds changed since ``days_back`` days ago."""
+        return [Request(self.endpoint()), Request(self.rounds_base() + self.since())]
+
     async def fetch(self, http: SourceHTTP) -> list[Item]:
-        urls = (self.endpoint(), self.rounds_base() + self.since())
-        answers = [await http.get(u, conditional=True) for u in urls]
-        if all(a.not_modified for a in answers):
-            raise NotModified(self.url)
-        # The join needs both answers: one the server says is unchanged is read again.
-        answers = [await http.get(u) if a.not_modified else a for u, a in zip(urls, answers)]
+        """Both answers (the join needs both: see ``read_together``), then the calls and
+        rounds they refer to but do not hold."""
+        answers = await self.read_together(http)
         calls = self.records(answers[0].content, answers[0].url)
         rounds = self.records(answers[1].content, answers[1].url)
         notes = await self.look_up(http, calls, rounds)

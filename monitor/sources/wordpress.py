@@ -6,9 +6,10 @@ from datetime import timezone
 from typing import Any
 
 from monitor.config.settings import Key
-from monitor.http.fetch import SourceHTTP
+from monitor.http.fetch import Response
 from monitor.model import Item, html_to_text
-from monitor.sources._shared import ITEM_OPTIONS, TextItemSource, local_datetime, read_pages
+from monitor.sources._shared import ITEM_OPTIONS, TextItemSource, local_datetime
+from monitor.sources.base import Request
 
 SUMMARY_CHARS = 4000  # enough for matchers and full-text search, not a whole page archive
 
@@ -56,20 +57,26 @@ class WordPressSource(TextItemSource):
             params["categories"] = ",".join(str(c) for c in self.option("categories"))
         return params
 
-    async def fetch(self, http: SourceHTTP) -> list[Item]:
-        """Every page, each with a conditional GET (see ``read_pages``)."""
-        return await self.fetch_collection(http, self.url)
+    def request(self) -> Request:
+        return self.collection(self.url)
 
-    async def fetch_collection(self, http: SourceHTTP, url: str) -> list[Item]:
-        """Every page of one REST collection (``/pages``, ``/posts`` …)."""
-        def read(response: Any, index: int) -> tuple[list[Item], bool]:
-            posts = self.posts(response.content, response.url)
-            total = response.headers.get("x-wp-totalpages", "")
-            more = bool(posts) and (index + 1 < int(total) if total.isdigit() else
-                                    len(posts) >= self.option("per_page"))
-            return self.items_from_posts(posts, response.url), more
-        pages = [self.params(page) for page in range(1, self.settings.http.max_pages + 1)]
-        return await read_pages(http, url, pages, read)
+    def collection(self, url: str) -> Request:
+        """The first page of one REST collection (``/pages``, ``/posts`` …)."""
+        return Request(url, params=self.params(1))
+
+    def next_request(self, request: Request, response: Response | None) -> Request | None:
+        """The next page while the answer says there is one (``X-WP-TotalPages``, else a
+        full page), at most ``max_pages`` from settings."""
+        if request.page + 1 >= self.settings.http.max_pages:
+            return None
+        following = request.following(params=self.params(request.page + 2))
+        if response is None:
+            return following
+        posts = self.posts(response.content, response.url)
+        total = response.headers.get("x-wp-totalpages", "")
+        more = bool(posts) and (request.page + 1 < int(total) if total.isdigit() else
+                                len(posts) >= self.option("per_page"))
+        return following if more else None
 
     def parse(self, body: bytes, *, url: str, content_type: str = "") -> list[Item]:
         return self.items_from_posts(self.posts(body, url), url)

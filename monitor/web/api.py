@@ -3,7 +3,9 @@
 ``/api/calls`` and ``/api/legislation`` take the pages' filters (``committee``, ``status``,
 ``all``, ``source``, ``programme``, ``closing_within``, ``q``, ``priority``, ``limit``) and
 return a JSON list: the first ``limit`` objects (default 100, at most 10,000), as the CLI with
-``--limit`` prints them; the header ``X-Limit`` says which limit applied. ``/api/calls/{id}``
+``--limit`` prints them; the header ``X-Limit`` says which limit applied and ``X-More`` whether
+more objects matched (``true``: ask again with a higher ``limit``), so a client that reads only
+the default never misses items without being told. ``/api/calls/{id}``
 returns one object (404 when unknown). Errors are ``{"error": ..., "status": ...}``.
 """
 
@@ -42,9 +44,9 @@ def api_calls(web: WebContext, request: Request) -> Response:
     filters = parse_filters(request.query_params, web.config, lang, CALL_PARAMS)
     limit = filters.limit or DEFAULT_LIMIT
     rows = list_items(web.config, web.store, ItemQuery(
-        kind=CALL, order="deadline", limit=limit, **filters.call_query()),
+        kind=CALL, order="deadline", limit=limit + 1, **filters.call_query()),
         now=web.clock(), lang=lang)
-    return json_response([public_row(r) for r in rows], {"x-limit": str(limit)})
+    return _listing(rows, limit)
 
 
 def api_legislation(web: WebContext, request: Request) -> Response:
@@ -52,9 +54,16 @@ def api_legislation(web: WebContext, request: Request) -> Response:
     filters = parse_filters(request.query_params, web.config, lang, LEGISLATION_PARAMS)
     limit = filters.limit or DEFAULT_LIMIT
     rows = list_items(web.config, web.store, ItemQuery(
-        kind=LEGISLATION, order="published", limit=limit, **filters.legislation_query()),
+        kind=LEGISLATION, order="published", limit=limit + 1, **filters.legislation_query()),
         now=web.clock())
-    return json_response([public_row(r) for r in rows], {"x-limit": str(limit)})
+    return _listing(rows, limit)
+
+
+def _listing(rows: list[Any], limit: int) -> Response:
+    """The first ``limit`` of ``rows`` (asked for one more), saying whether more matched."""
+    more = len(rows) > limit
+    return json_response([public_row(r) for r in rows[:limit]],
+                         {"x-limit": str(limit), "x-more": "true" if more else "false"})
 
 
 def api_item(web: WebContext, request: Request) -> Response:

@@ -33,10 +33,10 @@ def build_notifier(config: Config) -> Channel:
     """The configured channel; the outbox (with a warning) when it is not configured."""
     settings = mail_settings(config)
     try:
-        return registry[settings.transport](settings)
+        return registry.get(settings.transport)(settings)
     except NotConfigured as exc:
         log.warning("%s; writing mail to the outbox %s instead", exc, settings.outbox)
-        return registry["outbox"](settings)
+        return registry.get("outbox")(settings)
 
 
 def send_notice(config: Config, store: Store, subject: str, text: str, *, key: str,

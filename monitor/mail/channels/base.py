@@ -8,14 +8,14 @@ Defining a subclass with a ``kind`` registers it; its docstring is its documenta
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass
-from typing import Any, ClassVar
 
+from monitor.config.settings import Key, schema_of
 from monitor.errors import DeliveryError
 from monitor.mail.message import MailSettings
+from monitor.registry import Plugin, Registry
 
-__all__ = ["Channel", "Envelope", "DeliveryError", "registry"]
+__all__ = ["Channel", "Envelope", "DeliveryError", "registry", "mail_keys"]
 
 
 @dataclass(frozen=True)
@@ -28,29 +28,24 @@ class Envelope:
     name: str
 
 
-registry: dict[str, type["Channel"]] = {}
+def mail_keys(*keys: str) -> dict[str, Key]:
+    """The ``[mail]`` keys a channel reads, with the schema settings checks them by."""
+    schema = schema_of(MailSettings)
+    return {key: schema[key] for key in keys}
 
 
-class Channel:
-    """Base class; subclasses document themselves in their docstring."""
+class Channel(Plugin):
+    """Base class; subclasses document themselves in their docstring and declare the
+    ``[mail]`` keys they read as ``options``."""
 
-    kind: ClassVar[str] = ""
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        if cls.__dict__.get("kind"):
-            existing = registry.get(cls.kind)
-            if existing is not None and existing is not cls:
-                raise RuntimeError(f"channel kind {cls.kind!r} defined twice")
-            registry[cls.kind] = cls
+    registry = Registry("channel")
 
     def __init__(self, settings: MailSettings) -> None:
         self.settings = settings
 
-    @classmethod
-    def description(cls) -> str:
-        return inspect.cleandoc(cls.__doc__ or "")
-
     def send(self, envelope: Envelope) -> None:
         """Deliver one message, or raise DeliveryError."""
         raise NotImplementedError
+
+
+registry = Channel.registry

@@ -10,7 +10,7 @@ from email import policy
 from pathlib import Path
 
 from monitor.mail.message import MailSettings
-from monitor.mail.channels.base import Channel, DeliveryError, Envelope
+from monitor.mail.channels.base import Channel, DeliveryError, Envelope, mail_keys
 
 __all__ = ["OutboxChannel", "atomic_write"]
 
@@ -36,6 +36,7 @@ class OutboxChannel(Channel):
     message written again replaces its file, so a retry never makes a second copy."""
 
     kind = "outbox"
+    options = mail_keys("outbox")
 
     def __init__(self, settings: MailSettings, folder: Path | None = None) -> None:
         super().__init__(settings)

@@ -7,7 +7,7 @@ import ssl
 
 from monitor.errors import NotConfigured
 from monitor.mail.message import MailSettings
-from monitor.mail.channels.base import Channel, DeliveryError, Envelope
+from monitor.mail.channels.base import Channel, DeliveryError, Envelope, mail_keys
 
 __all__ = ["SmtpChannel"]
 
@@ -19,6 +19,7 @@ class SmtpChannel(Channel):
     writes to the outbox instead. A refused or failed message stays pending and is retried."""
 
     kind = "smtp"
+    options = mail_keys("smtp_host", "smtp_port", "smtp_security", "smtp_user", "smtp_timeout")
 
     def __init__(self, settings: MailSettings) -> None:
         super().__init__(settings)
