@@ -147,8 +147,7 @@ def test_a_digest_like_message_has_the_email_packages_structure_and_text(monkeyp
         == [text, html]
     body = message_bytes(message).split(b"\r\n\r\n", 1)[1]
     assert max(len(line) for line in body.split(b"\r\n")) <= QP_LINE
-    # the email package wraps quoted-printable at the policy's 78, past RFC 2045's 76
-    assert max(len(line) for line in message_bytes(theirs).split(b"\r\n")) == 78
+    # (the email package of 3.11 wraps quoted-printable at the policy's 78, past RFC 2045's 76)
 
 
 def test_the_generator_writes_the_email_packages_bytes():
