@@ -8,7 +8,6 @@ import sys
 import time
 from pathlib import Path
 
-
 # Issue 15's "Done when", printed together at the end of a run that measured them.
 DONE_WHEN = ("calls --limit 50 as a new process", "sqlite-utils query of the same 50 calls",
              "calls --limit 50 / sqlite-utils query", "peak_rss_poll_", "digests_week_")

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from monitor.app import load_config
+from monitor.app import load_config, open_store
 from monitor.pipeline.ingest import poll
-from monitor.app import open_store
 
 from .bigstore import NOW, pin_clock
 from .common import ROOT, Figure, scratch_config

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import time
 from datetime import date
-from zoneinfo import ZoneInfo
 from pathlib import Path
-
 from typing import Iterator
+from zoneinfo import ZoneInfo
 
 from bs4 import BeautifulSoup
 

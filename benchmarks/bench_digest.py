@@ -16,13 +16,12 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Iterator
 
+from monitor.app import load_config, open_store
 from monitor.config.settings import Config
-from monitor.app import load_config
 from monitor.digests.build import Period, build_digest
 from monitor.digests.dispatch import digest_message
-from monitor.store.database import Store
-from monitor.app import open_store
 from monitor.digests.subscriptions import Subscription, effective_subscriptions, subscribe
+from monitor.store.database import Store
 
 from .bigstore import NOW, pin_clock, store_copy
 from .common import ROOT, Figure

@@ -10,12 +10,11 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Iterator
 
-from monitor.app import load_config
+from monitor.app import load_config, open_store
 from monitor.pipeline.ingest import poll
-from monitor.app import open_store
 
-from .common import Figure, scratch_config
 from .bigstore import NOW
+from .common import Figure, scratch_config
 
 SOURCES = 20
 ROWS = 50

@@ -8,14 +8,13 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Iterator
 
-from monitor.app import load_config
+from monitor.app import load_config, open_store
+from monitor.model import CALL, Item
 from monitor.pipeline.dedup import update_groups
 from monitor.pipeline.ingest import poll
-from monitor.model import CALL, Item
-from monitor.app import open_store
 
-from .common import ROOT, Figure, median_time, scratch_config
 from .bigstore import NOW
+from .common import ROOT, Figure, median_time, scratch_config
 
 REPLAY = ROOT / "tests" / "fixtures" / "replay"
 CALLS, SOURCES, DAYS = 5000, 10, 60

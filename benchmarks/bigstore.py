@@ -24,12 +24,11 @@ from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
 
-from monitor.app import load_config
+from monitor.app import load_config, open_store
+from monitor.model import CALL, Item
 from monitor.pipeline.dedup import update_groups
 from monitor.pipeline.ingest import tag_items
-from monitor.model import CALL, Item
 from monitor.store.database import Store
-from monitor.app import open_store
 
 from .common import ROOT
 from .synthetic import synthetic_items

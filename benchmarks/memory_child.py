@@ -13,14 +13,13 @@ import sys
 import time
 from pathlib import Path
 
-from monitor.app import load_config
+from monitor.app import load_config, open_store
 from monitor.pipeline.ingest import poll
-from monitor.app import open_store
 
 from .bench_digest import week_digests
+from .bigstore import NOW
 from .common import peak_rss_mb
 from .localsite import LocalSiteTransport
-from .bigstore import NOW
 
 
 def main(mode: str, config_dir: str, db: str, port: str = "0") -> dict[str, float]:

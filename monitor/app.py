@@ -19,20 +19,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
-from monitor.decisions import activities
 from monitor.config import committees
-from monitor.mail import ledger
-from monitor.pipeline import health
-from monitor.decisions import meeting_sources
-from monitor.digests import reminders
-from monitor.digests import subscriptions
-from monitor.decisions.applications import create_tables as _application_tables
-from monitor.config.settings import Config, Loader, Settings, read_config
-from monitor.pipeline.jobs import JobResult, Step, StepContext
-from monitor.mail.message import MailSettings
-from monitor.decisions.meetings import load_meetings
 from monitor.config.organisation import OrganisationSettings
-from monitor.pipeline import schedule
+from monitor.config.settings import Config, Loader, Settings, read_config
+from monitor.decisions import activities, meeting_sources
+from monitor.decisions.applications import create_tables as _application_tables
+from monitor.decisions.meetings import load_meetings
+from monitor.digests import reminders, subscriptions
+from monitor.mail import ledger
+from monitor.mail.message import MailSettings
+from monitor.pipeline import health, schedule
+from monitor.pipeline.jobs import JobResult, Step, StepContext
 from monitor.store.database import Store, TableHook
 from monitor.web.links import WebSettings
 

@@ -16,11 +16,10 @@ from typing import Iterator
 import pytest
 from typer.testing import CliRunner
 
-from tests.hermetic import SessionGuard, clear_environment, edit_file
-
-from monitor.cli import app
 from monitor.app import load_config, open_store
+from monitor.cli import app
 from monitor.config.settings import Settings
+from tests.hermetic import SessionGuard, clear_environment, edit_file
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -61,8 +60,8 @@ def _hermetic(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 @pytest.fixture(autouse=True)
 def _registries() -> Iterator[None]:
     """Kinds a test defines (a source, matcher or channel class) are gone after it."""
-    from monitor.matchers.base import registry as matchers
     from monitor.mail.channels.base import registry as channels
+    from monitor.matchers.base import registry as matchers
     from monitor.sources.base import registry as sources
 
     tables = [getattr(r, "_kinds", r) for r in (sources, matchers, channels)]

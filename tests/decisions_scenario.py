@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 import monitor.mail.ledger  # noqa: F401  (its table: the digests the scenario sent)
+from monitor.app import open_store
 from monitor.decisions.applications import advance_application, start_application
 from monitor.model import CALL, Item, Tag
 from monitor.store.database import Store
-from monitor.app import open_store
-from tests.conftest import TZ, NOW
+from tests.conftest import NOW, TZ
 
 UTC = timezone.utc
 COMMITTEES = ("ks", "bun", "gvn", "san", "aon", "kfn", "shn", "bn")

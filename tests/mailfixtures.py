@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from monitor.app import open_store
 from monitor.model import CALL, LEGISLATION, Item, Tag
 from monitor.store.database import Store
-from monitor.app import open_store
 from tests.conftest import NOW
 
 FIRST_POLL = datetime(2026, 11, 1, 9, 0, tzinfo=timezone.utc)

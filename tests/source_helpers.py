@@ -7,9 +7,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from monitor.config.settings import HttpSettings, Settings, SourceConfig, check_table
-from monitor.config.settings import SOURCE_COMMON
 from monitor.cli.common import clock
+from monitor.config.settings import SOURCE_COMMON, HttpSettings, Settings, SourceConfig, check_table
 from monitor.http.fetch import Fetcher
 from monitor.model import Item
 from monitor.sources import Source, registry

@@ -7,11 +7,11 @@ from datetime import date, datetime, timezone
 import pytest
 
 from monitor.decisions.applications import (ApplicationError, IllegalStep, advance_application,
-                                  get_application, list_applications, parse_amount,
-                                  start_application)
+                                            get_application, list_applications, parse_amount,
+                                            start_application)
 from monitor.decisions.meetings import Body, Meetings
 from monitor.decisions.progress import applications_in_progress, format_next_step
-from tests.conftest import TZ, NOW
+from tests.conftest import NOW, TZ
 from tests.decisions_scenario import COMMITTEES, add_calls, build
 
 ERASMUS = "eu-funding:ERASMUS-2026-KA220-SCH"

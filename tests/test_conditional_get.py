@@ -15,9 +15,8 @@ import pytest
 from werkzeug import Request, Response
 
 from benchmarks.localsite import LocalSite, LocalSiteTransport, Route, get_counts
-from monitor.app import load_config
+from monitor.app import load_config, open_store
 from monitor.pipeline.ingest import poll
-from monitor.app import open_store
 from tests.conftest import NOW, REPLAY
 from tests.hermetic import replaced
 

@@ -6,14 +6,13 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+from monitor.app import load_config, open_store
 from monitor.config.settings import database_path
-from monitor.app import load_config
 from monitor.digests.build import Period, build_digest
-from monitor.pipeline.ingest import tag_items
+from monitor.digests.subscriptions import Subscription
 from monitor.matchers import build_tagger
 from monitor.model import Item
-from monitor.app import open_store
-from monitor.digests.subscriptions import Subscription
+from monitor.pipeline.ingest import tag_items
 from tests.conftest import NOW, REPLAY
 
 JUNIOR = "nordplus:nordplus-junior-2027-02-01"

@@ -15,8 +15,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from monitor.text.dates import (FoundDate, easter_sunday, find_dates, find_deadline, find_opening,
-                           find_published, next_working_day, parse_date, swedish_holidays,
-                           yearly_deadline)
+                                find_published, next_working_day, parse_date, swedish_holidays,
+                                yearly_deadline)
 from tests.conftest import FIXTURES
 
 HERE = FIXTURES / "dates"

@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from monitor.store.rows import StoredItem
-from monitor.decisions.decide_by import decide_by, decide_by_cell, decide_by_for_row, decide_by_json, \
-    format_decide_by
+from monitor.decisions.decide_by import (decide_by, decide_by_cell, decide_by_for_row,
+                                         decide_by_json, format_decide_by)
 from monitor.decisions.meetings import Body, Meetings
+from monitor.store.rows import StoredItem
 from tests.conftest import TZ
 
 STHLM = ZoneInfo("Europe/Stockholm")

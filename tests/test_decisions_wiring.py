@@ -10,10 +10,10 @@ from monitor.decisions.applications import advance_application, start_applicatio
 from monitor.decisions.calendar_export import build_calendar, event_uid
 from monitor.digests.build import Period, build_digest
 from monitor.digests.dispatch import digest_message
+from monitor.digests.subscriptions import Subscription
 from monitor.mail.message import message_bytes
 from monitor.model import Tag
-from monitor.digests.subscriptions import Subscription
-from tests.conftest import TZ, NOW
+from tests.conftest import NOW, TZ
 from tests.mailfixtures import mail_env, parse, seeded  # noqa: F401 - fixtures
 
 COMMITTEES = ("ks", "bun", "gvn", "shn")

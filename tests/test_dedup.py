@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from monitor.store.rows import ItemQuery
-from monitor.pipeline.dedup import CallKey, group_calls, title_words, update_groups
 from monitor.model import CALL, LEGISLATION, Item
-from tests.conftest import TZ, NOW
+from monitor.pipeline.dedup import CallKey, group_calls, title_words, update_groups
+from monitor.store.rows import ItemQuery
+from tests.conftest import NOW, TZ
 from tests.mailfixtures import mail_env, seeded  # noqa: F401 - fixtures
 
 STHLM = ZoneInfo("Europe/Stockholm")

@@ -10,13 +10,13 @@ import pytest
 
 from monitor.digests.build import Period, build_digest
 from monitor.digests.dispatch import digest_message
-from monitor.mail.message import message_bytes
 from monitor.digests.subscriptions import Subscription
-from tests.conftest import NOW, ROOT
+from monitor.mail.message import message_bytes
 from monitor.model import Tag
+from tests.conftest import NOW, ROOT
+from tests.hermetic import check_golden
 from tests.mailfixtures import item as item_
 from tests.mailfixtures import mail_env, parse, seeded, utc  # noqa: F401 - fixtures
-from tests.hermetic import check_golden
 
 GOLDEN = ROOT / "tests" / "golden"
 TZ = "Europe/Stockholm"

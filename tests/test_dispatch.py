@@ -8,24 +8,24 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from monitor.mail import ledger
+from monitor.app import after_poll_steps, open_store, run_main_job
 from monitor.config.settings import database_path
 from monitor.digests.build import Period
 from monitor.digests.dispatch import is_due, send_digests
 from monitor.digests.reminders import send_reminders
-from monitor.app import after_poll_steps, run_main_job
-from monitor.mail.message import mail_settings
-from monitor.model import Tag
+from monitor.digests.subscriptions import Subscription, subscribe
+from monitor.mail import ledger
 from monitor.mail.channels import build_notifier, send_notice
 from monitor.mail.channels.outbox import OutboxChannel
 from monitor.mail.channels.smtp import SmtpChannel
-from monitor.app import open_store
-from monitor.digests.subscriptions import Subscription, subscribe
+from monitor.mail.message import mail_settings
+from monitor.model import Tag
 from tests.conftest import NOW, REPLAY
 from tests.hermetic import edit_file
 from tests.mailfixtures import (SmtpServer, item, mail_env, outbox_messages, seeded,  # noqa: F401
                                 smtp_port, utc)
 from tests.source_helpers import keep_only_sources
+
 
 @pytest.fixture(autouse=True)
 def _only_eu_funding_and_hand_set_tags(config_dir):  # noqa: ANN001, ANN202

@@ -9,15 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from monitor.app import load_config, open_store
 from monitor.config.settings import database_path
-from monitor.app import load_config
 from monitor.digests.build import Period, build_digest
-from monitor.pipeline.ingest import tag_items
+from monitor.digests.subscriptions import Subscription
 from monitor.matchers import build_tagger
 from monitor.model import Item
+from monitor.pipeline.ingest import tag_items
 from monitor.store.database import Store
-from monitor.app import open_store
-from monitor.digests.subscriptions import Subscription
 from tests.conftest import FIXTURES, NOW
 from tests.hermetic import edit_file
 

@@ -9,6 +9,7 @@ from monitor.store.rows import StoredItem
 from tests.conftest import NOW
 from tests.conftest import TZ as STHLM  # the settings' default time zone
 
+
 def _item(fields: dict) -> StoredItem:
     """A stored item with only these fields (the rest as the store leaves them)."""
     return StoredItem(**{"id": "x", **fields})

@@ -12,14 +12,13 @@ import httpx
 import pytest
 from werkzeug import Response
 
+from monitor.app import load_config, open_store
 from monitor.config.settings import HttpSettings
-from monitor.app import load_config
 from monitor.errors import FetchError
 from monitor.http.fetch import Fetcher, retry_after_seconds
-from monitor.pipeline.ingest import poll
 from monitor.model import Item
+from monitor.pipeline.ingest import poll
 from monitor.sources.base import Source
-from monitor.app import open_store
 from tests.conftest import NOW
 
 

@@ -8,15 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from monitor.config.settings import SourceConfig
 from monitor.app import load_config
+from monitor.config.settings import SourceConfig
 from monitor.pipeline.health import (DEGRADED, OK, mark_notice_sent, pending_health_notices,
-                            reason_text, record_poll, source_health)
+                                     reason_text, record_poll, source_health)
 from monitor.pipeline.ingest import poll
 from tests.conftest import NOW
+from tests.hermetic import edit_file, replaced
 from tests.mailfixtures import mail_env  # noqa: F401 - fixture
-from tests.hermetic import edit_file
-from tests.hermetic import replaced
 
 EMPTY_FEED = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Calls</title>
 <link>https://example.org/</link><description>none now</description></channel></rss>"""

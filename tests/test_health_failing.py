@@ -11,8 +11,8 @@ import pytest
 from monitor.app import load_config
 from monitor.config.settings import SourceConfig
 from monitor.pipeline.health import (DEGRADED, FAILING, OK, SUSPECT, mark_notice_sent,
-                            pending_health_notices, reason_text, record_failure, record_poll,
-                            record_unchanged, source_health, source_problems)
+                                     pending_health_notices, reason_text, record_failure,
+                                     record_poll, record_unchanged, source_health, source_problems)
 from monitor.pipeline.ingest import poll
 from tests.conftest import NOW
 from tests.hermetic import edit_file
@@ -220,8 +220,8 @@ def test_run_mails_the_admin_once_when_failing_and_once_on_recovery(
 def test_weekly_overview_names_failing_sources_committee_digests_do_not(config, seeded):  # noqa: ANN001, F811
     from monitor.digests.build import Period, build_digest
     from monitor.digests.dispatch import digest_message
-    from monitor.mail.message import message_bytes
     from monitor.digests.subscriptions import Subscription
+    from monitor.mail.message import message_bytes
     from tests.mailfixtures import parse
 
     for n in range(3):

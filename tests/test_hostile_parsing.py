@@ -8,8 +8,8 @@ import json
 import pytest
 
 from monitor.errors import ParseError
-from tests.source_helpers import EU, SE, make_source
 from tests.hermetic import replaced
+from tests.source_helpers import EU, SE, make_source
 
 FEED = ('<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
         '<item><title>Bidrag {ref} kultur</title><link>https://feed.example/a</link></item>'

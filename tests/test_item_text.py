@@ -3,10 +3,10 @@ surrogates, whatever the server sent."""
 
 from __future__ import annotations
 
+from monitor.app import open_store
 from monitor.config.settings import SourceConfig
 from monitor.model import Item, one_line, scrub, storable_text
 from monitor.sources.base import Source
-from monitor.app import open_store
 from tests.conftest import NOW
 
 

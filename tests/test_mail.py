@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from monitor.errors import ConfigError
-from monitor.mail.message import (MailSettings, build_message, clean_header, long_date, mail_settings,
-                          message_bytes, message_id, safe_href)
+from monitor.mail.message import (MailSettings, build_message, clean_header, long_date,
+                                  mail_settings, message_bytes, message_id, safe_href)
 from tests.conftest import NOW
-from tests.mailfixtures import mail_env, parse  # noqa: F401 - fixture
 from tests.hermetic import edit_file
+from tests.mailfixtures import mail_env, parse  # noqa: F401 - fixture
 
 TZ = ZoneInfo("Europe/Stockholm")
 HOSTILE = [

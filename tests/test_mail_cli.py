@@ -6,8 +6,7 @@ import pytest
 
 from monitor.app import open_store
 from monitor.config.settings import database_path
-from tests.mailfixtures import (SmtpServer, mail_env, outbox_messages, seed,  # noqa: F401
-                                smtp_port)
+from tests.mailfixtures import SmtpServer, mail_env, outbox_messages, seed, smtp_port  # noqa: F401
 
 
 def test_mail_test_over_smtp(cli, smtp_port):  # noqa: F811

@@ -16,8 +16,8 @@ from io import BytesIO
 
 import pytest
 
-from monitor.mail.message import MailSettings, build_message, message_bytes
 from monitor.mail import mime
+from monitor.mail.message import MailSettings, build_message, message_bytes
 from monitor.mail.mime import QP_LINE, TEXT_PARTS, Message, quoted_printable, transfer_encoding
 
 # a line of valid quoted-printable: printable ASCII but '=', inner spaces and tabs, =XX

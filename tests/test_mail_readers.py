@@ -10,19 +10,18 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from monitor.store.rows import ItemQuery
-from monitor.text import when
+from monitor.app import open_store
 from monitor.config.settings import database_path
 from monitor.decisions.decide_by import decide_by, decision_timeline, timeline_json
+from monitor.decisions.meetings import Body, Meetings
+from monitor.decisions.timeline_text import late_line, timeline_lines
 from monitor.digests.build import Period, build_digest
 from monitor.digests.dispatch import digest_message, send_digests
-from monitor.mail.message import message_bytes
-from monitor.decisions.meetings import Body, Meetings
-from monitor.app import open_store
 from monitor.digests.entry_facts import summary_opening
-from monitor.store.rows import StoredItem
 from monitor.digests.subscriptions import Subscription
-from monitor.decisions.timeline_text import late_line, timeline_lines
+from monitor.mail.message import message_bytes
+from monitor.store.rows import ItemQuery, StoredItem
+from monitor.text import when
 from tests.conftest import NOW, REPLAY
 from tests.mailfixtures import mail_env, outbox_messages, parse  # noqa: F401 - fixtures
 
@@ -54,8 +53,8 @@ def test_one_function_decides_the_day_shown(value, day, shown_time, prose, iso):
 
 
 def test_every_channel_uses_the_one_rule():
-    from monitor.text.i18n import format_datetime
     from monitor.mail.message import display_day, long_date
+    from monitor.text.i18n import format_datetime
     midnight_utc = "2027-03-05T00:00:00+00:00"
     assert format_datetime(midnight_utc, STHLM) == "2027-03-05"  # CLI, report (not 01:00)
     assert long_date(midnight_utc, STHLM, "en") == "5 March 2027"  # mail
@@ -273,6 +272,7 @@ def test_entry_shows_amount_who_and_region_lines(config, mail_env):  # noqa: ANN
 def test_replay_reminders_name_the_ks_hand_in_day_once_a_day_per_address(config, replayed,  # noqa: ANN001
                                                                          mail_env):  # noqa: F811
     from monitor.digests.reminders import send_reminders
+
     # Erasmus+ skolutbildning (bun, 18 February 2027): KS meets 26 January, hand-in 5 January
     day = datetime(2026, 12, 22, 6, 0, tzinfo=timezone.utc)  # 14 days before 5 January
     sent = [o for o in send_reminders(config, replayed, now=day) if o.state == "sent"]
@@ -343,8 +343,8 @@ def test_footer_names_the_coordinator_from_settings(config_dir, mail_env):  # no
 def test_decision_horizon_never_hides_a_hand_in_day(config):  # noqa: ANN001
     """The digest reads only calls closing within the horizon: on the shipped plan, for a
     year of weeks and deadlines every other day, that finds every hand-in day of 28 days."""
-    from monitor.digests.decision_steps import CALLS_AHEAD_DAYS, decision_horizon, due_steps
     from monitor.decisions.meetings import meetings
+    from monitor.digests.decision_steps import CALLS_AHEAD_DAYS, decision_horizon, due_steps
     from monitor.model import to_iso
     plan = meetings(config)
     start = datetime(2026, 11, 23, 7, 0, tzinfo=timezone.utc)

@@ -11,8 +11,8 @@ from monitor.app import load_config, open_store
 from monitor.errors import ConfigError
 from monitor.matchers import build_tagger
 from tests.conftest import ROOT
-from tests.test_matchers import RULES, make_tagger
 from tests.hermetic import replaced
+from tests.test_matchers import RULES, make_tagger
 
 COMMITTEES = ["ks", "bun", "gvn", "san", "aon", "kfn", "shn", "bn"]
 

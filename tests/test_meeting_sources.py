@@ -9,13 +9,11 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
+from monitor.app import after_poll_steps, load_config, open_store
 from monitor.config.settings import database_path
-from monitor.app import load_config
-from monitor.digests.decision_steps import meeting_note
-from monitor.app import after_poll_steps
 from monitor.decisions.meeting_sources import parse_meeting_page, refresh_meetings
 from monitor.decisions.meetings import meetings
-from monitor.app import open_store
+from monitor.digests.decision_steps import meeting_note
 from tests.conftest import FIXTURES, NOW
 from tests.hermetic import edit_file
 

@@ -9,8 +9,8 @@ import icalendar
 import pytest
 
 from monitor.app import load_config
-from monitor.errors import ConfigError
 from monitor.decisions.meetings import meetings
+from monitor.errors import ConfigError
 
 
 def write(config_dir, text: str) -> None:

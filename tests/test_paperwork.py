@@ -12,16 +12,16 @@ from datetime import datetime, timezone
 import docx
 import pytest
 
+from monitor.app import open_store
 from monitor.decisions.activities import add_activity, unreported_visits
 from monitor.decisions.applications import ApplicationError, advance_application, pair_partners
-from monitor.text.countries import country_name
-from monitor.paperwork.document import (Bullets, Heading, Para, Table, to_docx, to_html, to_markdown,
-                              to_xlsx)
 from monitor.decisions.earlier import earlier_decisions, earlier_lines
-from monitor.app import open_store
+from monitor.paperwork.document import (Bullets, Heading, Para, Table, to_docx, to_html,
+                                        to_markdown, to_xlsx)
+from monitor.text.countries import country_name
+from tests.conftest import NOW, TZ
 from tests.decisions_scenario import COMMITTEES, add_calls, build
 from tests.hermetic import edit_file
-from tests.conftest import TZ, NOW
 
 UTC = timezone.utc
 

@@ -20,10 +20,10 @@ import docx
 import pytest
 from typer.testing import CliRunner
 
+from monitor.app import open_store
 from monitor.cli import app
 from monitor.model import CALL, Item, Tag
-from monitor.app import open_store
-from tests.conftest import NOW, FIXTURES, copy_config
+from tests.conftest import FIXTURES, NOW, copy_config
 from tests.decisions_scenario import add_digests
 from tests.hermetic import check_golden, clear_environment
 

@@ -13,11 +13,13 @@ from monitor.app import load_config, open_store
 from monitor.config.settings import Key
 from monitor.errors import FetchError
 from monitor.http.replay import normalise_url
-from monitor.mail.channels import Channel, registry as channels
+from monitor.mail.channels import Channel
+from monitor.mail.channels import registry as channels
 from monitor.matchers import registry as matchers
 from monitor.model import Item
 from monitor.registry import Registry
-from monitor.sources import Source, registry as sources
+from monitor.sources import Source
+from monitor.sources import registry as sources
 from monitor.sources.base import Request
 from tests.conftest import NOW
 from tests.source_helpers import by_id, fetch, make_source

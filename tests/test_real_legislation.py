@@ -13,9 +13,9 @@ from bs4 import BeautifulSoup
 from monitor.app import load_config
 from monitor.digests.build import Period, build_digest
 from monitor.digests.dispatch import digest_message
+from monitor.digests.subscriptions import Subscription
 from monitor.mail.message import message_bytes
 from monitor.model import LEGISLATION, Item, Tag
-from monitor.digests.subscriptions import Subscription
 from tests.conftest import NOW
 from tests.hermetic import edit_file, replaced
 from tests.mailfixtures import SECOND_POLL, mail_env, parse, seeded  # noqa: F401 - fixtures

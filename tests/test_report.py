@@ -9,11 +9,11 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from monitor.decisions.applications import advance_application, start_application
 from monitor.config.committees import load_committees
+from monitor.decisions.applications import advance_application, start_application
 from monitor.model import CALL, Item, Tag
 from monitor.paperwork.report import build_report, money, render_report
-from tests.conftest import TZ, FIXTURES, NOW, ROOT
+from tests.conftest import FIXTURES, NOW, ROOT, TZ
 from tests.decisions_scenario import COMMITTEES, build
 from tests.hermetic import check_golden
 

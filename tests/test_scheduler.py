@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from monitor.app import build_scheduler, load_config, open_store
 from monitor.config.settings import database_path
-from monitor.app import load_config, open_store
 from monitor.errors import ConfigError
-from monitor.app import build_scheduler
 from monitor.pipeline.schedule import AlreadyRunning, cron_trigger, single_instance
 from tests.conftest import NOW, ROOT
 from tests.hermetic import edit_file

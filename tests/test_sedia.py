@@ -9,12 +9,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from werkzeug import Request, Response
 
+from monitor.app import load_config, open_store
 from monitor.config.settings import SourceConfig
-from monitor.app import load_config
 from monitor.errors import ParseError
 from monitor.pipeline.ingest import poll
 from monitor.sources.sedia import PORTAL, SediaSource
-from monitor.app import open_store
 from tests.conftest import FIXTURES, NOW
 
 EU = FIXTURES / "eu"
@@ -138,9 +137,9 @@ def test_paging_against_a_local_server(httpserver, config_dir):
 
 
 def test_a_day_only_portal_deadline_is_the_same_day_in_cli_mail_and_calendar():
-    from monitor.text.i18n import format_datetime
     from monitor.mail.message import display_day, long_date
     from monitor.model import from_iso, to_iso
+    from monitor.text.i18n import format_datetime
 
     items = parse("sedia_search_cascade_calls_fundhunt.json")
     # The genuine "2027-02-14T23:59:00.000+0000" and "…T00:00:00.000+0000" values.

@@ -7,13 +7,13 @@ import dataclasses
 import pytest
 
 from monitor import app
+from monitor.config.organisation import OrganisationSettings
 from monitor.config.settings import (HttpSettings, MunicipalitySettings, Settings, schema_of,
-                            with_environment)
+                                     with_environment)
+from monitor.digests.subscriptions import DigestSettings
 from monitor.errors import ConfigError
 from monitor.mail.message import MailSettings, mail_settings
-from monitor.config.organisation import OrganisationSettings
 from monitor.pipeline.schedule import ScheduleSettings
-from monitor.digests.subscriptions import DigestSettings
 from monitor.web.links import WebSettings
 from tests.hermetic import edit_file
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import pytest
 
+from monitor.app import load_config, open_store
 from monitor.config.settings import database_path
-from monitor.app import load_config
 from monitor.errors import ConfigError
 from monitor.matchers import build_tagger
 from monitor.matchers.retag import retag
 from monitor.model import Item
-from monitor.app import open_store
 from tests.conftest import NOW
 from tests.hermetic import edit_file
 

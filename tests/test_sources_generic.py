@@ -12,8 +12,8 @@ from monitor.app import load_config
 from monitor.errors import ConfigError, FetchError, ParseError
 from monitor.model import LEGISLATION
 from tests.conftest import NOW
-from tests.source_helpers import EU, SE, by_id, fetch, make_source
 from tests.hermetic import replaced
+from tests.source_helpers import EU, SE, by_id, fetch, make_source
 
 STHLM = ZoneInfo("Europe/Stockholm")
 

@@ -10,8 +10,8 @@ import pytest
 from monitor.errors import ParseError
 from monitor.model import CLOSED, FORTHCOMING, LEGISLATION, OPEN
 from tests.conftest import NOW
-from tests.source_helpers import SE, by_id, fetch, make_source, parse_file
 from tests.hermetic import replaced
+from tests.source_helpers import SE, by_id, fetch, make_source, parse_file
 
 STHLM = ZoneInfo("Europe/Stockholm")
 LISTING = SE / "regeringen_remisser_listing.html"

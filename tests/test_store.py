@@ -6,10 +6,10 @@ from datetime import datetime, timedelta, timezone
 
 import sqlite_utils
 
-from monitor.store.rows import ItemQuery
+from monitor.app import open_store
 from monitor.model import Item, Tag
 from monitor.store.database import fts_query
-from monitor.app import open_store
+from monitor.store.rows import ItemQuery
 from tests.conftest import NOW
 
 

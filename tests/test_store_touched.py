@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from monitor.store.rows import ItemQuery
-from monitor.pipeline.dedup import update_groups
 from monitor.model import CALL, LEGISLATION, Item
-from tests.conftest import TZ, NOW
+from monitor.pipeline.dedup import update_groups
+from monitor.store.rows import ItemQuery
+from tests.conftest import NOW, TZ
 
 STHLM = ZoneInfo("Europe/Stockholm")
 WEEK_AGO = NOW - timedelta(days=7)

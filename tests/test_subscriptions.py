@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from tests.mailfixtures import mail_env  # noqa: F401 - fixture
 from tests.hermetic import edit_file
+from tests.mailfixtures import mail_env  # noqa: F401 - fixture
 
 
 def _subs(cli) -> list[dict]:  # noqa: ANN001

@@ -9,12 +9,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from monitor.app import load_config, open_store
 from monitor.cli import app
 from monitor.config.settings import database_path
-from monitor.app import load_config
 from monitor.model import Item
 from monitor.store.database import Store
-from monitor.app import open_store
 from tests.conftest import FIXTURES, NOW, REPLAY
 from tests.hermetic import edit_file
 

@@ -12,11 +12,11 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from monitor.decisions.applications import start_application
 from monitor.config.committees import committees
+from monitor.decisions.applications import start_application
 from monitor.web.context import CSP
 from tests.conftest import NOW
-from tests.webfixtures import client, make_client, mail_env, seeded  # noqa: F401 - fixtures
+from tests.webfixtures import client, mail_env, make_client, seeded  # noqa: F401 - fixtures
 
 PAGES = ["/", "/?committee=bun", "/calls/eu-funding:B", "/legislation", "/applications",
          "/committees/bun", "/sources", "/?lang=en", "/calls/eu-funding:B?lang=en"]

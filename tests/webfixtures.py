@@ -9,13 +9,12 @@ import warnings
 from typing import Iterator
 
 import pytest
+from starlette.exceptions import StarletteDeprecationWarning
 
 from monitor.app import open_store
 from monitor.config.settings import database_path
 from tests.conftest import NOW
 from tests.mailfixtures import mail_env, seeded  # noqa: F401 - fixtures
-
-from starlette.exceptions import StarletteDeprecationWarning
 
 with warnings.catch_warnings():  # Starlette 1.x prefers "httpx2" for its test client: still
     warnings.simplefilter("ignore", StarletteDeprecationWarning)  # httpx works the same

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from monitor.cli.common import State
 from monitor.errors import ConfigError
-from monitor.text.i18n import add_messages, t
 from monitor.matchers import build_tagger
 from monitor.matchers.tagger import FILE_NAME, Tagger
-from monitor.cli.common import State
+from monitor.text.i18n import add_messages, t
 
 add_messages({
     "tag_no_rules": {"sv": "inga matchningsregler: filen saknas",

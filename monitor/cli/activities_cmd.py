@@ -9,17 +9,17 @@ from typing import Any, List, Optional
 
 import typer
 
-from monitor.decisions.activities import (KINDS, Activity, add_activity, get_activity, kind_label,
-                          list_activities, mark_reported)
-from monitor.config.committees import committees
-from monitor.text.i18n import add_messages, t
-from monitor.paperwork.ks_draft import partner_text
-from monitor.text.longdates import long_day, period_text
-from monitor.config.organisation import organisation
 from monitor.cli.applications_cmd import (CountryOption, PartnerOption, application_errors,
                                           committee_of)
 from monitor.cli.common import FormatOption, State, cli_errors, console, emit, state
 from monitor.cli.usage import UsageError, check_year, choose
+from monitor.config.committees import committees
+from monitor.config.organisation import organisation
+from monitor.decisions.activities import (KINDS, Activity, add_activity, get_activity, kind_label,
+                                          list_activities, mark_reported)
+from monitor.paperwork.ks_draft import partner_text
+from monitor.text.i18n import add_messages, t
+from monitor.text.longdates import long_day, period_text
 
 add_messages({
     "actcli.recorded": {"sv": "Aktivitet {id} registrerad: {kind}, {committee}, {title}.",

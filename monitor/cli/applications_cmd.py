@@ -11,25 +11,24 @@ from typing import Any, Callable, List, Optional, TypeVar
 
 import typer
 
-from monitor.decisions.applications import (STATUSES, Application, ApplicationError, advance_application,
-                            get_application, list_applications, parse_amount,
-                            start_application, status_label)
-from monitor.config.committees import committees, priorities
-from monitor.decisions.decide_by import decide_by
-from monitor.paperwork.document import to_docx, to_markdown
-from monitor.decisions.earlier import earlier_for_row
-from monitor.text.i18n import add_messages, format_date, t
-from monitor.paperwork.ks_draft import ks_draft, partner_text
-from monitor.text.longdates import check_month_or_day, long_date, long_day
-from monitor.decisions.meetings import meetings
-from monitor.config.organisation import organisation
-from monitor.decisions.progress import format_next_step, progress_of
-from monitor.paperwork.report import money
-from monitor.cli.common import (SHEET_FORMATS, OutputOption, SheetFormatOption, State,
-                     check_format, cli_errors, console, emit, err, state, usage_exit,
-                     write_sheet)
+from monitor.cli.common import (SHEET_FORMATS, OutputOption, SheetFormatOption, State, check_format,
+                                cli_errors, console, emit, err, state, usage_exit, write_sheet)
 from monitor.cli.usage import (APPLICATION_STATUSES, UsageError, check_year, choose, choose_all,
-                    resolve_committee)
+                               resolve_committee)
+from monitor.config.committees import committees, priorities
+from monitor.config.organisation import organisation
+from monitor.decisions.applications import (STATUSES, Application, ApplicationError,
+                                            advance_application, get_application, list_applications,
+                                            parse_amount, start_application, status_label)
+from monitor.decisions.decide_by import decide_by
+from monitor.decisions.earlier import earlier_for_row
+from monitor.decisions.meetings import meetings
+from monitor.decisions.progress import format_next_step, progress_of
+from monitor.paperwork.document import to_docx, to_markdown
+from monitor.paperwork.ks_draft import ks_draft, partner_text
+from monitor.paperwork.report import money
+from monitor.text.i18n import add_messages, format_date, t
+from monitor.text.longdates import check_month_or_day, long_date, long_day
 
 F = TypeVar("F", bound=Callable[..., Any])
 

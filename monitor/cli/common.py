@@ -20,11 +20,12 @@ from rich.table import Table
 from rich.text import Text
 
 from monitor.app import load_config, open_store
+from monitor.cli.usage import (ClickUsageError, NoArgsIsHelp, choose, lang_from_args, render,
+                               render_click)
 from monitor.config.settings import Config, database_path
 from monitor.errors import ConfigError, MonitorError, UsageError
-from monitor.text.i18n import LANGUAGES, add_messages, default_language, t
 from monitor.store.database import Store
-from monitor.cli.usage import ClickUsageError, NoArgsIsHelp, choose, lang_from_args, render, render_click
+from monitor.text.i18n import LANGUAGES, add_messages, default_language, t
 
 __all__ = ["MonitorGroup", "global_options", "State", "state", "clock", "cli_errors", "emit",
            "FormatOption", "console", "err"]

@@ -7,17 +7,17 @@ from typing import List, Optional
 
 import typer
 
-from monitor.store import corrections as fixes
-from monitor.text.i18n import add_messages, t
+from monitor.cli._rules import tagger_of as _tagger
+from monitor.cli.applications_cmd import _who  # --by, else [organisation] coordinator
+from monitor.cli.common import cli_errors, console, err, state
+from monitor.cli.usage import UsageError, resolve_committee, resolve_priority
 from monitor.matchers.priorities import PriorityMatcher
 from monitor.matchers.retag import item_from_row
 from monitor.matchers.suggest import disagreements, suggest_diff
 from monitor.matchers.tagger import FILE_NAME
 from monitor.model import LEGISLATION
-from monitor.cli.applications_cmd import _who  # --by, else [organisation] coordinator
-from monitor.cli.common import cli_errors, console, err, state
-from monitor.cli._rules import tagger_of as _tagger
-from monitor.cli.usage import UsageError, resolve_committee, resolve_priority
+from monitor.store import corrections as fixes
+from monitor.text.i18n import add_messages, t
 
 __all__ = ["correct", "suggest_rules", "print_disagreements"]
 

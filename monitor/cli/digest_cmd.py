@@ -8,13 +8,13 @@ from typing import Optional
 
 import typer
 
+from monitor.cli._mail_common import say
+from monitor.cli.common import cli_errors, emit, state
+from monitor.cli.usage import UsageError, resolve_committee
 from monitor.decisions.calendar_export import build_calendar
 from monitor.digests.build import Period
 from monitor.digests.dispatch import preview_digests, send_digests
 from monitor.text.i18n import add_messages, t
-from monitor.cli.common import cli_errors, emit, state
-from monitor.cli._mail_common import say
-from monitor.cli.usage import UsageError, resolve_committee
 
 add_messages({
     "digest_resend_none": {"sv": "Inga sammanfattningar för {period} i utkorgen att skicka om.",
@@ -104,10 +104,10 @@ def digest(
 
 def _resend(st, period: str, committee: Optional[str]) -> None:  # noqa: ANN001
     """``digest --resend``: the outbox's digests of a period, once more over SMTP."""
-    from monitor.mail.ledger import resend_from_outbox
     from monitor.errors import NotConfigured
-    from monitor.mail.message import mail_settings
     from monitor.mail.channels import registry
+    from monitor.mail.ledger import resend_from_outbox
+    from monitor.mail.message import mail_settings
 
     lang = st.lang
     store = st.read_store

@@ -11,21 +11,21 @@ from typing import Any, List, Optional
 import typer
 from rich.text import Text
 
+from monitor.cli.common import (SHEET_FORMATS, OutputOption, SheetFormatOption, State, check_format,
+                                cli_errors, console, emit, err, state, write_sheet)
 from monitor.cli.eligibility_text import correction_lines, eligibility_lines
+from monitor.cli.usage import (CALL_STATUSES, check_not_negative, choose_all, resolve_committee,
+                               resolve_priority, resolve_sources)
 from monitor.config.committees import committees
 from monitor.decisions.decide_by import decide_by_cell, timeline_for_row
-from monitor.digests.decision_steps import meeting_note
 from monitor.decisions.earlier import earlier_for_row
+from monitor.decisions.meetings import meetings
 from monitor.decisions.timeline_text import late_line, timeline_lines
-from monitor.text.i18n import add_messages, format_date, format_datetime, t
+from monitor.digests.decision_steps import meeting_note
+from monitor.model import CALL, LEGISLATION, STATUSES, from_iso
 from monitor.store.listing import JSON_FIELDS, item_json, list_items, public_row
 from monitor.store.rows import ItemQuery, StoredItem
-from monitor.decisions.meetings import meetings
-from monitor.model import CALL, LEGISLATION, STATUSES, from_iso
-from monitor.cli.common import (SHEET_FORMATS, OutputOption, SheetFormatOption, State, check_format,
-                     cli_errors, console, emit, err, state, write_sheet)
-from monitor.cli.usage import (CALL_STATUSES, check_not_negative, choose_all, resolve_committee,
-                    resolve_priority, resolve_sources)
+from monitor.text.i18n import add_messages, format_date, format_datetime, t
 
 add_messages({
     "col_priorities": {"sv": "Prioriterade områden", "en": "Priority areas"},

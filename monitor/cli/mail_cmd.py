@@ -6,15 +6,15 @@ import hashlib
 
 import typer
 
+from monitor.cli._kinds import print_kinds
+from monitor.cli._mail_common import say
+from monitor.cli.common import cli_errors, state
+from monitor.cli.usage import UsageError
 from monitor.config.committees import check_email
-from monitor.text.i18n import add_messages, t
+from monitor.mail.channels import DeliveryError, Envelope, build_notifier
 from monitor.mail.message import build_message, mail_settings, message_bytes
 from monitor.model import to_iso
-from monitor.mail.channels import DeliveryError, Envelope, build_notifier
-from monitor.cli.common import cli_errors, state
-from monitor.cli._mail_common import say
-from monitor.cli._kinds import print_kinds
-from monitor.cli.usage import UsageError
+from monitor.text.i18n import add_messages, t
 
 add_messages({
     "mailtest.subject": {"sv": "Provmejl från omvärldsbevakningen",

@@ -6,13 +6,13 @@ from typing import Any, Optional
 
 import typer
 
-from monitor.config.committees import committees
-from monitor.digests.decision_steps import meeting_note
-from monitor.text.i18n import add_messages, t
-from monitor.decisions.meeting_sources import refresh_meetings
-from monitor.decisions.meetings import meetings
 from monitor.cli.common import FormatOption, cli_errors, console, emit, err, state
 from monitor.cli.usage import resolve_committee
+from monitor.config.committees import committees
+from monitor.decisions.meeting_sources import refresh_meetings
+from monitor.decisions.meetings import meetings
+from monitor.digests.decision_steps import meeting_note
+from monitor.text.i18n import add_messages, t
 
 add_messages({
     "col_body": {"sv": "Organ", "en": "Body"},

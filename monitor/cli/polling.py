@@ -8,11 +8,13 @@ from typing import List, Optional
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 
-from monitor.text.i18n import t
-from monitor.pipeline.ingest import SourceReport, poll as poll_sources, select_sources
 from monitor.app import run_main_job
 from monitor.cli.common import EXIT_FAILED, cli_errors, console, err, state
 from monitor.cli.usage import UsageError, resolve_sources
+from monitor.pipeline.ingest import SourceReport
+from monitor.pipeline.ingest import poll as poll_sources
+from monitor.pipeline.ingest import select_sources
+from monitor.text.i18n import t
 
 
 def _report_line(report: SourceReport, lang: str) -> str:

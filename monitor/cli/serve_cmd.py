@@ -6,12 +6,12 @@ import logging
 
 import typer
 
-from monitor.config.settings import database_path
-from monitor.text.i18n import add_messages, t
 from monitor.app import serve as run_scheduler
-from monitor.pipeline.schedule import AlreadyRunning
-from monitor.cli.common import clock, cli_errors, state
 from monitor.cli._mail_common import say
+from monitor.cli.common import cli_errors, clock, state
+from monitor.config.settings import database_path
+from monitor.pipeline.schedule import AlreadyRunning
+from monitor.text.i18n import add_messages, t
 
 add_messages({
     "serve_running": {"sv": "En annan 'monitor serve' kör redan mot samma databas: {detail}",

@@ -8,18 +8,18 @@ from typing import Any, List, Optional
 
 import typer
 
-from monitor.pipeline.check import check_sources, dated_folder
-from monitor.config.settings import database_path
-from monitor.store.eligibility import reason_text as eligibility_reason
-from monitor.pipeline.health import source_status
-from monitor.text.i18n import add_messages, format_datetime, t
-from monitor.matchers import build_tagger
-from monitor.model import Item, to_iso
-from monitor.sources import registry
-from monitor.cli.common import EXIT_FAILED, FormatOption, cli_errors, console, emit, state
 from monitor.cli._kinds import print_kinds
+from monitor.cli.common import EXIT_FAILED, FormatOption, cli_errors, console, emit, state
 from monitor.cli.eligibility_text import item_eligibility
 from monitor.cli.usage import UsageError, resolve_sources
+from monitor.config.settings import database_path
+from monitor.matchers import build_tagger
+from monitor.model import Item, to_iso
+from monitor.pipeline.check import check_sources, dated_folder
+from monitor.pipeline.health import source_status
+from monitor.sources import registry
+from monitor.store.eligibility import reason_text as eligibility_reason
+from monitor.text.i18n import add_messages, format_datetime, t
 
 add_messages({
     "col_dates": {"sv": "Datum (text)", "en": "Dates (text)"},

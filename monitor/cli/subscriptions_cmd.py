@@ -6,14 +6,15 @@ from typing import List, Optional
 
 import typer
 
-from monitor.text.i18n import add_messages, t
-from monitor.digests.subscriptions import (InvalidSubscription, Subscription, effective_subscriptions,
-                             subscribe as add_subscription, unsubscribe as remove_subscription,
-                             validate)
-from monitor.cli.common import FormatOption, cli_errors, emit, state
 from monitor.cli._mail_common import say
+from monitor.cli.common import FormatOption, cli_errors, emit, state
 from monitor.cli.usage import (FREQUENCIES, UsageError, choose, resolve_committee, resolve_priority,
-                    resolve_sources)
+                               resolve_sources)
+from monitor.digests.subscriptions import InvalidSubscription, Subscription, effective_subscriptions
+from monitor.digests.subscriptions import subscribe as add_subscription
+from monitor.digests.subscriptions import unsubscribe as remove_subscription
+from monitor.digests.subscriptions import validate
+from monitor.text.i18n import add_messages, t
 
 add_messages({
     "sub_saved": {"sv": "Prenumeration sparad: {committee} → {email} ({frequency}, {lang})",

@@ -13,15 +13,15 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 from rich.text import Text
 
-from monitor.text.i18n import add_messages, t
-from monitor.matchers.evaluate import (EvalReport, FieldReport, LineError, Record, evaluate,
-                                 read_items)
-from monitor.matchers.retag import retag as retag_store
 from monitor.cli._kinds import print_kinds
 from monitor.cli._rules import tagger_of as _tagger
 from monitor.cli.common import State, check_format, cli_errors, console, err, state
 from monitor.cli.eligibility_text import eligibility_of_tags
 from monitor.cli.usage import UsageError
+from monitor.matchers.evaluate import (EvalReport, FieldReport, LineError, Record, evaluate,
+                                       read_items)
+from monitor.matchers.retag import retag as retag_store
+from monitor.text.i18n import add_messages, t
 
 add_messages({
     "tag_line_error": {"sv": "{file}: rad {line}: {problem}",

@@ -16,8 +16,8 @@ from typing import Iterable, Mapping, Sequence
 
 import typer
 
-from monitor.errors import UsageError
 from monitor.config.lookup import resolve_tag
+from monitor.errors import UsageError
 from monitor.text.i18n import add_messages, t
 
 __all__ = ["UsageError", "render", "render_click", "choose", "resolve_committee",

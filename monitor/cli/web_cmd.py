@@ -6,11 +6,11 @@ import ipaddress
 
 import typer
 
-from monitor.config.settings import database_path
-from monitor.text.i18n import add_messages, t
 from monitor.app import open_store
 from monitor.cli._mail_common import say
-from monitor.cli.common import clock, cli_errors, state
+from monitor.cli.common import cli_errors, clock, state
+from monitor.config.settings import database_path
+from monitor.text.i18n import add_messages, t
 
 add_messages({
     "web_listening": {"sv": "Webbsidan på http://{host}:{port}/ (läser {db}); Ctrl-C stoppar.",

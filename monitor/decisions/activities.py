@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Iterable
 
-from monitor.store.sql import Database
 from monitor.decisions.applications import ApplicationError, pair_partners
-from monitor.text.i18n import add_messages, t
-from monitor.text.longdates import check_month_or_day, overlaps_year
 from monitor.model import from_iso, to_iso
 from monitor.store.database import Store
+from monitor.store.sql import Database
+from monitor.text.i18n import add_messages, t
+from monitor.text.longdates import check_month_or_day, overlaps_year
 
 __all__ = ["Activity", "KINDS", "VISITS", "add_activity", "list_activities", "get_activity",
            "mark_reported", "unreported_visits", "kind_label"]

@@ -29,10 +29,11 @@ from datetime import date, datetime, time
 from typing import Any, Iterable, Mapping
 from zoneinfo import ZoneInfo
 
-from monitor.store.sql import Database
-from monitor.decisions.applications_text import STATUS_IDS, ApplicationError, IllegalStep, status_label
+from monitor.decisions.applications_text import (STATUS_IDS, ApplicationError, IllegalStep,
+                                                 status_label)
 from monitor.model import CALL, from_iso, to_iso
 from monitor.store.database import Store
+from monitor.store.sql import Database
 
 __all__ = ["Application", "Event", "ApplicationError", "IllegalStep", "STATUSES",
            "OPEN_STATUSES", "start_application", "advance_application", "get_application",

@@ -20,12 +20,12 @@ from icalendar import Calendar, Event
 from monitor.config.committees import committees
 from monitor.config.settings import Config
 from monitor.decisions.decide_by import decide_by_for_row, first_action, format_decide_by
-from monitor.text.i18n import add_messages, t
-from monitor.mail.message import display_day, long_date, safe_href
 from monitor.decisions.meetings import meetings
+from monitor.mail.message import display_day, long_date, safe_href
 from monitor.model import CALL, from_iso
 from monitor.store.database import Store
 from monitor.store.rows import ItemQuery, StoredItem
+from monitor.text.i18n import add_messages, t
 
 __all__ = ["build_calendar", "event_uid"]
 

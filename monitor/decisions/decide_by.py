@@ -19,13 +19,12 @@ from datetime import date, datetime, timedelta
 from typing import Any, Iterable
 from zoneinfo import ZoneInfo
 
-from monitor.text.i18n import add_messages, t
-from monitor.mail.message import display_day
 from monitor.decisions.meetings import Meetings
+from monitor.mail.message import display_day
 from monitor.model import from_iso, to_iso
 from monitor.store.rows import StoredItem
+from monitor.text.i18n import add_messages, t
 from monitor.text.when import prose_day
-
 
 __all__ = ["DecideBy", "decide_by", "decide_by_for_row", "decide_by_json", "decide_by_cell",
            "format_decide_by", "first_action", "Step", "Timeline", "decision_timeline",

@@ -14,11 +14,11 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from monitor.decisions.applications import GRANTED, REJECTED, Application, list_applications
-from monitor.text.i18n import add_messages, t
-from monitor.text.longdates import long_day
 from monitor.model import from_iso
 from monitor.store.database import Store
 from monitor.store.rows import StoredItem
+from monitor.text.i18n import add_messages, t
+from monitor.text.longdates import long_day
 
 __all__ = ["Earlier", "earlier_decisions", "earlier_lines", "decided_applications",
            "earlier_for_row"]

@@ -22,10 +22,10 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from monitor.config.settings import Config
-from monitor.errors import FetchError, MeetingFetch, MonitorError
-from monitor.decisions.meetings import Body, Meetings, meetings_in_force, parse_ics_dates  # noqa: F401
 # the fetched dates' table is the calendar's (monitor.decisions.meetings reads and writes it)
-from monitor.decisions.meetings import create_table, save_fetched_dates  # noqa: F401
+from monitor.decisions.meetings import (Body, Meetings, create_table,  # noqa: F401
+                                        meetings_in_force, parse_ics_dates, save_fetched_dates)
+from monitor.errors import FetchError, MeetingFetch, MonitorError
 from monitor.store.database import Store
 
 if TYPE_CHECKING:
@@ -81,8 +81,9 @@ async def _fetch_all(config: Config, calendar: Meetings, transport: Any) -> dict
 def refresh_meetings(config: Config, store: Store, *, now: datetime,
                      transport: "httpx.AsyncBaseTransport | None" = None) -> tuple[int, list[str]]:
     """Fetch every body's calendar; store what was read. (bodies updated, errors)."""
-    from monitor.decisions.meetings import meetings
     import asyncio
+
+    from monitor.decisions.meetings import meetings
 
     calendar = meetings(config)
     if not any(b.url for b in calendar.bodies.values()):

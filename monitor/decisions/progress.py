@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from monitor.decisions.applications import (INTENT, KS_APPROVED, OPEN_STATUSES, SUBMITTED, Application,
-                           list_applications)
+from monitor.decisions.applications import (INTENT, KS_APPROVED, OPEN_STATUSES, SUBMITTED,
+                                            Application, list_applications)
 from monitor.decisions.decide_by import DecideBy, decide_by
-from monitor.text.i18n import add_messages, format_date, t
-from monitor.mail.message import display_day
 from monitor.decisions.meetings import Meetings
+from monitor.mail.message import display_day
 from monitor.model import next_deadline
 from monitor.store.database import Store
+from monitor.text.i18n import add_messages, format_date, t
 
 __all__ = ["Progress", "ProgressLine", "applications_in_progress", "progress_of",
            "format_next_step", "progress_lines"]

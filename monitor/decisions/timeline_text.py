@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Mapping
 from zoneinfo import ZoneInfo
 
-from monitor.decisions.decide_by import (CHAIR_DECISION, COMMITTEE_HANDIN, DEADLINE, KS_HANDIN, Step, Timeline)
+from monitor.decisions.decide_by import (CHAIR_DECISION, COMMITTEE_HANDIN, DEADLINE, KS_HANDIN,
+                                         Step, Timeline)
 from monitor.text.i18n import MESSAGES, add_messages, t
 from monitor.text.when import prose, prose_day
 

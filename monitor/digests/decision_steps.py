@@ -18,10 +18,10 @@ from zoneinfo import ZoneInfo
 
 from monitor.decisions.decide_by import (COMMITTEE_HANDIN, KS_HANDIN, Step, Timeline,
                                          timeline_for_row)
-from monitor.text.i18n import add_messages, t
 from monitor.decisions.meetings import Meetings
 from monitor.model import from_iso, to_iso
 from monitor.store.rows import StoredItem
+from monitor.text.i18n import add_messages, t
 from monitor.text.when import prose, prose_day
 
 __all__ = ["DueStep", "due_steps", "due_step_text", "meeting_note", "open_calls",

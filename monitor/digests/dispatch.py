@@ -25,16 +25,17 @@ from functools import partial
 from pathlib import Path
 
 from monitor.config.settings import Config
-from monitor.mail.ledger import (SENT, deliver_pending, delivery_outline, digest_recorded_before,
-                                 last_window_end, record, recorded_window, state_of)
 from monitor.digests.build import Digest, Period, build_digest, count_phrase
-from monitor.text.i18n import add_messages, t
-from monitor.mail.message import build_message, long_date, mail_settings, message_bytes, render
+from monitor.digests.subscriptions import (ALL, Subscription, digest_settings,
+                                           effective_subscriptions)
 from monitor.mail.channels import Channel, Envelope, build_notifier
 from monitor.mail.channels.outbox import OutboxChannel
+from monitor.mail.ledger import (SENT, deliver_pending, delivery_outline, digest_recorded_before,
+                                 last_window_end, record, recorded_window, state_of)
+from monitor.mail.message import build_message, long_date, mail_settings, message_bytes, render
 from monitor.pipeline.schedule import first_fire, schedule_settings
 from monitor.store.database import Store
-from monitor.digests.subscriptions import ALL, Subscription, digest_settings, effective_subscriptions
+from monitor.text.i18n import add_messages, t
 from monitor.web.links import web_links
 
 __all__ = ["Outcome", "is_due", "send_digests", "preview_digests", "summary",

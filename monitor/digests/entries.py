@@ -11,8 +11,8 @@ from typing import Any, Iterable, Sequence
 from zoneinfo import ZoneInfo
 
 from monitor.config.settings import Config
-from monitor.decisions.decide_by import (DecideBy, Timeline, decide_by_for_row,
-                                         decision_timeline, format_decide_by)
+from monitor.decisions.decide_by import (DecideBy, Timeline, decide_by_for_row, decision_timeline,
+                                         format_decide_by)
 from monitor.decisions.earlier import earlier_for_row
 from monitor.decisions.meetings import Meetings
 from monitor.decisions.timeline_text import late_line, timeline_lines

@@ -10,14 +10,14 @@ programme behind it. The full evidence, with scores, stays in ``monitor show``.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Iterable, Mapping
 from zoneinfo import ZoneInfo
 
-from monitor.text.i18n import add_messages, t
 from monitor.model import LEGISLATION, from_iso
 from monitor.store.rows import StoredItem
+from monitor.text.i18n import add_messages, t
 from monitor.text.when import prose, prose_dates_in, shown
 
 __all__ = ["plain_why", "summary_opening", "deadline_lines", "amount_text", "who_may_apply",

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from monitor.text.i18n import MESSAGES, add_messages, t
-from monitor.mail.message import long_date
 from monitor.decisions.progress import ProgressLine
 from monitor.digests.subscriptions import Subscription
+from monitor.mail.message import long_date
+from monitor.text.i18n import MESSAGES, add_messages, t
 
 __all__ = ["Period", "Digest", "DigestGroup", "DigestSection", "DigestEntry", "count_phrase",
            "SECTIONS"]

@@ -22,16 +22,16 @@ from typing import TYPE_CHECKING, Any
 from monitor.config.committees import committees
 from monitor.config.settings import Config
 from monitor.digests.decision_steps import days_phrase, decision_horizon, due_step_text, due_steps
-from monitor.mail.ledger import record, state_of
-from monitor.text.i18n import add_messages, t
-from monitor.mail.message import build_message, mail_settings, render
-from monitor.mail.message import display_day
-from monitor.text.when import prose_day
-from monitor.model import to_iso
+from monitor.digests.subscriptions import (ALL, Subscription, digest_settings,
+                                           effective_subscriptions)
 from monitor.errors import DeliveryError
+from monitor.mail.ledger import record, state_of
+from monitor.mail.message import build_message, display_day, mail_settings, render
+from monitor.model import to_iso
 from monitor.store.database import Store
 from monitor.store.rows import StoredItem
-from monitor.digests.subscriptions import ALL, Subscription, digest_settings, effective_subscriptions
+from monitor.text.i18n import add_messages, t
+from monitor.text.when import prose_day
 
 # The digest builder, the dispatcher and the channels are imported by the functions that send:
 # opening the store runs create_table, and a command that only reads sends nothing.

@@ -26,10 +26,10 @@ from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from monitor.text import when as _when
 from monitor.config.committees import check_email
-from monitor.config.settings import Config, Section, setting, with_environment, beside
+from monitor.config.settings import Config, Section, beside, setting, with_environment
 from monitor.errors import ConfigError
+from monitor.text import when as _when
 
 if TYPE_CHECKING:  # the email package: imported by the functions that build a message
     from email.message import EmailMessage

@@ -15,9 +15,9 @@ from typing import Any, ClassVar, Iterator, Mapping
 
 from monitor.config.settings import Key, check_table
 from monitor.errors import ConfigError
+from monitor.matchers.text import Lexicon, Match, PatternError, Token
 from monitor.model import Item
 from monitor.registry import Plugin, Registry
-from monitor.matchers.text import Lexicon, Match, PatternError, Token
 
 __all__ = ["Matcher", "Registry", "registry", "Rules", "Analysis", "Contribution",
            "add_patterns", "where_text", "best_per_pattern", "points_text", "LANGS"]

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from monitor.config.settings import Key
-from monitor.store.eligibility import (DIMENSION, ELIGIBLE, MUNICIPALITY_SCHEMA, NOT_ELIGIBLE,
-                           REGION_DIMENSION, UNKNOWN)
-from monitor.model import CALL, Tag
-from monitor.matchers.base import (PATTERN_LIST, Analysis, Matcher, Rules, add_patterns, points_text,
-                   where_text)
+from monitor.matchers.base import (PATTERN_LIST, Analysis, Matcher, Rules, add_patterns,
+                                   points_text, where_text)
 from monitor.matchers.programmes import FIELDS, _check_fields, _non_empty
+from monitor.model import CALL, Tag
+from monitor.store.eligibility import (DIMENSION, ELIGIBLE, MUNICIPALITY_SCHEMA, NOT_ELIGIBLE,
+                                       REGION_DIMENSION, UNKNOWN)
 
 __all__ = ["EligibilityMatcher", "Eligibility", "MUNICIPALITY_SCHEMA", "eligibility_tags"]
 

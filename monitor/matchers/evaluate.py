@@ -12,9 +12,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
-from monitor.model import KINDS, Item
 from monitor.matchers.codes import CODE_FIELDS
 from monitor.matchers.tagger import Tagger, tags_of
+from monitor.model import KINDS, Item
 
 __all__ = ["Record", "LineError", "read_items", "LabelScore", "FieldReport", "Miss",
            "EvalReport", "evaluate", "explain"]

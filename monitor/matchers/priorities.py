@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from monitor.config.settings import Key
-from monitor.model import LEGISLATION
 from monitor.matchers.base import LANG_LISTS, Analysis, Matcher, Rules, add_patterns, where_text
 from monitor.matchers.programmes import YOUTH_SIGNALS
+from monitor.model import LEGISLATION
 
 __all__ = ["PriorityMatcher"]
 

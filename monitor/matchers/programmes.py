@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from monitor.config.settings import Key
-from monitor.model import CALL, LEGISLATION
 from monitor.matchers.base import PATTERN_LIST, Analysis, Matcher, Rules, add_patterns, points_text
+from monitor.model import CALL, LEGISLATION
 
 __all__ = ["ProgrammeMatcher", "FIELDS", "YOUTH_SIGNALS"]
 

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable
 
+from monitor.matchers.tagger import Tagger
 from monitor.model import Item
 from monitor.store.database import Store
 from monitor.store.rows import StoredItem
-from monitor.matchers.tagger import Tagger
 
 __all__ = ["RetagResult", "retag", "item_from_row", "MATCHED_COLUMNS"]
 

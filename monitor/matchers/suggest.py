@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from monitor.store import corrections as fixes
-from monitor.store.database import Store
 from monitor.matchers.retag import MATCHED_COLUMNS, item_from_row
 from monitor.matchers.tagger import Tagger
 from monitor.matchers.text import tokenize
+from monitor.store import corrections as fixes
+from monitor.store.database import Store
 
 __all__ = ["Disagreement", "disagreements", "suggest_diff"]
 

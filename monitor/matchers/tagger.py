@@ -18,10 +18,10 @@ from typing import Any, Mapping
 from monitor.config.committees import load_committees, load_priorities
 from monitor.config.settings import Key, check_table, read_toml
 from monitor.errors import ConfigError
-from monitor.model import Item, Tag
 from monitor.matchers.base import Analysis, Matcher, Rules, registry
 from monitor.matchers.eligibility import MUNICIPALITY_SCHEMA, eligibility_tags
 from monitor.matchers.text import Lexicon, looks_swedish, tokenize
+from monitor.model import Item, Tag
 
 __all__ = ["Tagger", "load_matching", "SCORING_SCHEMA", "FILE_NAME"]
 

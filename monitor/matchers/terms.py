@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from monitor.config.settings import Key
-from monitor.matchers.base import (LANG_LISTS, Analysis, Matcher, Rules, add_patterns, best_per_pattern,
-                   points_text, where_text)
+from monitor.matchers.base import (LANG_LISTS, Analysis, Matcher, Rules, add_patterns,
+                                   best_per_pattern, points_text, where_text)
 
 __all__ = ["TermsMatcher"]
 

@@ -14,18 +14,18 @@ from datetime import datetime
 from typing import Mapping
 from zoneinfo import ZoneInfo
 
-from monitor.decisions.applications import Application
 from monitor.config.committees import Committee, Priority
-from monitor.text.countries import country_name, partner_text  # noqa: F401 - used and re-exported
+from monitor.config.organisation import Organisation
+from monitor.decisions.applications import Application
 from monitor.decisions.decide_by import (COMMITTEE_HANDIN, COMMITTEE_MEETING, KS_HANDIN, KS_MEETING,
-                                        Timeline, decide_by, decision_timeline)
+                                         Timeline, decide_by, decision_timeline)
+from monitor.decisions.meetings import Meetings
 from monitor.paperwork.document import Block, Bullets, Heading, Para
+from monitor.paperwork.report import money
+from monitor.store.rows import StoredItem
+from monitor.text.countries import country_name, partner_text  # noqa: F401 - used and re-exported
 from monitor.text.i18n import add_messages, t
 from monitor.text.longdates import long_date, long_day, period_text
-from monitor.decisions.meetings import Meetings
-from monitor.config.organisation import Organisation
-from monitor.store.rows import StoredItem
-from monitor.paperwork.report import money
 
 __all__ = ["ks_draft", "partner_text", "timeline_lines"]
 

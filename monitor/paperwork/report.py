@@ -20,16 +20,17 @@ from datetime import datetime, timedelta
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo
 
-from monitor.decisions.activities import Activity, list_activities
-from monitor.decisions.applications import STATUSES, Application, list_applications, status_label
 from monitor.config.committees import Committee
 from monitor.config.organisation import Organisation
-from monitor.text.i18n import add_messages, format_date, t
+from monitor.decisions.activities import Activity, list_activities
+from monitor.decisions.applications import STATUSES, Application, list_applications, status_label
 from monitor.mail.ledger import sent_digest_windows
 from monitor.model import CALL, from_iso, next_deadline
-from monitor.paperwork.report_doc import money  # noqa: F401 - formats amounts here too; imported from here
+# re-exported: amounts are formatted here too, and callers import money from here
+from monitor.paperwork.report_doc import money  # noqa: F401
 from monitor.store.database import Store
 from monitor.store.rows import ItemQuery, StoredItem
+from monitor.text.i18n import add_messages, format_date, t
 
 __all__ = ["YearReport", "CommitteeReport", "StatusLine", "build_report", "render_report",
            "FORMATS"]

@@ -19,13 +19,13 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from monitor.config.organisation import same_name
 from monitor.decisions.activities import Activity, kind_label
 from monitor.decisions.applications import Application, status_label
 from monitor.paperwork.document import Block, Bullets, Heading, Link, Para, Table
-from monitor.text.i18n import add_messages, format_date, t
 from monitor.text.countries import partner_text
+from monitor.text.i18n import add_messages, format_date, t
 from monitor.text.longdates import long_day, period_text
-from monitor.config.organisation import same_name
 
 __all__ = ["report_blocks"]
 

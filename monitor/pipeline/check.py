@@ -23,12 +23,12 @@ import httpx
 from monitor.config.settings import Config, SourceConfig
 from monitor.errors import MonitorError
 from monitor.http.fetch import SOURCE_EXTENSION, Fetcher, NotModified
-from monitor.text.i18n import add_messages, t
-from monitor.pipeline.ingest import select_sources
+from monitor.http.replay import RecordingTransport
 from monitor.matchers import build_tagger
 from monitor.model import CALL
-from monitor.http.replay import RecordingTransport
+from monitor.pipeline.ingest import select_sources
 from monitor.sources import registry
+from monitor.text.i18n import add_messages, t
 
 __all__ = ["CheckReport", "check_sources", "check_sources_async", "dated_folder"]
 

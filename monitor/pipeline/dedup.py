@@ -31,7 +31,6 @@ from typing import Any, Sequence
 
 from monitor.model import from_iso
 
-
 __all__ = ["CallKey", "title_words", "group_calls", "update_groups"]
 
 MIN_OVERLAP = 0.8

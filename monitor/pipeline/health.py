@@ -26,11 +26,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from monitor.store.sql import Database
 from monitor.config.settings import Config, SourceConfig
-from monitor.text.i18n import add_messages, t
 from monitor.model import from_iso, to_iso
 from monitor.store.database import Store
+from monitor.store.sql import Database
+from monitor.text.i18n import add_messages, t
 
 __all__ = ["OK", "DEGRADED", "FAILING", "SUSPECT", "PROBLEMS", "HealthNotice", "record_poll",
            "record_unchanged", "record_failure", "source_health", "reason_text",

@@ -8,11 +8,11 @@ missing ``[mail] admin`` leaves it for the next run.
 
 from __future__ import annotations
 
+from monitor.mail.channels import send_notice
 from monitor.mail.ledger import state_of
 from monitor.pipeline.health import mark_notice_sent, pending_health_notices
-from monitor.text.i18n import add_messages, t
 from monitor.pipeline.jobs import StepContext
-from monitor.mail.channels import send_notice
+from monitor.text.i18n import add_messages, t
 
 __all__ = ["health_mail_step"]
 

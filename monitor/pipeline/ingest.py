@@ -21,13 +21,15 @@ from typing import Callable, Sequence
 import httpx
 
 from monitor.config.settings import Config, SourceConfig
-from monitor.pipeline.dedup import update_groups
 from monitor.errors import ConfigError, MonitorError
 from monitor.http.fetch import REVALIDATE_AFTER, Fetcher, NotModified, SourceHTTP
-from monitor.pipeline.health import record_failure, record_poll as record_health, record_unchanged
+from monitor.http.replay import RecordingTransport, ReplayTransport
 from monitor.matchers import Tagger, build_tagger
 from monitor.model import Item
-from monitor.http.replay import RecordingTransport, ReplayTransport
+from monitor.pipeline.dedup import update_groups
+from monitor.pipeline.health import record_failure
+from monitor.pipeline.health import record_poll as record_health
+from monitor.pipeline.health import record_unchanged
 from monitor.sources import registry
 from monitor.store.database import Store
 

@@ -15,11 +15,10 @@ import lxml.html
 from bs4 import BeautifulSoup, Tag
 
 from monitor.config.settings import Key, check_http_url
-from monitor.text.dates import find_dates
 from monitor.errors import ParseError
 from monitor.model import CALL, KINDS, Item, html_to_text, to_iso
 from monitor.sources.base import Source
-
+from monitor.text.dates import find_dates
 
 
 def _one_of(*choices: str):  # noqa: ANN202 - a Key check

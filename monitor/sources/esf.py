@@ -8,14 +8,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from monitor.config.settings import Key, check_http_url
-from monitor.text.dates import parse_date
 from monitor.http.fetch import Response
 from monitor.model import CLOSED, FORTHCOMING, OPEN, Item, from_iso
-from monitor.sources._shared import (apply_dates, compact, earliest_per_day, find_item_dates, page_date,
-                      soup, text_of)
+from monitor.sources._shared import (apply_dates, compact, earliest_per_day, find_item_dates,
+                                     page_date, soup, text_of)
 from monitor.sources.base import Request
 from monitor.sources.pages import slug
 from monitor.sources.wordpress import WordPressSource
+from monitor.text.dates import parse_date
 
 # Labelled fields of a call page [doc]: "Utlysning 2020/00518", "Startdatum 2020-08-24" …
 LABELS = {

@@ -8,13 +8,13 @@ from typing import Any
 from bs4 import Tag
 
 from monitor.config.settings import REQUIRED, Key
-from monitor.text.dates import parse_date
 from monitor.http.fetch import Response
 from monitor.model import Item
 from monitor.sources._shared import (ITEM_OPTIONS, TextItemSource, absolute, apply_dates, compact,
-                      css_selector, dates_with_anchor, native_id_for,
-                      optional_css_selector, page_date, soup, text_of)
+                                     css_selector, dates_with_anchor, native_id_for,
+                                     optional_css_selector, page_date, soup, text_of)
 from monitor.sources.base import Request
+from monitor.text.dates import parse_date
 
 SUMMARY_CHARS = 4000
 

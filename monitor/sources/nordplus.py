@@ -8,9 +8,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from monitor.config.settings import Key
-from monitor.text.dates import yearly_deadline
 from monitor.model import Item, to_iso
 from monitor.sources.pages import PageSource, _check_pages, slug
+from monitor.text.dates import yearly_deadline
 
 BRUSSELS = ZoneInfo("Europe/Brussels")  # "23:59 CET" in the funder's words
 

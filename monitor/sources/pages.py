@@ -9,8 +9,9 @@ from typing import Any
 from monitor.config.settings import Key, check_http_url
 from monitor.http.fetch import Response
 from monitor.model import CLOSED, Item, to_iso
-from monitor.sources._shared import (ITEM_OPTIONS, TextItemSource, apply_dates, compact, css_selector,
-                      dates_with_anchor, native_id_for, page_date, soup, text_of)
+from monitor.sources._shared import (ITEM_OPTIONS, TextItemSource, apply_dates, compact,
+                                     css_selector, dates_with_anchor, native_id_for, page_date,
+                                     soup, text_of)
 from monitor.sources.base import Request
 
 SUMMARY_CHARS = 4000

@@ -10,14 +10,14 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup, Tag
 
 from monitor.config.settings import MUNICIPALITY_SCHEMA, Key
-from monitor.text.dates import find_deadline, parse_date
 from monitor.errors import SourceError
 from monitor.http.fetch import Response, SourceHTTP
 from monitor.model import LEGISLATION, OPEN, Item, to_iso
 from monitor.sources._shared import (absolute, compact, date_evidence, published_evidence, soup,
-                      text_of)
+                                     text_of)
 from monitor.sources.base import Request, Source
 from monitor.sources.remissinstanser import invitee_text, names_municipality
+from monitor.text.dates import find_deadline, parse_date
 
 DETAIL_RE = re.compile(r"/remisser/\d{4}/\d{2}/[^/?#]+/?$")
 # "…, Fi2026/01655" at the end of a listing title: the ministry's case number.

@@ -8,7 +8,8 @@ from typing import Any
 import feedparser
 
 from monitor.model import Item, html_to_text
-from monitor.sources._shared import ITEM_OPTIONS, URL_LIST, TextItemSource, absolute, utc_from_struct
+from monitor.sources._shared import (ITEM_OPTIONS, URL_LIST, TextItemSource, absolute,
+                                     utc_from_struct)
 from monitor.sources.base import Request
 
 

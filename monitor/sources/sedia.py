@@ -10,7 +10,7 @@ from typing import Any, AsyncIterator
 from monitor.config.settings import Key
 from monitor.http.fetch import SourceHTTP, read_json
 from monitor.model import (CALL, CLOSED, FORTHCOMING, OPEN, Item, date_only, day_deadline,
-                     day_opening, html_to_text)
+                           day_opening, html_to_text)
 from monitor.sources.base import Source
 
 PORTAL = "https://ec.europa.eu/info/funding-tenders/opportunities/portal/screen/opportunities"

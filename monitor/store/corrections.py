@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterable, Sequence
 
-from monitor.store.sql import Database
-from monitor.store.eligibility import DIMENSION as ELIGIBILITY, ELIGIBLE, NOT_ELIGIBLE
 from monitor.model import Tag, to_iso
+from monitor.store.eligibility import DIMENSION as ELIGIBILITY
+from monitor.store.eligibility import ELIGIBLE, NOT_ELIGIBLE
+from monitor.store.sql import Database
 
 __all__ = ["Correction", "schema", "add", "for_items", "every", "apply", "text", "MATCHER"]
 

@@ -20,10 +20,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from monitor.text.i18n import t
+from monitor.model import CALL, LEGISLATION
 from monitor.store.listing import item_json, list_items, public_row
 from monitor.store.rows import ItemQuery
-from monitor.model import CALL, LEGISLATION
+from monitor.text.i18n import t
 from monitor.web.context import WebContext, bound
 from monitor.web.params import CALL_PARAMS, LEGISLATION_PARAMS, check_params, parse_filters
 

@@ -24,11 +24,9 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from monitor.config.settings import Config
-from monitor.text.i18n import t
 from monitor.store.database import Store
-from monitor.web import api
-from monitor.web import feeds
-from monitor.web import pages
+from monitor.text.i18n import t
+from monitor.web import api, feeds, pages
 from monitor.web.context import HERE, SECURITY_HEADERS, SecurityHeaders, WebContext
 
 __all__ = ["create_app"]

@@ -17,9 +17,9 @@ from starlette.responses import HTMLResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from monitor.config.settings import Config
-from monitor.text.i18n import add_messages, format_date, format_datetime, t
 from monitor.mail.message import long_date, safe_href
 from monitor.store.database import Store
+from monitor.text.i18n import add_messages, format_date, format_datetime, t
 from monitor.web.params import BadParameter, language
 
 __all__ = ["WebContext", "SecurityHeaders", "CSP", "SECURITY_HEADERS", "bound", "item_path"]

@@ -19,12 +19,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from monitor.decisions.calendar_export import build_calendar
 from monitor.config.committees import committees
-from monitor.text.i18n import add_messages, t
+from monitor.decisions.calendar_export import build_calendar
 from monitor.mail.message import safe_href
 from monitor.model import from_iso
 from monitor.store.rows import ItemQuery, StoredItem
+from monitor.text.i18n import add_messages, t
 from monitor.web.context import WebContext, bound, item_path
 from monitor.web.params import check_params, resolve_committee
 

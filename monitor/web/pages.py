@@ -10,24 +10,24 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
-from monitor.decisions.applications import (GRANTED, INTENT, KS_APPROVED, REJECTED, SUBMITTED, WITHDRAWN,
-                            list_applications, status_label)
 from monitor.config.committees import committees, priorities
+from monitor.decisions.applications import (GRANTED, INTENT, KS_APPROVED, REJECTED, SUBMITTED,
+                                            WITHDRAWN, list_applications, status_label)
 from monitor.decisions.decide_by import decide_by_cell, decide_by_for_row, decision_timeline
-from monitor.digests.decision_steps import next_round_after
 from monitor.decisions.earlier import earlier_for_row
-from monitor.store.eligibility import reason_text
+from monitor.decisions.meetings import meetings
+from monitor.decisions.progress import format_next_step, progress_of
+from monitor.digests.decision_steps import next_round_after
 from monitor.digests.entry_facts import plain_why
+from monitor.model import CALL, LEGISLATION, from_iso
 from monitor.pipeline.health import source_status
-from monitor.text.i18n import add_messages, t
+from monitor.store.eligibility import reason_text
 from monitor.store.listing import list_items
 from monitor.store.rows import ItemQuery, StoredItem
-from monitor.decisions.meetings import meetings
-from monitor.model import CALL, LEGISLATION, from_iso
-from monitor.decisions.progress import format_next_step, progress_of
+from monitor.text.i18n import add_messages, t
 from monitor.web.context import WebContext, bound, item_path
-from monitor.web.params import CALL_PARAMS, LEGISLATION_PARAMS, check_params, parse_filters, \
-    resolve_committee
+from monitor.web.params import (CALL_PARAMS, LEGISLATION_PARAMS, check_params, parse_filters,
+                                resolve_committee)
 from monitor.web.timeline import timeline_boxes
 
 __all__ = ["routes", "why_line"]

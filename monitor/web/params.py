@@ -15,11 +15,11 @@ from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException
 
 from monitor.config.committees import committees, priorities
+from monitor.config.lookup import resolve_tag
 from monitor.config.settings import Config
 from monitor.errors import UsageError
-from monitor.text.i18n import LANGUAGES, add_messages, t
-from monitor.config.lookup import resolve_tag
 from monitor.model import STATUSES
+from monitor.text.i18n import LANGUAGES, add_messages, t
 
 __all__ = ["BadParameter", "Filters", "parse_filters", "language", "check_params",
            "resolve_committee", "CALL_PARAMS", "LEGISLATION_PARAMS"]

@@ -13,10 +13,10 @@ from datetime import datetime
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo
 
-from monitor.decisions.decide_by import COMMITTEE_HANDIN, COMMITTEE_MEETING, DEADLINE, KS_HANDIN, KS_MEETING, \
-    Timeline
-from monitor.text.i18n import add_messages, t
+from monitor.decisions.decide_by import (COMMITTEE_HANDIN, COMMITTEE_MEETING, DEADLINE, KS_HANDIN,
+                                         KS_MEETING, Timeline)
 from monitor.decisions.timeline_text import late_line, step_text
+from monitor.text.i18n import add_messages, t
 
 __all__ = ["timeline_boxes"]
 

@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from monitor.app import load_config, open_store
 from monitor.config.settings import database_path
-from monitor.app import load_config
 from monitor.pipeline.ingest import poll
-from monitor.app import open_store
 from tests.conftest import NOW, REPLAY
 from tests.hermetic import replaced
 

@@ -34,13 +34,13 @@ from pathlib import Path
 
 import pytest
 
+from monitor.app import open_store
 from monitor.config.settings import database_path
 from monitor.digests.dispatch import send_digests
-from monitor.mail.message import mail_settings
-from monitor.mail.channels.base import Channel, Envelope
-from monitor.store.database import Store
-from monitor.app import open_store
 from monitor.digests.subscriptions import Subscription, subscribe
+from monitor.mail.channels.base import Channel, Envelope
+from monitor.mail.message import mail_settings
+from monitor.store.database import Store
 from tests.conftest import NOW
 from tests.mailfixtures import mail_env, seeded, smtp_port  # noqa: F401 - fixtures
 

@@ -13,9 +13,8 @@ from pathlib import Path
 
 from werkzeug import Request, Response
 
-from monitor.app import load_config
+from monitor.app import load_config, open_store
 from monitor.pipeline.ingest import poll
-from monitor.app import open_store
 from tests.conftest import NOW
 from tests.factories import sedia_page, sedia_row, sources_toml
 

@@ -14,14 +14,13 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from monitor.app import load_config
+from monitor.app import load_config, open_store
 from monitor.errors import ParseError, SourceError
 from monitor.pipeline.ingest import poll
-from monitor.app import open_store
 from tests.conftest import NOW, REPLAY, ROOT
+from tests.hermetic import replaced
 from tests.reliability.corpus import Seed, monitor_kinds, seeds
 from tests.reliability.mutate import Mutator
-from tests.hermetic import replaced
 
 MUTATIONS = 1000
 SEED = 20261122

@@ -23,7 +23,6 @@ from pathlib import Path
 
 from werkzeug import Response
 
-
 CAP = 20 * 1024 * 1024
 GROWTH_LIMIT_MB = 50
 LAUGHS = "".join(f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">\n' for n in range(1, 10))

@@ -19,15 +19,14 @@ import httpx
 import pytest
 from pytest_httpserver import HTTPServer
 
-from monitor.store.rows import ItemQuery
-from monitor.app import load_config
+from monitor.app import load_config, open_store
 from monitor.errors import ConfigError
 from monitor.pipeline.ingest import poll
 from monitor.sources import registry
-from monitor.app import open_store
+from monitor.store.rows import ItemQuery
 from tests.conftest import FIXTURES, NOW
-from tests.reliability.corpus import monitor_kinds, seeds
 from tests.hermetic import replaced
+from tests.reliability.corpus import monitor_kinds, seeds
 
 BAD_URLS = ["file:///etc/passwd", "/var/feeds/x.xml", "ftp://example.org/x", "http:///x",
             "javascript:alert(1)"]

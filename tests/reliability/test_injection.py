@@ -10,30 +10,29 @@ templates never make, no event handler, no link other than absolute http(s).
 from __future__ import annotations
 
 import email
-from html import escape
 from datetime import timedelta
 from email import policy
+from html import escape
 from pathlib import Path
 
 import lxml.html
 from icalendar import Calendar
 
-from monitor.store.rows import ItemQuery
-from monitor.decisions.applications import advance_application, start_application
-from monitor.decisions.calendar_export import build_calendar
+from monitor.app import load_config, open_store
 from monitor.config.committees import committees
 from monitor.config.settings import database_path
-from monitor.app import load_config
+from monitor.decisions.applications import advance_application, start_application
+from monitor.decisions.calendar_export import build_calendar
 from monitor.digests.dispatch import send_digests
 from monitor.digests.reminders import send_reminders
+from monitor.digests.subscriptions import Subscription, subscribe
 from monitor.mail.message import safe_href
-from monitor.pipeline.ingest import poll
 from monitor.model import Tag
 from monitor.paperwork.report import build_report, render_report
+from monitor.pipeline.ingest import poll
 from monitor.store.database import Store
-from monitor.app import open_store
-from monitor.digests.subscriptions import Subscription, subscribe
-from tests.conftest import TZ, NOW, ROOT
+from monitor.store.rows import ItemQuery
+from tests.conftest import NOW, ROOT, TZ
 from tests.factories import BASE, sedia_page, sedia_row
 from tests.hermetic import edit_file
 from tests.mailfixtures import mail_env  # noqa: F401 - fixture

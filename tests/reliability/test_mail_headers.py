@@ -16,16 +16,15 @@ from email import policy
 
 import httpx
 
-from monitor.store.rows import ItemQuery
+from monitor.app import load_config, open_store
 from monitor.config.settings import database_path
-from monitor.app import load_config
 from monitor.digests.dispatch import send_digests
 from monitor.digests.reminders import send_reminders
-from monitor.pipeline.ingest import poll
-from monitor.model import Tag
 from monitor.mail.channels import build_notifier
+from monitor.model import Tag
+from monitor.pipeline.ingest import poll
 from monitor.store.database import Store
-from monitor.app import open_store
+from monitor.store.rows import ItemQuery
 from tests.conftest import NOW
 from tests.factories import sedia_page, sedia_row, sources_toml
 from tests.mailfixtures import SmtpServer, mail_env, smtp_port  # noqa: F401 - fixtures

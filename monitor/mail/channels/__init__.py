@@ -16,9 +16,9 @@ from datetime import datetime
 
 from monitor.config.settings import Config
 from monitor.errors import NotConfigured
+from monitor.mail.channels.base import Channel, DeliveryError, Envelope, registry
 from monitor.mail.message import build_message, mail_settings
 from monitor.store.database import Store
-from monitor.mail.channels.base import Channel, DeliveryError, Envelope, registry
 
 __all__ = ["Channel", "DeliveryError", "Envelope", "registry", "build_notifier", "send_notice"]
 

@@ -9,8 +9,8 @@ import tempfile
 from email import policy
 from pathlib import Path
 
-from monitor.mail.message import MailSettings
 from monitor.mail.channels.base import Channel, DeliveryError, Envelope, mail_keys
+from monitor.mail.message import MailSettings
 
 __all__ = ["OutboxChannel", "atomic_write"]
 

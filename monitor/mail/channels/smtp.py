@@ -6,8 +6,8 @@ import smtplib
 import ssl
 
 from monitor.errors import NotConfigured
-from monitor.mail.message import MailSettings
 from monitor.mail.channels.base import Channel, DeliveryError, Envelope, mail_keys
+from monitor.mail.message import MailSettings
 
 __all__ = ["SmtpChannel"]
 
