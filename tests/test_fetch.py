@@ -239,6 +239,8 @@ def test_requests_only_to_the_sources_own_host():
                         "http://169.254.169.254/latest/meta-data"):
                 with pytest.raises(FetchError, match="refused, not on the source's host"):
                     await http.get(url)
+            with pytest.raises(FetchError, match=r"http://\[broken/x: not a valid URL"):
+                await http.get("http://[broken/x")  # a ValueError would escape the source
     asyncio.run(go())
 
 

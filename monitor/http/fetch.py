@@ -250,7 +250,11 @@ class SourceHTTP:
         return await self._request("POST", url, **kwargs)
 
     async def _request(self, method: str, url: str, **kwargs: Any) -> Response:
-        host = (urlsplit(url).hostname or "").lower()
+        try:
+            host = (urlsplit(url).hostname or "").lower()
+        except ValueError as exc:  # "http://[broken": a link the page wrote wrong
+            raise FetchError(f"{url}: not a valid URL ({exc})", source=self.source,
+                             url=url) from exc
         if self.allowed_hosts is not None and host not in self.allowed_hosts:
             raise FetchError(f"{url}: refused, not on the source's host "
                              f"({', '.join(sorted(self.allowed_hosts))}); add the host to "

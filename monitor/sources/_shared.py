@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timezone, tzinfo
 from typing import Any, Iterable, Mapping
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 import lxml.etree
 import lxml.html
@@ -114,8 +114,20 @@ def text_of(node: Tag | None) -> str:
     return html_to_text(node.decode_contents())
 
 
+#: what stays as written when a refused link is percent-encoded (everything but brackets, space …)
+URL_SAFE = ":/?#@!$&'()*+,;=%~"
+
+
 def absolute(base: str, href: str | None) -> str:
-    return urljoin(base, href.strip()) if href else ""
+    """``href`` resolved against ``base``; "" without one. A link the URL parser refuses (a
+    stray "[" reads as a broken IPv6 host) keeps its item: its brackets are percent-encoded,
+    so the reader still gets the link as the page wrote it."""
+    if not href:
+        return ""
+    try:
+        return urljoin(base, href.strip())
+    except ValueError:
+        return urljoin(base, quote(href.strip(), safe=URL_SAFE))
 
 
 def title_included(title: str, words: Iterable[str]) -> bool:

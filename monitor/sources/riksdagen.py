@@ -9,7 +9,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from monitor.config.settings import Key
 from monitor.http.fetch import Response
 from monitor.model import LEGISLATION, Item
-from monitor.sources._shared import local_date
+from monitor.sources._shared import URL_SAFE, local_date
 from monitor.sources.base import Request, Source
 
 LABELS = {"prop": "Prop.", "bet": "Bet.", "sou": "SOU", "ds": "Ds", "mot": "Mot.",
@@ -37,8 +37,12 @@ def designation(doktyp: str, rm: str, beteckning: str) -> str:
 
 def encoded(url: str) -> str:
     """A link without raw spaces or other characters a mail client breaks on."""
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=quote(parts.path, safe="/:@!$&'()*+,;=-._~%")))
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # a stray "[" reads as a broken IPv6 host: encode it first
+        parts = urlsplit(quote(url, safe=URL_SAFE, errors="replace"))
+    return urlunsplit(parts._replace(path=quote(parts.path, safe="/:@!$&'()*+,;=-._~%",
+                                                errors="replace")))
 
 
 def human_url(doktyp: str, dok_id: str, titel: str) -> str | None:
@@ -52,7 +56,7 @@ def human_url(doktyp: str, dok_id: str, titel: str) -> str | None:
         if len(slug) + len(word) + 1 > SLUG_CHARS:
             break
         slug = f"{slug}-{word}" if slug else word
-    ident = quote(dok_id.casefold().replace(" ", ""), safe="-.")
+    ident = quote(dok_id.casefold().replace(" ", ""), safe="-.", errors="replace")
     return f"{HUMAN_BASE}/{kind}/{slug or 'dokument'}_{ident}/"
 
 

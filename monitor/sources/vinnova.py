@@ -39,11 +39,16 @@ def _records(data: Any) -> list[dict[str, Any]]:
     return [r for r in data if isinstance(r, dict)] if isinstance(data, list) else []
 
 
+def _list(value: Any) -> list[Any]:
+    """A field that should hold a list; anything else (a number, a string, null) holds none."""
+    return value if isinstance(value, list) else []
+
+
 def _round_ids(call: dict[str, Any]) -> list[str]:
     """``AnsokningsomgangDnrLista``: ``[{"DiarienummerAnsokningsomgang": "2017-02942"}]``
     (also tolerated: plain strings, or ``Diarienummer`` as the key)."""
     ids = []
-    for entry in call.get("AnsokningsomgangDnrLista") or []:
+    for entry in _list(call.get("AnsokningsomgangDnrLista")):
         value = entry.get("DiarienummerAnsokningsomgang") or entry.get("Diarienummer") \
             if isinstance(entry, dict) else entry
         if isinstance(value, (str, int)) and str(value).strip():
@@ -62,7 +67,7 @@ def _public(record: dict[str, Any]) -> bool:
 
 def _links(record: dict[str, Any]) -> list[dict[str, str]]:
     out = []
-    for link in record.get("LankLista") or []:
+    for link in _list(record.get("LankLista")):
         if isinstance(link, dict) and _http_url(link.get("URL") or link.get("Lank")):
             out.append({"text": _text(link.get("Beskrivning")),
                         "url": _http_url(link.get("URL") or link.get("Lank"))})
