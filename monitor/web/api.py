@@ -21,11 +21,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from monitor.model import CALL, LEGISLATION
-from monitor.store.listing import item_json, list_items, public_row
-from monitor.store.rows import ItemQuery
+from monitor.store.listing import item_json, public_row
 from monitor.text.i18n import t
-from monitor.web.context import WebContext, bound
-from monitor.web.params import CALL_PARAMS, LEGISLATION_PARAMS, check_params, parse_filters
+from monitor.web.context import Listing, WebContext, bound
+from monitor.web.params import check_params
 
 __all__ = ["routes", "json_response"]
 
@@ -40,30 +39,18 @@ def json_response(data: Any, headers: dict[str, str] | None = None) -> Response:
 
 
 def api_calls(web: WebContext, request: Request) -> Response:
-    lang = web.lang(request)
-    filters = parse_filters(request.query_params, web.config, lang, CALL_PARAMS)
-    limit = filters.limit or DEFAULT_LIMIT
-    rows = list_items(web.config, web.store, ItemQuery(
-        kind=CALL, order="deadline", limit=limit + 1, **filters.call_query()),
-        now=web.clock(), lang=lang)
-    return _listing(rows, limit)
+    return _listing(web.listing(request, CALL, DEFAULT_LIMIT))
 
 
 def api_legislation(web: WebContext, request: Request) -> Response:
-    lang = web.lang(request)
-    filters = parse_filters(request.query_params, web.config, lang, LEGISLATION_PARAMS)
-    limit = filters.limit or DEFAULT_LIMIT
-    rows = list_items(web.config, web.store, ItemQuery(
-        kind=LEGISLATION, order="published", limit=limit + 1, **filters.legislation_query()),
-        now=web.clock())
-    return _listing(rows, limit)
+    return _listing(web.listing(request, LEGISLATION, DEFAULT_LIMIT))
 
 
-def _listing(rows: list[Any], limit: int) -> Response:
-    """The first ``limit`` of ``rows`` (asked for one more), saying whether more matched."""
-    more = len(rows) > limit
-    return json_response([public_row(r) for r in rows[:limit]],
-                         {"x-limit": str(limit), "x-more": "true" if more else "false"})
+def _listing(listing: Listing) -> Response:
+    """The listing's objects, saying which limit applied and whether more matched."""
+    return json_response([public_row(r) for r in listing.rows],
+                         {"x-limit": str(listing.limit),
+                          "x-more": "true" if listing.more else "false"})
 
 
 def api_item(web: WebContext, request: Request) -> Response:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import queue
 import threading
 import time
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
@@ -18,9 +19,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from monitor.config.settings import Config
 from monitor.mail.message import long_date, safe_href
+from monitor.model import CALL
 from monitor.store.database import Store
+from monitor.store.listing import list_items
+from monitor.store.rows import ItemQuery
 from monitor.text.i18n import add_messages, format_date, format_datetime, t
-from monitor.web.params import BadParameter, language
+from monitor.web.params import (CALL_PARAMS, LEGISLATION_PARAMS, BadParameter, Filters, language,
+                                parse_filters)
 
 __all__ = ["WebContext", "SecurityHeaders", "CSP", "SECURITY_HEADERS", "bound", "item_path"]
 
@@ -63,6 +68,17 @@ class SecurityHeaders:
                 message["headers"] = list(message["headers"]) + SECURITY_HEADERS
             await send(message)
         await self.app(scope, receive, send_with_headers)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One listing route's answer (:meth:`WebContext.listing`)."""
+
+    lang: str
+    filters: Filters
+    rows: list[Any]
+    more: bool  # more items matched than ``rows`` holds
+    limit: int
 
 
 class WebContext:
@@ -142,6 +158,21 @@ class WebContext:
 
     def lang(self, request: Request) -> str:
         return language(request.query_params, self.config)
+
+    def listing(self, request: Request, kind: str, default_limit: int) -> Listing:
+        """The calls (``kind`` CALL, by deadline) or legislation (newest first) the request's
+        filters select: its first ``limit`` (``default_limit`` when not given), asked for one
+        more to tell whether more matched."""
+        lang = self.lang(request)
+        call = kind == CALL
+        filters = parse_filters(request.query_params, self.config, lang,
+                                CALL_PARAMS if call else LEGISLATION_PARAMS)
+        limit = filters.limit or default_limit
+        rows = list_items(self.config, self.store, ItemQuery(
+            kind=kind, order="deadline" if call else "published", limit=limit + 1,
+            **(filters.call_query() if call else filters.legislation_query())),
+            now=self.clock(), lang=lang)
+        return Listing(lang, filters, rows[:limit], len(rows) > limit, limit)
 
     def render(self, request: Request, template: str, status: int = 200,
                **context: Any) -> HTMLResponse:

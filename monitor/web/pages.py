@@ -26,8 +26,7 @@ from monitor.store.listing import list_items
 from monitor.store.rows import ItemQuery, StoredItem
 from monitor.text.i18n import add_messages, t
 from monitor.web.context import WebContext, bound, item_path
-from monitor.web.params import (CALL_PARAMS, LEGISLATION_PARAMS, check_params, parse_filters,
-                                resolve_committee)
+from monitor.web.params import check_params, resolve_committee
 from monitor.web.timeline import timeline_boxes
 
 __all__ = ["routes", "why_line"]
@@ -169,17 +168,11 @@ def _form_context(web: WebContext) -> dict[str, Any]:
 
 
 def index(web: WebContext, request: Request) -> HTMLResponse:
-    lang = web.lang(request)
-    filters = parse_filters(request.query_params, web.config, lang, CALL_PARAMS)
-    limit = filters.limit or PAGE_SIZE
-    rows = list_items(web.config, web.store, ItemQuery(
-        kind=CALL, order="deadline", limit=limit + 1, **filters.call_query()),
-        now=web.clock(), lang=lang)
-    more = len(rows) > limit
-    return web.render(request, "index.html", lang=lang, filters=filters,
-                      rows=_why_lines(web, rows[:limit], lang, filters.committee), more=more,
-                      limit=limit,
-                      api=("/api/calls", filters.as_params()), **_form_context(web))
+    listing = web.listing(request, CALL, PAGE_SIZE)
+    return web.render(request, "index.html", lang=listing.lang, filters=listing.filters,
+                      rows=_why_lines(web, listing.rows, listing.lang, listing.filters.committee),
+                      more=listing.more, limit=listing.limit,
+                      api=("/api/calls", listing.filters.as_params()), **_form_context(web))
 
 
 def _deadline_rows(row: StoredItem, plan: Any, now: Any, lang: str
@@ -243,15 +236,12 @@ def call(web: WebContext, request: Request) -> HTMLResponse:
 
 
 def legislation(web: WebContext, request: Request) -> HTMLResponse:
-    lang = web.lang(request)
-    filters = parse_filters(request.query_params, web.config, lang, LEGISLATION_PARAMS)
-    limit = filters.limit or PAGE_SIZE
-    rows = list_items(web.config, web.store, ItemQuery(
-        kind=LEGISLATION, order="published", limit=limit + 1, **filters.legislation_query()),
-        now=web.clock())
-    return web.render(request, "legislation.html", lang=lang, filters=filters,
-                      rows=_why_lines(web, rows[:limit], lang, filters.committee), more=len(rows) > limit, limit=limit,
-                      api=("/api/legislation", filters.as_params()), **_form_context(web))
+    listing = web.listing(request, LEGISLATION, PAGE_SIZE)
+    return web.render(request, "legislation.html", lang=listing.lang, filters=listing.filters,
+                      rows=_why_lines(web, listing.rows, listing.lang, listing.filters.committee),
+                      more=listing.more, limit=listing.limit,
+                      api=("/api/legislation", listing.filters.as_params()),
+                      **_form_context(web))
 
 
 def applications(web: WebContext, request: Request) -> HTMLResponse:
