@@ -147,23 +147,25 @@ class State:
     def read_store(self) -> Store:
         """The database for a command that only reads: a missing file is a usage error and
         nothing is created (a mistyped --db must not leave an empty database behind)."""
-        if self._store is None:
-            path = database_path(self.config, self.db)
-            if str(path) != ":memory:" and not Path(path).is_file():
-                raise UsageError("", str(path), reason="usage.no_database", path=path)
-            self._store = open_store(path)
-        return self._store
+        def refuse(path: Path) -> Store:
+            raise UsageError("", str(path), reason="usage.no_database", path=path)
+        return self._existing_store(refuse)
 
     @property
     def store_or_empty(self) -> Store:
         """The database for a command that can answer from the configuration alone
         (``subscriptions``, ``meetings``): when the file is missing, an empty store in memory,
         so a fresh install shows its configured defaults and no file is created."""
+        return self._existing_store(lambda path: open_store(":memory:"))
+
+    def _existing_store(self, missing: Callable[[Path], Store]) -> Store:
+        """The database when its file exists (without the check of every configuration file
+        a writing command makes), else what ``missing`` gives for its path."""
         if self._store is None:
             path = database_path(self.config, self.db)
-            if str(path) != ":memory:" and not Path(path).is_file():
-                self._store = open_store(":memory:")
-        return self.read_store  # it only reads: no check of every file
+            exists = str(path) == ":memory:" or Path(path).is_file()
+            self._store = open_store(path) if exists else missing(path)
+        return self._store
 
     @property
     def now(self) -> datetime:
