@@ -118,16 +118,20 @@ def text_of(node: Tag | None) -> str:
 URL_SAFE = ":/?#@!$&'()*+,;=%~"
 
 
-def absolute(base: str, href: str | None) -> str:
-    """``href`` resolved against ``base``; "" without one. A link the URL parser refuses (a
-    stray "[" reads as a broken IPv6 host) keeps its item: its brackets are percent-encoded,
-    so the reader still gets the link as the page wrote it."""
-    if not href:
-        return ""
+def parseable_url(url: str) -> str:
+    """``url`` when the URL parser accepts it; else with its brackets (a stray "[" reads as a
+    broken IPv6 host) and other odd characters percent-encoded, so its item keeps the link as
+    the page wrote it."""
     try:
-        return urljoin(base, href.strip())
+        urlsplit(url)
     except ValueError:
-        return urljoin(base, quote(href.strip(), safe=URL_SAFE))
+        return quote(url, safe=URL_SAFE, errors="replace")
+    return url
+
+
+def absolute(base: str, href: str | None) -> str:
+    """``href`` resolved against ``base``; "" without one (see :func:`parseable_url`)."""
+    return urljoin(base, parseable_url(href.strip())) if href else ""
 
 
 def title_included(title: str, words: Iterable[str]) -> bool:

@@ -9,7 +9,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from monitor.config.settings import Key
 from monitor.http.fetch import Response
 from monitor.model import LEGISLATION, Item
-from monitor.sources._shared import URL_SAFE, local_date
+from monitor.sources._shared import local_date, parseable_url
 from monitor.sources.base import Request, Source
 
 LABELS = {"prop": "Prop.", "bet": "Bet.", "sou": "SOU", "ds": "Ds", "mot": "Mot.",
@@ -37,10 +37,7 @@ def designation(doktyp: str, rm: str, beteckning: str) -> str:
 
 def encoded(url: str) -> str:
     """A link without raw spaces or other characters a mail client breaks on."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:  # a stray "[" reads as a broken IPv6 host: encode it first
-        parts = urlsplit(quote(url, safe=URL_SAFE, errors="replace"))
+    parts = urlsplit(parseable_url(url))
     return urlunsplit(parts._replace(path=quote(parts.path, safe="/:@!$&'()*+,;=-._~%",
                                                 errors="replace")))
 
